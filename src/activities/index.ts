@@ -1,0 +1,10 @@
+import type { ConnectionClients } from '../azure/connectionClients';
+import { createBatchActivities } from './batch';
+import { createStorageActivities } from './storage';
+
+/** Every activity, built from configured SDK clients (the worker injects them). */
+export function createActivities(clients: ConnectionClients) {
+  return { ...createBatchActivities(clients), ...createStorageActivities(clients) };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

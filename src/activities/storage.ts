@@ -1,0 +1,29 @@
+import type { ConnectionClients } from '../azure/connectionClients';
+import { jobContainerName } from '../model/conventions';
+
+export interface UploadJobInputsInput {
+  connection: string;
+  jobId: string;
+  /** Small inline files (the workflow input carries them); large ones were uploaded by the client. */
+  files: { blob: string; content: string }[];
+}
+
+export function createStorageActivities(clients: ConnectionClients) {
+  return {
+    /** Creates the job's container (Batch File Conventions name) and uploads inline inputs. Idempotent. */
+    async uploadJobInputs(input: UploadJobInputsInput): Promise<void> {
+      const container = clients.get(input.connection).blobs.getContainerClient(jobContainerName(input.jobId));
+      await container.createIfNotExists();
+      await Promise.all(
+        input.files.map((file) => container.getBlockBlobClient(file.blob).upload(file.content, Buffer.byteLength(file.content))),
+      );
+    },
+
+    async blobExists(input: { connection: string; jobId: string; blob: string }): Promise<boolean> {
+      const container = clients.get(input.connection).blobs.getContainerClient(jobContainerName(input.jobId));
+      return container.getBlobClient(input.blob).exists();
+    },
+  };
+}
+
+export type StorageActivities = ReturnType<typeof createStorageActivities>;

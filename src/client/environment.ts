@@ -1,0 +1,71 @@
+import { Client, Connection } from '@temporalio/client';
+import { ConnectionClients } from '../azure/connectionClients';
+import type { ConnectedClients } from '../azure/connectionClients';
+import { InvalidSettingError } from '../model/errors';
+import type { EnvironmentRef } from '../model/jobSpec';
+import { type TemporalSettings, temporalSettingsFromEnvironment } from './temporalSettings';
+
+export interface BatchEnvironmentOptions {
+  /** Required: the Azure Batch pool jobs go to (the seed's "PoolID"). */
+  poolId: string;
+  /** A saved connection's name; default REMOTE_BATCH_CONNECTION or "local" (the embedded stack's). */
+  connection?: string;
+  temporal?: Partial<TemporalSettings>;
+}
+
+/** The seed's RemoteBatchSubmissionEnvironment: a pool, a connection, and where Temporal is. */
+export class BatchEnvironment {
+  readonly provider = 'AzureBatch';
+  readonly poolId: string;
+  readonly connection: string;
+  readonly temporal: TemporalSettings;
+  private temporalClient?: Promise<Client>;
+  private azureClients?: ConnectedClients;
+
+  constructor(options: BatchEnvironmentOptions) {
+    const poolId = (options as Partial<BatchEnvironmentOptions> | undefined)?.poolId;
+    if (typeof poolId !== 'string' || poolId.trim() === '') {
+      throw new InvalidSettingError('PoolID', 'PoolID is required: pass batchEnvironment({ poolId: "<your Azure Batch pool id>" }).');
+    }
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(poolId)) {
+      throw new InvalidSettingError('PoolID', `PoolID '${poolId}' is not a valid Batch pool id (1 to 64 letters, digits, hyphens, underscores).`);
+    }
+    this.poolId = poolId;
+    this.connection = options.connection ?? process.env.REMOTE_BATCH_CONNECTION ?? 'local';
+    this.temporal = { ...temporalSettingsFromEnvironment(), ...options.temporal };
+  }
+
+  get ref(): EnvironmentRef {
+    return { poolId: this.poolId, connection: this.connection };
+  }
+
+  /** How the environment appears in properties and lists (no secrets). */
+  toString(): string {
+    return `AzureBatch(pool=${this.poolId}, connection=${this.connection})`;
+  }
+
+  client(): Promise<Client> {
+    this.temporalClient ??= Connection.connect({
+      address: this.temporal.address,
+      tls: this.temporal.tls,
+      apiKey: this.temporal.apiKey,
+    }).then((connection) => new Client({ connection, namespace: this.temporal.namespace }));
+    return this.temporalClient;
+  }
+
+  azure(): ConnectedClients {
+    this.azureClients ??= new ConnectionClients().get(this.connection);
+    return this.azureClients;
+  }
+
+  /** Closes the Temporal connection; the environment can be used again afterwards. */
+  async close(): Promise<void> {
+    const pending = this.temporalClient;
+    this.temporalClient = undefined;
+    if (pending) await (await pending).connection.close();
+  }
+}
+
+export function batchEnvironment(options: BatchEnvironmentOptions): BatchEnvironment {
+  return new BatchEnvironment(options);
+}

@@ -1,0 +1,5 @@
+export { batchEnvironment, BatchEnvironment, type BatchEnvironmentOptions } from './environment';
+export { submit, PoolNotFoundError, type JobBodySpec, type SubmitSettings } from './submit';
+export { BatchJob, jobObject, JobNotFoundError, type EvaluationData } from './jobObject';
+export { singleJobPropertyNames, UnknownPropertyError } from './properties';
+export { taskQueue } from './temporalSettings';

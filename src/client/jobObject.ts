@@ -1,0 +1,170 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { jobContainerName, evaluationFileName, resultFileName, stderrFileName, stdoutFileName, taskLogPath, taskOutputPath } from '../model/conventions';
+import type { SingleJobState } from '../model/jobSpec';
+import { isFinished } from '../model/status';
+import type { BatchEnvironment } from './environment';
+import { singleJobPropertyNames, type SingleJobPropertyName, UnknownPropertyError } from './properties';
+import { readBlobText, readTaskFileText } from './readers';
+
+export class JobNotFoundError extends Error {
+  readonly code = 'JobNotFound';
+  constructor(readonly jobId: string, env: BatchEnvironment) {
+    super(`No job ${jobId} in this environment (${env}).`);
+    this.name = 'JobNotFoundError';
+  }
+}
+
+export interface EvaluationData {
+  Result: unknown;
+  Timing?: { startedAt: string; endedAt: string; durationMs: number };
+  Messages: { level: string; time: string; text: string }[];
+  Error?: string;
+}
+
+/** The seed's RemoteBatchJobObject for a Single job: a handle by id; every property is read fresh. */
+export class BatchJob {
+  readonly jobType = 'Single';
+
+  constructor(readonly environment: BatchEnvironment, readonly jobId: string) {}
+
+  private async handle() {
+    return (await this.environment.client()).workflow.getHandle(this.jobId);
+  }
+
+  /** The workflow's memo holds the state, so it reads even when no worker is running. */
+  async state(): Promise<SingleJobState> {
+    try {
+      const description = await (await this.handle()).describe();
+      const state = description.memo?.state as SingleJobState | undefined;
+      if (!state) throw new JobNotFoundError(this.jobId, this.environment);
+      return state;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw new JobNotFoundError(this.jobId, this.environment);
+      throw error;
+    }
+  }
+
+  async get(property: 'JobStatus'): Promise<SingleJobState['status']>;
+  async get(property: SingleJobPropertyName): Promise<unknown>;
+  async get(property: string): Promise<unknown> {
+    if (!(singleJobPropertyNames as readonly string[]).includes(property)) {
+      throw new UnknownPropertyError(property, singleJobPropertyNames);
+    }
+    const state = await this.state();
+    const finished = isFinished(state.status);
+    switch (property as SingleJobPropertyName) {
+      case 'JobStatus':
+        return state.status;
+      case 'JobType':
+        return this.jobType;
+      case 'JobUUID':
+        return this.jobId.replace(/^rb-/, '');
+      case 'Provider':
+        return 'AzureBatch';
+      case 'Environment':
+        return this.environment.toString();
+      case 'JobInProgressQ':
+        return !finished;
+      case 'JobSucceededQ':
+        return state.status === 'Succeeded';
+      case 'JobFailedQ':
+        return state.status === 'Failed';
+      case 'JobStatusReason':
+        return state.statusReason;
+      case 'ProviderJobID':
+        return state.jobId;
+      case 'ProviderTaskID':
+        return state.taskId;
+      case 'JobSubmissionTime':
+        return toDate(state.submittedAt);
+      case 'JobStartTime':
+        return toDate(state.startedAt);
+      case 'JobCompletionTime':
+        return toDate(state.completedAt);
+      case 'JobExitCode':
+        return state.exitCode;
+      case 'JobLog':
+        return this.log(state, stdoutFileName);
+      case 'JobStandardErrorLog':
+        return this.log(state, stderrFileName);
+      case 'EvaluationResult':
+        return (await this.evaluationData(state))?.Result;
+      case 'EvaluationData':
+        return this.evaluationData(state);
+      case 'EvaluationTiming':
+        return (await this.evaluationData(state))?.Timing;
+      case 'JobInputFilenames':
+        return state.inputNames;
+      case 'ProviderSettings':
+        return { ContainerImage: state.settings.containerImage, JobPriority: state.settings.jobPriority, VCPUCount: state.settings.vcpuCount };
+      case 'Properties':
+        return [...singleJobPropertyNames];
+    }
+  }
+
+  /** Every property at once, as a plain object. */
+  async properties(): Promise<Record<string, unknown>> {
+    const entries = await Promise.all(
+      singleJobPropertyNames.filter((name) => name !== 'Properties').map(async (name) => [name, await this.get(name)] as const),
+    );
+    return Object.fromEntries(entries);
+  }
+
+  /** Resolves with the final status once the job has ended. */
+  async wait(options: { abortSignal?: AbortSignal; pollIntervalInMs?: number } = {}): Promise<SingleJobState['status']> {
+    for (;;) {
+      options.abortSignal?.throwIfAborted();
+      const state = await this.state();
+      if (isFinished(state.status)) return state.status;
+      await new Promise((resolve) => setTimeout(resolve, options.pollIntervalInMs ?? 500));
+    }
+  }
+
+  /** The seed's RemoteBatchJobAbort. Returns false when the job had already ended (a no-op). */
+  async abort(reason = 'no reason given'): Promise<boolean> {
+    const state = await this.state();
+    if (isFinished(state.status)) return false;
+    try {
+      await (await this.handle()).signal('abort', reason);
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
+  }
+
+  /** While running, from the node (Batch's task file API); after, from Blob Storage ($TaskLog). */
+  private async log(state: SingleJobState, file: string): Promise<string> {
+    const azure = this.environment.azure();
+    if (!isFinished(state.status)) {
+      if (state.status === 'Active') return '';
+      return (await readTaskFileText(azure.batch, state.jobId, state.taskId, file)) ?? '';
+    }
+    const container = azure.blobs.getContainerClient(jobContainerName(state.jobId));
+    return (await readBlobText(container, taskLogPath(state.taskId, file))) ?? '';
+  }
+
+  private async evaluationData(state: SingleJobState): Promise<EvaluationData | undefined> {
+    if (!isFinished(state.status)) return undefined;
+    const container = this.environment.azure().blobs.getContainerClient(jobContainerName(state.jobId));
+    const [resultText, evaluationText] = await Promise.all([
+      readBlobText(container, taskOutputPath(state.taskId, resultFileName)),
+      readBlobText(container, taskOutputPath(state.taskId, evaluationFileName)),
+    ]);
+    const evaluation = evaluationText ? JSON.parse(evaluationText) : {};
+    return {
+      Result: resultText === undefined ? undefined : JSON.parse(resultText),
+      Timing: evaluation.timing,
+      Messages: evaluation.messages ?? [],
+      ...(evaluation.error ? { Error: evaluation.error } : {}),
+    };
+  }
+}
+
+function toDate(value: string | undefined): Date | undefined {
+  return value ? new Date(value) : undefined;
+}
+
+export function jobObject(env: BatchEnvironment, jobId: string): BatchJob {
+  return new BatchJob(env, jobId);
+}

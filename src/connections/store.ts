@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  type Connection,
+  ConnectionNotFoundError,
+  type ConnectionsFile,
+  connectionsFileSchema,
+  ConnectionsFileError,
+} from './connection';
+
+export const connectionsFileVariable = 'REMOTE_BATCH_CONNECTIONS_FILE';
+
+export function connectionsFilePath(env: NodeJS.ProcessEnv = process.env): string {
+  return env[connectionsFileVariable] || path.join(os.homedir(), '.config', 'remote-batch', 'connections.json');
+}
+
+export function readConnectionsFile(file: string): ConnectionsFile {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { connections: {} };
+    throw error;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ConnectionsFileError(file, `it is not JSON (${(error as Error).message})`);
+  }
+  const result = connectionsFileSchema.safeParse(parsed);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ConnectionsFileError(file, `${issue.path.join('.') || 'the top level'}: ${issue.message}`);
+  }
+  return result.data;
+}
+
+/** Writes atomically with mode 0600: the file holds account keys. */
+export function saveConnection(file: string, name: string, connection: Connection): void {
+  const current = readConnectionsFile(file);
+  current.connections[name] = connection;
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, `${JSON.stringify(current, null, 2)}\n`, { mode: 0o600 });
+  fs.renameSync(temporary, file);
+  fs.chmodSync(file, 0o600);
+}
+
+function connectionFromEnvironment(env: NodeJS.ProcessEnv): Connection | undefined {
+  const endpoint = env.AZURE_BATCH_ENDPOINT;
+  const accountName = env.AZURE_BATCH_ACCOUNT;
+  if (!endpoint || !accountName) return undefined;
+  const storage = env.AZURE_STORAGE_CONNECTION_STRING
+    ? { connectionString: env.AZURE_STORAGE_CONNECTION_STRING }
+    : env.AZURE_STORAGE_ACCOUNT
+      ? {
+          accountName: env.AZURE_STORAGE_ACCOUNT,
+          accountUrl: `https://${env.AZURE_STORAGE_ACCOUNT}.blob.core.windows.net`,
+          accountKey: env.AZURE_STORAGE_KEY,
+        }
+      : undefined;
+  if (!storage) return undefined;
+  return { batch: { endpoint, accountName, accountKey: env.AZURE_BATCH_ACCESS_KEY }, storage };
+}
+
+/** Where the embedded local stack writes its `local` connection (inside the repository, git-ignored). */
+export const localStackConnectionsFile = path.resolve(__dirname, '..', '..', '.data', 'stack', 'connections.json');
+
+/**
+ * The saved connection of that name. "local" falls back to the one the embedded
+ * stack wrote; "default" may also come from AZURE_* variables.
+ */
+export function resolveConnection(name: string, env: NodeJS.ProcessEnv = process.env): Connection {
+  const file = connectionsFilePath(env);
+  const saved = readConnectionsFile(file).connections[name];
+  if (saved) return saved;
+  if (name === 'local') {
+    const stackSaved = readConnectionsFile(localStackConnectionsFile).connections.local;
+    if (stackSaved) return stackSaved;
+  }
+  if (name === 'default') {
+    const fromEnv = connectionFromEnvironment(env);
+    if (fromEnv) return fromEnv;
+  }
+  throw new ConnectionNotFoundError(name, name === 'default' ? `${file} and AZURE_* variables` : file);
+}

@@ -1,0 +1,121 @@
+/**
+ * Runs inside the task (bundled together with the user's module): reads the
+ * arguments, calls the export, writes `result.json` and `evaluation.json`.
+ * Exit codes: 0 success, 1 the function threw, 2 bad export, 3 result not JSON.
+ */
+import fs from 'node:fs';
+import { evaluationFileName, resultFileName } from '../model/conventions';
+import { scriptArgsFileName, defaultExportName } from '../model/scriptJob';
+import { processorCountVariable } from '../model/settings';
+
+export interface LoggedMessage {
+  level: 'log' | 'info' | 'warn' | 'error';
+  time: string;
+  text: string;
+}
+
+export interface ScriptJobContext {
+  processorCount: number;
+  jobId?: string;
+  taskId?: string;
+}
+
+const maxMessages = 1000;
+
+function captureConsole(messages: LoggedMessage[]): void {
+  for (const level of ['log', 'info', 'warn', 'error'] as const) {
+    const original = console[level].bind(console);
+    console[level] = (...parts: unknown[]) => {
+      if (messages.length < maxMessages) {
+        messages.push({ level, time: new Date().toISOString(), text: parts.map(formatPart).join(' ') });
+      }
+      original(...parts);
+    };
+  }
+}
+
+function formatPart(part: unknown): string {
+  if (typeof part === 'string') return part;
+  try {
+    return JSON.stringify(part) ?? String(part);
+  } catch {
+    return String(part);
+  }
+}
+
+/** JSON.stringify silently drops functions and symbols; a job result must not lose data that way. */
+export function serializeResult(value: unknown): string {
+  const seen = new Set<unknown>();
+  const check = (item: unknown, path: string): void => {
+    const kind = typeof item;
+    if (kind === 'function' || kind === 'symbol' || kind === 'bigint') {
+      throw new TypeError(`the result is not JSON-serialisable: ${path} is a ${kind}`);
+    }
+    if (item && kind === 'object') {
+      if (seen.has(item)) throw new TypeError(`the result is not JSON-serialisable: ${path} refers back to itself`);
+      seen.add(item);
+      if (typeof (item as { toJSON?: unknown }).toJSON !== 'function') {
+        for (const [key, child] of Object.entries(item as object)) check(child, `${path}.${key}`);
+      }
+      seen.delete(item);
+    }
+  };
+  check(value, 'result');
+  return JSON.stringify(value === undefined ? null : value);
+}
+
+export async function runScriptJob(userModule: Record<string, unknown>): Promise<void> {
+  const exportName = process.argv[2] || defaultExportName;
+  const messages: LoggedMessage[] = [];
+  const startedAt = new Date();
+  const writeEvaluation = (extra: Record<string, unknown>) => {
+    const endedAt = new Date();
+    fs.writeFileSync(
+      evaluationFileName,
+      JSON.stringify({
+        timing: { startedAt: startedAt.toISOString(), endedAt: endedAt.toISOString(), durationMs: endedAt.getTime() - startedAt.getTime() },
+        messages,
+        ...extra,
+      }),
+    );
+  };
+
+  const exported = exportName === 'default' ? (userModule.default ?? userModule) : userModule[exportName];
+  const fn = typeof exported === 'function' ? exported : (exported as { default?: unknown })?.default;
+  if (typeof fn !== 'function') {
+    const message = `The script has no function export named '${exportName}'.`;
+    console.error(message);
+    writeEvaluation({ error: message });
+    process.exitCode = 2;
+    return;
+  }
+
+  captureConsole(messages);
+  const args: unknown[] = fs.existsSync(scriptArgsFileName) ? JSON.parse(fs.readFileSync(scriptArgsFileName, 'utf8')) : [];
+  const context: ScriptJobContext = {
+    processorCount: Number(process.env[processorCountVariable] ?? 1),
+    jobId: process.env.AZ_BATCH_JOB_ID,
+    taskId: process.env.AZ_BATCH_TASK_ID,
+  };
+  let result: unknown;
+  try {
+    result = await fn.apply(context, args);
+  } catch (error) {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    writeEvaluation({ error: error instanceof Error ? error.message : String(error) });
+    process.exitCode = 1;
+    return;
+  }
+  let text: string;
+  try {
+    text = serializeResult(result);
+  } catch (error) {
+    const message = `The job's ${(error as Error).message}.`;
+    console.error(message);
+    writeEvaluation({ error: message });
+    process.exitCode = 3;
+    return;
+  }
+  fs.writeFileSync(resultFileName, text);
+  writeEvaluation({});
+}

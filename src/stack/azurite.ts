@@ -1,0 +1,49 @@
+import path from 'node:path';
+import { loopback, repoRoot } from './config';
+import { ManagedProcess } from './managedProcess';
+import { assertPortFree, canConnect } from './ports';
+
+/** Azurite's well-known development account (public, documented by Microsoft). */
+export const azuriteAccountName = 'devstoreaccount1';
+export const azuriteAccountKey =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+export interface AzuriteOptions {
+  port: number;
+  dataDir: string;
+  logFile: string;
+}
+
+export interface RunningAzurite {
+  blobEndpoint: string;
+  connectionString: string;
+  stop(): Promise<void>;
+}
+
+export async function startAzurite(options: AzuriteOptions): Promise<RunningAzurite> {
+  await assertPortFree(options.port, 'Azurite (Blob Storage)', 'REMOTE_BATCH_AZURITE_PORT');
+  const main = path.join(repoRoot, 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js');
+  const process_ = await ManagedProcess.start({
+    name: 'Azurite',
+    command: process.execPath,
+    args: [
+      main,
+      '--blobHost', loopback,
+      '--blobPort', String(options.port),
+      '--location', options.dataDir,
+      '--skipApiVersionCheck',
+      '--loose',
+      '--silent',
+    ],
+    logFile: options.logFile,
+    isReady: () => canConnect(options.port),
+  });
+  const blobEndpoint = `http://${loopback}:${options.port}/${azuriteAccountName}`;
+  return {
+    blobEndpoint,
+    connectionString:
+      `DefaultEndpointsProtocol=http;AccountName=${azuriteAccountName};` +
+      `AccountKey=${azuriteAccountKey};BlobEndpoint=${blobEndpoint};`,
+    stop: () => process_.stop(),
+  };
+}

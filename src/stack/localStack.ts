@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { saveConnection } from '../connections/store';
+import { startAzurite } from './azurite';
+import { defaultDataDir, portsFromEnvironment, portVariables, type StackPorts } from './config';
+import { startEmulatorProcess } from './emulatorProcess';
+import { assertPortFree } from './ports';
+import { ensureTemporalCli } from './temporalCli';
+import { startTemporalServer } from './temporalServer';
+import { startWorkerProcess } from './workerProcess';
+
+/** The emulator's account for the local stack. Not a secret: it guards nothing but loopback test data. */
+export const localBatchAccountName = 'localbatch';
+export const localBatchAccountKey = Buffer.from('remote-batch local emulator key, not a secret').toString('base64');
+
+export interface LocalStackOptions {
+  /** State folder (SQLite, blobs, node working dirs, logs); kept between runs. */
+  dataDir?: string;
+  ports?: Partial<StackPorts>;
+  /** `id:nodes:slotsPerNode`, comma-separated; default REMOTE_BATCH_POOLS or `local:2:4`. */
+  pools?: string;
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  temporalAddress: string;
+  namespace: string;
+  temporalUiUrl: string;
+  blobEndpoint: string;
+  batchEndpoint: string;
+  connectionsFile: string;
+  logsDir: string;
+  workflowUrl(workflowId: string): string;
+  stop(): Promise<void>;
+}
+
+const serviceNames: Record<keyof StackPorts, string> = {
+  temporal: 'the Temporal server',
+  temporalUi: 'the Temporal Web UI',
+  azurite: 'Azurite (Blob Storage)',
+  emulator: 'the Azure Batch emulator',
+};
+
+/** Temporal, Azurite, the Batch emulator and our worker, each health-checked, all on loopback. */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const log = options.log ?? (() => undefined);
+  const dataDir = options.dataDir ?? path.join(defaultDataDir, 'stack');
+  const ports = { ...portsFromEnvironment(), ...options.ports };
+  const logsDir = path.join(dataDir, 'logs');
+  fs.mkdirSync(logsDir, { recursive: true });
+  for (const key of Object.keys(ports) as (keyof StackPorts)[]) {
+    await assertPortFree(ports[key], serviceNames[key], portVariables[key]);
+  }
+  const cliPath = ensureTemporalCli(log);
+
+  const stoppers: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
+    stoppers.length = 0;
+  };
+  try {
+    log('starting Temporal, Azurite and the Azure Batch emulator ...');
+    const [temporal, azurite, emulator] = await Promise.all([
+      startTemporalServer({
+        cliPath,
+        port: ports.temporal,
+        uiPort: ports.temporalUi,
+        dataDir: path.join(dataDir, 'temporal'),
+        logFile: path.join(logsDir, 'temporal.log'),
+      }).then((started) => (stoppers.push(started.stop), started)),
+      startAzurite({
+        port: ports.azurite,
+        dataDir: path.join(dataDir, 'azurite'),
+        logFile: path.join(logsDir, 'azurite.log'),
+      }).then((started) => (stoppers.push(started.stop), started)),
+      startEmulatorProcess({
+        port: ports.emulator,
+        dataDir: path.join(dataDir, 'emulator'),
+        accountName: localBatchAccountName,
+        accountKey: localBatchAccountKey,
+        pools: options.pools ?? process.env.REMOTE_BATCH_POOLS ?? 'local:2:4',
+        logFile: path.join(logsDir, 'emulator.log'),
+      }).then((started) => (stoppers.push(() => started.process.stop()), started)),
+    ]);
+
+    const connectionsFile = path.join(dataDir, 'connections.json');
+    saveConnection(connectionsFile, 'local', {
+      batch: { endpoint: emulator.endpoint, accountName: localBatchAccountName, accountKey: localBatchAccountKey },
+      storage: { connectionString: azurite.connectionString },
+    });
+    process.env.REMOTE_BATCH_CONNECTIONS_FILE = connectionsFile;
+
+    log('starting the remote-batch worker (bundling workflows) ...');
+    const worker = await startWorkerProcess({
+      temporalAddress: temporal.address,
+      namespace: temporal.namespace,
+      connectionsFile,
+      logFile: path.join(logsDir, 'worker.log'),
+    });
+    // The worker stops first so no activity runs against services already gone.
+    stoppers.push(() => worker.stop());
+
+    return {
+      temporalAddress: temporal.address,
+      namespace: temporal.namespace,
+      temporalUiUrl: temporal.uiUrl,
+      blobEndpoint: azurite.blobEndpoint,
+      batchEndpoint: emulator.endpoint,
+      connectionsFile,
+      logsDir,
+      workflowUrl: (workflowId) => `${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

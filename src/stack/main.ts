@@ -1,0 +1,35 @@
+import { reportStackError } from './reportError';
+import { startLocalStack } from './localStack';
+
+/** `npm run stack`: the whole local stack in the foreground until Ctrl-C. */
+async function main(): Promise<void> {
+  const stack = await startLocalStack({ log: (line) => console.log(line) });
+  console.log(
+    [
+      '',
+      'remote-batch local stack is up:',
+      `  Temporal server     ${stack.temporalAddress} (namespace ${stack.namespace})`,
+      `  Temporal Web UI     ${stack.temporalUiUrl}`,
+      `  Azure Batch (emu)   ${stack.batchEndpoint}  pool(s): ${process.env.REMOTE_BATCH_POOLS ?? 'local:2:4'}`,
+      `  Blob Storage        ${stack.blobEndpoint} (Azurite)`,
+      `  worker              task queue 'remote-batch'`,
+      `  connection 'local'  ${stack.connectionsFile}`,
+      `  logs                ${stack.logsDir}`,
+      '',
+      'Press Ctrl-C to stop.',
+    ].join('\n'),
+  );
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the local stack ...`);
+    await stack.stop();
+    console.log('stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error) => process.exit(reportStackError(error)));

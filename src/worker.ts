@@ -1,0 +1,31 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from './activities';
+import { ConnectionClients } from './azure/connectionClients';
+import { taskQueue, temporalSettingsFromEnvironment } from './client/temporalSettings';
+
+/** Runs our workflows and activities until SIGINT/SIGTERM. */
+export async function runWorker(): Promise<void> {
+  const temporal = temporalSettingsFromEnvironment();
+  const connection = await NativeConnection.connect({ address: temporal.address, tls: temporal.tls, apiKey: temporal.apiKey });
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace: temporal.namespace,
+      taskQueue,
+      workflowsPath: require.resolve('./workflows'),
+      activities: createActivities(new ConnectionClients()),
+      shutdownGraceTime: '5 seconds',
+    });
+    console.log(`remote-batch worker polling task queue '${taskQueue}' on ${temporal.address} (namespace ${temporal.namespace})`);
+    await worker.run();
+  } finally {
+    await connection.close();
+  }
+}
+
+if (require.main === module) {
+  runWorker().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

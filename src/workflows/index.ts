@@ -1,0 +1,1 @@
+export { singleJob } from './singleJob';

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { loopback, repoRoot } from './config';
 import { ManagedProcess } from './managedProcess';
@@ -22,6 +23,7 @@ export interface RunningAzurite {
 
 export async function startAzurite(options: AzuriteOptions): Promise<RunningAzurite> {
   await assertPortFree(options.port, 'Azurite (Blob Storage)', 'REMOTE_BATCH_AZURITE_PORT');
+  fs.mkdirSync(options.dataDir, { recursive: true });
   const main = path.join(repoRoot, 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js');
   const process_ = await ManagedProcess.start({
     name: 'Azurite',

@@ -4,6 +4,7 @@ import { saveConnection } from '../connections/store';
 import { startAzurite } from './azurite';
 import { defaultDataDir, portsFromEnvironment, portVariables, type StackPorts } from './config';
 import { startEmulatorProcess } from './emulatorProcess';
+import { stopLeftovers } from './managedProcess';
 import { assertPortFree } from './ports';
 import { ensureTemporalCli } from './temporalCli';
 import { startTemporalServer } from './temporalServer';
@@ -41,6 +42,27 @@ const serviceNames: Record<keyof StackPorts, string> = {
   emulator: 'the Azure Batch emulator',
 };
 
+type Stoppable = { stop(): Promise<void> };
+
+/**
+ * Starts services in parallel; every one that started is registered for stopping,
+ * even when another failed, so a failed start leaves no process behind.
+ */
+async function startTogether<T extends readonly Promise<Stoppable>[]>(
+  starts: T,
+  stoppers: (() => Promise<void>)[],
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(starts);
+  for (const result of settled) {
+    if (result.status !== 'fulfilled') continue;
+    const service = result.value;
+    stoppers.push(() => service.stop());
+  }
+  const failure = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failure) throw failure.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<Stoppable>).value) as never;
+}
+
 /** Temporal, Azurite, the Batch emulator and our worker, each health-checked, all on loopback. */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
@@ -48,6 +70,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const ports = { ...portsFromEnvironment(), ...options.ports };
   const logsDir = path.join(dataDir, 'logs');
   fs.mkdirSync(logsDir, { recursive: true });
+  stopLeftovers(logsDir);
   for (const key of Object.keys(ports) as (keyof StackPorts)[]) {
     await assertPortFree(ports[key], serviceNames[key], portVariables[key]);
   }
@@ -60,19 +83,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   try {
     log('starting Temporal, Azurite and the Azure Batch emulator ...');
-    const [temporal, azurite, emulator] = await Promise.all([
+    const [temporal, azurite, emulator] = await startTogether([
       startTemporalServer({
         cliPath,
         port: ports.temporal,
         uiPort: ports.temporalUi,
         dataDir: path.join(dataDir, 'temporal'),
         logFile: path.join(logsDir, 'temporal.log'),
-      }).then((started) => (stoppers.push(started.stop), started)),
+      }),
       startAzurite({
         port: ports.azurite,
         dataDir: path.join(dataDir, 'azurite'),
         logFile: path.join(logsDir, 'azurite.log'),
-      }).then((started) => (stoppers.push(started.stop), started)),
+      }),
       startEmulatorProcess({
         port: ports.emulator,
         dataDir: path.join(dataDir, 'emulator'),
@@ -80,8 +103,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         accountKey: localBatchAccountKey,
         pools: options.pools ?? process.env.REMOTE_BATCH_POOLS ?? 'local:2:4',
         logFile: path.join(logsDir, 'emulator.log'),
-      }).then((started) => (stoppers.push(() => started.process.stop()), started)),
-    ]);
+      }),
+    ] as const, stoppers);
 
     const connectionsFile = path.join(dataDir, 'connections.json');
     saveConnection(connectionsFile, 'local', {

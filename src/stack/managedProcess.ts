@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { repoRoot } from './config';
 
 export interface ManagedProcessOptions {
   name: string;
@@ -15,6 +16,41 @@ export interface ManagedProcessOptions {
   readyTimeoutMs?: number;
 }
 
+/** Stops services a killed earlier run left behind in this logs folder (before their ports are checked). */
+export function stopLeftovers(logsDir: string): void {
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(logsDir);
+  } catch {
+    return;
+  }
+  for (const name of names) if (name.endsWith('.pid')) stopLeftover(path.join(logsDir, name));
+}
+
+/**
+ * A service left running by a run that was killed (no chance to clean up) would
+ * hold its port forever; its pid file lets the next run stop it first.
+ */
+function stopLeftover(pidFile: string): void {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(pidFile, 'utf8'));
+  } catch {
+    return;
+  }
+  try {
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (cmdline.includes(repoRoot)) {
+      signalGroup(pid, 'SIGKILL');
+      const deadline = Date.now() + 3000;
+      while (fs.existsSync(`/proc/${pid}`) && Date.now() < deadline) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    }
+  } catch {
+    // Not running any more.
+  }
+  fs.rmSync(pidFile, { force: true });
+}
+
 export class ServiceStartError extends Error {
   constructor(message: string) {
     super(message);
@@ -27,7 +63,12 @@ export class ManagedProcess {
   private exited: Promise<void>;
   private exitCode: number | null | undefined;
 
-  private constructor(readonly name: string, private readonly child: ChildProcess, readonly logFile: string) {
+  private constructor(
+    readonly name: string,
+    private readonly child: ChildProcess,
+    readonly logFile: string,
+    private readonly pidFile: string,
+  ) {
     this.exited = new Promise((resolve) =>
       child.once('exit', (code) => {
         this.exitCode = code;
@@ -38,6 +79,7 @@ export class ManagedProcess {
 
   static async start(options: ManagedProcessOptions): Promise<ManagedProcess> {
     fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
+    const pidFile = `${options.logFile.replace(/\.log$/, '')}.pid`;
     const log = fs.openSync(options.logFile, 'a');
     const child = spawn(options.command, options.args, {
       cwd: options.cwd,
@@ -46,8 +88,9 @@ export class ManagedProcess {
       detached: true,
     });
     fs.closeSync(log);
+    if (child.pid !== undefined) fs.writeFileSync(pidFile, String(child.pid));
     const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
-    const managed = new ManagedProcess(options.name, child, options.logFile);
+    const managed = new ManagedProcess(options.name, child, options.logFile, pidFile);
     try {
       await managed.waitUntilReady(options, spawnError);
     } catch (error) {
@@ -94,6 +137,7 @@ export class ManagedProcess {
     }
     // Grandchildren that ignored SIGTERM must not outlive the stack.
     signalGroup(this.child.pid, 'SIGKILL');
+    fs.rmSync(this.pidFile, { force: true });
   }
 }
 

@@ -1,5 +1,6 @@
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { loopback } from './config';
 import { ManagedProcess } from './managedProcess';
@@ -61,6 +62,7 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
   await assertPortFree(options.port, 'the Temporal server', 'REMOTE_BATCH_TEMPORAL_PORT');
   await assertPortFree(options.uiPort, 'the Temporal Web UI', 'REMOTE_BATCH_TEMPORAL_UI_PORT');
   const address = `${loopback}:${options.port}`;
+  fs.mkdirSync(options.dataDir, { recursive: true });
   const server = await ManagedProcess.start({
     name: 'Temporal server',
     command: options.cliPath,

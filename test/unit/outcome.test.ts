@@ -1,0 +1,30 @@
+import { outcomeOfTask } from '../../src/model/outcome';
+
+describe('the outcome of a finished task', () => {
+  it('is Succeeded only with exit code 0 and a successful result', () => {
+    expect(outcomeOfTask({ state: 'completed', exitCode: 0, result: 'success' }).status).toBe('Succeeded');
+  });
+
+  it('is Failed when exit code 0 but the output upload failed', () => {
+    const outcome = outcomeOfTask({
+      state: 'completed',
+      exitCode: 0,
+      result: 'failure',
+      failure: { category: 'usererror', code: 'FileUploadFailed', message: 'One or more output files failed to upload' },
+    });
+    expect(outcome.status).toBe('Failed');
+    expect(outcome.statusReason).toContain('FileUploadFailed');
+  });
+
+  it('names the exit code of a failing task', () => {
+    const outcome = outcomeOfTask({ state: 'completed', exitCode: 3, result: 'failure' });
+    expect(outcome).toMatchObject({ status: 'Failed', exitCode: 3 });
+    expect(outcome.statusReason).toContain('exited with code 3');
+  });
+
+  it('says the client terminated the job, and why', () => {
+    const outcome = outcomeOfTask({ state: 'completed', exitCode: -1 }, 'no longer needed');
+    expect(outcome.status).toBe('Failed');
+    expect(outcome.statusReason).toMatch(/remote-batch client: no longer needed$/);
+  });
+});

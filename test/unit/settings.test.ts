@@ -1,0 +1,60 @@
+import { InvalidSettingError } from '../../src/model/errors';
+import { batchPriority, defaultContainerImage, validateSettings } from '../../src/model/settings';
+
+function errorOf(settings: Record<string, unknown>): InvalidSettingError {
+  try {
+    validateSettings(settings);
+  } catch (error) {
+    return error as InvalidSettingError;
+  }
+  throw new Error('expected validateSettings to refuse the settings');
+}
+
+describe('provider settings', () => {
+  it('defaults to the documented image, priority 0 and one vCPU', () => {
+    expect(validateSettings({})).toEqual({ containerImage: defaultContainerImage, jobPriority: 0, vcpuCount: 1, environmentVariables: {} });
+  });
+
+  it("accepts the seed's spelling and camelCase alike", () => {
+    expect(validateSettings({ VCPUCount: 4, JobPriority: -1, ContainerImage: 'ubuntu:22.04' })).toMatchObject({
+      vcpuCount: 4,
+      jobPriority: -1,
+      containerImage: 'ubuntu:22.04',
+    });
+    expect(validateSettings({ vcpuCount: 2, jobPriority: 0.5 })).toMatchObject({ vcpuCount: 2, jobPriority: 0.5 });
+  });
+
+  it.each([2, -1.5, 'high', Number.NaN])('refuses JobPriority %p, naming the setting and the range', (value) => {
+    const error = errorOf({ JobPriority: value });
+    expect(error.setting).toBe('JobPriority');
+    expect(error.message).toMatch(/JobPriority must be a number from -1 .* to 1/);
+  });
+
+  it.each([0, 1.5, -1, '2'])('refuses VCPUCount %p', (value) => {
+    const error = errorOf({ VCPUCount: value });
+    expect(error.setting).toBe('VCPUCount');
+    expect(error.message).toContain('whole number of at least 1');
+  });
+
+  it.each(['', 'Not An Image', 'node:', ':latest', 42])('refuses ContainerImage %p', (value) => {
+    expect(errorOf({ ContainerImage: value }).setting).toBe('ContainerImage');
+  });
+
+  it.each(['node:20-slim', 'myregistry.azurecr.io/team/app:1.2', 'localhost:5000/x/y', 'python'])('accepts ContainerImage %p', (image) => {
+    expect(validateSettings({ ContainerImage: image }).containerImage).toBe(image);
+  });
+
+  it('suggests the closest name for an unknown setting', () => {
+    const error = errorOf({ VCPUCont: 2 });
+    expect(error.message).toContain("Did you mean 'VCPUCount'?");
+  });
+
+  it('refuses a TimeConstraint that is not a positive number of seconds', () => {
+    expect(errorOf({ TimeConstraint: 0 }).setting).toBe('TimeConstraint');
+    expect(validateSettings({ TimeConstraint: 30 }).timeConstraint).toBe(30);
+  });
+
+  it('maps JobPriority [-1, 1] linearly onto Batch priority [-1000, 1000]', () => {
+    expect([-1, -0.5, 0, 0.25, 1].map(batchPriority)).toEqual([-1000, -500, 0, 250, 1000]);
+  });
+});

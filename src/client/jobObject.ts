@@ -1,10 +1,19 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { jobContainerName, evaluationFileName, resultFileName, stderrFileName, stdoutFileName, taskLogPath, taskOutputPath } from '../model/conventions';
+import fs from 'node:fs';
+import path from 'node:path';
+import { jobContainerName, jobOutputFolder, evaluationFileName, resultFileName, stderrFileName, stdoutFileName, taskLogPath, taskOutputPath } from '../model/conventions';
 import type { SingleJobState } from '../model/jobSpec';
 import { isFinished } from '../model/status';
 import type { BatchEnvironment } from './environment';
 import { singleJobPropertyNames, type SingleJobPropertyName, UnknownPropertyError } from './properties';
 import { readBlobText, readTaskFileText } from './readers';
+
+export interface JobOutputFile {
+  /** Path under ./JobOutput/ as the job wrote it. */
+  name: string;
+  size: number;
+  blobName: string;
+}
 
 export class JobNotFoundError extends Error {
   readonly code = 'JobNotFound';
@@ -131,6 +140,31 @@ export class BatchJob {
       if (error instanceof WorkflowNotFoundError) return false;
       throw error;
     }
+  }
+
+  /** Files the job wrote under ./JobOutput/, as uploaded to Blob Storage (listed once the job has ended). */
+  async outputs(): Promise<JobOutputFile[]> {
+    const state = await this.state();
+    const container = this.environment.azure().blobs.getContainerClient(jobContainerName(state.jobId));
+    const prefix = `${taskOutputPath(state.taskId, jobOutputFolder)}/`;
+    const files: JobOutputFile[] = [];
+    try {
+      for await (const blob of container.listBlobsFlat({ prefix })) {
+        files.push({ name: blob.name.slice(prefix.length), size: blob.properties.contentLength ?? 0, blobName: blob.name });
+      }
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    }
+    return files;
+  }
+
+  /** Downloads one output file (by its name under JobOutput/) to a local path. */
+  async downloadOutput(name: string, destination: string): Promise<void> {
+    const file = (await this.outputs()).find((output) => output.name === name);
+    if (!file) throw new RangeError(`Job ${this.jobId} has no output file '${name}'.`);
+    const container = this.environment.azure().blobs.getContainerClient(jobContainerName(this.jobId));
+    await fs.promises.mkdir(path.dirname(path.resolve(destination)), { recursive: true });
+    await container.getBlobClient(file.blobName).downloadToFile(destination);
   }
 
   /** While running, from the node (Batch's task file API); after, from Blob Storage ($TaskLog). */

@@ -11,6 +11,7 @@ import { bundleScript } from './bundleScript';
 import type { BatchEnvironment } from './environment';
 import { BatchJob } from './jobObject';
 import { taskQueue } from './temporalSettings';
+import { azureJobIdKey, environmentKey, jobStatusKey, jobTypeKey, poolIdKey } from '../model/searchAttributes';
 
 export type JobBodySpec =
   /** A JS/TS module whose default (or named) export is called with `args`; its return value is the result. */
@@ -118,6 +119,14 @@ export async function submit(env: BatchEnvironment, body: JobBodySpec, settings:
     taskQueue,
     workflowId: jobId,
     args: [input],
+    // Set at start too (not only by the workflow) so the job is listed at once.
+    typedSearchAttributes: [
+      { key: jobStatusKey, value: 'Active' },
+      { key: jobTypeKey, value: 'Single' },
+      { key: poolIdKey, value: env.poolId },
+      { key: azureJobIdKey, value: jobId },
+      { key: environmentKey, value: `${env.connection}/${env.poolId}` },
+    ],
     staticSummary: `Single job ${jobId} on pool ${env.poolId}`,
     staticDetails: 'script' in body ? `script ${path.basename(body.script)}` : `command: ${jobBody.kind === 'command' ? jobBody.commandLine : ''}`,
   });

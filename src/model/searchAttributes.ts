@@ -1,14 +1,15 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
 /**
  * Custom search attributes the stack registers and the workflows keep current,
  * so a user can type e.g. `RemoteBatchJobStatus="Running" AND RemoteBatchPoolId="local"`
  * into the Temporal UI's search box.
  */
-export const searchAttributeDefinitions = {
-  RemoteBatchJobStatus: 'Keyword',
-  RemoteBatchJobType: 'Keyword',
-  RemoteBatchPoolId: 'Keyword',
-  RemoteBatchAzureJobId: 'Keyword',
-  RemoteBatchEnvironment: 'Keyword',
-} as const;
+export const jobStatusKey = defineSearchAttributeKey('RemoteBatchJobStatus', SearchAttributeType.KEYWORD);
+export const jobTypeKey = defineSearchAttributeKey('RemoteBatchJobType', SearchAttributeType.KEYWORD);
+export const poolIdKey = defineSearchAttributeKey('RemoteBatchPoolId', SearchAttributeType.KEYWORD);
+export const azureJobIdKey = defineSearchAttributeKey('RemoteBatchAzureJobId', SearchAttributeType.KEYWORD);
+/** `<connection>/<pool>`: what listJobs filters on. */
+export const environmentKey = defineSearchAttributeKey('RemoteBatchEnvironment', SearchAttributeType.KEYWORD);
 
-export type SearchAttributeName = keyof typeof searchAttributeDefinitions;
+export const searchAttributeKeys = [jobStatusKey, jobTypeKey, poolIdKey, azureJobIdKey, environmentKey];

@@ -1,11 +1,11 @@
 import { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import { encodeSearchAttributeIndexedValueType } from '@temporalio/common';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loopback } from './config';
 import { ManagedProcess } from './managedProcess';
 import { assertPortFree } from './ports';
-import { searchAttributeDefinitions } from '../model/searchAttributes';
+import { searchAttributeKeys } from '../model/searchAttributes';
 
 export interface TemporalServerOptions {
   cliPath: string;
@@ -22,8 +22,6 @@ export interface RunningTemporalServer {
   uiUrl: string;
   stop(): Promise<void>;
 }
-
-const indexedValueType = temporal.api.enums.v1.IndexedValueType;
 
 async function isServing(address: string): Promise<boolean> {
   const connection = await Connection.connect({ address, connectTimeout: 1000 });
@@ -44,12 +42,12 @@ export async function registerSearchAttributes(address: string, namespace: strin
   try {
     const existing = await connection.operatorService.listSearchAttributes({ namespace });
     const known = new Set(Object.keys(existing.customAttributes ?? {}));
-    const missing = Object.entries(searchAttributeDefinitions).filter(([name]) => !known.has(name));
+    const missing = searchAttributeKeys.filter((key) => !known.has(key.name));
     if (missing.length === 0) return;
     await connection.operatorService.addSearchAttributes({
       namespace,
       searchAttributes: Object.fromEntries(
-        missing.map(([name, type]) => [name, type === 'Keyword' ? indexedValueType.INDEXED_VALUE_TYPE_KEYWORD : indexedValueType.INDEXED_VALUE_TYPE_INT]),
+        missing.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!]),
       ),
     });
   } finally {

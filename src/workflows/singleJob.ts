@@ -18,7 +18,7 @@ import { clientTerminationReason, outcomeOfTask } from '../model/outcome';
 import { batchPriority, processorCountVariable, validateSettings } from '../model/settings';
 import { defaultExportName, scriptArgsFileName, scriptBundleFileName, scriptCommandLine } from '../model/scriptJob';
 import { abortSignal, abortUpdate, stateQuery } from './messages';
-import { azureJobIdKey, environmentKey, jobStatusKey, jobTypeKey, poolIdKey } from './searchAttributes';
+import { azureJobIdKey, environmentKey, jobStatusKey, jobTypeKey, poolIdKey } from '../model/searchAttributes';
 
 const nonRetryableErrorTypes = ['InvalidInput', 'PoolNotFound', 'JobExists', 'ConnectionNotFoundError', 'ConnectionsFileError'];
 

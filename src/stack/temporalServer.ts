@@ -1,5 +1,5 @@
 import { Connection } from '@temporalio/client';
-import { encodeSearchAttributeIndexedValueType } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loopback } from './config';
@@ -47,7 +47,7 @@ export async function registerSearchAttributes(address: string, namespace: strin
     await connection.operatorService.addSearchAttributes({
       namespace,
       searchAttributes: Object.fromEntries(
-        missing.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!]),
+        missing.map((key) => [key.name, temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}`]]),
       ),
     });
   } finally {

@@ -129,12 +129,20 @@ export class BatchJob {
     }
   }
 
-  /** The seed's RemoteBatchJobAbort. Returns false when the job had already ended (a no-op). */
-  async abort(reason = 'no reason given'): Promise<boolean> {
+  /**
+   * The seed's RemoteBatchJobAbort: terminates the Azure job with a reason that
+   * says the client asked. Returns false when the job had already ended (a
+   * no-op). With `waitForTermination` it returns only once Azure has terminated
+   * the job (a Temporal update, so it needs a running worker); otherwise it is a
+   * signal, recorded even while no worker runs and carried out when one is back.
+   */
+  async abort(reason = 'no reason given', options: { waitForTermination?: boolean } = {}): Promise<boolean> {
     const state = await this.state();
     if (isFinished(state.status)) return false;
+    const handle = await this.handle();
     try {
-      await (await this.handle()).signal('abort', reason);
+      if (options.waitForTermination) await handle.executeUpdate('abortJob', { args: [reason] });
+      else await handle.signal('abort', reason);
       return true;
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return false;

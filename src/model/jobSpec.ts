@@ -24,8 +24,8 @@ export type JobInput =
   | { name: string; content: string };
 
 export interface SingleJobInput {
-  /** Azure job id and workflow id alike. */
-  jobId: string;
+  /** The Azure job id; the workflow id when absent. Our client uses the same string for both. */
+  jobId?: string;
   environment: EnvironmentRef;
   body: JobBody;
   settings: JobSettings;

@@ -37,7 +37,8 @@ const watcher = proxyActivities<Activities>({
 export async function singleJob(input: SingleJobInput): Promise<SingleJobState> {
   const settings = validateInput(input);
   const { connection, poolId } = input.environment;
-  const { jobId } = input;
+  // Clients in other languages may leave jobId out: the workflow id is the Azure job id then.
+  const jobId = input.jobId ?? workflowInfo().workflowId;
   const taskId = singleJobTaskId;
   const inputNames = input.inputs.map((file) => file.name);
 
@@ -186,8 +187,9 @@ function validateInput(input: SingleJobInput) {
   if (typeof input.environment.connection !== 'string' || input.environment.connection === '') {
     throw problem('environment.connection must name a connection the worker knows (e.g. "local").');
   }
-  if (typeof input.jobId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(input.jobId)) {
-    throw problem('jobId must be 1 to 64 letters, digits, hyphens or underscores.');
+  const jobId = input.jobId ?? workflowInfo().workflowId;
+  if (typeof jobId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(jobId)) {
+    throw problem('jobId (or, without one, the workflow id) must be 1 to 64 letters, digits, hyphens or underscores: it becomes the Azure job id.');
   }
   if (input.body?.kind !== 'script' && input.body?.kind !== 'command') throw problem("body.kind must be 'script' or 'command'.");
   if (input.body.kind === 'command' && (typeof input.body.commandLine !== 'string' || input.body.commandLine.trim() === '')) {

@@ -19,6 +19,19 @@ export function createStorageActivities(clients: ConnectionClients) {
       );
     },
 
+    /** The error a script job's runner recorded (why it failed), kept short: it goes into workflow history. */
+    async readEvaluationError(input: { connection: string; jobId: string; blob: string }): Promise<string | undefined> {
+      const container = clients.get(input.connection).blobs.getContainerClient(jobContainerName(input.jobId));
+      try {
+        const text = (await container.getBlobClient(input.blob).downloadToBuffer()).toString('utf8');
+        const error = (JSON.parse(text) as { error?: unknown }).error;
+        return typeof error === 'string' ? error.slice(0, 500) : undefined;
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode === 404 || error instanceof SyntaxError) return undefined;
+        throw error;
+      }
+    },
+
     async blobExists(input: { connection: string; jobId: string; blob: string }): Promise<boolean> {
       const container = clients.get(input.connection).blobs.getContainerClient(jobContainerName(input.jobId));
       return container.getBlobClient(input.blob).exists();

@@ -12,7 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { inputBlobName, resultFileName, singleJobTaskId, taskOutputPath } from '../model/conventions';
+import { evaluationFileName, inputBlobName, resultFileName, singleJobTaskId, taskOutputPath } from '../model/conventions';
 import type { SingleJobInput, SingleJobState, TaskObservation } from '../model/jobSpec';
 import { clientTerminationReason, outcomeOfTask } from '../model/outcome';
 import { batchPriority, processorCountVariable, validateSettings } from '../model/settings';
@@ -155,7 +155,12 @@ export async function singleJob(input: SingleJobInput): Promise<SingleJobState> 
   }
 
   state.hasResult = await azure.blobExists({ connection, jobId, blob: taskOutputPath(taskId, resultFileName) });
-  return finish(outcomeOfTask(ended), ended);
+  const outcome = outcomeOfTask(ended);
+  if (outcome.status === 'Failed' && input.body.kind === 'script') {
+    const scriptError = await azure.readEvaluationError({ connection, jobId, blob: taskOutputPath(taskId, evaluationFileName) });
+    if (scriptError) outcome.statusReason = `${outcome.statusReason} ${scriptError}`;
+  }
+  return finish(outcome, ended);
 
   async function unlessAborted<T>(work: () => Promise<T>): Promise<T | 'aborted'> {
     const scope = new CancellationScope();

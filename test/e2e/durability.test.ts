@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createActivities } from '../../src/activities';
+import { ConnectionClients } from '../../src/azure/connectionClients';
+import { batchEnvironment, type BatchEnvironment, submit } from '../../src/client';
+import { startWorkerProcess } from '../../src/stack/workerProcess';
+import { waitForStatus } from './support/jobs';
+
+const logsDir = () => process.env.REMOTE_BATCH_TEST_LOGS_DIR!;
+
+function killWorker(): void {
+  const pid = Number(fs.readFileSync(path.join(logsDir(), 'worker.pid'), 'utf8'));
+  process.kill(-pid, 'SIGKILL');
+}
+
+async function restartWorker(): Promise<void> {
+  // Same pid file and log as the stack's worker, so the stack's teardown stops this one too.
+  await startWorkerProcess({
+    temporalAddress: process.env.TEMPORAL_ADDRESS!,
+    namespace: 'default',
+    connectionsFile: process.env.REMOTE_BATCH_CONNECTIONS_FILE!,
+    logFile: path.join(logsDir(), 'worker.log'),
+  });
+}
+
+describe('durability', () => {
+  let env: BatchEnvironment;
+
+  beforeAll(() => {
+    env = batchEnvironment({ poolId: 'local' });
+  });
+  afterAll(() => env.close());
+
+  it('takes an abort sent while the worker is down into effect when it is back', async () => {
+    const job = await submit(env, { command: '/bin/sh -c "sleep 60"' });
+    await waitForStatus(job, ['Running']);
+    killWorker();
+    expect(await job.abort('sent while the worker was down')).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await job.get('JobStatus')).toBe('Running');
+    await restartWorker();
+    await waitForStatus(job, ['Failed'], 60_000);
+    expect(await job.get('JobStatusReason')).toContain('sent while the worker was down');
+  });
+
+  it('never creates a second Azure job or task when an activity is retried', async () => {
+    const activities = createActivities(new ConnectionClients());
+    const jobId = `idempotency-${Date.now()}`;
+    const job = { connection: 'local', jobId, poolId: 'local', priority: 0, workflowId: jobId };
+    await activities.createAzureJob(job);
+    await activities.createAzureJob(job);
+    const task = {
+      connection: 'local',
+      jobId,
+      taskId: '10000000',
+      commandLine: 'true',
+      requiredSlots: 1,
+      containerImage: 'node:20-slim',
+      inputBlobs: [],
+      environment: {},
+    };
+    await activities.uploadJobInputs({ connection: 'local', jobId, files: [] });
+    await activities.addJobTask(task);
+    await activities.addJobTask(task);
+    const batch = new ConnectionClients().get('local').batch;
+    const tasks = await batch.task.list(jobId);
+    expect(tasks.map((listed) => listed.id)).toEqual(['10000000']);
+    await expect(activities.createAzureJob({ ...job, workflowId: 'someone-else' })).rejects.toThrow(/belongs to someone else/);
+  });
+});

@@ -35,10 +35,14 @@ describe('durability', () => {
     const job = await submit(env, { command: '/bin/sh -c "sleep 60"' });
     await waitForStatus(job, ['Running']);
     killWorker();
-    expect(await job.abort('sent while the worker was down')).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(await job.get('JobStatus')).toBe('Running');
-    await restartWorker();
+    try {
+      expect(await job.abort('sent while the worker was down')).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(await job.get('JobStatus')).toBe('Running');
+    } finally {
+      // Other suites share this stack: it must get its worker back whatever happened above.
+      await restartWorker();
+    }
     await waitForStatus(job, ['Failed'], 60_000);
     expect(await job.get('JobStatusReason')).toContain('sent while the worker was down');
   });

@@ -1,9 +1,10 @@
 import type { BatchServiceModels } from '@azure/batch';
 import { Context } from '@temporalio/activity';
 import type { ConnectionClients } from '../azure/connectionClients';
-import { jobContainerName, jobOutputFolder, resultFileName, evaluationFileName, taskLogPath, taskOutputPath } from '../model/conventions';
+import { jobContainerName } from '../model/conventions';
 import type { TaskObservation } from '../model/jobSpec';
 import { batchErrorCode, invalidInput } from './batchErrors';
+import { sasLifetimeMs, type TaskInputBlob, type TaskTemplate, taskDefinition } from './taskDefinition';
 
 export interface PoolFacts {
   taskSlotsPerNode: number;
@@ -15,19 +16,15 @@ export interface CreateAzureJobInput {
   poolId: string;
   priority: number;
   workflowId: string;
+  /** A single job ends with its task; an array job's tasks are added over time, so it is ended explicitly. */
+  endsWithTasks: boolean;
 }
 
-export interface AddJobTaskInput {
+export interface AddJobTaskInput extends TaskTemplate {
   connection: string;
   jobId: string;
   taskId: string;
-  commandLine: string;
-  requiredSlots: number;
-  containerImage: string;
-  /** Blobs of the job's container placed in the working directory: name in wd → blob. */
-  inputBlobs: { name: string; blob: string }[];
-  environment: Record<string, string>;
-  maxWallClockSeconds?: number;
+  inputBlobs: TaskInputBlob[];
 }
 
 export interface WaitForTaskInput {
@@ -41,8 +38,6 @@ export interface WaitForTaskInput {
    */
   until: 'started' | 'completed' | 'jobEnded';
 }
-
-const sasLifetimeMs = 7 * 24 * 3600_000;
 
 function toIso(date: Date | undefined): string | undefined {
   return date ? new Date(date).toISOString() : undefined;
@@ -97,7 +92,7 @@ export function createBatchActivities(clients: ConnectionClients) {
         id: input.jobId,
         priority: input.priority,
         poolInfo: { poolId: input.poolId },
-        onAllTasksComplete: 'terminatejob',
+        onAllTasksComplete: input.endsWithTasks ? 'terminatejob' : 'noaction',
         usesTaskDependencies: false,
         metadata: [{ name: 'remote-batch-workflow-id', value: input.workflowId }],
       };
@@ -117,48 +112,8 @@ export function createBatchActivities(clients: ConnectionClients) {
     async addJobTask(input: AddJobTaskInput): Promise<void> {
       const { batch, sas } = clients.get(input.connection);
       const container = jobContainerName(input.jobId);
-      const resourceFiles = await Promise.all(
-        input.inputBlobs.map(async ({ name, blob }) => ({
-          httpUrl: await sas.blobReadUrl(container, blob, sasLifetimeMs),
-          filePath: name,
-        })),
-      );
       const outputUrl = await sas.containerWriteUrl(container, sasLifetimeMs);
-      const destination = (path: string) => ({ container: { containerUrl: outputUrl, path } });
-      const task: BatchServiceModels.TaskAddParameter = {
-        id: input.taskId,
-        commandLine: input.commandLine,
-        requiredSlots: input.requiredSlots,
-        containerSettings: { imageName: input.containerImage },
-        resourceFiles,
-        environmentSettings: Object.entries(input.environment).map(([name, value]) => ({ name, value })),
-        constraints: {
-          maxTaskRetryCount: 0,
-          ...(input.maxWallClockSeconds ? { maxWallClockTime: `PT${Math.ceil(input.maxWallClockSeconds)}S` } : {}),
-        },
-        outputFiles: [
-          {
-            filePattern: '../std*.txt',
-            destination: destination(taskLogPath(input.taskId)),
-            uploadOptions: { uploadCondition: 'taskcompletion' },
-          },
-          {
-            filePattern: resultFileName,
-            destination: destination(taskOutputPath(input.taskId, resultFileName)),
-            uploadOptions: { uploadCondition: 'taskcompletion' },
-          },
-          {
-            filePattern: evaluationFileName,
-            destination: destination(taskOutputPath(input.taskId, evaluationFileName)),
-            uploadOptions: { uploadCondition: 'taskcompletion' },
-          },
-          {
-            filePattern: `${jobOutputFolder}/**/*`,
-            destination: destination(taskOutputPath(input.taskId, jobOutputFolder)),
-            uploadOptions: { uploadCondition: 'taskcompletion' },
-          },
-        ],
-      };
+      const task = await taskDefinition(sas, container, outputUrl, input.taskId, input, input.inputBlobs);
       try {
         await batch.task.add(input.jobId, task);
       } catch (error) {

@@ -109,7 +109,7 @@ export async function singleJob(input: SingleJobInput): Promise<SingleJobState> 
     await azure.uploadJobInputs({ connection, jobId, files: inlineInputs });
 
     if (abortReason !== undefined) return finish({ status: 'Failed', statusReason: clientTerminationReason(abortReason) });
-    await azure.createAzureJob({ connection, jobId, poolId, priority: batchPriority(settings.jobPriority), workflowId: workflowInfo().workflowId });
+    await azure.createAzureJob({ connection, jobId, poolId, priority: batchPriority(settings.jobPriority), workflowId: workflowInfo().workflowId, endsWithTasks: true });
     azureJobCreated = true;
 
     const inputBlobs = input.inputs.map((file) => ({ name: file.name, blob: 'blob' in file ? file.blob : inputBlobName(file.name) }));

@@ -50,7 +50,7 @@ describe('durability', () => {
   it('never creates a second Azure job or task when an activity is retried', async () => {
     const activities = createActivities(new ConnectionClients());
     const jobId = `idempotency-${Date.now()}`;
-    const job = { connection: 'local', jobId, poolId: 'local', priority: 0, workflowId: jobId };
+    const job = { connection: 'local', jobId, poolId: 'local', priority: 0, workflowId: jobId, endsWithTasks: true };
     await activities.createAzureJob(job);
     await activities.createAzureJob(job);
     const task = {

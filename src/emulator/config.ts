@@ -1,0 +1,106 @@
+import path from 'node:path';
+import type { FaultOptions } from './http/faults';
+import type { PoolDefinition } from './scheduler/poolManager';
+
+export const DEFAULT_ACCOUNT_NAME = 'localbatch';
+/**
+ * The emulator's well-known account key, like Azurite's devstoreaccount1 key: public,
+ * documented, fine for local use only. Base64 of 64 bytes, the shape of a real Batch key.
+ */
+export const DEFAULT_ACCOUNT_KEY = 'nVmxzWe+XJHDVglN3LCnVOPscCKzI/IYQJLpKWJW8kJyH3At6+pDY+70EbMbDVITtlEZm6wYtZeTFKbPcXKjhQ==';
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_POOLS: PoolDefinition[] = [{ id: 'local', nodeCount: 2, taskSlotsPerNode: 4 }];
+/** Batch's limit for a request body (an add-task collection must stay under 1 MB). */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export interface EmulatorOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  accountName?: string;
+  /** Base64; defaults to DEFAULT_ACCOUNT_KEY. */
+  accountKey?: string;
+  /** State and node working directories. Default `.data/emulator` under the current directory. */
+  dataDir?: string;
+  /** Pools that exist from the start (and are reshaped to this on every start). */
+  pools?: PoolDefinition[];
+  /** 'disk' (default) keeps state across restarts in dataDir; 'memory' forgets it. */
+  persistence?: 'disk' | 'memory';
+  faults?: FaultOptions;
+  /** Accept `Authorization: Bearer …` without checking it; for tests of token clients only. */
+  acceptBearerTokens?: boolean;
+  maxBodyBytes?: number;
+  /** Where diagnostics go; default stderr. */
+  log?: (line: string) => void;
+}
+
+export interface ResolvedOptions {
+  host: string;
+  port: number;
+  accountName: string;
+  accountKey: string;
+  dataDir: string;
+  pools: PoolDefinition[];
+  persistence: 'disk' | 'memory';
+  faults: FaultOptions;
+  acceptBearerTokens: boolean;
+  maxBodyBytes: number;
+  log: (line: string) => void;
+}
+
+export class EmulatorConfigError extends Error {
+  override name = 'EmulatorConfigError';
+}
+
+export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
+  const accountKey = options.accountKey ?? DEFAULT_ACCOUNT_KEY;
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(accountKey) || Buffer.from(accountKey, 'base64').length === 0) {
+    throw new EmulatorConfigError('accountKey must be a non-empty base64 string.');
+  }
+  const accountName = options.accountName ?? DEFAULT_ACCOUNT_NAME;
+  if (!/^[a-z0-9]{3,24}$/.test(accountName)) {
+    throw new EmulatorConfigError(`accountName '${accountName}' must be 3 to 24 lowercase letters and digits, as Batch account names are.`);
+  }
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new EmulatorConfigError(`port ${port} must be an integer from 0 to 65535.`);
+  const pools = options.pools ?? DEFAULT_POOLS;
+  for (const pool of pools) validatePool(pool);
+  return {
+    host: options.host ?? DEFAULT_HOST,
+    port,
+    accountName,
+    accountKey,
+    dataDir: path.resolve(options.dataDir ?? '.data/emulator'),
+    pools,
+    persistence: options.persistence ?? 'disk',
+    faults: options.faults ?? {},
+    acceptBearerTokens: options.acceptBearerTokens ?? false,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    log: options.log ?? ((line) => process.stderr.write(line + '\n')),
+  };
+}
+
+function validatePool(pool: PoolDefinition): void {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(pool.id)) throw new EmulatorConfigError(`pool id '${pool.id}' must be 1 to 64 letters, digits, hyphens or underscores.`);
+  if (!Number.isInteger(pool.nodeCount) || pool.nodeCount < 0) throw new EmulatorConfigError(`pool '${pool.id}': nodeCount must be a whole number ≥ 0.`);
+  if (!Number.isInteger(pool.taskSlotsPerNode) || pool.taskSlotsPerNode < 1 || pool.taskSlotsPerNode > 256) {
+    throw new EmulatorConfigError(`pool '${pool.id}': taskSlotsPerNode must be from 1 to 256.`);
+  }
+}
+
+/** `local:2:4,big:1:16` → pools (id:nodeCount:taskSlotsPerNode, optionally :vmSize). */
+export function parsePoolSpecs(text: string): PoolDefinition[] {
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const [id, nodes, slots, vmSize] = part.split(':');
+      if (!id || nodes === undefined || slots === undefined || !/^\d+$/.test(nodes) || !/^\d+$/.test(slots)) {
+        throw new EmulatorConfigError(`pool '${part}' must look like id:nodeCount:taskSlotsPerNode, for example local:2:4.`);
+      }
+      const pool: PoolDefinition = { id, nodeCount: Number(nodes), taskSlotsPerNode: Number(slots), ...(vmSize ? { vmSize } : {}) };
+      validatePool(pool);
+      return pool;
+    });
+}

@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import type { ResolvedOptions } from './config';
+import { FileHandler } from './handlers/fileHandler';
+import { JobHandler } from './handlers/jobHandler';
+import { NodeHandler } from './handlers/nodeHandler';
+import { PoolHandler } from './handlers/poolHandler';
+import { TaskHandler } from './handlers/taskHandler';
+import { FaultInjector } from './http/faults';
+import { buildRouter } from './http/routes';
+import { createBatchHttpServer } from './http/server';
+import { NodeLayout } from './node/layout';
+import { PoolManager } from './scheduler/poolManager';
+import { Scheduler } from './scheduler/scheduler';
+import { FileStore } from './store/fileStore';
+import { MemoryStore } from './store/memoryStore';
+import type { BatchStore } from './store/store';
+
+export class EmulatorPortInUseError extends Error {
+  override name = 'EmulatorPortInUseError';
+  constructor(readonly host: string, readonly port: number) {
+    super(`Port ${port} on ${host} is already in use, so the Batch emulator cannot listen there.`);
+  }
+}
+
+/** Wires store, scheduler, pools, handlers and the HTTP server into one running service. */
+export class BatchEmulator {
+  readonly store: BatchStore;
+  readonly scheduler: Scheduler;
+  readonly pools: PoolManager;
+  private server: http.Server | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(readonly options: ResolvedOptions) {
+    fs.mkdirSync(options.dataDir, { recursive: true });
+    this.store = options.persistence === 'disk' ? FileStore.open(options.dataDir, options.log) : new MemoryStore();
+    const layout = new NodeLayout(options.dataDir);
+    this.scheduler = new Scheduler({ store: this.store, layout, accountName: options.accountName, log: options.log });
+    this.pools = new PoolManager(this.store, this.scheduler, layout);
+    const router = buildRouter({
+      pools: new PoolHandler(this.store, this.pools),
+      nodes: new NodeHandler(this.store, this.scheduler),
+      jobs: new JobHandler(this.store, this.scheduler, layout),
+      tasks: new TaskHandler(this.store, this.scheduler, layout),
+      files: new FileHandler(this.store, layout),
+    });
+    this.server = createBatchHttpServer({
+      accountName: options.accountName,
+      accountKey: Buffer.from(options.accountKey, 'base64'),
+      router,
+      maxBodyBytes: options.maxBodyBytes,
+      faults: new FaultInjector(options.faults),
+      acceptBearerTokens: options.acceptBearerTokens,
+      log: options.log,
+      commit: () => this.store.flush(),
+    });
+  }
+
+  async listen(): Promise<{ url: string; port: number }> {
+    const server = this.server!;
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException): void => {
+        reject(error.code === 'EADDRINUSE' ? new EmulatorPortInUseError(this.options.host, this.options.port) : error);
+      };
+      server.once('error', onError);
+      server.listen(this.options.port, this.options.host, () => {
+        server.off('error', onError);
+        resolve();
+      });
+    });
+    const { port } = server.address() as AddressInfo;
+    const url = `http://${this.options.host}:${port}`;
+    this.scheduler.accountUrl = url;
+    const now = new Date();
+    this.pools.ensure(this.options.pools, now);
+    this.scheduler.recover(now);
+    return { url, port };
+  }
+
+  /** Node loss: the node's tasks are killed and requeued; the node is briefly offline, then idle again. */
+  async loseNode(poolId: string, nodeId?: string): Promise<void> {
+    const nodes = this.store.listNodes(poolId);
+    const node = nodeId ? nodes.find((n) => n.id.toLowerCase() === nodeId.toLowerCase()) : (nodes.find((n) => n.state === 'running') ?? nodes[0]);
+    if (!node) throw new Error(`Pool '${poolId}' has no node${nodeId ? ` '${nodeId}'` : ''}.`);
+    node.state = 'offline';
+    node.stateTransitionTime = new Date().toISOString();
+    this.store.saveNode(node);
+    await this.scheduler.stopNodeTasks(node.poolId, node.id, 'requeue');
+    const current = this.store.getNode(node.poolId, node.id);
+    if (current) {
+      current.state = 'idle';
+      current.stateTransitionTime = new Date().toISOString();
+      current.lastBootTime = current.stateTransitionTime;
+      this.store.saveNode(current);
+    }
+    this.scheduler.kick();
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server?.listening) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    }
+    await this.scheduler.close();
+    await this.store.flush();
+    await this.store.close();
+  }
+}

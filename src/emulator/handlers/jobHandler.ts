@@ -1,0 +1,196 @@
+import { ErrorFactory } from '../errors/errorFactory';
+import type { BatchRequest } from '../http/request';
+import { json, type HandlerResult } from '../http/result';
+import { setJobState, touch } from '../model/transitions';
+import type { JobRecord, JsonObject } from '../model/types';
+import type { NodeLayout } from '../node/layout';
+import { JOB_FILTER } from '../protocol/odataFilter';
+import { jobAddSchema, jobDisableSchema, jobPatchSchema, jobTerminateSchema, jobUpdateSchema } from '../protocol/schemas';
+import { jobToWire, jobUrl, metadataUrl } from '../protocol/serialize';
+import { parseJsonBody, parseOptionalJsonBody, validateBody } from '../protocol/validate';
+import type { Scheduler } from '../scheduler/scheduler';
+import { requiredSlotsOf } from '../scheduler/scheduler';
+import type { BatchStore } from '../store/store';
+import { changed, checkConditions, created, entity, entityHeaders } from './common';
+import { listPage } from './listing';
+import { removeJobFiles } from './nodeFiles';
+
+/** Jobs: add, get, list, patch, update, delete, disable, enable, terminate, task counts. */
+export class JobHandler {
+  constructor(
+    private readonly store: BatchStore,
+    private readonly scheduler: Scheduler,
+    private readonly layout: NodeLayout,
+  ) {}
+
+  add(request: BatchRequest): HandlerResult {
+    const body = validateBody(jobAddSchema, parseJsonBody(request.body), 'JobAddParameter');
+    if (!body.poolInfo.poolId && !body.poolInfo.autoPoolSpecification) throw ErrorFactory.missingRequiredProperty('poolInfo.poolId');
+    if (body.poolInfo.autoPoolSpecification) {
+      throw ErrorFactory.unsupportedProperty('poolInfo.autoPoolSpecification', 'The emulator runs jobs on existing pools only; give poolInfo.poolId.');
+    }
+    if (this.store.getJob(body.id)) throw ErrorFactory.jobExists();
+    const now = request.receivedAt;
+    const { id, ...spec } = body;
+    const job: JobRecord = {
+      id,
+      spec: spec as JsonObject,
+      state: 'active',
+      stateTransitionTime: now.toISOString(),
+      creationTime: now.toISOString(),
+      lastModified: now.toISOString(),
+      eTag: '',
+      executionInfo: { startTime: now.toISOString(), poolId: body.poolInfo.poolId },
+      seq: this.store.nextSequence(),
+    };
+    touch(job, now);
+    this.store.saveJob(job);
+    this.scheduler.jobAdded(job);
+    return created(jobUrl(request.baseUrl, id), job);
+  }
+
+  get(request: BatchRequest, params: Record<string, string>): HandlerResult {
+    const job = this.find(params.jobId);
+    checkConditions(request, job, 'read');
+    return entity(request, 'jobs/@Element', jobToWire(job, request.baseUrl), job);
+  }
+
+  list(request: BatchRequest): HandlerResult {
+    return listPage(request, {
+      fragment: 'jobs',
+      items: this.store.listJobs().sort((a, b) => a.seq - b.seq),
+      positionOf: (job) => job.seq,
+      toWire: (job) => jobToWire(job, request.baseUrl),
+      filterable: JOB_FILTER,
+    });
+  }
+
+  terminate(request: BatchRequest, params: Record<string, string>): HandlerResult {
+    const job = this.find(params.jobId);
+    checkConditions(request, job, 'write');
+    const body = validateBody(jobTerminateSchema, parseOptionalJsonBody(request.body), 'JobTerminateParameter');
+    assertNotEnding(job);
+    this.scheduler.terminateJob(job, body.terminateReason ?? 'UserTerminate', request.receivedAt);
+    return changed(202, jobUrl(request.baseUrl, job.id), job);
+  }
+
+  delete(request: BatchRequest, params: Record<string, string>): HandlerResult {
+    const job = this.find(params.jobId);
+    checkConditions(request, job, 'write');
+    if (job.state === 'deleting') throw ErrorFactory.jobBeingDeleted();
+    setJobState(job, 'deleting', request.receivedAt);
+    this.store.saveJob(job);
+    void this.scheduler.jobDeleted(job).then(async () => {
+      const pools = this.store.listPools();
+      await removeJobFiles(this.layout, pools.map((pool) => ({ poolId: pool.id, nodeIds: this.store.listNodes(pool.id).map((n) => n.id) })), job.id);
+      for (const task of this.store.listTasks(job.id)) this.store.deleteTask(job.id, task.id);
+      this.store.deleteJob(job.id);
+    });
+    return changed(202, jobUrl(request.baseUrl, job.id), job);
+  }
+
+  patch(request: BatchRequest, params: Record<string, string>): HandlerResult {
+    const job = this.find(params.jobId);
+    checkConditions(request, job, 'write');
+    const body = validateBody(jobPatchSchema, parseJsonBody(request.body), 'JobPatchParameter');
+    this.applyChanges(job, body as JsonObject, false);
+    touch(job, request.receivedAt);
+    this.store.saveJob(job);
+    this.scheduler.jobChanged(job, request.receivedAt);
+    return changed(200, jobUrl(request.baseUrl, job.id), job);
+  }
+
+  update(request: BatchRequest, params: Record<string, string>): HandlerResult {
+    const job = this.find(params.jobId);
+    checkConditions(request, job, 'write');
+    const body = validateBody(jobUpdateSchema, parseJsonBody(request.body), 'JobUpdateParameter');
+    this.applyChanges(job, body as JsonObject, true);
+    touch(job, request.receivedAt);
+    this.store.saveJob(job);
+    this.scheduler.jobChanged(job, request.receivedAt);
+    return changed(200, jobUrl(request.baseUrl, job.id), job);
+  }
+
+  disable(request: BatchRequest, params: Record<string, string>): HandlerResult {
+    const job = this.find(params.jobId);
+    checkConditions(request, job, 'write');
+    const body = validateBody(jobDisableSchema, parseJsonBody(request.body), 'JobDisableParameter');
+    assertNotEnding(job);
+    if (job.state === 'disabled' || job.state === 'disabling') throw ErrorFactory.jobDisabled();
+    if (job.state !== 'active') throw ErrorFactory.jobNotActive();
+    setJobState(job, 'disabling', request.receivedAt);
+    this.store.saveJob(job);
+    // Batch reports "disabling" until the running tasks have been dealt with.
+    void this.scheduler.disableJob(job, body.disableTasks).then(() => {
+      const current = this.store.getJob(job.id);
+      if (current?.state !== 'disabling') return;
+      setJobState(current, 'disabled', new Date());
+      this.store.saveJob(current);
+    });
+    return changed(202, jobUrl(request.baseUrl, job.id), job);
+  }
+
+  enable(request: BatchRequest, params: Record<string, string>): HandlerResult {
+    const job = this.find(params.jobId);
+    checkConditions(request, job, 'write');
+    assertNotEnding(job);
+    if (job.state !== 'disabled' && job.state !== 'disabling') {
+      throw ErrorFactory.operationInvalidForCurrentState(`The job is ${job.state}; only a disabled job can be enabled.`);
+    }
+    setJobState(job, 'active', request.receivedAt);
+    this.store.saveJob(job);
+    this.scheduler.jobChanged(job, request.receivedAt);
+    return changed(202, jobUrl(request.baseUrl, job.id), job);
+  }
+
+  taskCounts(request: BatchRequest, params: Record<string, string>): HandlerResult {
+    const job = this.find(params.jobId);
+    const counts = { active: 0, running: 0, completed: 0, succeeded: 0, failed: 0 };
+    const slots = { active: 0, running: 0, completed: 0, succeeded: 0, failed: 0 };
+    for (const task of this.store.listTasks(job.id)) {
+      const required = requiredSlotsOf(task);
+      const bucket = task.state === 'active' ? 'active' : task.state === 'completed' ? 'completed' : 'running';
+      counts[bucket]++;
+      slots[bucket] += required;
+      if (task.state === 'completed') {
+        const outcome = task.executionInfo?.result === 'failure' ? 'failed' : 'succeeded';
+        counts[outcome]++;
+        slots[outcome] += required;
+      }
+    }
+    return json(200, { 'odata.metadata': metadataUrl(request.baseUrl, 'taskcounts/@Element'), taskCounts: counts, taskSlotCounts: slots }, entityHeaders(job));
+  }
+
+  private find(jobId: string): JobRecord {
+    const job = this.store.getJob(jobId);
+    if (!job) throw ErrorFactory.jobNotFound();
+    return job;
+  }
+
+  /** Patch replaces what it names; update (PUT) replaces every updatable property. */
+  private applyChanges(job: JobRecord, body: JsonObject, replaceAll: boolean): void {
+    if (job.state === 'completed') throw ErrorFactory.jobCompleted();
+    if (job.state === 'deleting') throw ErrorFactory.jobBeingDeleted();
+    if (job.state === 'terminating') throw ErrorFactory.jobBeingTerminated();
+    if (body.onAllTasksComplete === 'noaction' && job.spec.onAllTasksComplete === 'terminatejob') {
+      throw ErrorFactory.invalidPropertyValue('onAllTasksComplete', 'noaction', 'Once automatic job termination (terminatejob) is set it cannot be turned off.');
+    }
+    const poolId = (body.poolInfo as { poolId?: string } | undefined)?.poolId;
+    const currentPoolId = (job.spec.poolInfo as { poolId?: string } | undefined)?.poolId;
+    if (body.poolInfo && poolId?.toLowerCase() !== currentPoolId?.toLowerCase() && job.state !== 'disabled') {
+      throw ErrorFactory.operationInvalidForCurrentState('The pool of a job can be changed only while the job is disabled.');
+    }
+    const updatable = ['priority', 'maxParallelTasks', 'allowTaskPreemption', 'constraints', 'poolInfo', 'metadata', 'onAllTasksComplete'];
+    for (const name of updatable) {
+      if (body[name] !== undefined) job.spec[name] = body[name];
+      else if (replaceAll && name !== 'onAllTasksComplete' && name !== 'poolInfo') delete job.spec[name];
+    }
+    if (poolId) job.executionInfo.poolId = poolId;
+  }
+}
+
+function assertNotEnding(job: JobRecord): void {
+  if (job.state === 'completed') throw ErrorFactory.jobCompleted();
+  if (job.state === 'terminating') throw ErrorFactory.jobBeingTerminated();
+  if (job.state === 'deleting') throw ErrorFactory.jobBeingDeleted();
+}

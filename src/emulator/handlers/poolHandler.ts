@@ -1,0 +1,191 @@
+import { ErrorFactory } from '../errors/errorFactory';
+import type { BatchRequest } from '../http/request';
+import { empty, json, type HandlerResult } from '../http/result';
+import { touch } from '../model/transitions';
+import type { JsonObject, PoolRecord } from '../model/types';
+import { POOL_FILTER } from '../protocol/odataFilter';
+import { poolAddSchema, poolPatchSchema, poolResizeSchema } from '../protocol/schemas';
+import { metadataUrl, poolToWire, poolUrl } from '../protocol/serialize';
+import { parseJsonBody, validateBody } from '../protocol/validate';
+import type { PoolManager } from '../scheduler/poolManager';
+import type { BatchStore } from '../store/store';
+import { changed, checkConditions, created, entity } from './common';
+import { listPage } from './listing';
+
+/** Pools: add, get, exists, list, patch, update properties, resize, stop resize, delete; account node counts. */
+export class PoolHandler {
+  constructor(
+    private readonly store: BatchStore,
+    private readonly pools: PoolManager,
+  ) {}
+
+  add(request: BatchRequest): HandlerResult {
+    const body = validateBody(poolAddSchema, parseJsonBody(request.body), 'PoolAddParameter');
+    if (body.enableAutoScale) {
+      throw ErrorFactory.unsupportedProperty('enableAutoScale', 'The emulator does not evaluate autoscale formulas; give targetDedicatedNodes instead.');
+    }
+    if (this.store.getPool(body.id)) throw ErrorFactory.poolExists();
+    const { id, ...spec } = body;
+    const pool = this.pools.create(
+      id,
+      spec as JsonObject,
+      {
+        vmSize: body.vmSize,
+        taskSlotsPerNode: body.taskSlotsPerNode ?? 1,
+        nodeFillType: body.taskSchedulingPolicy?.nodeFillType ?? 'spread',
+        targetDedicatedNodes: body.targetDedicatedNodes ?? 0,
+        targetLowPriorityNodes: body.targetLowPriorityNodes ?? 0,
+      },
+      request.receivedAt,
+    );
+    return created(poolUrl(request.baseUrl, pool.id), pool);
+  }
+
+  get(request: BatchRequest, params: Record<string, string>): HandlerResult {
+    const pool = this.find(params.poolId);
+    checkConditions(request, pool, 'read');
+    return entity(request, 'pools/@Element', poolToWire(pool, this.pools.currentNodeCount(pool), request.baseUrl), pool);
+  }
+
+  /** HEAD: 200 when the pool exists, 404 (no body) when it does not. */
+  exists(request: BatchRequest, params: Record<string, string>): HandlerResult {
+    const pool = this.find(params.poolId);
+    checkConditions(request, pool, 'read');
+    return changed(200, poolUrl(request.baseUrl, pool.id), pool);
+  }
+
+  list(request: BatchRequest): HandlerResult {
+    return listPage(request, {
+      fragment: 'pools',
+      items: this.store.listPools().sort((a, b) => a.creationTime.localeCompare(b.creationTime)).map((pool, index) => ({ pool, index })),
+      positionOf: (item) => item.index,
+      toWire: (item) => poolToWire(item.pool, this.pools.currentNodeCount(item.pool), request.baseUrl),
+      filterable: POOL_FILTER,
+    });
+  }
+
+  patch(request: BatchRequest, params: Record<string, string>): HandlerResult {
+    const pool = this.findActive(params.poolId);
+    checkConditions(request, pool, 'write');
+    const body = validateBody(poolPatchSchema, parseJsonBody(request.body), 'PoolPatchParameter') as JsonObject;
+    for (const [name, value] of Object.entries(body)) pool.spec[name] = value;
+    touch(pool, request.receivedAt);
+    this.store.savePool(pool);
+    return changed(200, poolUrl(request.baseUrl, pool.id), pool);
+  }
+
+  /** POST updateproperties: replaces start task, certificates, packages and metadata wholesale. */
+  updateProperties(request: BatchRequest, params: Record<string, string>): HandlerResult {
+    const pool = this.findActive(params.poolId);
+    checkConditions(request, pool, 'write');
+    const body = validateBody(poolPatchSchema, parseJsonBody(request.body), 'PoolUpdatePropertiesParameter') as JsonObject;
+    for (const name of ['certificateReferences', 'applicationPackageReferences', 'metadata']) {
+      if (body[name] === undefined) throw ErrorFactory.missingRequiredProperty(name);
+    }
+    for (const name of ['startTask', 'certificateReferences', 'applicationPackageReferences', 'metadata', 'targetNodeCommunicationMode']) {
+      if (body[name] !== undefined) pool.spec[name] = body[name];
+      else delete pool.spec[name];
+    }
+    touch(pool, request.receivedAt);
+    this.store.savePool(pool);
+    return changed(204, poolUrl(request.baseUrl, pool.id), pool);
+  }
+
+  resize(request: BatchRequest, params: Record<string, string>): HandlerResult {
+    const pool = this.findActive(params.poolId);
+    checkConditions(request, pool, 'write');
+    const body = validateBody(poolResizeSchema, parseJsonBody(request.body), 'PoolResizeParameter');
+    if (pool.allocationState !== 'steady') throw ErrorFactory.poolBeingResized();
+    void this.pools.resize(
+      pool,
+      body.targetDedicatedNodes ?? pool.targetDedicatedNodes,
+      body.targetLowPriorityNodes ?? pool.targetLowPriorityNodes,
+      body.nodeDeallocationOption ?? 'requeue',
+      request.receivedAt,
+    );
+    return changed(202, poolUrl(request.baseUrl, pool.id), pool);
+  }
+
+  stopResize(request: BatchRequest, params: Record<string, string>): HandlerResult {
+    const pool = this.findActive(params.poolId);
+    checkConditions(request, pool, 'write');
+    // Resizes finish at once here, so there is never one to stop.
+    return changed(202, poolUrl(request.baseUrl, pool.id), pool);
+  }
+
+  delete(request: BatchRequest, params: Record<string, string>): HandlerResult {
+    const pool = this.find(params.poolId);
+    checkConditions(request, pool, 'write');
+    if (pool.state === 'deleting') throw ErrorFactory.poolBeingDeleted();
+    void this.pools.delete(pool, request.receivedAt);
+    return empty(202, { DataServiceId: poolUrl(request.baseUrl, pool.id) });
+  }
+
+  nodeCounts(request: BatchRequest): HandlerResult {
+    const value = this.store
+      .listPools()
+      .sort((a, b) => a.creationTime.localeCompare(b.creationTime))
+      .map((pool) => {
+        const dedicated = emptyCounts();
+        for (const node of this.store.listNodes(pool.id)) {
+          const key = node.state === 'leavingpool' ? 'leavingPool' : node.state === 'starting' ? 'starting' : node.state;
+          dedicated[key] = (dedicated[key] ?? 0) + 1;
+          dedicated.total++;
+        }
+        return { poolId: pool.id, dedicated, lowPriority: emptyCounts() };
+      });
+    return listPage(request, {
+      fragment: 'poolnodecounts',
+      items: value.map((counts, index) => ({ counts, index })),
+      positionOf: (item) => item.index,
+      toWire: (item) => item.counts as unknown as JsonObject,
+      filterable: { poolId: 'string' },
+    });
+  }
+
+  supportedImages(request: BatchRequest): HandlerResult {
+    return json(200, {
+      'odata.metadata': metadataUrl(request.baseUrl, 'supportedimages'),
+      value: [
+        {
+          nodeAgentSKUId: 'batch.node.ubuntu 22.04',
+          imageReference: { publisher: 'canonical', offer: '0001-com-ubuntu-server-jammy', sku: '22_04-lts', version: 'latest' },
+          osType: 'linux',
+          capabilities: ['DockerCompatible'],
+          verificationType: 'verified',
+        },
+      ],
+    });
+  }
+
+  private find(poolId: string): PoolRecord {
+    const pool = this.store.getPool(poolId);
+    if (!pool) throw ErrorFactory.poolNotFound();
+    return pool;
+  }
+
+  private findActive(poolId: string): PoolRecord {
+    const pool = this.find(poolId);
+    if (pool.state === 'deleting') throw ErrorFactory.poolBeingDeleted();
+    return pool;
+  }
+}
+
+function emptyCounts(): Record<string, number> {
+  return {
+    creating: 0,
+    idle: 0,
+    offline: 0,
+    preempted: 0,
+    rebooting: 0,
+    reimaging: 0,
+    running: 0,
+    starting: 0,
+    startTaskFailed: 0,
+    leavingPool: 0,
+    unknown: 0,
+    unusable: 0,
+    waitingForStartTask: 0,
+    total: 0,
+  };
+}

@@ -1,0 +1,67 @@
+import type { FileHandler } from '../handlers/fileHandler';
+import type { JobHandler } from '../handlers/jobHandler';
+import type { NodeHandler } from '../handlers/nodeHandler';
+import type { PoolHandler } from '../handlers/poolHandler';
+import type { TaskHandler } from '../handlers/taskHandler';
+import { Router } from './router';
+
+export interface Handlers {
+  pools: PoolHandler;
+  nodes: NodeHandler;
+  jobs: JobHandler;
+  tasks: TaskHandler;
+  files: FileHandler;
+}
+
+/** The Batch REST surface the emulator serves, path for path as in the data-plane spec. */
+export function buildRouter({ pools, nodes, jobs, tasks, files }: Handlers): Router {
+  return new Router()
+    .add('GET', 'nodecounts', (r) => pools.nodeCounts(r))
+    .add('GET', 'supportedimages', (r) => pools.supportedImages(r))
+
+    .add('POST', 'pools', (r) => pools.add(r))
+    .add('GET', 'pools', (r) => pools.list(r))
+    .add('GET', 'pools/{poolId}', (r, p) => pools.get(r, p))
+    .add('HEAD', 'pools/{poolId}', (r, p) => pools.exists(r, p))
+    .add('PATCH', 'pools/{poolId}', (r, p) => pools.patch(r, p))
+    .add('DELETE', 'pools/{poolId}', (r, p) => pools.delete(r, p))
+    .add('POST', 'pools/{poolId}/resize', (r, p) => pools.resize(r, p))
+    .add('POST', 'pools/{poolId}/stopresize', (r, p) => pools.stopResize(r, p))
+    .add('POST', 'pools/{poolId}/updateproperties', (r, p) => pools.updateProperties(r, p))
+
+    .add('GET', 'pools/{poolId}/nodes', (r, p) => nodes.list(r, p))
+    .add('GET', 'pools/{poolId}/nodes/{nodeId}', (r, p) => nodes.get(r, p))
+    .add('POST', 'pools/{poolId}/nodes/{nodeId}/disablescheduling', (r, p) => nodes.disableScheduling(r, p))
+    .add('POST', 'pools/{poolId}/nodes/{nodeId}/enablescheduling', (r, p) => nodes.enableScheduling(r, p))
+    .add('POST', 'pools/{poolId}/nodes/{nodeId}/reboot', (r, p) => nodes.reboot(r, p))
+    .add('POST', 'pools/{poolId}/nodes/{nodeId}/reimage', (r, p) => nodes.reimage(r, p))
+    .add('GET', 'pools/{poolId}/nodes/{nodeId}/files', (r, p) => files.listFromNode(r, p))
+    .add('GET', 'pools/{poolId}/nodes/{nodeId}/files/{*filePath}', (r, p) => files.getFromNode(r, p))
+    .add('HEAD', 'pools/{poolId}/nodes/{nodeId}/files/{*filePath}', (r, p) => files.getFromNode(r, p))
+    .add('DELETE', 'pools/{poolId}/nodes/{nodeId}/files/{*filePath}', (r, p) => files.deleteFromNode(r, p))
+
+    .add('POST', 'jobs', (r) => jobs.add(r))
+    .add('GET', 'jobs', (r) => jobs.list(r))
+    .add('GET', 'jobs/{jobId}', (r, p) => jobs.get(r, p))
+    .add('PATCH', 'jobs/{jobId}', (r, p) => jobs.patch(r, p))
+    .add('PUT', 'jobs/{jobId}', (r, p) => jobs.update(r, p))
+    .add('DELETE', 'jobs/{jobId}', (r, p) => jobs.delete(r, p))
+    .add('POST', 'jobs/{jobId}/disable', (r, p) => jobs.disable(r, p))
+    .add('POST', 'jobs/{jobId}/enable', (r, p) => jobs.enable(r, p))
+    .add('POST', 'jobs/{jobId}/terminate', (r, p) => jobs.terminate(r, p))
+    .add('GET', 'jobs/{jobId}/taskcounts', (r, p) => jobs.taskCounts(r, p))
+
+    .add('POST', 'jobs/{jobId}/tasks', (r, p) => tasks.add(r, p))
+    .add('GET', 'jobs/{jobId}/tasks', (r, p) => tasks.list(r, p))
+    .add('POST', 'jobs/{jobId}/addtaskcollection', (r, p) => tasks.addCollection(r, p))
+    .add('GET', 'jobs/{jobId}/tasks/{taskId}', (r, p) => tasks.get(r, p))
+    .add('PUT', 'jobs/{jobId}/tasks/{taskId}', (r, p) => tasks.update(r, p))
+    .add('DELETE', 'jobs/{jobId}/tasks/{taskId}', (r, p) => tasks.delete(r, p))
+    .add('POST', 'jobs/{jobId}/tasks/{taskId}/terminate', (r, p) => tasks.terminate(r, p))
+    .add('POST', 'jobs/{jobId}/tasks/{taskId}/reactivate', (r, p) => tasks.reactivate(r, p))
+    .add('GET', 'jobs/{jobId}/tasks/{taskId}/subtasksinfo', (r, p) => tasks.subtasks(r, p))
+    .add('GET', 'jobs/{jobId}/tasks/{taskId}/files', (r, p) => files.listFromTask(r, p))
+    .add('GET', 'jobs/{jobId}/tasks/{taskId}/files/{*filePath}', (r, p) => files.getFromTask(r, p))
+    .add('HEAD', 'jobs/{jobId}/tasks/{taskId}/files/{*filePath}', (r, p) => files.getFromTask(r, p))
+    .add('DELETE', 'jobs/{jobId}/tasks/{taskId}/files/{*filePath}', (r, p) => files.deleteFromTask(r, p));
+}

@@ -1,0 +1,106 @@
+/**
+ * What the emulator stores. Request bodies are kept as the client sent them
+ * (validated) in `spec`; everything the service itself decides sits beside it.
+ * Times are ISO 8601 strings so a record round-trips through JSON unchanged.
+ */
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+export interface NameValue {
+  name: string;
+  value?: string;
+}
+
+export interface PoolRecord {
+  id: string;
+  spec: JsonObject;
+  vmSize: string;
+  taskSlotsPerNode: number;
+  nodeFillType: 'spread' | 'pack';
+  targetDedicatedNodes: number;
+  targetLowPriorityNodes: number;
+  state: 'active' | 'deleting';
+  allocationState: 'steady' | 'resizing' | 'stopping';
+  creationTime: string;
+  lastModified: string;
+  eTag: string;
+  stateTransitionTime: string;
+  allocationStateTransitionTime: string;
+  /** Numbers the next node so node ids stay unique for the pool's lifetime. */
+  nodesCreated: number;
+}
+
+export type NodeState = 'idle' | 'running' | 'offline' | 'leavingpool' | 'starting' | 'unusable' | 'rebooting' | 'reimaging';
+
+export interface NodeRecord {
+  poolId: string;
+  id: string;
+  isDedicated: boolean;
+  state: NodeState;
+  schedulingState: 'enabled' | 'disabled';
+  stateTransitionTime: string;
+  allocationTime: string;
+  lastBootTime: string;
+  totalTasksRun: number;
+  totalTasksSucceeded: number;
+  ipAddress: string;
+}
+
+export type JobState = 'active' | 'disabling' | 'disabled' | 'enabling' | 'terminating' | 'completed' | 'deleting';
+
+export interface JobRecord {
+  id: string;
+  spec: JsonObject;
+  state: JobState;
+  previousState?: JobState;
+  stateTransitionTime: string;
+  previousStateTransitionTime?: string;
+  creationTime: string;
+  lastModified: string;
+  eTag: string;
+  executionInfo: { startTime: string; endTime?: string; poolId?: string; terminateReason?: string };
+  /** Submission order of jobs; breaks priority ties between jobs. */
+  seq: number;
+}
+
+export type TaskState = 'active' | 'preparing' | 'running' | 'completed';
+
+export interface FailureInfo {
+  category: 'usererror' | 'servererror';
+  code: string;
+  message: string;
+  details?: NameValue[];
+}
+
+export interface TaskExecutionInfo {
+  startTime?: string;
+  endTime?: string;
+  exitCode?: number;
+  result?: 'success' | 'failure';
+  failureInfo?: FailureInfo;
+  retryCount: number;
+  requeueCount: number;
+  lastRetryTime?: string;
+  lastRequeueTime?: string;
+  containerInfo?: { containerId?: string; state?: string; error?: string };
+}
+
+export interface TaskRecord {
+  jobId: string;
+  id: string;
+  spec: JsonObject;
+  state: TaskState;
+  previousState?: TaskState;
+  stateTransitionTime: string;
+  previousStateTransitionTime?: string;
+  creationTime: string;
+  lastModified: string;
+  eTag: string;
+  executionInfo?: TaskExecutionInfo;
+  nodeInfo?: { poolId: string; nodeId: string; taskRootDirectory: string };
+  /** Process group of the running attempt, so a restarted emulator can end an orphan. Not on the wire. */
+  processGroupId?: number;
+  /** Submission order across the whole account; "then submission order" in scheduling. */
+  seq: number;
+}

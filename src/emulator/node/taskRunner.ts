@@ -1,0 +1,130 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FailureInfo } from '../model/types';
+import { CommandLineError, splitCommandLine } from './commandLine';
+import { TaskFailures } from './failures';
+import { uploadOutputFiles, type OutputFileSpec } from './outputFiles';
+import { exitCodeForSignal, killProcessGroup } from './processGroup';
+import { downloadResourceFiles, type ResourceFileSpec } from './resourceFiles';
+
+export interface TaskRunSpec {
+  commandLine: string;
+  taskDir: string;
+  workingDir: string;
+  environment: Record<string, string>;
+  resourceFiles: ResourceFileSpec[];
+  outputFiles: OutputFileSpec[];
+  /** Milliseconds; Infinity for no limit. */
+  maxWallClockMs: number;
+  maxWallClockText: string;
+}
+
+/** Why the emulator stopped a task's process before it ended on its own. */
+export type StopReason = 'terminated' | 'nodeLost' | 'shutdown';
+
+export type AttemptOutcome =
+  | { kind: 'preprocessingFailed'; failureInfo: FailureInfo }
+  | { kind: 'exited'; exitCode: number; uploadFailure?: FailureInfo }
+  | { kind: 'launchFailed'; failureInfo: FailureInfo }
+  | { kind: 'wallClockExceeded'; exitCode: number; uploadFailure?: FailureInfo }
+  | { kind: 'stopped'; reason: StopReason; exitCode?: number; uploadFailure?: FailureInfo };
+
+export interface TaskRunHooks {
+  /** Resource files are in place and the process is about to start. */
+  onRunning(pid: number | undefined): void;
+}
+
+/**
+ * One attempt at running a task on a node: prepare the directories, download
+ * resource files, run the command line without a shell in its own process group,
+ * enforce maxWallClockTime, then upload output files by their conditions.
+ */
+export class TaskRun {
+  readonly outcome: Promise<AttemptOutcome>;
+  private readonly abort = new AbortController();
+  private pid: number | undefined;
+  private stopReason: StopReason | undefined;
+
+  constructor(private readonly spec: TaskRunSpec, private readonly hooks: TaskRunHooks) {
+    this.outcome = this.run();
+  }
+
+  /** Kills the process (if any) and makes the attempt end with the given reason. */
+  stop(reason: StopReason): void {
+    this.stopReason ??= reason;
+    this.abort.abort();
+    killProcessGroup(this.pid);
+  }
+
+  private async run(): Promise<AttemptOutcome> {
+    const { spec } = this;
+    await fs.promises.mkdir(spec.workingDir, { recursive: true });
+    await Promise.all(['stdout.txt', 'stderr.txt'].map((name) => fs.promises.writeFile(path.join(spec.taskDir, name), '')));
+
+    const downloadFailure = await downloadResourceFiles(spec.resourceFiles, spec.workingDir, this.abort.signal);
+    if (this.stopReason) return { kind: 'stopped', reason: this.stopReason };
+    if (downloadFailure) return { kind: 'preprocessingFailed', failureInfo: downloadFailure };
+
+    let argv: string[];
+    try {
+      argv = splitCommandLine(spec.commandLine);
+    } catch (error) {
+      if (error instanceof CommandLineError) return { kind: 'launchFailed', failureInfo: TaskFailures.commandLaunchFailed(error.message) };
+      throw error;
+    }
+    if (argv.length === 0) return { kind: 'launchFailed', failureInfo: TaskFailures.commandLaunchFailed('The command line is empty.') };
+
+    const ended = await this.runProcess(argv);
+    if (ended.kind === 'launchFailed') return ended;
+    if (this.stopReason === 'nodeLost' || this.stopReason === 'shutdown') return { kind: 'stopped', reason: this.stopReason };
+
+    const succeeded = !ended.wallClock && !this.stopReason && ended.exitCode === 0;
+    const uploadFailure = await uploadOutputFiles(spec.outputFiles, succeeded, spec.workingDir, spec.taskDir).catch((error: Error) =>
+      TaskFailures.fileUploadFailed('*', error.message),
+    );
+    if (ended.wallClock) return { kind: 'wallClockExceeded', exitCode: ended.exitCode, uploadFailure };
+    if (this.stopReason) return { kind: 'stopped', reason: this.stopReason, exitCode: ended.exitCode, uploadFailure };
+    return { kind: 'exited', exitCode: ended.exitCode, uploadFailure };
+  }
+
+  private async runProcess(argv: string[]): Promise<{ kind: 'ended'; exitCode: number; wallClock: boolean } | { kind: 'launchFailed'; failureInfo: FailureInfo }> {
+    const { spec } = this;
+    const stdout = await fs.promises.open(path.join(spec.taskDir, 'stdout.txt'), 'a');
+    const stderr = await fs.promises.open(path.join(spec.taskDir, 'stderr.txt'), 'a');
+    try {
+      if (this.stopReason) return { kind: 'ended', exitCode: exitCodeForSignal('SIGKILL'), wallClock: false };
+      const child = spawn(argv[0], argv.slice(1), {
+        cwd: spec.workingDir,
+        env: spec.environment,
+        stdio: ['ignore', stdout.fd, stderr.fd],
+        detached: true,
+      });
+      this.pid = child.pid;
+      this.hooks.onRunning(child.pid);
+      let wallClock = false;
+      const timer = Number.isFinite(spec.maxWallClockMs)
+        ? setTimeout(() => {
+            wallClock = true;
+            killProcessGroup(child.pid);
+          }, spec.maxWallClockMs)
+        : undefined;
+      return await new Promise((resolve) => {
+        child.once('error', (error: NodeJS.ErrnoException) => {
+          clearTimeout(timer);
+          const failureInfo = error.code === 'ENOENT' ? TaskFailures.commandProgramNotFound(argv[0]) : TaskFailures.commandLaunchFailed(error.message);
+          resolve({ kind: 'launchFailed', failureInfo });
+        });
+        child.once('exit', (code, signal) => {
+          clearTimeout(timer);
+          // Background processes the command left behind end with the task, as on a Batch node.
+          killProcessGroup(child.pid);
+          resolve({ kind: 'ended', exitCode: code ?? exitCodeForSignal(signal), wallClock });
+        });
+      });
+    } finally {
+      await stdout.close();
+      await stderr.close();
+    }
+  }
+}

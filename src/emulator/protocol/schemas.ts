@@ -1,0 +1,249 @@
+import { z } from 'zod';
+import { parseDuration } from './durations';
+
+/**
+ * Request bodies as the Batch data-plane spec defines them (2022-10-01.16.0 names).
+ * Objects are strict: a property the spec does not define is rejected, naming it.
+ * Properties the emulator stores but does not act on are still typed, so a wrong
+ * type is reported rather than stored.
+ */
+
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+const ID_REASON = 'The id can contain any combination of alphanumeric characters including hyphens and underscores, and cannot contain more than 64 characters.';
+
+const id = z.string().regex(ID_PATTERN, ID_REASON);
+const int32 = z.number().int('The value must be an integer.').min(-2147483648).max(2147483647);
+const duration = z.string().refine((text) => parseDuration(text) !== undefined, 'The value must be an ISO 8601 duration such as PT1H30M.');
+const anyObject = z.record(z.string(), z.unknown());
+
+const nameValue = z.strictObject({ name: z.string(), value: z.string().optional() });
+const metadataItem = z.strictObject({ name: z.string(), value: z.string() });
+const identityReference = z.strictObject({ resourceId: z.string().optional() });
+
+export const resourceFileSchema = z.strictObject({
+  autoStorageContainerName: z.string().optional(),
+  storageContainerUrl: z.string().optional(),
+  httpUrl: z.string().optional(),
+  blobPrefix: z.string().optional(),
+  filePath: z.string().optional(),
+  fileMode: z.string().regex(/^[0-7]{3,4}$/, 'The file mode must be an octal number such as 0755.').optional(),
+  identityReference: identityReference.optional(),
+});
+
+export const outputFileSchema = z.strictObject({
+  filePattern: z.string().min(1),
+  destination: z.strictObject({
+    container: z
+      .strictObject({
+        path: z.string().optional(),
+        containerUrl: z.string().url('The containerUrl must be an absolute URL.'),
+        identityReference: identityReference.optional(),
+        uploadHeaders: z.array(nameValue).optional(),
+      })
+      .optional(),
+  }),
+  uploadOptions: z.strictObject({ uploadCondition: z.enum(['tasksuccess', 'taskfailure', 'taskcompletion']) }),
+});
+
+const containerSettings = z.strictObject({
+  containerRunOptions: z.string().optional(),
+  imageName: z.string().min(1),
+  registry: z
+    .strictObject({
+      username: z.string().optional(),
+      password: z.string().optional(),
+      registryServer: z.string().optional(),
+      identityReference: identityReference.optional(),
+    })
+    .optional(),
+  workingDirectory: z.enum(['taskWorkingDirectory', 'containerImageDefault']).optional(),
+});
+
+const taskConstraints = z.strictObject({
+  maxWallClockTime: duration.optional(),
+  retentionTime: duration.optional(),
+  maxTaskRetryCount: int32.min(-1, 'The value must be -1 (unlimited) or greater.').optional(),
+});
+
+const userIdentity = z.strictObject({
+  username: z.string().optional(),
+  autoUser: z
+    .strictObject({ scope: z.enum(['task', 'pool']).optional(), elevationLevel: z.enum(['nonadmin', 'admin']).optional() })
+    .optional(),
+});
+
+const exitOptions = z.strictObject({
+  jobAction: z.enum(['none', 'disable', 'terminate']).optional(),
+  dependencyAction: z.enum(['satisfy', 'block']).optional(),
+});
+
+const exitConditions = z.strictObject({
+  exitCodes: z.array(z.strictObject({ code: int32, exitOptions })).optional(),
+  exitCodeRanges: z.array(z.strictObject({ start: int32, end: int32, exitOptions })).optional(),
+  preProcessingError: exitOptions.optional(),
+  fileUploadError: exitOptions.optional(),
+  default: exitOptions.optional(),
+});
+
+const applicationPackageReference = z.strictObject({ applicationId: z.string(), version: z.string().optional() });
+const authenticationTokenSettings = z.strictObject({ access: z.array(z.enum(['job'])).optional() });
+
+export const taskAddSchema = z.strictObject({
+  id,
+  displayName: z.string().max(1024).optional(),
+  commandLine: z.string(),
+  containerSettings: containerSettings.optional(),
+  exitConditions: exitConditions.optional(),
+  resourceFiles: z.array(resourceFileSchema).optional(),
+  outputFiles: z.array(outputFileSchema).optional(),
+  environmentSettings: z.array(nameValue).optional(),
+  affinityInfo: z.strictObject({ affinityId: z.string() }).optional(),
+  constraints: taskConstraints.optional(),
+  requiredSlots: int32.min(1, 'requiredSlots must be at least 1.').optional(),
+  userIdentity: userIdentity.optional(),
+  multiInstanceSettings: z
+    .strictObject({
+      numberOfInstances: int32.min(1).optional(),
+      coordinationCommandLine: z.string(),
+      commonResourceFiles: z.array(resourceFileSchema).optional(),
+    })
+    .optional(),
+  dependsOn: z
+    .strictObject({
+      taskIds: z.array(z.string()).optional(),
+      taskIdRanges: z.array(z.strictObject({ start: int32, end: int32 })).optional(),
+    })
+    .optional(),
+  applicationPackageReferences: z.array(applicationPackageReference).optional(),
+  authenticationTokenSettings: authenticationTokenSettings.optional(),
+});
+export type TaskAddParameter = z.infer<typeof taskAddSchema>;
+
+export const taskAddCollectionSchema = z.strictObject({ value: z.array(z.unknown()) });
+
+const jobConstraints = z.strictObject({
+  maxWallClockTime: duration.optional(),
+  maxTaskRetryCount: int32.min(-1, 'The value must be -1 (unlimited) or greater.').optional(),
+});
+
+const priority = int32.min(-1000, 'The priority must be between -1000 and 1000.').max(1000, 'The priority must be between -1000 and 1000.');
+const maxParallelTasks = int32.refine((n) => n === -1 || n > 0, 'maxParallelTasks must be -1 or greater than 0.');
+const poolInfo = z.strictObject({ poolId: z.string().optional(), autoPoolSpecification: anyObject.optional() });
+
+const jobTaskCommon = {
+  commandLine: z.string(),
+  containerSettings: containerSettings.optional(),
+  resourceFiles: z.array(resourceFileSchema).optional(),
+  environmentSettings: z.array(nameValue).optional(),
+  userIdentity: userIdentity.optional(),
+};
+
+export const jobAddSchema = z.strictObject({
+  id,
+  displayName: z.string().max(1024).optional(),
+  priority: priority.optional(),
+  maxParallelTasks: maxParallelTasks.optional(),
+  allowTaskPreemption: z.boolean().optional(),
+  constraints: jobConstraints.optional(),
+  jobManagerTask: z
+    .strictObject({
+      id,
+      displayName: z.string().optional(),
+      ...jobTaskCommon,
+      outputFiles: z.array(outputFileSchema).optional(),
+      constraints: taskConstraints.optional(),
+      requiredSlots: int32.min(1).optional(),
+      killJobOnCompletion: z.boolean().optional(),
+      runExclusive: z.boolean().optional(),
+      applicationPackageReferences: z.array(applicationPackageReference).optional(),
+      authenticationTokenSettings: authenticationTokenSettings.optional(),
+      allowLowPriorityNode: z.boolean().optional(),
+    })
+    .optional(),
+  jobPreparationTask: z
+    .strictObject({
+      id: id.optional(),
+      ...jobTaskCommon,
+      constraints: taskConstraints.optional(),
+      waitForSuccess: z.boolean().optional(),
+      rerunOnNodeRebootAfterSuccess: z.boolean().optional(),
+    })
+    .optional(),
+  jobReleaseTask: z
+    .strictObject({
+      id: id.optional(),
+      ...jobTaskCommon,
+      maxWallClockTime: duration.optional(),
+      retentionTime: duration.optional(),
+    })
+    .optional(),
+  commonEnvironmentSettings: z.array(nameValue).optional(),
+  poolInfo,
+  onAllTasksComplete: z.enum(['noaction', 'terminatejob']).optional(),
+  onTaskFailure: z.enum(['noaction', 'performexitoptionsjobaction']).optional(),
+  metadata: z.array(metadataItem).optional(),
+  usesTaskDependencies: z.boolean().optional(),
+  networkConfiguration: z.strictObject({ subnetId: z.string() }).optional(),
+});
+export type JobAddParameter = z.infer<typeof jobAddSchema>;
+
+export const jobTerminateSchema = z.strictObject({ terminateReason: z.string().max(64, 'The terminate reason cannot be longer than 64 characters.').optional() });
+
+export const jobPatchSchema = z.strictObject({
+  priority: priority.optional(),
+  maxParallelTasks: maxParallelTasks.optional(),
+  allowTaskPreemption: z.boolean().optional(),
+  onAllTasksComplete: z.enum(['noaction', 'terminatejob']).optional(),
+  constraints: jobConstraints.optional(),
+  poolInfo: poolInfo.optional(),
+  metadata: z.array(metadataItem).optional(),
+});
+
+export const jobUpdateSchema = jobPatchSchema.extend({ poolInfo });
+
+export const jobDisableSchema = z.strictObject({ disableTasks: z.enum(['requeue', 'terminate', 'wait']) });
+
+export const taskUpdateSchema = z.strictObject({ constraints: taskConstraints.optional() });
+
+const poolCommon = {
+  displayName: z.string().max(1024).optional(),
+  vmSize: z.string(),
+  cloudServiceConfiguration: anyObject.optional(),
+  virtualMachineConfiguration: anyObject.optional(),
+  resizeTimeout: duration.optional(),
+  targetDedicatedNodes: int32.min(0).optional(),
+  targetLowPriorityNodes: int32.min(0).optional(),
+  enableAutoScale: z.boolean().optional(),
+  autoScaleFormula: z.string().optional(),
+  autoScaleEvaluationInterval: duration.optional(),
+  enableInterNodeCommunication: z.boolean().optional(),
+  networkConfiguration: anyObject.optional(),
+  startTask: anyObject.optional(),
+  certificateReferences: z.array(anyObject).optional(),
+  applicationPackageReferences: z.array(applicationPackageReference).optional(),
+  applicationLicenses: z.array(z.string()).optional(),
+  taskSlotsPerNode: int32.min(1, 'taskSlotsPerNode must be between 1 and 256.').max(256, 'taskSlotsPerNode must be between 1 and 256.').optional(),
+  taskSchedulingPolicy: z.strictObject({ nodeFillType: z.enum(['spread', 'pack']) }).optional(),
+  userAccounts: z.array(anyObject).optional(),
+  metadata: z.array(metadataItem).optional(),
+  mountConfiguration: z.array(anyObject).optional(),
+  targetNodeCommunicationMode: z.enum(['default', 'classic', 'simplified']).optional(),
+};
+
+export const poolAddSchema = z.strictObject({ id, ...poolCommon });
+export type PoolAddParameter = z.infer<typeof poolAddSchema>;
+
+export const poolPatchSchema = z.strictObject({
+  startTask: anyObject.optional(),
+  certificateReferences: z.array(anyObject).optional(),
+  applicationPackageReferences: z.array(applicationPackageReference).optional(),
+  metadata: z.array(metadataItem).optional(),
+  targetNodeCommunicationMode: z.enum(['default', 'classic', 'simplified']).optional(),
+});
+
+export const poolResizeSchema = z.strictObject({
+  targetDedicatedNodes: int32.min(0).optional(),
+  targetLowPriorityNodes: int32.min(0).optional(),
+  resizeTimeout: duration.optional(),
+  nodeDeallocationOption: z.enum(['requeue', 'terminate', 'taskcompletion', 'retaineddata']).optional(),
+});

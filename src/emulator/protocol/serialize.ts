@@ -1,0 +1,164 @@
+import type { JobRecord, JsonObject, NodeRecord, PoolRecord, TaskRecord } from '../model/types';
+import { effectiveConstraints } from '../scheduler/scheduler';
+import { UNLIMITED_DURATION } from './durations';
+
+/**
+ * Stored records → the JSON the Batch service returns, with the defaults Batch
+ * fills in (priority 0, constraints, userIdentity …) and the URLs it derives.
+ */
+
+const clean = (object: Record<string, unknown>): JsonObject => {
+  for (const key of Object.keys(object)) if (object[key] === undefined) delete object[key];
+  return object as JsonObject;
+};
+
+export const metadataUrl = (baseUrl: string, fragment: string): string => `${baseUrl}/$metadata#${fragment}`;
+
+export function jobUrl(baseUrl: string, jobId: string): string {
+  return `${baseUrl}/jobs/${encodeURIComponent(jobId)}`;
+}
+export function taskUrl(baseUrl: string, jobId: string, taskId: string): string {
+  return `${jobUrl(baseUrl, jobId)}/tasks/${encodeURIComponent(taskId)}`;
+}
+export function poolUrl(baseUrl: string, poolId: string): string {
+  return `${baseUrl}/pools/${encodeURIComponent(poolId)}`;
+}
+export function nodeUrl(baseUrl: string, poolId: string, nodeId: string): string {
+  return `${poolUrl(baseUrl, poolId)}/nodes/${encodeURIComponent(nodeId)}`;
+}
+export const affinityIdOf = (nodeId: string): string => `TVM:${nodeId}`;
+
+export function jobToWire(job: JobRecord, baseUrl: string): JsonObject {
+  const spec = job.spec;
+  const constraints = (spec.constraints as JsonObject | undefined) ?? {};
+  return clean({
+    id: job.id,
+    displayName: spec.displayName,
+    usesTaskDependencies: spec.usesTaskDependencies ?? false,
+    url: jobUrl(baseUrl, job.id),
+    eTag: job.eTag,
+    lastModified: job.lastModified,
+    creationTime: job.creationTime,
+    state: job.state,
+    stateTransitionTime: job.stateTransitionTime,
+    previousState: job.previousState,
+    previousStateTransitionTime: job.previousStateTransitionTime,
+    priority: spec.priority ?? 0,
+    allowTaskPreemption: spec.allowTaskPreemption ?? false,
+    maxParallelTasks: spec.maxParallelTasks ?? -1,
+    constraints: { maxWallClockTime: constraints.maxWallClockTime ?? UNLIMITED_DURATION, maxTaskRetryCount: constraints.maxTaskRetryCount ?? 0 },
+    jobManagerTask: spec.jobManagerTask,
+    jobPreparationTask: spec.jobPreparationTask,
+    jobReleaseTask: spec.jobReleaseTask,
+    commonEnvironmentSettings: spec.commonEnvironmentSettings,
+    poolInfo: spec.poolInfo,
+    onAllTasksComplete: spec.onAllTasksComplete ?? 'noaction',
+    onTaskFailure: spec.onTaskFailure ?? 'noaction',
+    networkConfiguration: spec.networkConfiguration,
+    metadata: spec.metadata,
+    executionInfo: clean({ ...job.executionInfo, poolId: job.executionInfo.poolId }),
+  });
+}
+
+export function taskToWire(task: TaskRecord, job: JobRecord | undefined, baseUrl: string): JsonObject {
+  const spec = task.spec;
+  const constraints = effectiveConstraints(task, job);
+  const node = task.nodeInfo;
+  return clean({
+    id: task.id,
+    displayName: spec.displayName,
+    url: taskUrl(baseUrl, task.jobId, task.id),
+    eTag: task.eTag,
+    creationTime: task.creationTime,
+    lastModified: task.lastModified,
+    exitConditions: spec.exitConditions,
+    state: task.state,
+    stateTransitionTime: task.stateTransitionTime,
+    previousState: task.previousState,
+    previousStateTransitionTime: task.previousStateTransitionTime,
+    commandLine: spec.commandLine,
+    containerSettings: spec.containerSettings,
+    resourceFiles: spec.resourceFiles,
+    outputFiles: spec.outputFiles,
+    environmentSettings: spec.environmentSettings,
+    affinityInfo: spec.affinityInfo,
+    constraints: { maxWallClockTime: constraints.maxWallClockTime, retentionTime: constraints.retentionTime, maxTaskRetryCount: constraints.maxTaskRetryCount },
+    requiredSlots: spec.requiredSlots ?? 1,
+    userIdentity: spec.userIdentity ?? { autoUser: { scope: 'pool', elevationLevel: 'nonadmin' } },
+    executionInfo: clean({ retryCount: 0, requeueCount: 0, ...task.executionInfo }),
+    nodeInfo: node
+      ? {
+          affinityId: affinityIdOf(node.nodeId),
+          nodeUrl: nodeUrl(baseUrl, node.poolId, node.nodeId),
+          poolId: node.poolId,
+          nodeId: node.nodeId,
+          taskRootDirectory: node.taskRootDirectory,
+          taskRootDirectoryUrl: `${nodeUrl(baseUrl, node.poolId, node.nodeId)}/files/${node.taskRootDirectory}`,
+        }
+      : undefined,
+    multiInstanceSettings: spec.multiInstanceSettings,
+    dependsOn: spec.dependsOn,
+    applicationPackageReferences: spec.applicationPackageReferences,
+    authenticationTokenSettings: spec.authenticationTokenSettings,
+  });
+}
+
+export function poolToWire(pool: PoolRecord, currentNodes: number, baseUrl: string): JsonObject {
+  const spec = pool.spec;
+  return clean({
+    id: pool.id,
+    displayName: spec.displayName,
+    url: poolUrl(baseUrl, pool.id),
+    eTag: pool.eTag,
+    lastModified: pool.lastModified,
+    creationTime: pool.creationTime,
+    state: pool.state,
+    stateTransitionTime: pool.stateTransitionTime,
+    allocationState: pool.allocationState,
+    allocationStateTransitionTime: pool.allocationStateTransitionTime,
+    vmSize: pool.vmSize,
+    virtualMachineConfiguration: spec.virtualMachineConfiguration,
+    cloudServiceConfiguration: spec.cloudServiceConfiguration,
+    resizeTimeout: spec.resizeTimeout ?? 'PT15M',
+    currentDedicatedNodes: currentNodes,
+    currentLowPriorityNodes: 0,
+    targetDedicatedNodes: pool.targetDedicatedNodes,
+    targetLowPriorityNodes: pool.targetLowPriorityNodes,
+    enableAutoScale: false,
+    enableInterNodeCommunication: spec.enableInterNodeCommunication ?? false,
+    networkConfiguration: spec.networkConfiguration,
+    startTask: spec.startTask,
+    certificateReferences: spec.certificateReferences,
+    applicationPackageReferences: spec.applicationPackageReferences,
+    applicationLicenses: spec.applicationLicenses,
+    taskSlotsPerNode: pool.taskSlotsPerNode,
+    taskSchedulingPolicy: { nodeFillType: pool.nodeFillType },
+    userAccounts: spec.userAccounts,
+    metadata: spec.metadata,
+    mountConfiguration: spec.mountConfiguration,
+    targetNodeCommunicationMode: spec.targetNodeCommunicationMode,
+    currentNodeCommunicationMode: 'simplified',
+  });
+}
+
+export function nodeToWire(node: NodeRecord, pool: PoolRecord, running: { tasks: number; slots: number }, baseUrl: string): JsonObject {
+  return clean({
+    id: node.id,
+    url: nodeUrl(baseUrl, node.poolId, node.id),
+    state: node.state,
+    schedulingState: node.schedulingState,
+    stateTransitionTime: node.stateTransitionTime,
+    lastBootTime: node.lastBootTime,
+    allocationTime: node.allocationTime,
+    ipAddress: node.ipAddress,
+    affinityId: affinityIdOf(node.id),
+    vmSize: pool.vmSize,
+    totalTasksRun: node.totalTasksRun,
+    runningTasksCount: running.tasks,
+    runningTaskSlotsCount: running.slots,
+    totalTasksSucceeded: node.totalTasksSucceeded,
+    isDedicated: node.isDedicated,
+    endpointConfiguration: { inboundEndpoints: [] },
+    nodeAgentInfo: { version: 'emulator', lastUpdateTime: node.lastBootTime },
+  });
+}

@@ -1,0 +1,578 @@
+import fs from 'node:fs';
+import { executionInfoOf, setJobState, setTaskState } from '../model/transitions';
+import type { FailureInfo, JobRecord, NodeRecord, PoolRecord, TaskRecord } from '../model/types';
+import { TaskFailures } from '../node/failures';
+import { taskEnvironment } from '../node/environment';
+import type { NodeLayout } from '../node/layout';
+import { killProcessGroup } from '../node/processGroup';
+import { TaskRun, type AttemptOutcome } from '../node/taskRunner';
+import type { OutputFileSpec } from '../node/outputFiles';
+import type { ResourceFileSpec } from '../node/resourceFiles';
+import { formatDuration, parseDuration, UNLIMITED_DURATION } from '../protocol/durations';
+import type { BatchStore } from '../store/store';
+import { storeKey } from '../store/store';
+import { PendingQueue } from './pendingQueue';
+
+export interface SchedulerOptions {
+  store: BatchStore;
+  layout: NodeLayout;
+  accountName: string;
+  log?: (line: string) => void;
+}
+
+/** Why the emulator takes tasks off a node: they run again later (requeue) or end (terminate). */
+export type TaskStopMode = 'requeue' | 'terminate';
+
+interface Placement {
+  jobId: string;
+  taskId: string;
+  poolId: string;
+  nodeId: string;
+  slots: number;
+  run: TaskRun;
+  done: Promise<void>;
+}
+
+const placementKey = (jobId: string, taskId: string): string => `${storeKey(jobId)}/${storeKey(taskId)}`;
+const nodeKey = (poolId: string, nodeId: string): string => `${storeKey(poolId)}/${storeKey(nodeId)}`;
+
+/**
+ * Batch's scheduler and node agents in one: places active tasks on nodes by
+ * `requiredSlots` against `taskSlotsPerNode` (higher job priority first, then
+ * submission order), runs them, and applies the outcome — retries, requeues,
+ * completion, and the job's `onAllTasksComplete` / `onTaskFailure` actions.
+ */
+export class Scheduler {
+  private readonly pending = new PendingQueue();
+  private readonly placements = new Map<string, Placement>();
+  private readonly usedSlots = new Map<string, number>();
+  private readonly runningPerJob = new Map<string, number>();
+  private readonly jobTimers = new Map<string, NodeJS.Timeout>();
+  private scheduleQueued = false;
+  private closed = false;
+  accountUrl = '';
+
+  constructor(private readonly options: SchedulerOptions) {}
+
+  private get store(): BatchStore {
+    return this.options.store;
+  }
+
+  /**
+   * Brings stored state back to life after a start: a task that was preparing or
+   * running when the emulator stopped lost its node, so it is requeued as Batch does.
+   */
+  recover(now: Date): void {
+    for (const job of this.store.listJobs()) {
+      for (const task of this.store.listTasks(job.id)) {
+        if (task.state === 'preparing' || task.state === 'running') {
+          endOrphan(task, this.options.layout);
+          this.requeue(task, now);
+        } else if (task.state === 'active') {
+          this.pending.add({ jobId: task.jobId, taskId: task.id, seq: task.seq });
+        }
+      }
+      if (job.state === 'terminating') this.finishTerminationIfIdle(job, now);
+      if (job.state === 'active' || job.state === 'disabled') this.watchJobWallClock(job);
+    }
+    this.kick();
+  }
+
+  taskAdded(task: TaskRecord): void {
+    this.pending.add({ jobId: task.jobId, taskId: task.id, seq: task.seq });
+    this.kick();
+  }
+
+  jobAdded(job: JobRecord): void {
+    this.watchJobWallClock(job);
+    this.kick();
+  }
+
+  /** Something that affects placement changed (priority, pool size, job enabled …). */
+  kick(): void {
+    if (this.scheduleQueued || this.closed) return;
+    this.scheduleQueued = true;
+    setImmediate(() => {
+      this.scheduleQueued = false;
+      if (!this.closed) this.schedule();
+    });
+  }
+
+  isPlaced(jobId: string, taskId: string): boolean {
+    return this.placements.has(placementKey(jobId, taskId));
+  }
+
+  runningTaskCount(poolId: string, nodeId: string): { tasks: number; slots: number } {
+    let tasks = 0;
+    for (const placement of this.placements.values()) {
+      if (nodeKey(placement.poolId, placement.nodeId) === nodeKey(poolId, nodeId)) tasks++;
+    }
+    return { tasks, slots: this.usedSlots.get(nodeKey(poolId, nodeId)) ?? 0 };
+  }
+
+  /** Ends one task: kills it if it runs, completes it at once if it waits. */
+  terminateTask(task: TaskRecord, now: Date): void {
+    const placement = this.placements.get(placementKey(task.jobId, task.id));
+    if (placement) {
+      placement.run.stop('terminated');
+      return;
+    }
+    if (task.state === 'active') {
+      this.pending.remove(task.jobId, task.id);
+      this.complete(task, { failureInfo: TaskFailures.endedByUser() }, now);
+    }
+  }
+
+  /** A completed task made active again (reactivate). */
+  reactivated(task: TaskRecord): void {
+    this.pending.add({ jobId: task.jobId, taskId: task.id, seq: task.seq });
+    this.kick();
+  }
+
+  taskDeleted(task: TaskRecord, now: Date): void {
+    const placement = this.placements.get(placementKey(task.jobId, task.id));
+    if (placement) placement.run.stop('terminated');
+    this.pending.remove(task.jobId, task.id);
+    const job = this.store.getJob(task.jobId);
+    if (job) this.afterTaskChange(job, now);
+  }
+
+  /** Job terminate: running tasks are killed, waiting ones completed; the job completes when none is left running. */
+  terminateJob(job: JobRecord, reason: string, now: Date): void {
+    job.executionInfo.terminateReason = reason;
+    setJobState(job, 'terminating', now);
+    this.store.saveJob(job);
+    this.clearJobTimer(job.id);
+    for (const waiting of this.pending.removeJob(job.id)) {
+      const task = this.store.getTask(waiting.jobId, waiting.taskId);
+      if (task?.state === 'active') this.complete(task, { failureInfo: TaskFailures.endedByUser() }, now, false);
+    }
+    this.stopJobTasks(job.id, 'terminate');
+    this.finishTerminationIfIdle(job, now);
+  }
+
+  /** Job disable: what happens to its running tasks is the caller's `disableTasks` choice. */
+  disableJob(job: JobRecord, disableTasks: 'requeue' | 'terminate' | 'wait'): Promise<void> {
+    return disableTasks === 'wait' ? Promise.resolve() : this.stopJobTasks(job.id, disableTasks);
+  }
+
+  jobDeleted(job: JobRecord): Promise<void> {
+    this.clearJobTimer(job.id);
+    this.pending.removeJob(job.id);
+    return this.stopJobTasks(job.id, 'terminate');
+  }
+
+  /** A node leaves or fails: its tasks are killed, then requeued or completed as terminated. */
+  stopNodeTasks(poolId: string, nodeId: string, mode: TaskStopMode): Promise<void> {
+    const stopping: Promise<void>[] = [];
+    for (const placement of this.placements.values()) {
+      if (nodeKey(placement.poolId, placement.nodeId) !== nodeKey(poolId, nodeId)) continue;
+      placement.run.stop(mode === 'requeue' ? 'nodeLost' : 'terminated');
+      stopping.push(placement.done);
+    }
+    return Promise.all(stopping).then(() => undefined);
+  }
+
+  /** Resolves when no task runs on the node any more (it takes no new ones meanwhile). */
+  async nodeDrained(poolId: string, nodeId: string): Promise<void> {
+    for (;;) {
+      const running = [...this.placements.values()].filter((p) => nodeKey(p.poolId, p.nodeId) === nodeKey(poolId, nodeId));
+      if (running.length === 0) return;
+      await Promise.all(running.map((placement) => placement.done));
+    }
+  }
+
+  stopJobTasks(jobId: string, mode: TaskStopMode): Promise<void> {
+    const stopping: Promise<void>[] = [];
+    for (const placement of this.placements.values()) {
+      if (storeKey(placement.jobId) !== storeKey(jobId)) continue;
+      placement.run.stop(mode === 'requeue' ? 'nodeLost' : 'terminated');
+      stopping.push(placement.done);
+    }
+    return Promise.all(stopping).then(() => undefined);
+  }
+
+  /** The job's settings changed (patch/update): new priority, a new onAllTasksComplete, … */
+  jobChanged(job: JobRecord, now: Date): void {
+    this.clearJobTimer(job.id);
+    if (job.state === 'active' || job.state === 'disabled') this.watchJobWallClock(job);
+    this.afterTaskChange(job, now);
+    this.kick();
+  }
+
+  /** Stops every process; tasks stay as they are stored, so a restart requeues them. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const timer of this.jobTimers.values()) clearTimeout(timer);
+    this.jobTimers.clear();
+    const done = [...this.placements.values()].map((placement) => {
+      placement.run.stop('shutdown');
+      return placement.done;
+    });
+    await Promise.all(done);
+  }
+
+  private schedule(): void {
+    for (const pool of this.store.listPools()) {
+      if (pool.state === 'active') this.scheduleOnPool(pool);
+    }
+  }
+
+  private scheduleOnPool(pool: PoolRecord): void {
+    const nodes = this.store.listNodes(pool.id).filter((node) => node.schedulingState === 'enabled' && (node.state === 'idle' || node.state === 'running'));
+    if (nodes.length === 0) return;
+    const free = nodes.map((node) => pool.taskSlotsPerNode - (this.usedSlots.get(nodeKey(pool.id, node.id)) ?? 0));
+    let maxFree = Math.max(...free);
+    if (maxFree <= 0) return;
+
+    const jobs = this.store
+      .listJobs()
+      .filter((job) => job.state === 'active' && storeKey(poolIdOf(job)) === storeKey(pool.id) && this.pending.list(job.id))
+      .sort((a, b) => priorityOf(b) - priorityOf(a) || a.seq - b.seq);
+
+    let index = 0;
+    while (index < jobs.length && maxFree > 0) {
+      // Jobs of equal priority share one queue in task submission order.
+      const priority = priorityOf(jobs[index]);
+      const group: Array<{ job: JobRecord; position: number }> = [];
+      while (index < jobs.length && priorityOf(jobs[index]) === priority) group.push({ job: jobs[index++], position: 0 });
+
+      while (group.length > 0 && maxFree > 0) {
+        let best = 0;
+        for (let i = 1; i < group.length; i++) {
+          if (this.pending.list(group[i].job.id)!.at(group[i].position).seq < this.pending.list(group[best].job.id)!.at(group[best].position).seq) best = i;
+        }
+        const cursor = group[best];
+        const list = this.pending.list(cursor.job.id)!;
+        const candidate = list.at(cursor.position);
+        let exhausted = false;
+        const limit = cursor.job.spec.maxParallelTasks as number | undefined;
+        if (limit !== undefined && limit > 0 && (this.runningPerJob.get(storeKey(cursor.job.id)) ?? 0) >= limit) {
+          exhausted = true;
+        } else {
+          const task = this.store.getTask(candidate.jobId, candidate.taskId);
+          if (!task || task.state !== 'active') {
+            list.removeAt(cursor.position);
+          } else {
+            const slots = requiredSlotsOf(task);
+            const nodeIndex = slots <= maxFree ? pickNode(free, slots, pool.nodeFillType) : -1;
+            if (nodeIndex < 0) {
+              cursor.position++;
+            } else {
+              list.removeAt(cursor.position);
+              free[nodeIndex] -= slots;
+              maxFree = Math.max(...free);
+              this.start(task, cursor.job, pool, nodes[nodeIndex], slots);
+            }
+          }
+          exhausted = !this.pending.list(cursor.job.id) || cursor.position >= list.length;
+        }
+        if (exhausted) group.splice(best, 1);
+      }
+    }
+  }
+
+  private start(task: TaskRecord, job: JobRecord, pool: PoolRecord, node: NodeRecord, slots: number): void {
+    const now = new Date();
+    const { layout } = this.options;
+    const info = executionInfoOf(task);
+    delete info.endTime;
+    delete info.exitCode;
+    delete info.result;
+    delete info.failureInfo;
+    delete info.containerInfo;
+    info.startTime = now.toISOString();
+    task.nodeInfo = { poolId: pool.id, nodeId: node.id, taskRootDirectory: layout.taskRootDirectory(task.jobId, task.id) };
+    const image = (task.spec.containerSettings as { imageName?: string } | undefined)?.imageName;
+    if (image) {
+      info.containerInfo = {
+        state: 'notcreated',
+        error: `No container engine is available to the emulator, so the task ran directly on the host instead of in image '${image}'.`,
+      };
+    }
+    setTaskState(task, 'preparing', now);
+    this.store.saveTask(task);
+
+    node.totalTasksRun++;
+    this.store.saveNode(node);
+    const key = nodeKey(pool.id, node.id);
+    this.usedSlots.set(key, (this.usedSlots.get(key) ?? 0) + slots);
+    this.runningPerJob.set(storeKey(job.id), (this.runningPerJob.get(storeKey(job.id)) ?? 0) + 1);
+    this.updateNodeState(pool.id, node.id, now);
+
+    const constraints = effectiveConstraints(task, job);
+    const taskDir = layout.taskDir(pool.id, node.id, task.jobId, task.id);
+    const workingDir = layout.workingDir(pool.id, node.id, task.jobId, task.id);
+    const run = new TaskRun(
+      {
+        commandLine: task.spec.commandLine as string,
+        taskDir,
+        workingDir,
+        environment: taskEnvironment({
+          accountName: this.options.accountName,
+          accountUrl: this.accountUrl,
+          poolId: pool.id,
+          nodeId: node.id,
+          jobId: task.jobId,
+          taskId: task.id,
+          nodeRootDir: layout.rootDir(pool.id, node.id),
+          taskDir,
+          workingDir,
+          sharedDir: layout.sharedDir(pool.id, node.id),
+          startupDir: layout.startupDir(pool.id, node.id),
+          jobSettings: (job.spec.commonEnvironmentSettings as Array<{ name: string; value?: string }> | undefined) ?? [],
+          taskSettings: (task.spec.environmentSettings as Array<{ name: string; value?: string }> | undefined) ?? [],
+        }),
+        resourceFiles: (task.spec.resourceFiles as ResourceFileSpec[] | undefined) ?? [],
+        outputFiles: (task.spec.outputFiles as unknown as OutputFileSpec[] | undefined) ?? [],
+        maxWallClockMs: constraints.maxWallClockMs,
+        maxWallClockText: constraints.maxWallClockTime,
+      },
+      {
+        onRunning: (pid) => {
+          const current = this.store.getTask(task.jobId, task.id);
+          if (!current || current.state !== 'preparing' || this.closed) return;
+          current.processGroupId = pid;
+          setTaskState(current, 'running', new Date());
+          this.store.saveTask(current);
+        },
+      },
+    );
+    const placement: Placement = { jobId: task.jobId, taskId: task.id, poolId: pool.id, nodeId: node.id, slots, run, done: Promise.resolve() };
+    placement.done = run.outcome
+      .catch((error: Error): AttemptOutcome => {
+        this.options.log?.(`batch emulator: task ${task.jobId}/${task.id} could not be run: ${error.stack ?? error.message}`);
+        return { kind: 'preprocessingFailed', failureInfo: { category: 'servererror', code: 'InternalError', message: error.message } };
+      })
+      .then((outcome) => this.finishAttempt(placement, outcome));
+    this.placements.set(placementKey(task.jobId, task.id), placement);
+  }
+
+  private finishAttempt(placement: Placement, outcome: AttemptOutcome): void {
+    this.placements.delete(placementKey(placement.jobId, placement.taskId));
+    const key = nodeKey(placement.poolId, placement.nodeId);
+    this.usedSlots.set(key, (this.usedSlots.get(key) ?? 0) - placement.slots);
+    const jobKey = storeKey(placement.jobId);
+    this.runningPerJob.set(jobKey, (this.runningPerJob.get(jobKey) ?? 1) - 1);
+    if (this.closed) return;
+
+    const now = new Date();
+    this.updateNodeState(placement.poolId, placement.nodeId, now);
+    const task = this.store.getTask(placement.jobId, placement.taskId);
+    const job = this.store.getJob(placement.jobId);
+    if (!task || !job || task.state === 'completed') {
+      this.kick();
+      return;
+    }
+    delete task.processGroupId;
+
+    switch (outcome.kind) {
+      case 'stopped':
+        if (outcome.reason === 'terminated') this.complete(task, { exitCode: outcome.exitCode, failureInfo: TaskFailures.endedByUser() }, now);
+        else this.requeue(task, now);
+        break;
+      case 'preprocessingFailed':
+      case 'launchFailed':
+        this.complete(task, { failureInfo: outcome.failureInfo }, now);
+        break;
+      case 'wallClockExceeded':
+        this.complete(task, { exitCode: outcome.exitCode, failureInfo: TaskFailures.maxWallClockTimeExceeded(effectiveConstraints(task, job).maxWallClockTime) }, now);
+        break;
+      case 'exited': {
+        if (outcome.uploadFailure) {
+          this.complete(task, { exitCode: outcome.exitCode, failureInfo: outcome.uploadFailure }, now);
+        } else if (outcome.exitCode === 0) {
+          this.complete(task, { exitCode: 0 }, now);
+          const node = this.store.getNode(placement.poolId, placement.nodeId);
+          if (node) {
+            node.totalTasksSucceeded++;
+            this.store.saveNode(node);
+          }
+        } else if (this.mayRetry(task, job)) {
+          this.retry(task, outcome.exitCode, now);
+        } else {
+          this.complete(task, { exitCode: outcome.exitCode, failureInfo: TaskFailures.failureExitCode() }, now);
+        }
+        break;
+      }
+    }
+    this.kick();
+  }
+
+  private mayRetry(task: TaskRecord, job: JobRecord): boolean {
+    const max = effectiveConstraints(task, job).maxTaskRetryCount;
+    return max === -1 || executionInfoOf(task).retryCount < max;
+  }
+
+  private retry(task: TaskRecord, exitCode: number, now: Date): void {
+    const info = executionInfoOf(task);
+    info.retryCount++;
+    info.lastRetryTime = now.toISOString();
+    info.exitCode = exitCode;
+    setTaskState(task, 'active', now);
+    this.store.saveTask(task);
+    this.pending.add({ jobId: task.jobId, taskId: task.id, seq: task.seq });
+  }
+
+  private requeue(task: TaskRecord, now: Date): void {
+    const info = executionInfoOf(task);
+    info.requeueCount++;
+    info.lastRequeueTime = now.toISOString();
+    delete task.processGroupId;
+    setTaskState(task, 'active', now);
+    this.store.saveTask(task);
+    this.pending.add({ jobId: task.jobId, taskId: task.id, seq: task.seq });
+  }
+
+  private complete(task: TaskRecord, result: { exitCode?: number; failureInfo?: FailureInfo }, now: Date, evaluateJob = true): void {
+    const info = executionInfoOf(task);
+    info.endTime = now.toISOString();
+    if (result.exitCode !== undefined) info.exitCode = result.exitCode;
+    info.result = result.failureInfo ? 'failure' : 'success';
+    if (result.failureInfo) info.failureInfo = result.failureInfo;
+    else delete info.failureInfo;
+    setTaskState(task, 'completed', now);
+    this.store.saveTask(task);
+    const job = this.store.getJob(task.jobId);
+    if (!job || !evaluateJob) return;
+    if (result.failureInfo && job.spec.onTaskFailure === 'performexitoptionsjobaction') {
+      const action = jobActionFor(task, result);
+      if (action === 'terminate' && job.state === 'active') {
+        this.terminateJob(job, 'TaskFailed', now);
+        return;
+      }
+      if (action === 'disable' && job.state === 'active') {
+        setJobState(job, 'disabled', now);
+        this.store.saveJob(job);
+      }
+    }
+    this.afterTaskChange(job, now);
+  }
+
+  /** onAllTasksComplete and the end of a termination both wait for the job's last task. */
+  private afterTaskChange(job: JobRecord, now: Date): void {
+    if (job.state === 'terminating') {
+      this.finishTerminationIfIdle(job, now);
+      return;
+    }
+    if (job.spec.onAllTasksComplete !== 'terminatejob' || (job.state !== 'active' && job.state !== 'disabled')) return;
+    if (this.pending.count(job.id) > 0 || (this.runningPerJob.get(storeKey(job.id)) ?? 0) > 0) return;
+    if (this.store.listTasks(job.id).some((task) => task.state !== 'completed')) return;
+    this.completeJob(job, 'AllTasksComplete', now);
+  }
+
+  private finishTerminationIfIdle(job: JobRecord, now: Date): void {
+    if ((this.runningPerJob.get(storeKey(job.id)) ?? 0) > 0) return;
+    this.completeJob(job, job.executionInfo.terminateReason ?? 'UserTerminate', now);
+  }
+
+  private completeJob(job: JobRecord, reason: string, now: Date): void {
+    this.clearJobTimer(job.id);
+    job.executionInfo.terminateReason = reason;
+    job.executionInfo.endTime = now.toISOString();
+    setJobState(job, 'completed', now);
+    this.store.saveJob(job);
+  }
+
+  private watchJobWallClock(job: JobRecord): void {
+    const limit = parseDuration(((job.spec.constraints as { maxWallClockTime?: string } | undefined)?.maxWallClockTime) ?? UNLIMITED_DURATION);
+    if (limit === undefined || !Number.isFinite(limit)) return;
+    const remaining = Date.parse(job.creationTime) + limit - Date.now();
+    const timer = setTimeout(
+      () => {
+        this.jobTimers.delete(storeKey(job.id));
+        const current = this.store.getJob(job.id);
+        if (current && (current.state === 'active' || current.state === 'disabled')) this.terminateJob(current, 'MaxWallClockTimeExpiry', new Date());
+      },
+      Math.max(0, Math.min(remaining, 2 ** 31 - 1)),
+    );
+    timer.unref();
+    this.jobTimers.set(storeKey(job.id), timer);
+  }
+
+  private clearJobTimer(jobId: string): void {
+    clearTimeout(this.jobTimers.get(storeKey(jobId)));
+    this.jobTimers.delete(storeKey(jobId));
+  }
+
+  private updateNodeState(poolId: string, nodeId: string, now: Date): void {
+    const node = this.store.getNode(poolId, nodeId);
+    if (!node || (node.state !== 'idle' && node.state !== 'running')) return;
+    const state = (this.usedSlots.get(nodeKey(poolId, nodeId)) ?? 0) > 0 ? 'running' : 'idle';
+    if (node.state === state) return;
+    node.state = state;
+    node.stateTransitionTime = now.toISOString();
+    this.store.saveNode(node);
+  }
+}
+
+export function poolIdOf(job: JobRecord): string {
+  return (job.spec.poolInfo as { poolId?: string } | undefined)?.poolId ?? '';
+}
+
+function priorityOf(job: JobRecord): number {
+  return (job.spec.priority as number | undefined) ?? 0;
+}
+
+export function requiredSlotsOf(task: TaskRecord): number {
+  return (task.spec.requiredSlots as number | undefined) ?? 1;
+}
+
+/** A task's constraints with the job's defaults filled in, as Batch reports them. */
+export function effectiveConstraints(task: TaskRecord, job: JobRecord | undefined): {
+  maxWallClockTime: string;
+  maxWallClockMs: number;
+  retentionTime: string;
+  maxTaskRetryCount: number;
+} {
+  const own = (task.spec.constraints as { maxWallClockTime?: string; retentionTime?: string; maxTaskRetryCount?: number } | undefined) ?? {};
+  const jobConstraints = (job?.spec.constraints as { maxTaskRetryCount?: number } | undefined) ?? {};
+  const maxWallClockMs = parseDuration(own.maxWallClockTime ?? UNLIMITED_DURATION) ?? Number.POSITIVE_INFINITY;
+  return {
+    maxWallClockTime: own.maxWallClockTime ?? UNLIMITED_DURATION,
+    maxWallClockMs,
+    retentionTime: own.retentionTime ?? formatDuration(7 * 86_400_000),
+    maxTaskRetryCount: own.maxTaskRetryCount ?? jobConstraints.maxTaskRetryCount ?? 0,
+  };
+}
+
+/** The node with the most free slots (spread) or the first with enough (pack). */
+function pickNode(free: number[], slots: number, fill: 'spread' | 'pack'): number {
+  let chosen = -1;
+  for (let i = 0; i < free.length; i++) {
+    if (free[i] < slots) continue;
+    if (fill === 'pack') return i;
+    if (chosen < 0 || free[i] > free[chosen]) chosen = i;
+  }
+  return chosen;
+}
+
+function jobActionFor(task: TaskRecord, result: { exitCode?: number; failureInfo?: FailureInfo }): 'none' | 'disable' | 'terminate' {
+  type Options = { jobAction?: 'none' | 'disable' | 'terminate' };
+  const conditions = task.spec.exitConditions as
+    | { exitCodes?: Array<{ code: number; exitOptions: Options }>; exitCodeRanges?: Array<{ start: number; end: number; exitOptions: Options }>; preProcessingError?: Options; fileUploadError?: Options; default?: Options }
+    | undefined;
+  const code = result.failureInfo?.code;
+  let options: Options | undefined;
+  if (code === 'FileUploadMiscError') options = conditions?.fileUploadError;
+  else if (result.exitCode === undefined) options = conditions?.preProcessingError;
+  else {
+    options =
+      conditions?.exitCodes?.find((mapping) => mapping.code === result.exitCode)?.exitOptions ??
+      conditions?.exitCodeRanges?.find((range) => result.exitCode! >= range.start && result.exitCode! <= range.end)?.exitOptions;
+  }
+  return (options ?? conditions?.default)?.jobAction ?? 'terminate';
+}
+
+/** A process group left by an emulator that stopped abruptly is ended, if it is still that task's. */
+function endOrphan(task: TaskRecord, layout: NodeLayout): void {
+  const pgid = task.processGroupId;
+  if (!pgid || !task.nodeInfo) return;
+  try {
+    const cwd = fs.readlinkSync(`/proc/${pgid}/cwd`);
+    if (cwd === layout.workingDir(task.nodeInfo.poolId, task.nodeInfo.nodeId, task.jobId, task.id)) killProcessGroup(pgid);
+  } catch {
+    // Gone already, or not ours to inspect.
+  }
+}
+

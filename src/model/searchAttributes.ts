@@ -12,4 +12,20 @@ export const azureJobIdKey = defineSearchAttributeKey('RemoteBatchAzureJobId', S
 /** `<connection>/<pool>`: what listJobs filters on. */
 export const environmentKey = defineSearchAttributeKey('RemoteBatchEnvironment', SearchAttributeType.KEYWORD);
 
-export const searchAttributeKeys = [jobStatusKey, jobTypeKey, poolIdKey, azureJobIdKey, environmentKey];
+/** Live counts of an array job's children, for the UI's columns and queries. */
+export const childrenActiveKey = defineSearchAttributeKey('RemoteBatchChildrenActive', SearchAttributeType.INT);
+export const childrenRunningKey = defineSearchAttributeKey('RemoteBatchChildrenRunning', SearchAttributeType.INT);
+export const childrenSucceededKey = defineSearchAttributeKey('RemoteBatchChildrenSucceeded', SearchAttributeType.INT);
+export const childrenFailedKey = defineSearchAttributeKey('RemoteBatchChildrenFailed', SearchAttributeType.INT);
+
+export const searchAttributeKeys = [
+  jobStatusKey,
+  jobTypeKey,
+  poolIdKey,
+  azureJobIdKey,
+  environmentKey,
+  childrenActiveKey,
+  childrenRunningKey,
+  childrenSucceededKey,
+  childrenFailedKey,
+];

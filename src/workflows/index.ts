@@ -1,1 +1,2 @@
 export { singleJob } from './singleJob';
+export { arrayJob } from './arrayJob';

@@ -1,0 +1,139 @@
+import type { BatchServiceModels } from '@azure/batch';
+import { Context } from '@temporalio/activity';
+import type { ConnectionClients } from '../azure/connectionClients';
+import {
+  blobIndexOfChild,
+  childElementBlob,
+  childElementFileName,
+  childIndexVariable,
+  childrenPerBlob,
+  childTaskId,
+  elementChunkBlob,
+  elementFileVariable,
+  spanSizeVariable,
+} from '../model/arrayJob';
+import { jobContainerName } from '../model/conventions';
+import { batchStatusCode } from './batchErrors';
+import { mapWithConcurrency } from './concurrency';
+import { sasLifetimeMs, type TaskInputBlob, type TaskTemplate, taskDefinition } from './taskDefinition';
+
+export interface AddArrayChildrenInput {
+  connection: string;
+  jobId: string;
+  /** First and last child (1-based, inclusive) to add. */
+  from: number;
+  to: number;
+  spanSize: number;
+  template: TaskTemplate;
+  sharedInputs: TaskInputBlob[];
+}
+
+/** Batch's limits for one add-collection call. */
+const maxTasksPerCollection = 100;
+const maxCollectionBytes = 1_000_000;
+const collectionConcurrency = 4;
+const uploadConcurrency = 32;
+
+/** Splits tasks into collections within Batch's count and size limits. */
+export function packCollections(tasks: BatchServiceModels.TaskAddParameter[]): BatchServiceModels.TaskAddParameter[][] {
+  const collections: BatchServiceModels.TaskAddParameter[][] = [];
+  let current: BatchServiceModels.TaskAddParameter[] = [];
+  let bytes = 0;
+  for (const task of tasks) {
+    const size = Buffer.byteLength(JSON.stringify(task)) + 1;
+    if (current.length > 0 && (current.length === maxTasksPerCollection || bytes + size > maxCollectionBytes - 1024)) {
+      collections.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(task);
+    bytes += size;
+  }
+  if (current.length > 0) collections.push(current);
+  return collections;
+}
+
+function retryAfterMs(error: unknown): number {
+  const header = (error as { response?: { headers?: { get(name: string): string | undefined } } }).response?.headers?.get('retry-after');
+  const seconds = Number(header);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000;
+}
+
+export function createArrayChildrenActivities(clients: ConnectionClients) {
+  async function addCollection(connection: string, jobId: string, tasks: BatchServiceModels.TaskAddParameter[]): Promise<void> {
+    const { batch } = clients.get(connection);
+    let pending = tasks;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      let response: BatchServiceModels.TaskAddCollectionResult;
+      try {
+        response = await batch.task.addCollection(jobId, pending);
+      } catch (error) {
+        const status = batchStatusCode(error);
+        if ((status === 429 || status === 503) && attempt < 20) {
+          await new Promise((resolve) => setTimeout(resolve, retryAfterMs(error)));
+          continue;
+        }
+        if (status === 413 && pending.length > 1) {
+          const half = Math.ceil(pending.length / 2);
+          await addCollection(connection, jobId, pending.slice(0, half));
+          await addCollection(connection, jobId, pending.slice(half));
+          return;
+        }
+        throw error;
+      }
+      const retry = new Set<string>();
+      for (const result of response.value ?? []) {
+        if (result.status === 'success' || result.error?.code === 'TaskExists') continue;
+        // Batch asks the client to resend tasks that failed for server-side reasons.
+        if (result.status === 'servererror' && attempt < 20) retry.add(result.taskId);
+        else throw new Error(`Batch refused task ${result.taskId}: ${result.error?.code} ${result.error?.message?.value ?? ''}`);
+      }
+      pending = pending.filter((task) => retry.has(task.id));
+      if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+
+  return {
+    /**
+     * Gives children [from, to] their element files and adds their tasks in
+     * collections. Idempotent: a task that exists was added by an earlier attempt.
+     */
+    async addArrayChildren(input: AddArrayChildrenInput): Promise<number> {
+      const { blobs, sas } = clients.get(input.connection);
+      const container = jobContainerName(input.jobId);
+      const containerClient = blobs.getContainerClient(container);
+      const outputUrl = await sas.containerWriteUrl(container, sasLifetimeMs);
+      const context = Context.current();
+
+      for (let chunk = blobIndexOfChild(input.from); chunk <= blobIndexOfChild(input.to); chunk++) {
+        const lines = (await containerClient.getBlobClient(elementChunkBlob(chunk)).downloadToBuffer()).toString('utf8').split('\n');
+        const first = Math.max(input.from, chunk * childrenPerBlob + 1);
+        const last = Math.min(input.to, (chunk + 1) * childrenPerBlob);
+        const children = Array.from({ length: last - first + 1 }, (_, i) => first + i);
+
+        await mapWithConcurrency(children, uploadConcurrency, async (child) => {
+          const content = lines[child - 1 - chunk * childrenPerBlob];
+          await containerClient.getBlockBlobClient(childElementBlob(child)).upload(content, Buffer.byteLength(content));
+        });
+        const tasks = await Promise.all(
+          children.map((child) =>
+            taskDefinition(
+              sas,
+              container,
+              outputUrl,
+              childTaskId(child),
+              input.template,
+              [...input.sharedInputs, { name: childElementFileName, blob: childElementBlob(child) }],
+              { [childIndexVariable]: String(child), [elementFileVariable]: childElementFileName, [spanSizeVariable]: String(input.spanSize) },
+            ),
+          ),
+        );
+        await mapWithConcurrency(packCollections(tasks), collectionConcurrency, (collection) =>
+          addCollection(input.connection, input.jobId, collection),
+        );
+        context.heartbeat(last);
+      }
+      return input.to - input.from + 1;
+    },
+  };
+}

@@ -1,0 +1,237 @@
+import type { BatchServiceModels } from '@azure/batch';
+import { Context } from '@temporalio/activity';
+import type { ConnectionClients } from '../azure/connectionClients';
+import { blobIndexOfChild, type ChildCounts, childOfTaskId, childTaskId } from '../model/arrayJob';
+import { childStatus, type ChildUpdate, resetChild, updateChild } from '../model/childShard';
+import { evaluationFileName, jobContainerName, resultFileName, taskOutputPath } from '../model/conventions';
+import type { TaskObservation } from '../model/jobSpec';
+import { clientTerminationReason, outcomeOfTask } from '../model/outcome';
+import { batchErrorCode } from './batchErrors';
+import { ChildShardStore } from './childShards';
+import { mapWithConcurrency } from './concurrency';
+
+export interface PollArrayProgressInput {
+  connection: string;
+  jobId: string;
+  childCount: number;
+  /** Children Batch has accepted so far; the rest count as Active. */
+  added: number;
+  cursor?: string;
+  /** Return no sooner than this once something changed, and no later than maxWaitMs. */
+  minWaitMs: number;
+  maxWaitMs: number;
+}
+
+export interface ArrayProgress {
+  counts: ChildCounts;
+  cursor?: string;
+  /** Every added child has completed and its facts are recorded in the shards. */
+  allCompleted: boolean;
+}
+
+/** Transitions within this margin of the cursor are read again: listing is idempotent, a missed one is not. */
+const cursorOverlapMs = 2000;
+const readConcurrency = 32;
+
+type ListedTask = Pick<BatchServiceModels.CloudTask, 'id' | 'state' | 'stateTransitionTime' | 'executionInfo'>;
+
+function toIso(date: Date | string | undefined): string | undefined {
+  return date ? new Date(date).toISOString() : undefined;
+}
+
+function observationOf(task: ListedTask): TaskObservation {
+  const info = task.executionInfo;
+  return {
+    state: (task.state ?? 'active') as TaskObservation['state'],
+    exitCode: info?.exitCode,
+    result: info?.result,
+    failure: info?.failureInfo
+      ? { category: info.failureInfo.category, code: info.failureInfo.code, message: info.failureInfo.message }
+      : undefined,
+    startTime: toIso(info?.startTime),
+    endTime: toIso(info?.endTime),
+  };
+}
+
+export function createArrayProgressActivities(clients: ConnectionClients) {
+  const shardsOf = (connection: string, jobId: string, childCount: number) =>
+    new ChildShardStore(clients.get(connection).blobs.getContainerClient(jobContainerName(jobId)), childCount);
+
+  async function readJson(connection: string, jobId: string, blob: string): Promise<unknown> {
+    const container = clients.get(connection).blobs.getContainerClient(jobContainerName(jobId));
+    try {
+      return JSON.parse((await container.getBlobClient(blob).downloadToBuffer()).toString('utf8'));
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404 || error instanceof SyntaxError) return undefined;
+      throw error;
+    }
+  }
+
+  async function listChangedTasks(connection: string, jobId: string, cursor: string | undefined): Promise<ListedTask[]> {
+    const { batch } = clients.get(connection);
+    const since = cursor ? new Date(new Date(cursor).getTime() - cursorOverlapMs).toISOString() : undefined;
+    const taskListOptions = {
+      select: 'id,state,stateTransitionTime,executionInfo',
+      maxResults: 1000,
+      ...(since ? { filter: `stateTransitionTime ge datetime'${since}'` } : {}),
+    };
+    const tasks: ListedTask[] = [];
+    let page = await batch.task.list(jobId, { taskListOptions });
+    tasks.push(...page);
+    while (page.odatanextLink) {
+      page = await batch.task.listNext(page.odatanextLink);
+      tasks.push(...page);
+    }
+    return tasks;
+  }
+
+  /** What a task's latest state means for its child; undefined when the shard already says so. */
+  async function childUpdateOf(connection: string, jobId: string, task: ListedTask, abortReason: string | null): Promise<ChildUpdate> {
+    const observation = observationOf(task);
+    if (observation.state === 'active') return { status: 'Active' };
+    if (observation.state !== 'completed') return { status: 'Running', startTime: observation.startTime };
+    const outcome = outcomeOfTask(observation, abortReason ?? undefined);
+    const taskId = task.id!;
+    const result = await readJson(connection, jobId, taskOutputPath(taskId, resultFileName));
+    let reason = outcome.statusReason;
+    if (outcome.status === 'Failed' && abortReason === null) {
+      const evaluation = (await readJson(connection, jobId, taskOutputPath(taskId, evaluationFileName))) as { error?: string } | undefined;
+      if (evaluation?.error) reason = `${reason} ${evaluation.error.slice(0, 500)}`;
+    }
+    return { status: outcome.status, exitCode: outcome.exitCode, reason, result, startTime: observation.startTime, endTime: observation.endTime };
+  }
+
+  async function countChildren(connection: string, jobId: string, childCount: number, added: number): Promise<ChildCounts & { completed: number }> {
+    const { batch } = clients.get(connection);
+    const counts = (await batch.job.getTaskCounts(jobId)).taskCounts;
+    return {
+      active: counts.active + (childCount - added),
+      running: counts.running,
+      succeeded: counts.succeeded,
+      failed: counts.failed,
+      completed: counts.completed,
+    };
+  }
+
+  return {
+    /**
+     * Records what changed since the cursor into the child shards (status, exit
+     * code, reason, result) and returns Batch's counts. Waits, heartbeating,
+     * until something changed or maxWaitMs passed, so history grows per change
+     * rather than per look.
+     */
+    async pollArrayProgress(input: PollArrayProgressInput): Promise<ArrayProgress> {
+      const context = Context.current();
+      const startedAt = Date.now();
+      let cursor = input.cursor;
+      const store = shardsOf(input.connection, input.jobId, input.childCount);
+      for (;;) {
+        // Counts first: whatever completed before this moment is in the listing that follows.
+        const counts = await countChildren(input.connection, input.jobId, input.childCount, input.added);
+        const tasks = await listChangedTasks(input.connection, input.jobId, cursor);
+        const byShard = new Map<number, ListedTask[]>();
+        for (const task of tasks) {
+          const child = childOfTaskId(task.id ?? '');
+          if (child === undefined || child > input.childCount) continue;
+          const shard = blobIndexOfChild(child);
+          byShard.set(shard, [...(byShard.get(shard) ?? []), task]);
+          const transition = toIso(task.stateTransitionTime);
+          if (transition && (!cursor || transition > cursor)) cursor = transition;
+        }
+        let changed = 0;
+        for (const [index, shardTasks] of byShard) {
+          const shard = await store.read(index);
+          const updates = await mapWithConcurrency(shardTasks, readConcurrency, async (task) => {
+            const child = childOfTaskId(task.id!)!;
+            const known = childStatus(shard, child);
+            const next = (task.state ?? 'active') as string;
+            const unchanged =
+              (next === 'completed' && (known === 'Succeeded' || known === 'Failed')) ||
+              (next === 'active' && known === 'Active') ||
+              ((next === 'running' || next === 'preparing') && known === 'Running');
+            if (unchanged) return undefined;
+            return [child, await childUpdateOf(input.connection, input.jobId, task, shard.abortReasons[child - shard.first])] as const;
+          });
+          const real = updates.filter((update): update is NonNullable<typeof update> => update !== undefined);
+          for (const [child, update] of real) updateChild(shard, child, update);
+          if (real.length > 0) await store.write(index, shard);
+          changed += real.length;
+        }
+        const allCompleted = input.added === input.childCount && counts.completed === input.childCount;
+        const waited = Date.now() - startedAt;
+        if (allCompleted || (changed > 0 && waited >= input.minWaitMs) || waited >= input.maxWaitMs) {
+          const { completed: _completed, ...childCounts } = counts;
+          return { counts: childCounts, cursor, allCompleted };
+        }
+        context.heartbeat(cursor);
+        await context.sleep(Math.min(1000, Math.max(200, input.minWaitMs / 2)));
+      }
+    },
+
+    /** Marks one child for abort (so its reason survives completion) and terminates its task. */
+    async abortArrayChild(input: { connection: string; jobId: string; childCount: number; child: number; reason: string }): Promise<void> {
+      const store = shardsOf(input.connection, input.jobId, input.childCount);
+      const index = blobIndexOfChild(input.child);
+      const shard = await store.read(index);
+      const status = childStatus(shard, input.child);
+      if (status === 'Succeeded' || status === 'Failed') return;
+      shard.abortReasons[input.child - shard.first] = input.reason;
+      await store.write(index, shard);
+      try {
+        await clients.get(input.connection).batch.task.terminate(input.jobId, childTaskId(input.child));
+      } catch (error) {
+        if (batchErrorCode(error) !== 'TaskNotFound' && batchErrorCode(error) !== 'TaskCompleted') throw error;
+      }
+    },
+
+    /**
+     * After the Azure job was terminated by an abort: every child that had not
+     * finished before `abortedAt` (never added, waiting, or killed) ends Failed
+     * with the abort's reason.
+     */
+    async failUnfinishedChildren(input: { connection: string; jobId: string; childCount: number; reason: string; abortedAt: string }): Promise<number> {
+      const store = shardsOf(input.connection, input.jobId, input.childCount);
+      const reason = clientTerminationReason(input.reason);
+      let failed = 0;
+      for (let index = 0; index < store.shardCount; index++) {
+        const shard = await store.read(index);
+        let touched = false;
+        for (let at = 0; at < shard.statuses.length; at++) {
+          const letter = shard.statuses[at];
+          const failedBeforeAbort = letter === 'F' && shard.endTimes[at] !== null && shard.endTimes[at]! < input.abortedAt;
+          if (letter === 'S' || failedBeforeAbort) continue;
+          updateChild(shard, shard.first + at, { status: 'Failed', reason, exitCode: shard.exitCodes[at] ?? undefined, endTime: shard.endTimes[at] ?? input.abortedAt });
+          touched = true;
+          failed++;
+        }
+        if (touched) await store.write(index, shard);
+      }
+      return failed;
+    },
+
+    /** Reruns the failed children (Batch reactivates their tasks; ids stay), keeping every success. */
+    async retryFailedChildren(input: { connection: string; jobId: string; childCount: number }): Promise<number> {
+      const { batch } = clients.get(input.connection);
+      const store = shardsOf(input.connection, input.jobId, input.childCount);
+      let retried = 0;
+      for (let index = 0; index < store.shardCount; index++) {
+        const shard = await store.read(index);
+        const failed: number[] = [];
+        for (let at = 0; at < shard.statuses.length; at++) if (shard.statuses[at] === 'F') failed.push(shard.first + at);
+        if (failed.length === 0) continue;
+        await mapWithConcurrency(failed, 16, async (child) => {
+          try {
+            await batch.task.reactivate(input.jobId, childTaskId(child));
+          } catch (error) {
+            // Already active again: an earlier attempt of this activity reactivated it.
+            if (batchErrorCode(error) !== 'TaskNotCompleted' && batchErrorCode(error) !== 'TaskAlreadyActive') throw error;
+          }
+          resetChild(shard, child);
+        });
+        await store.write(index, shard);
+        retried += failed.length;
+      }
+      return retried;
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { firstArrayChildTaskId } from './conventions';
+import type { EnvironmentRef, JobBody, JobInput } from './jobSpec';
+import type { JobSettings } from './settings';
+import type { ArrayJobStatus } from './status';
+
+/** The most children one array job may have (AWS Batch stops at 10,000). */
+export const maxArrayChildren = 100_000;
+/** The most elements one array job may map over (children × span). */
+export const maxArrayElements = 1_000_000;
+/** Children per element chunk blob and per child-state shard blob. */
+export const childrenPerBlob = 1000;
+
+export interface ArrayJobInput {
+  /** The Azure job id; the workflow id when absent. */
+  jobId?: string;
+  environment: EnvironmentRef;
+  /** A script is called with each element; a command finds its element in a file. */
+  body: JobBody;
+  settings: JobSettings;
+  /** Files every child gets. */
+  inputs: JobInput[];
+  elementCount: number;
+  /** Elements per child (≥ 1): cheap elements packed together. */
+  spanSize: number;
+  submittedAt: string;
+  /** How long a Completed array with failed children stays open for retryFailed (seconds). */
+  retryWindowSeconds?: number;
+}
+
+export interface ChildCounts {
+  active: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+}
+
+/** Small by design, whatever the number of children: per-child facts live in blobs. */
+export interface ArrayJobState {
+  jobId: string;
+  poolId: string;
+  status: ArrayJobStatus;
+  statusReason?: string;
+  childCount: number;
+  elementCount: number;
+  spanSize: number;
+  /** Children whose tasks Batch has accepted. */
+  added: number;
+  counts: ChildCounts;
+  /** High-water mark of task state transitions already recorded in the child shards. */
+  cursor?: string;
+  submittedAt: string;
+  startedAt?: string;
+  completedAt?: string;
+  abortReason?: string;
+  /** Times retryFailed reran failed children. */
+  retries: number;
+  /** Set once the workflow has closed the Azure job: no more retries. */
+  closed: boolean;
+  inputNames: string[];
+  settings: Pick<JobSettings, 'containerImage' | 'jobPriority' | 'vcpuCount' | 'timeConstraint'>;
+}
+
+export function childCountOf(elementCount: number, spanSize: number): number {
+  return Math.ceil(elementCount / spanSize);
+}
+
+/** Child n (1-based) runs as task 10000000 + n. */
+export function childTaskId(child: number): string {
+  return String(firstArrayChildTaskId - 1 + child);
+}
+
+export function childOfTaskId(taskId: string): number | undefined {
+  const child = Number(taskId) - (firstArrayChildTaskId - 1);
+  return Number.isInteger(child) && child >= 1 ? child : undefined;
+}
+
+function sixDigits(index: number): string {
+  return String(index).padStart(6, '0');
+}
+
+/** Which blob of `childrenPerBlob` children holds child n. */
+export function blobIndexOfChild(child: number): number {
+  return Math.floor((child - 1) / childrenPerBlob);
+}
+
+/** JSON lines, one per child: its element (span 1) or its span's elements. */
+export function elementChunkBlob(index: number): string {
+  return `inputs/elements/${sixDigits(index)}.jsonl`;
+}
+
+/** The one file a child gets with its element(s). */
+export function childElementBlob(child: number): string {
+  return `inputs/children/${childTaskId(child)}.json`;
+}
+
+export function childShardBlob(index: number): string {
+  return `state/children/${sixDigits(index)}.json`;
+}
+
+/** Name of the element file in a child's working directory, and the variables that point to it. */
+export const childElementFileName = 'remote-batch-element.json';
+export const childIndexVariable = 'REMOTE_BATCH_CHILD_INDEX';
+export const elementFileVariable = 'REMOTE_BATCH_ELEMENT_FILE';
+export const spanSizeVariable = 'REMOTE_BATCH_SPAN_SIZE';

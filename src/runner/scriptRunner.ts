@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { evaluationFileName, resultFileName } from '../model/conventions';
 import { scriptArgsFileName, defaultExportName } from '../model/scriptJob';
 import { processorCountVariable } from '../model/settings';
+import { elementFileVariable, spanSizeVariable } from '../model/arrayJob';
 
 export interface LoggedMessage {
   level: 'log' | 'info' | 'warn' | 'error';
@@ -91,7 +92,14 @@ export async function runScriptJob(userModule: Record<string, unknown>): Promise
   }
 
   captureConsole(messages);
-  const args: unknown[] = fs.existsSync(scriptArgsFileName) ? JSON.parse(fs.readFileSync(scriptArgsFileName, 'utf8')) : [];
+  const elementFile = process.env[elementFileVariable];
+  const spanSize = Number(process.env[spanSizeVariable] ?? 1);
+  // An array child calls the function with its element, or once per element of its span.
+  const calls: unknown[][] = elementFile
+    ? spanSize > 1
+      ? (JSON.parse(fs.readFileSync(elementFile, 'utf8')) as unknown[]).map((element) => [element])
+      : [[JSON.parse(fs.readFileSync(elementFile, 'utf8'))]]
+    : [fs.existsSync(scriptArgsFileName) ? JSON.parse(fs.readFileSync(scriptArgsFileName, 'utf8')) : []];
   const context: ScriptJobContext = {
     processorCount: Number(process.env[processorCountVariable] ?? 1),
     jobId: process.env.AZ_BATCH_JOB_ID,
@@ -99,7 +107,9 @@ export async function runScriptJob(userModule: Record<string, unknown>): Promise
   };
   let result: unknown;
   try {
-    result = await fn.apply(context, args);
+    const results: unknown[] = [];
+    for (const args of calls) results.push(await fn.apply(context, args));
+    result = elementFile && spanSize > 1 ? results : results[0];
   } catch (error) {
     console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     writeEvaluation({ error: error instanceof Error ? error.message : String(error) });

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { batchErrorCode } from '../activities/batchErrors';
-import { inputBlobName, jobContainerName } from '../model/conventions';
+import { inputBlobName, jobContainerName, singleJobTaskId } from '../model/conventions';
 import { InvalidSettingError } from '../model/errors';
-import { type JobBody, type JobInput, jobIdForUUID, type SingleJobInput } from '../model/jobSpec';
+import { type JobBody, type JobInput, jobIdForUUID, type SingleJobInput, type SingleJobState } from '../model/jobSpec';
 import { defaultExportName, isValidExportName } from '../model/scriptJob';
 import { type JobSettings, validateSettings } from '../model/settings';
 import { bundleScript } from './bundleScript';
@@ -115,10 +115,21 @@ export async function submit(env: BatchEnvironment, body: JobBodySpec, settings:
     submittedAt: new Date().toISOString(),
   };
   const client = await env.client();
+  const initialState: SingleJobState = {
+    jobId,
+    taskId: singleJobTaskId,
+    poolId: env.poolId,
+    status: 'Active',
+    submittedAt: input.submittedAt,
+    inputNames: inputs.map((file) => file.name),
+    settings: { containerImage: jobSettings.containerImage, jobPriority: jobSettings.jobPriority, vcpuCount: jobSettings.vcpuCount, ...(jobSettings.timeConstraint !== undefined ? { timeConstraint: jobSettings.timeConstraint } : {}) },
+  };
   await client.workflow.start('singleJob', {
     taskQueue,
     workflowId: jobId,
     args: [input],
+    // Readable at once, before the workflow's first task has run.
+    memo: { state: initialState },
     // Set at start too (not only by the workflow) so the job is listed at once.
     typedSearchAttributes: [
       { key: jobStatusKey, value: 'Active' },

@@ -12,8 +12,7 @@ export const azureJobIdKey = defineSearchAttributeKey('RemoteBatchAzureJobId', S
 /** `<connection>/<pool>`: what listJobs filters on. */
 export const environmentKey = defineSearchAttributeKey('RemoteBatchEnvironment', SearchAttributeType.KEYWORD);
 
-/** Live counts of an array job's children, for the UI's columns and queries. */
-export const childrenActiveKey = defineSearchAttributeKey('RemoteBatchChildrenActive', SearchAttributeType.INT);
+/** Live counts of an array job's children (the dev server allows three Int attributes; active = total − these). */
 export const childrenRunningKey = defineSearchAttributeKey('RemoteBatchChildrenRunning', SearchAttributeType.INT);
 export const childrenSucceededKey = defineSearchAttributeKey('RemoteBatchChildrenSucceeded', SearchAttributeType.INT);
 export const childrenFailedKey = defineSearchAttributeKey('RemoteBatchChildrenFailed', SearchAttributeType.INT);
@@ -24,7 +23,6 @@ export const searchAttributeKeys = [
   poolIdKey,
   azureJobIdKey,
   environmentKey,
-  childrenActiveKey,
   childrenRunningKey,
   childrenSucceededKey,
   childrenFailedKey,

@@ -13,7 +13,6 @@ import { type ArrayJobInput, type ArrayJobState, childCountOf } from '../model/a
 import { clientTerminationReason } from '../model/outcome';
 import {
   azureJobIdKey,
-  childrenActiveKey,
   childrenFailedKey,
   childrenRunningKey,
   childrenSucceededKey,
@@ -81,7 +80,6 @@ export async function arrayJob(input: ArrayJobInput, carry?: ArrayJobCarry): Pro
       { key: poolIdKey, value: poolId },
       { key: azureJobIdKey, value: jobId },
       { key: environmentKey, value: `${connection}/${poolId}` },
-      { key: childrenActiveKey, value: state.counts.active },
       { key: childrenRunningKey, value: state.counts.running },
       { key: childrenSucceededKey, value: state.counts.succeeded },
       { key: childrenFailedKey, value: state.counts.failed },

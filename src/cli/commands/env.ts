@@ -1,0 +1,100 @@
+import type { Command } from 'commander';
+import type { Connection } from '../../connections/connection';
+import { temporalSettingsFromEnvironment } from '../../client/temporalSettings';
+import type { CommandContext } from '../context';
+import { exitCodes, notFoundError } from '../exitCodes';
+import { act } from '../program';
+import { formatProperties } from '../render';
+
+/** What can be shown of a connection: endpoints, names and how it authenticates — never a key. */
+export async function describeConnection(connection: Connection): Promise<{ batch: Record<string, string>; storage: Record<string, string> }> {
+  const batch = {
+    endpoint: connection.batch.endpoint,
+    account: connection.batch.accountName,
+    auth: connection.batch.accountKey ? 'shared key (saved, not shown)' : 'Entra ID (DefaultAzureCredential)',
+  };
+  let storage: Record<string, string>;
+  if ('connectionString' in connection.storage) {
+    let endpoint = '(unreadable connection string)';
+    const { BlobServiceClient } = await import('@azure/storage-blob');
+    try {
+      endpoint = BlobServiceClient.fromConnectionString(connection.storage.connectionString).url;
+    } catch {
+      // Leave the placeholder: the string itself may hold a key and is never shown.
+    }
+    storage = { endpoint, auth: 'connection string (saved, not shown)' };
+  } else {
+    storage = {
+      endpoint: connection.storage.accountUrl,
+      account: connection.storage.accountName,
+      auth: connection.storage.accountKey ? 'shared key (saved, not shown)' : 'Entra ID (DefaultAzureCredential)',
+    };
+  }
+  return { batch, storage };
+}
+
+interface EnvFlags {
+  json?: boolean;
+  check?: boolean;
+}
+
+export function registerEnv(program: Command, ctx: CommandContext): void {
+  program
+    .command('env')
+    .summary('show the environment commands use: pool, connection, Temporal')
+    .description(
+      'Shows the pool, the connection (endpoints and how it authenticates, never a key), the Temporal server and the ' +
+        'saved connections. --check also asks Azure Batch and Blob Storage whether the credentials work and the pool exists.',
+    )
+    .option('--check', 'check the connection and the pool against the services')
+    .option('--json', 'print as JSON')
+    .action(
+      act(ctx, async (flags: EnvFlags, command: Command) => {
+        const { pool, connection: connectionOption } = ctx.globals(command);
+        const connectionName = connectionOption ?? 'local';
+        const temporal = temporalSettingsFromEnvironment(ctx.io.env);
+        const { readConnectionsFile, resolveConnection } = await import('../../connections/store');
+        const file = await ctx.connectionsFile();
+        const saved = Object.keys(readConnectionsFile(file).connections).sort();
+        const connection = resolveConnection(connectionName, ctx.io.env);
+        const shown = await describeConnection(connection);
+
+        let check: { pools: string[]; poolFound?: boolean } | undefined;
+        if (flags.check) {
+          const { verifyConnection } = await import('../../connections/verify');
+          const result = await verifyConnection(connection);
+          check = { pools: result.pools, ...(pool ? { poolFound: result.pools.includes(pool) } : {}) };
+        }
+
+        const report = {
+          pool: pool ?? null,
+          connection: { name: connectionName, ...shown },
+          temporal: { address: temporal.address, namespace: temporal.namespace, tls: temporal.tls },
+          connectionsFile: file,
+          savedConnections: saved,
+          ...(check ? { check } : {}),
+        };
+        if (flags.json) {
+          ctx.out.json(report);
+        } else {
+          const lines = formatProperties([
+            ['Pool', pool ?? '(none: pass --pool <id> or set REMOTE_BATCH_POOL)'],
+            ['Connection', connectionName],
+            ['  Batch', `${shown.batch.endpoint}  account ${shown.batch.account}  ${shown.batch.auth}`],
+            ['  Storage', `${shown.storage.endpoint}${shown.storage.account ? `  account ${shown.storage.account}` : ''}  ${shown.storage.auth}`],
+            ['Temporal', `${temporal.address}  namespace ${temporal.namespace}${temporal.tls ? '  TLS' : ''}`],
+            ['Connections file', file],
+            ['Saved connections', saved.length ? saved.join(', ') : '(none)'],
+          ]);
+          for (const line of lines) ctx.out.line(line);
+          if (check) {
+            ctx.out.line(`Check: the credentials work; pools: ${check.pools.join(', ') || '(none)'}.`);
+          }
+        }
+        if (check && pool && !check.poolFound) {
+          throw notFoundError(`PoolID: there is no pool '${pool}' in the Batch account of connection '${connectionName}' (it has: ${check.pools.join(', ') || 'none'}).`);
+        }
+        return exitCodes.ok;
+      }),
+    );
+}

@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import type { CommandContext } from '../context';
+import { act } from '../program';
+
+interface StackFlags {
+  pools?: string;
+}
+
+export function registerStack(program: Command, ctx: CommandContext): void {
+  program
+    .command('stack')
+    .summary('start the local stack (Temporal + UI, Azurite, the Batch emulator, a worker) until Ctrl-C')
+    .description(
+      'The same as npm run stack: starts a Temporal dev server with its Web UI, Azurite, the Azure Batch emulator and a ' +
+        "worker, saves the connection 'local', and runs until Ctrl-C, which stops all of them. Ports come from " +
+        'REMOTE_BATCH_TEMPORAL_PORT, REMOTE_BATCH_TEMPORAL_UI_PORT, REMOTE_BATCH_AZURITE_PORT, REMOTE_BATCH_EMULATOR_PORT.',
+    )
+    .option('--pools <spec>', "the emulator's pools, id:nodes:slotsPerNode,… [env: REMOTE_BATCH_POOLS, default: local:2:4]")
+    .action(
+      act(ctx, async (flags: StackFlags) => {
+        if (flags.pools) process.env.REMOTE_BATCH_POOLS = flags.pools;
+        // src/stack/main.ts runs the stack in the foreground and exits the process itself on Ctrl-C.
+        await import('../../stack/main');
+        return new Promise<number>(() => undefined);
+      }),
+    );
+}

@@ -1,0 +1,99 @@
+import type { Command } from 'commander';
+import type { JobBodySpec, SubmitSettings } from '../../client/submit';
+import type { CommandContext } from '../context';
+import { exitCodes, usageError } from '../exitCodes';
+import { collect, environmentAssignment, numberOption, parseScriptArgument, positiveIntegerOption } from '../parse';
+import { act } from '../program';
+import { watchJob } from '../watchJob';
+
+interface SubmitFlags {
+  command?: string;
+  export?: string;
+  containerImage?: string;
+  jobPriority?: number;
+  vcpuCount?: number;
+  timeConstraint?: number;
+  env?: Record<string, string>;
+  input?: string[];
+  wait?: boolean;
+  timeout?: number;
+  json?: boolean;
+}
+
+/** The job body from the positional script and its arguments, or --command. */
+export function jobBodyFromArguments(script: string | undefined, args: string[], flags: Pick<SubmitFlags, 'command' | 'export'>): JobBodySpec {
+  if (flags.command !== undefined && script !== undefined) {
+    throw usageError(`give a script or --command, not both (got script '${script}' and --command).`);
+  }
+  if (flags.command !== undefined) {
+    if (flags.export !== undefined) throw usageError('--export applies to script jobs only.');
+    return { command: flags.command };
+  }
+  if (script === undefined) throw usageError('what should the job run? Give a script (remote-batch submit job.ts 12) or --command "<command line>".');
+  return { script, args: args.map(parseScriptArgument), ...(flags.export !== undefined ? { exportName: flags.export } : {}) };
+}
+
+/** The seed's settings, by their own names, from the flags that were given. */
+export function settingsFromFlags(flags: SubmitFlags): SubmitSettings {
+  const settings: SubmitSettings = {};
+  if (flags.containerImage !== undefined) settings.ContainerImage = flags.containerImage;
+  if (flags.jobPriority !== undefined) settings.JobPriority = flags.jobPriority;
+  if (flags.vcpuCount !== undefined) settings.VCPUCount = flags.vcpuCount;
+  if (flags.timeConstraint !== undefined) settings.TimeConstraint = flags.timeConstraint;
+  if (flags.env !== undefined) settings.EnvironmentVariables = flags.env;
+  if (flags.input !== undefined) settings.inputFiles = flags.input;
+  return settings;
+}
+
+export function registerSubmit(program: Command, ctx: CommandContext): void {
+  program
+    .command('submit')
+    .summary('submit a single job (a script with arguments, or a command line)')
+    .description(
+      'Submits a single job to the pool and prints its id. A script is a JS/TS module whose default export (or --export) ' +
+        'is called with the arguments; each argument is JSON where it parses (12, true, \'{"a":1}\') and text otherwise. ' +
+        'Put arguments that start with "-" after "--". With --command, any command line runs instead, without a shell ' +
+        '(write /bin/sh -c "…" for one); a result.json it writes is its result.',
+    )
+    .argument('[script]', 'the JS/TS module to run')
+    .argument('[args...]', 'arguments for the script')
+    .option('--command <command-line>', 'run this command line instead of a script')
+    .option('--export <name>', 'the script export to call (default: the default export)')
+    .option('--container-image <image>', 'ContainerImage: the Docker image the task runs in (default node:20-slim)')
+    .option('--job-priority <number>', 'JobPriority: -1 (lowest) to 1 (highest), default 0', numberOption('JobPriority'))
+    .option('--vcpu-count <n>', 'VCPUCount: task slots the job takes and the processor count it sees, default 1', positiveIntegerOption('VCPUCount'))
+    .option('--time-constraint <seconds>', 'TimeConstraint: the task\'s wall-clock limit', numberOption('TimeConstraint'))
+    .option('--env <NAME=VALUE>', 'an environment variable for the task (repeatable)', environmentAssignment)
+    .option('--input <file>', 'a local file placed in the task\'s working directory (repeatable)', collect)
+    .option('--wait', 'watch the job until it ends; the exit code then says how it ended')
+    .option('--timeout <seconds>', 'with --wait: stop waiting after this long (exit 4)', numberOption('--timeout'))
+    .option('--json', 'print the submitted job as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  remote-batch --pool local submit examples/jobs/square.ts 12 --vcpu-count 2
+  remote-batch --pool local submit --command '/bin/sh -c "echo hi > JobOutput/hi.txt"' --wait
+  JOB=$(remote-batch --pool local submit job.ts -- -5)`,
+    )
+    .action(
+      act(ctx, async (script: string | undefined, args: string[], flags: SubmitFlags, command: Command) => {
+        const body = jobBodyFromArguments(script, args, flags);
+        const settings = settingsFromFlags(flags);
+        if (flags.timeout !== undefined && !flags.wait) throw usageError('--timeout applies with --wait only.');
+        const env = await ctx.environment(command);
+        const { submit } = await import('../../client/submit');
+        const job = await submit(env, body, settings);
+        if (flags.json) {
+          ctx.out.jsonLine({ jobId: job.jobId, JobStatus: 'Active', pool: env.poolId, connection: env.connection });
+        } else {
+          ctx.out.line(job.jobId);
+        }
+        if (!flags.wait) {
+          if (!flags.json) ctx.out.info(`submitted to pool ${env.poolId}; follow it with: remote-batch watch ${job.jobId}`);
+          return exitCodes.ok;
+        }
+        return watchJob(ctx, job, { json: flags.json, timeoutInMs: flags.timeout !== undefined ? flags.timeout * 1000 : undefined });
+      }),
+    );
+}

@@ -1,0 +1,99 @@
+import type { Command } from 'commander';
+import type { BatchEnvironment } from '../client/environment';
+import type { BatchJob } from '../client/jobObject';
+import { temporalSettingsFromEnvironment } from '../client/temporalSettings';
+import { CliError, exitCodes, notFoundError, usageError } from './exitCodes';
+import { type CliIO, Output } from './io';
+import { assertTemporalReachable } from './reachability';
+
+export interface GlobalOptions {
+  pool?: string;
+  connection?: string;
+}
+
+/** What every command gets: the streams, the global options, and the environment built from them on demand. */
+export class CommandContext {
+  readonly out: Output;
+  /** What the process exits with once the command is done. */
+  exitCode: number = exitCodes.ok;
+  private environmentInstance?: BatchEnvironment;
+
+  constructor(readonly io: CliIO) {
+    this.out = new Output(io);
+  }
+
+  globals(command: Command): GlobalOptions {
+    const options = command.optsWithGlobals<GlobalOptions>();
+    return {
+      pool: options.pool ?? (this.io.env.REMOTE_BATCH_POOL || undefined),
+      connection: options.connection ?? (this.io.env.REMOTE_BATCH_CONNECTION || undefined),
+    };
+  }
+
+  /** The saved connections' file (REMOTE_BATCH_CONNECTIONS_FILE or the user's config folder). */
+  async connectionsFile(): Promise<string> {
+    // zod comes with the store and takes a while to load; only commands that need it pay.
+    const { connectionsFilePath } = await import('../connections/store');
+    return connectionsFilePath(this.io.env);
+  }
+
+  get temporalAddress(): string {
+    return temporalSettingsFromEnvironment(this.io.env).address;
+  }
+
+  /** The seed's RemoteBatchSubmissionEnvironment from --pool/--connection; PoolID is required. */
+  async environment(command: Command): Promise<BatchEnvironment> {
+    if (this.environmentInstance) return this.environmentInstance;
+    const { pool, connection } = this.globals(command);
+    if (!pool) {
+      throw usageError('PoolID is required: pass --pool <id> or set REMOTE_BATCH_POOL (the Azure Batch pool jobs run on).');
+    }
+    // Loaded here, not at the top: help and usage errors should not wait for the SDKs to load.
+    const { batchEnvironment } = await import('../client/environment');
+    try {
+      this.environmentInstance = batchEnvironment({
+        poolId: pool,
+        connection: connection ?? 'local',
+        temporal: temporalSettingsFromEnvironment(this.io.env),
+      });
+    } catch (error) {
+      if ((error as Error).name === 'InvalidSettingError') throw usageError((error as Error).message);
+      throw error;
+    }
+    await assertTemporalReachable(this.temporalAddress);
+    return this.environmentInstance;
+  }
+
+  /** "pool local, connection local": how this environment is named in messages. */
+  describeEnvironment(): string | undefined {
+    const env = this.environmentInstance;
+    return env ? `pool ${env.poolId}, connection ${env.connection}` : undefined;
+  }
+
+  /**
+   * The job of that id in this environment. A job of the same Temporal
+   * namespace but another pool or connection is "not in this environment".
+   */
+  async job(command: Command, jobId: string): Promise<BatchJob> {
+    const env = await this.environment(command);
+    const { jobOwnership } = await import('../client/jobOwnership');
+    const { JobNotFoundError, jobObject } = await import('../client/jobObject');
+    const ownership = await jobOwnership(env, jobId);
+    if (ownership.kind === 'missing') throw new JobNotFoundError(jobId, env);
+    if (ownership.kind === 'elsewhere') {
+      const [connection, pool] = [ownership.environment.slice(0, ownership.environment.lastIndexOf('/')), ownership.environment.slice(ownership.environment.lastIndexOf('/') + 1)];
+      throw notFoundError(
+        `no job ${jobId} in this environment (${this.describeEnvironment()}); it belongs to pool ${pool}, connection ${connection} (use --pool/--connection).`,
+      );
+    }
+    return jobObject(env, jobId);
+  }
+
+  async close(): Promise<void> {
+    await this.environmentInstance?.close().catch(() => undefined);
+  }
+}
+
+export function interrupted(): CliError {
+  return new CliError('interrupted.', exitCodes.interrupted);
+}

@@ -1,0 +1,50 @@
+import { InvalidArgumentError } from 'commander';
+import { closestName } from '../model/errors';
+
+/** Arguments of a script job: JSON where it parses (12, true, {"a":1}, "\"12\""), plain text otherwise. */
+export function parseScriptArgument(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** A number flag; commander reports the error as "option '--x <n>' argument '…' is invalid. <message>". */
+export function numberOption(what: string) {
+  return (text: string): number => {
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value)) throw new InvalidArgumentError(`${what} must be a number.`);
+    return value;
+  };
+}
+
+export function positiveIntegerOption(what: string) {
+  return (text: string): number => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError(`${what} must be a whole number of at least 1.`);
+    return value;
+  };
+}
+
+/** Repeatable `--env NAME=VALUE`, collected into an object. */
+export function environmentAssignment(text: string, previous: Record<string, string> = {}): Record<string, string> {
+  const equals = text.indexOf('=');
+  if (equals <= 0) throw new InvalidArgumentError('expected NAME=VALUE.');
+  return { ...previous, [text.slice(0, equals)]: text.slice(equals + 1) };
+}
+
+/** Repeatable string flags. */
+export function collect(text: string, previous: string[] = []): string[] {
+  return [...previous, text];
+}
+
+/** One of a fixed set of words, case-insensitively, spelled back the canonical way. */
+export function choiceOption<T extends string>(what: string, choices: readonly T[]) {
+  return (text: string): T => {
+    const found = choices.find((choice) => choice.toLowerCase() === text.toLowerCase());
+    if (found) return found;
+    const suggestion = closestName(text, choices);
+    throw new InvalidArgumentError(`${what} must be one of ${choices.join(', ')}.${suggestion ? ` Did you mean ${suggestion}?` : ''}`);
+  };
+}

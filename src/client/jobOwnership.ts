@@ -1,0 +1,27 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { environmentKey } from '../model/searchAttributes';
+import type { BatchEnvironment } from './environment';
+
+export type JobOwnership =
+  | { kind: 'here' }
+  | { kind: 'missing' }
+  /** A remote-batch job of another environment, `<connection>/<pool>`. */
+  | { kind: 'elsewhere'; environment: string };
+
+/**
+ * Whether a job id names a job of this environment. Workflow ids share one
+ * Temporal namespace; the environment search attribute tells whose a job is.
+ * A workflow that is not a remote-batch job at all is "missing".
+ */
+export async function jobOwnership(env: BatchEnvironment, jobId: string): Promise<JobOwnership> {
+  let description;
+  try {
+    description = await (await env.client()).workflow.getHandle(jobId).describe();
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return { kind: 'missing' };
+    throw error;
+  }
+  const owner = description.typedSearchAttributes.get(environmentKey);
+  if (owner === undefined) return { kind: 'missing' };
+  return owner === `${env.connection}/${env.poolId}` ? { kind: 'here' } : { kind: 'elsewhere', environment: owner };
+}

@@ -1,0 +1,92 @@
+import type { AbortSignalLike } from '@azure/ms-rest-js';
+import { StringDecoder } from 'node:string_decoder';
+import { batchErrorCode } from '../activities/batchErrors';
+import { jobContainerName, stderrFileName, stdoutFileName, taskLogPath } from '../model/conventions';
+import { isFinished } from '../model/status';
+import type { BatchJob } from './jobObject';
+
+export interface JobLogsOptions {
+  /** Keep reading while the job runs, until it ends (like `tail -f`). */
+  follow?: boolean;
+  /** `stdout` (the JobLog, default) or `stderr` (the JobStandardErrorLog). */
+  stream?: 'stdout' | 'stderr';
+  abortSignal?: AbortSignal;
+  /** How often a followed log is read again; default 500 ms. */
+  pollIntervalInMs?: number;
+}
+
+async function streamToBuffer(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {
+  if (!stream) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * A job's log as it grows: from the compute node while the task runs (Batch's
+ * task file API), from Blob Storage ($TaskLog) once it has ended. Yields only
+ * text not yielded before, so a followed log prints each line once.
+ */
+export async function* jobLogs(job: BatchJob, options: JobLogsOptions = {}): AsyncGenerator<string> {
+  const file = options.stream === 'stderr' ? stderrFileName : stdoutFileName;
+  const azure = job.environment.azure();
+  const decoder = new StringDecoder('utf8');
+  let emitted = 0;
+
+  const fromNode = async (jobId: string, taskId: string): Promise<Buffer | undefined> => {
+    try {
+      const response = await azure.batch.file.getFromTask(jobId, taskId, file, { abortSignal: options.abortSignal as AbortSignalLike | undefined });
+      return await streamToBuffer(response.readableStreamBody);
+    } catch (error) {
+      const code = batchErrorCode(error);
+      if (code === 'FileNotFound' || code === 'TaskNotFound' || code === 'JobNotFound' || (error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw error;
+    }
+  };
+  const fromBlob = async (jobId: string, taskId: string): Promise<Buffer | undefined> => {
+    try {
+      const blob = azure.blobs.getContainerClient(jobContainerName(jobId)).getBlobClient(taskLogPath(taskId, file));
+      return await blob.downloadToBuffer(0, undefined, { abortSignal: options.abortSignal as AbortSignalLike | undefined });
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw error;
+    }
+  };
+  const fresh = (bytes: Buffer | undefined): string => {
+    if (!bytes || bytes.length <= emitted) return '';
+    const text = decoder.write(bytes.subarray(emitted));
+    emitted = bytes.length;
+    return text;
+  };
+
+  for (;;) {
+    const state = await job.state();
+    if (isFinished(state.status)) {
+      const text = fresh((await fromBlob(state.jobId, state.taskId)) ?? (await fromNode(state.jobId, state.taskId)));
+      const rest = decoder.end();
+      if (text + rest) yield text + rest;
+      return;
+    }
+    if (state.status === 'Running') {
+      const text = fresh(await fromNode(state.jobId, state.taskId));
+      if (text) yield text;
+    }
+    if (!options.follow) return;
+    await sleep(options.pollIntervalInMs ?? 500, options.abortSignal);
+  }
+}

@@ -1,0 +1,149 @@
+import { Command } from 'commander';
+import { CommandContext } from '../../../src/cli/context';
+import { jobBodyFromArguments, settingsFromFlags } from '../../../src/cli/commands/submit';
+import { buildProgram } from '../../../src/cli/program';
+import { environmentAssignment, parseScriptArgument } from '../../../src/cli/parse';
+import { runInMemory } from './runInMemory';
+
+const readCommands = ['env', 'status', 'ls', 'watch', 'logs', 'result', 'outputs'];
+const allCommands = ['login', 'env', 'submit', 'map', 'status', 'ls', 'watch', 'logs', 'result', 'outputs', 'abort', 'retry', 'stack'];
+
+function programForInspection(): Command {
+  return buildProgram(new CommandContext({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: {}, signal: new AbortController().signal }));
+}
+
+describe('remote-batch command line', () => {
+  it('has every command of issue 7, each with --help that exits 0', async () => {
+    const names = programForInspection().commands.map((command) => command.name());
+    expect(names).toEqual(expect.arrayContaining(allCommands));
+    for (const name of allCommands) {
+      const run = await runInMemory([name, '--help']);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`Usage: remote-batch ${name}`);
+      expect(run.stdout).toContain('--pool <id>');
+    }
+  });
+
+  it('offers --json on every read command', () => {
+    const program = programForInspection();
+    for (const name of readCommands) {
+      const command = program.commands.find((candidate) => candidate.name() === name)!;
+      expect(command.options.map((option) => option.long)).toContain('--json');
+    }
+  });
+
+  it('prints the exit codes in the top-level help', async () => {
+    const run = await runInMemory(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Exit codes:[\s\S]*2 +usage error[\s\S]*3 +not found/);
+  });
+
+  it('suggests the closest command for an unknown one and exits 2', async () => {
+    const run = await runInMemory(['sumbit', 'job.ts']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("unknown command 'sumbit'");
+    expect(run.stderr).toContain('Did you mean submit?');
+  });
+
+  it('suggests the closest flag for an unknown one and exits 2', async () => {
+    const run = await runInMemory(['submit', 'job.ts', '--vcpu-cont', '2']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("unknown option '--vcpu-cont'");
+    expect(run.stderr).toContain('Did you mean --vcpu-count?');
+  });
+
+  it('suggests a global flag too', async () => {
+    const run = await runInMemory(['ls', '--pol', 'local']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Did you mean --pool?');
+  });
+
+  it('refuses a missing pool naming PoolID, before contacting anything', async () => {
+    for (const args of [['submit', 'job.ts'], ['status', 'rb-1'], ['ls'], ['watch', 'rb-1'], ['abort', 'rb-1']]) {
+      const run = await runInMemory(args);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('PoolID is required');
+      expect(run.stderr).toContain('--pool');
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('takes the pool from REMOTE_BATCH_POOL, and validates it as a Batch pool id', async () => {
+    const run = await runInMemory(['ls'], { env: { REMOTE_BATCH_POOL: 'no good' } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("PoolID 'no good' is not a valid Batch pool id");
+  });
+
+  it('refuses a misspelt property with the closest name, before contacting anything', async () => {
+    const run = await runInMemory(['--pool', 'local', 'status', 'rb-1', 'JobStatu']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("Did you mean 'JobStatus'?");
+  });
+
+  it('refuses bad flag values naming the setting', async () => {
+    const priority = await runInMemory(['--pool', 'local', 'submit', 'job.ts', '--job-priority', 'high']);
+    expect(priority.code).toBe(2);
+    expect(priority.stderr).toContain('JobPriority must be a number');
+    const vcpus = await runInMemory(['--pool', 'local', 'submit', 'job.ts', '--vcpu-count', '0']);
+    expect(vcpus.code).toBe(2);
+    expect(vcpus.stderr).toContain('VCPUCount must be a whole number of at least 1');
+    const status = await runInMemory(['--pool', 'local', 'ls', '--status', 'Runing']);
+    expect(status.code).toBe(2);
+    expect(status.stderr).toContain('Did you mean Running?');
+    const env = await runInMemory(['--pool', 'local', 'submit', 'job.ts', '--env', 'NOEQUALS']);
+    expect(env.code).toBe(2);
+    expect(env.stderr).toContain('expected NAME=VALUE');
+  });
+
+  it('refuses a submit with neither or both of a script and --command', async () => {
+    const neither = await runInMemory(['--pool', 'local', 'submit']);
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toContain('Give a script');
+    const both = await runInMemory(['--pool', 'local', 'submit', 'job.ts', '--command', 'true']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('not both');
+  });
+
+  it('refuses extra arguments', async () => {
+    const run = await runInMemory(['--pool', 'local', 'watch', 'rb-1', 'rb-2']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('too many arguments');
+  });
+
+  it('says plainly that array jobs are not available (while the client has no mapSubmit)', async () => {
+    for (const name of ['map', 'retry']) {
+      const run = await runInMemory(['--pool', 'local', name, 'job.ts']);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('array jobs are not available yet');
+    }
+  });
+
+  it('reports an unreachable Temporal server as exit 6 with the address, not a stack trace', async () => {
+    const run = await runInMemory(['--pool', 'local', 'status', 'rb-1'], { env: { TEMPORAL_ADDRESS: '127.0.0.1:1' } });
+    expect(run.code).toBe(6);
+    expect(run.stderr).toContain('cannot reach the Temporal server at 127.0.0.1:1');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  }, 30_000);
+});
+
+describe('submit arguments', () => {
+  it('reads script arguments as JSON where they parse, text otherwise', () => {
+    expect(['12', 'true', '{"a":1}', 'hello', '"12"', '[1,2]'].map(parseScriptArgument)).toEqual([12, true, { a: 1 }, 'hello', '12', [1, 2]]);
+  });
+
+  it('builds a script body with its export, or a command body', () => {
+    expect(jobBodyFromArguments('job.ts', ['2', 'x'], { export: 'run' })).toEqual({ script: 'job.ts', args: [2, 'x'], exportName: 'run' });
+    expect(jobBodyFromArguments(undefined, [], { command: 'echo hi' })).toEqual({ command: 'echo hi' });
+  });
+
+  it("maps flags onto the seed's setting names", () => {
+    expect(
+      settingsFromFlags({ containerImage: 'node:22', jobPriority: 0.5, vcpuCount: 2, timeConstraint: 30, env: { A: '1' }, input: ['a.txt'] }),
+    ).toEqual({ ContainerImage: 'node:22', JobPriority: 0.5, VCPUCount: 2, TimeConstraint: 30, EnvironmentVariables: { A: '1' }, inputFiles: ['a.txt'] });
+    expect(settingsFromFlags({})).toEqual({});
+  });
+
+  it('collects repeated --env NAME=VALUE, keeping "=" in values', () => {
+    expect(environmentAssignment('B=x=y', environmentAssignment('A=1'))).toEqual({ A: '1', B: 'x=y' });
+  });
+});

@@ -1,0 +1,126 @@
+import { downloadPath, pickOutputs } from '../../../src/cli/commands/outputs';
+import { jobTableLines } from '../../../src/cli/commands/ls';
+import { explainError } from '../../../src/cli/errors';
+import { formatBytes, formatDuration, formatProperties, formatTable, progressBar, transitionLine } from '../../../src/cli/render';
+import { splitAddress } from '../../../src/cli/reachability';
+import { exitCodeForStatus, newTransitions } from '../../../src/cli/watchJob';
+import type { SingleJobState } from '../../../src/model/jobSpec';
+
+const baseState: SingleJobState = {
+  jobId: 'rb-1',
+  taskId: '10000000',
+  poolId: 'local',
+  status: 'Active',
+  submittedAt: '2025-01-01T10:00:00.000Z',
+  inputNames: [],
+  settings: { containerImage: 'node:20-slim', jobPriority: 0, vcpuCount: 1 },
+};
+
+describe('rendering', () => {
+  it('formats durations and sizes the way people read them', () => {
+    expect([0, 400, 12_345, 184_000, 7_500_000].map(formatDuration)).toEqual(['0.0s', '0.4s', '12.3s', '3m 04s', '2h 05m']);
+    expect([0, 512, 1536, 3 * 1024 * 1024].map(formatBytes)).toEqual(['0 B', '512 B', '1.5 KiB', '3.0 MiB']);
+  });
+
+  it('aligns tables without padding the last column', () => {
+    expect(formatTable(['ID', 'STATUS'], [['rb-1', 'Running'], ['rb-22', 'Failed']])).toEqual(['ID     STATUS', 'rb-1   Running', 'rb-22  Failed']);
+  });
+
+  it('lists properties with dates as ISO text and objects as indented JSON', () => {
+    const lines = formatProperties([
+      ['JobStatus', 'Succeeded'],
+      ['JobStartTime', new Date('2025-01-01T10:00:01.000Z')],
+      ['ProviderSettings', { VCPUCount: 2 }],
+      ['JobExitCode', undefined],
+    ]);
+    expect(lines).toEqual([
+      'JobStatus         Succeeded',
+      'JobStartTime      2025-01-01T10:00:01.000Z',
+      'ProviderSettings  {',
+      '                    "VCPUCount": 2',
+      '                  }',
+      'JobExitCode       -',
+    ]);
+  });
+
+  it('writes a transition with its offset from submission and what ended the job', () => {
+    const at = new Date(2025, 0, 1, 10, 0, 5);
+    expect(transitionLine(at, 5_200, 'Failed', { exitCode: 3, reason: 'exited with code 3' })).toBe('10:00:05  Failed     (+5.2s) — exit code 3; exited with code 3');
+    expect(transitionLine(at, 0, 'Running', {}, true)).toContain('\x1b[36mRunning  \x1b[0m');
+  });
+
+  it('draws a progress bar for array jobs', () => {
+    expect(progressBar(0, 4, 8)).toBe('[░░░░░░░░] 0/4 done');
+    expect(progressBar(2, 4, 8, 1)).toBe('[████░░░░] 2/4 done (1 failed)');
+    expect(progressBar(4, 4, 8)).toBe('[████████] 4/4 done');
+  });
+
+  it('lists jobs as a table', () => {
+    const lines = jobTableLines([{ jobId: 'rb-1', JobType: 'Single', JobStatus: 'Failed', JobSubmissionTime: new Date('2025-01-01T10:00:00.000Z'), JobStatusReason: 'exited with code 3' }]);
+    expect(lines[0]).toMatch(/^JOB ID +TYPE +STATUS +SUBMITTED +REASON$/);
+    expect(lines[1]).toMatch(/^rb-1 +Single +Failed +2025-01-01T10:00:00.000Z +exited with code 3$/);
+  });
+});
+
+describe('watch', () => {
+  it('reports every status a job passed between two looks, at the recorded times', () => {
+    const finished: SingleJobState = { ...baseState, status: 'Succeeded', startedAt: '2025-01-01T10:00:01.000Z', completedAt: '2025-01-01T10:00:02.000Z', exitCode: 0 };
+    const steps = newTransitions(finished, ['Active']);
+    expect(steps.map((step) => step.status)).toEqual(['Running', 'Succeeded']);
+    expect(steps[1]).toMatchObject({ exitCode: 0, at: new Date('2025-01-01T10:00:02.000Z') });
+    expect(newTransitions(finished, ['Active', 'Running', 'Succeeded'])).toEqual([]);
+  });
+
+  it('goes from Active straight to Failed for a job aborted before it ran', () => {
+    const aborted: SingleJobState = { ...baseState, status: 'Failed', statusReason: 'aborted', completedAt: '2025-01-01T10:00:02.000Z' };
+    expect(newTransitions(aborted, []).map((step) => step.status)).toEqual(['Active', 'Failed']);
+  });
+
+  it('exits 0 for Succeeded/Completed and 1 for Failed', () => {
+    expect(['Succeeded', 'Completed', 'Failed'].map(exitCodeForStatus)).toEqual([0, 0, 1]);
+  });
+});
+
+describe('outputs', () => {
+  const files = [
+    { name: 'report.txt', size: 3, blobName: '10000000/$TaskOutput/JobOutput/report.txt' },
+    { name: 'plots/a.png', size: 9, blobName: '10000000/$TaskOutput/JobOutput/plots/a.png' },
+  ];
+
+  it('keeps downloads inside the chosen folder', () => {
+    expect(downloadPath('/tmp/out', 'plots/a.png')).toBe('/tmp/out/plots/a.png');
+    expect(() => downloadPath('/tmp/out', '../escape.txt')).toThrow(/outside/);
+    expect(() => downloadPath('/tmp/out', '/etc/passwd')).toThrow(/outside/);
+  });
+
+  it('picks named outputs, suggesting the closest for a wrong name', () => {
+    expect(pickOutputs(files, [])).toBe(files);
+    expect(pickOutputs(files, ['plots/a.png'])).toEqual([files[1]]);
+    expect(() => pickOutputs(files, ['report.tx'])).toThrow("Did you mean 'report.txt'?");
+  });
+});
+
+describe('errors', () => {
+  const named = (name: string, message: string, extra: object = {}) => Object.assign(new Error(message), { name }, extra);
+
+  it('maps each failure a user can act on to its exit code and one line', () => {
+    expect(explainError(named('JobNotFoundError', 'No job rb-x in this environment (AzureBatch(...)).', { jobId: 'rb-x' }), { environment: 'pool local, connection local' })).toEqual({
+      message: 'no job rb-x in this environment (pool local, connection local)',
+      exitCode: 3,
+    });
+    expect(explainError(named('PoolNotFoundError', "PoolID: there is no pool 'x'")).exitCode).toBe(3);
+    expect(explainError(named('InvalidSettingError', 'JobPriority must be ...')).exitCode).toBe(2);
+    expect(explainError(named('ConnectionsFileError', 'The connections file /x is not valid')).exitCode).toBe(5);
+    expect(explainError(named('ConnectionCheckError', 'Azure Batch refused the credentials', { reason: 'refused' })).exitCode).toBe(5);
+    expect(explainError(named('ConnectionCheckError', 'Azure Batch could not be reached', { reason: 'unreachable' })).exitCode).toBe(6);
+    expect(explainError(Object.assign(new Error('Server failed to authenticate'), { statusCode: 403 })).exitCode).toBe(5);
+    expect(explainError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:10000'), { code: 'ECONNREFUSED' })).exitCode).toBe(6);
+    expect(explainError(new Error('something odd\n    at x')).message).toBe('something odd');
+  });
+
+  it('splits Temporal addresses', () => {
+    expect(splitAddress('127.0.0.1:7233')).toEqual({ host: '127.0.0.1', port: 7233 });
+    expect(splitAddress('[::1]:7000')).toEqual({ host: '::1', port: 7000 });
+    expect(splitAddress('my-ns.tmprl.cloud')).toEqual({ host: 'my-ns.tmprl.cloud', port: 7233 });
+  });
+});

@@ -31,6 +31,7 @@ export class BatchEmulator {
   readonly pools: PoolManager;
   private server: http.Server | undefined;
   private closing: Promise<void> | undefined;
+  private nodeLossTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly options: ResolvedOptions) {
     fs.mkdirSync(options.dataDir, { recursive: true });
@@ -75,7 +76,18 @@ export class BatchEmulator {
     const now = new Date();
     this.pools.ensure(this.options.pools, now);
     this.scheduler.recover(now);
+    const every = this.options.faults.nodeLossEveryMs;
+    if (every && every > 0) this.nodeLossTimer = setInterval(() => void this.loseRandomBusyNode(), every);
     return { url, port };
+  }
+
+  private async loseRandomBusyNode(): Promise<void> {
+    const busy = this.store.listPools().flatMap((pool) => this.store.listNodes(pool.id)).filter((node) => node.state === 'running');
+    if (busy.length === 0) return;
+    const random = this.options.faults.random ?? Math.random;
+    const node = busy[Math.floor(random() * busy.length)];
+    this.options.log(`batch emulator: fault injection: losing node ${node.id} of pool ${node.poolId}`);
+    await this.loseNode(node.poolId, node.id);
   }
 
   /** Node loss: the node's tasks are killed and requeued; the node is briefly offline, then idle again. */
@@ -103,6 +115,7 @@ export class BatchEmulator {
   }
 
   private async shutdown(): Promise<void> {
+    clearInterval(this.nodeLossTimer);
     const server = this.server;
     this.server = undefined;
     if (server?.listening) {

@@ -147,13 +147,14 @@ describe('running tasks as a Batch node does', () => {
 
   test('a higher-priority job\'s tasks run before a lower-priority job\'s; equal priority runs in submission order', async () => {
     const blocker = await addJob(h.client, { poolInfo: { poolId: 'single' } });
-    await h.client.task.add(blocker, { id: 'hold', commandLine: 'sleep 0.5' });
+    await h.client.task.add(blocker, { id: 'hold', commandLine: 'sleep 30' });
     await waitForTaskState(h.client, blocker, 'hold', ['running', 'completed']);
     const low = await addJob(h.client, { poolInfo: { poolId: 'single' }, priority: -10 });
     const high = await addJob(h.client, { poolInfo: { poolId: 'single' }, priority: 500 });
     await h.client.task.add(low, { id: 'low-1', commandLine: 'true' });
     await h.client.task.add(high, { id: 'high-1', commandLine: 'true' });
     await h.client.task.add(high, { id: 'high-2', commandLine: 'true' });
+    await h.client.task.terminate(blocker, 'hold');
     const tasks = await Promise.all([
       waitForTaskState(h.client, high, 'high-1'),
       waitForTaskState(h.client, high, 'high-2'),

@@ -10,6 +10,8 @@ export interface FaultOptions {
   retryAfterSeconds?: number;
   /** Added to every request before it is served, in milliseconds. */
   latencyMs?: number;
+  /** Every this many milliseconds a node that runs tasks is lost: its tasks are killed and requeued. */
+  nodeLossEveryMs?: number;
   /** Replaces Math.random, so a test can be deterministic. */
   random?: () => number;
 }

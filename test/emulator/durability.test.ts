@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import { addJob, readTaskFile, sh, startHarness, waitForTaskState } from './harness';
+
+describe('durability: state survives a restart', () => {
+  test('after a restart completed work is kept and a task that was running is requeued with requeueCount+1 and run again', async () => {
+    const first = await startHarness();
+    const jobId = await addJob(first.client, { onAllTasksComplete: 'noaction', metadata: [{ name: 'owner', value: 'test' }] });
+    await first.client.task.add(jobId, { id: 'done', commandLine: 'echo finished' });
+    await waitForTaskState(first.client, jobId, 'done');
+    // The marker lives outside the node, since the requeued task may land on another node.
+    await first.client.task.add(jobId, {
+      id: 'interrupted',
+      commandLine: sh('if [ -f "$MARKER" ]; then echo second run; else touch "$MARKER"; sleep 30; fi'),
+      environmentSettings: [{ name: 'MARKER', value: `${first.dataDir}/ran-before` }],
+    });
+    await waitForTaskState(first.client, jobId, 'interrupted', ['running']);
+    const before = await first.client.task.get(jobId, 'done');
+    await first.close(false);
+
+    const second = await startHarness({ dataDir: first.dataDir });
+    try {
+      const done = await second.client.task.get(jobId, 'done');
+      expect(done.state).toBe('completed');
+      expect(done.executionInfo?.exitCode).toBe(0);
+      expect(done.eTag).toBe(before.eTag);
+      expect(await readTaskFile(second.client, jobId, 'done', 'stdout.txt')).toBe('finished\n');
+      expect((await second.client.job.get(jobId)).metadata).toEqual([{ name: 'owner', value: 'test' }]);
+
+      const interrupted = await waitForTaskState(second.client, jobId, 'interrupted');
+      expect(interrupted.executionInfo).toMatchObject({ requeueCount: 1, retryCount: 0, exitCode: 0, result: 'success' });
+      expect(interrupted.executionInfo?.lastRequeueTime).toBeInstanceOf(Date);
+      expect(await readTaskFile(second.client, jobId, 'interrupted', 'stdout.txt')).toBe('second run\n');
+
+      // New ids keep increasing after a restart, so submission order stays meaningful.
+      await second.client.task.add(jobId, { id: 'after', commandLine: 'true' });
+      const tasks = await second.client.task.list(jobId);
+      expect(tasks.map((t) => t.id)).toEqual(['done', 'interrupted', 'after']);
+    } finally {
+      await second.close();
+    }
+    expect(fs.existsSync(first.dataDir)).toBe(false);
+  });
+
+  test('with persistence memory nothing is written and a restart starts empty', async () => {
+    const first = await startHarness({ persistence: 'memory' });
+    const jobId = await addJob(first.client);
+    await first.close(false);
+    const second = await startHarness({ dataDir: first.dataDir, persistence: 'memory' });
+    try {
+      await expect(second.client.job.get(jobId)).rejects.toMatchObject({ code: 'JobNotFound' });
+    } finally {
+      await second.close();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
+import { permanentAzureErrors } from './activities/permanentErrors';
 import { ConnectionClients } from './azure/connectionClients';
 import { taskQueue, temporalSettingsFromEnvironment } from './client/temporalSettings';
 
@@ -14,6 +15,7 @@ export async function runWorker(): Promise<void> {
       taskQueue,
       workflowsPath: require.resolve('./workflows'),
       activities: createActivities(new ConnectionClients()),
+      interceptors: { activity: [permanentAzureErrors] },
       shutdownGraceTime: '5 seconds',
     });
     console.log(`remote-batch worker polling task queue '${taskQueue}' on ${temporal.address} (namespace ${temporal.namespace})`);

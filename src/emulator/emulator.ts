@@ -10,6 +10,7 @@ import { TaskHandler } from './handlers/taskHandler';
 import { FaultInjector } from './http/faults';
 import { buildRouter } from './http/routes';
 import { createBatchHttpServer } from './http/server';
+import { ProcessLaunchers } from './node/launcher';
 import { NodeLayout } from './node/layout';
 import { PoolManager } from './scheduler/poolManager';
 import { Scheduler } from './scheduler/scheduler';
@@ -29,6 +30,7 @@ export class BatchEmulator {
   readonly store: BatchStore;
   readonly scheduler: Scheduler;
   readonly pools: PoolManager;
+  private readonly launchers = new ProcessLaunchers();
   private server: http.Server | undefined;
   private closing: Promise<void> | undefined;
   private nodeLossTimer: NodeJS.Timeout | undefined;
@@ -37,7 +39,7 @@ export class BatchEmulator {
     fs.mkdirSync(options.dataDir, { recursive: true });
     this.store = options.persistence === 'disk' ? FileStore.open(options.dataDir, options.log) : new MemoryStore();
     const layout = new NodeLayout(options.dataDir);
-    this.scheduler = new Scheduler({ store: this.store, layout, accountName: options.accountName, log: options.log });
+    this.scheduler = new Scheduler({ store: this.store, layout, launchers: this.launchers, accountName: options.accountName, log: options.log });
     this.pools = new PoolManager(this.store, this.scheduler, layout);
     const router = buildRouter({
       pools: new PoolHandler(this.store, this.pools),
@@ -124,6 +126,7 @@ export class BatchEmulator {
       await closed;
     }
     await this.scheduler.close();
+    await this.launchers.close();
     await this.store.flush();
     await this.store.close();
   }

@@ -8,6 +8,11 @@ export function clientTerminationReason(reason: string): string {
   return `${clientTerminationPrefix}: ${reason}`;
 }
 
+/** Batch keeps at most 64 characters of a terminate reason; the full one is the job's JobStatusReason. */
+export function azureTerminateReason(reason: string): string {
+  return `remote-batch abort: ${reason}`.slice(0, 64);
+}
+
 export interface Outcome {
   status: SingleJobStatus;
   statusReason?: string;

@@ -10,7 +10,7 @@ import {
 } from '@temporalio/workflow';
 import type { TaskInputBlob, TaskTemplate } from '../activities/taskDefinition';
 import { type ArrayJobInput, type ArrayJobState, childCountOf } from '../model/arrayJob';
-import { clientTerminationReason } from '../model/outcome';
+import { azureTerminateReason, clientTerminationReason } from '../model/outcome';
 import {
   azureJobIdKey,
   childrenFailedKey,
@@ -198,7 +198,7 @@ export async function arrayJob(input: ArrayJobInput, carry?: ArrayJobCarry): Pro
     const reason = abortReason!;
     state.abortReason = reason;
     const abortedAt = new Date().toISOString();
-    await azure.terminateAzureJob({ connection, jobId, reason: clientTerminationReason(reason) });
+    await azure.terminateAzureJob({ connection, jobId, reason: azureTerminateReason(reason) });
     await watcher.pollArrayProgress({ connection, jobId, childCount, added: state.added, cursor: state.cursor, minWaitMs: 0, maxWaitMs: 0 });
     await azure.failUnfinishedChildren({ connection, jobId, childCount, reason, abortedAt });
     state.counts = { active: 0, running: 0, succeeded: state.counts.succeeded, failed: childCount - state.counts.succeeded };

@@ -92,9 +92,9 @@ export async function setUpAzureJob(
       endsWithTasks: options.endsWithTasks,
     });
   } catch (error) {
-    const failure = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : undefined;
-    if (!failure?.nonRetryable) throw error;
-    return { outcome: 'refused', reason: failure.message };
+    const refusal = permanentFailure(error);
+    if (refusal === undefined) throw error;
+    return { outcome: 'refused', reason: refusal };
   }
 
   const inputBlobs: TaskInputBlob[] = input.inputs.map((file) => ({ name: file.name, blob: 'blob' in file ? file.blob : inputBlobName(file.name) }));
@@ -110,6 +110,12 @@ export async function setUpAzureJob(
     ...(settings.timeConstraint !== undefined ? { maxWallClockSeconds: settings.timeConstraint } : {}),
   };
   return { outcome: 'ready', template, inputBlobs };
+}
+
+/** The message of an activity failure that retrying cannot fix, if that is what `error` is. */
+export function permanentFailure(error: unknown): string | undefined {
+  const failure = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : undefined;
+  return failure?.nonRetryable ? failure.message : undefined;
 }
 
 /** Runs `work`, cancelling it if `isAborted` turns true first. */

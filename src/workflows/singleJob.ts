@@ -1,10 +1,10 @@
 import { condition, setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import { evaluationFileName, resultFileName, singleJobTaskId, taskOutputPath } from '../model/conventions';
 import type { SingleJobInput, SingleJobState } from '../model/jobSpec';
-import { clientTerminationReason, outcomeOfTask } from '../model/outcome';
+import { azureTerminateReason, clientTerminationReason, outcomeOfTask } from '../model/outcome';
 import { azureJobIdKey, environmentKey, jobStatusKey, jobTypeKey, poolIdKey } from '../model/searchAttributes';
 import { azure, watcher } from './activityProxies';
-import { setUpAzureJob, unlessAborted, validateJobInput, validateReason } from './jobSetup';
+import { permanentFailure, setUpAzureJob, unlessAborted, validateJobInput, validateReason } from './jobSetup';
 import { abortSignal, abortUpdate, stateQuery } from './messages';
 
 /** One Azure job with one task: inputs → job → task → watch Active/Running → Succeeded/Failed. */
@@ -67,31 +67,38 @@ export async function singleJob(input: SingleJobInput): Promise<SingleJobState> 
   const setup = await setUpAzureJob(input, jobId, settings, { endsWithTasks: true, isAborted });
   if (setup.outcome === 'refused') return finish({ status: 'Failed', statusReason: setup.reason });
   if (setup.outcome === 'aborted') return finish({ status: 'Failed', statusReason: clientTerminationReason(abortReason!) });
-  await azure.addJobTask({ connection, jobId, taskId, inputBlobs: setup.inputBlobs, ...setup.template });
+  try {
+    await azure.addJobTask({ connection, jobId, taskId, inputBlobs: setup.inputBlobs, ...setup.template });
 
-  const started = await unlessAborted(isAborted, () => watcher.waitForTaskState({ connection, jobId, taskId, until: 'started' }));
-  if (started !== 'aborted' && started.state !== 'completed') {
-    state.status = 'Running';
-    state.startedAt = started.startTime;
-    publish('The task is running on a compute node.');
-  }
-  const ended =
-    started === 'aborted' || started.state === 'completed'
-      ? started
-      : await unlessAborted(isAborted, () => watcher.waitForTaskState({ connection, jobId, taskId, until: 'completed' }));
+    const started = await unlessAborted(isAborted, () => watcher.waitForTaskState({ connection, jobId, taskId, until: 'started' }));
+    if (started !== 'aborted' && started.state !== 'completed') {
+      state.status = 'Running';
+      state.startedAt = started.startTime;
+      publish('The task is running on a compute node.');
+    }
+    const ended =
+      started === 'aborted' || started.state === 'completed'
+        ? started
+        : await unlessAborted(isAborted, () => watcher.waitForTaskState({ connection, jobId, taskId, until: 'completed' }));
 
-  if (ended === 'aborted') {
-    const reason = abortReason!;
-    await azure.terminateAzureJob({ connection, jobId, reason: clientTerminationReason(reason) });
-    const task = await watcher.waitForTaskState({ connection, jobId, taskId, until: 'jobEnded' });
-    return finish(outcomeOfTask(task, reason), task);
-  }
+    if (ended === 'aborted') {
+      const reason = abortReason!;
+      await azure.terminateAzureJob({ connection, jobId, reason: azureTerminateReason(reason) });
+      const task = await watcher.waitForTaskState({ connection, jobId, taskId, until: 'jobEnded' });
+      return finish(outcomeOfTask(task, reason), task);
+    }
 
-  state.hasResult = await azure.blobExists({ connection, jobId, blob: taskOutputPath(taskId, resultFileName) });
-  const outcome = outcomeOfTask(ended);
-  if (outcome.status === 'Failed' && input.body.kind === 'script') {
-    const scriptError = await azure.readEvaluationError({ connection, jobId, blob: taskOutputPath(taskId, evaluationFileName) });
-    if (scriptError) outcome.statusReason = `${outcome.statusReason} ${scriptError}`;
+    state.hasResult = await azure.blobExists({ connection, jobId, blob: taskOutputPath(taskId, resultFileName) });
+    const outcome = outcomeOfTask(ended);
+    if (outcome.status === 'Failed' && input.body.kind === 'script') {
+      const scriptError = await azure.readEvaluationError({ connection, jobId, blob: taskOutputPath(taskId, evaluationFileName) });
+      if (scriptError) outcome.statusReason = `${outcome.statusReason} ${scriptError}`;
+    }
+    return finish(outcome, ended);
+  } catch (error) {
+    // Azure refused something for good (see permanentAzureErrors): a job outcome, not a workflow crash.
+    const refusal = permanentFailure(error);
+    if (!refusal) throw error;
+    return finish({ status: 'Failed', statusReason: refusal });
   }
-  return finish(outcome, ended);
 }

@@ -28,3 +28,11 @@ describe('the outcome of a finished task', () => {
     expect(outcome.statusReason).toMatch(/remote-batch client: no longer needed$/);
   });
 });
+
+describe('the terminate reason sent to Azure', () => {
+  it('fits Batch limit of 64 characters', () => {
+    const { azureTerminateReason } = require('../../src/model/outcome');
+    expect(azureTerminateReason('x'.repeat(200))).toHaveLength(64);
+    expect(azureTerminateReason('done')).toBe('remote-batch abort: done');
+  });
+});

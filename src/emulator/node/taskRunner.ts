@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FailureInfo } from '../model/types';
 import { CommandLineError, splitCommandLine } from './commandLine';
 import { TaskFailures } from './failures';
 import { uploadOutputFiles, type OutputFileSpec } from './outputFiles';
+import type { ProcessLaunchers } from './launcher';
 import { exitCodeForSignal, killProcessGroup } from './processGroup';
 import { downloadResourceFiles, type ResourceFileSpec } from './resourceFiles';
 
@@ -46,7 +46,11 @@ export class TaskRun {
   private pid: number | undefined;
   private stopReason: StopReason | undefined;
 
-  constructor(private readonly spec: TaskRunSpec, private readonly hooks: TaskRunHooks) {
+  constructor(
+    private readonly spec: TaskRunSpec,
+    private readonly launchers: ProcessLaunchers,
+    private readonly hooks: TaskRunHooks,
+  ) {
     this.outcome = this.run();
   }
 
@@ -58,10 +62,22 @@ export class TaskRun {
   }
 
   private async run(): Promise<AttemptOutcome> {
-    const { spec } = this;
-    await fs.promises.mkdir(spec.workingDir, { recursive: true });
-    await Promise.all(['stdout.txt', 'stderr.txt'].map((name) => fs.promises.writeFile(path.join(spec.taskDir, name), '')));
+    const outcome = await this.attempt();
+    if (outcome.kind === 'preprocessingFailed' || outcome.kind === 'launchFailed') await this.ensureLogFiles();
+    return outcome;
+  }
 
+  /** A task that never started still has (empty) stdout.txt and stderr.txt, as clients read them. */
+  private async ensureLogFiles(): Promise<void> {
+    await fs.promises.mkdir(this.spec.workingDir, { recursive: true });
+    for (const name of ['stdout.txt', 'stderr.txt']) await fs.promises.appendFile(path.join(this.spec.taskDir, name), '');
+  }
+
+  private async attempt(): Promise<AttemptOutcome> {
+    const { spec } = this;
+    // The launcher creates the directories and stdout/stderr files, off the event loop;
+    // only downloads need the working directory earlier.
+    if (spec.resourceFiles.length > 0) await fs.promises.mkdir(spec.workingDir, { recursive: true });
     const downloadFailure = await downloadResourceFiles(spec.resourceFiles, spec.workingDir, this.abort.signal);
     if (this.stopReason) return { kind: 'stopped', reason: this.stopReason };
     if (downloadFailure) return { kind: 'preprocessingFailed', failureInfo: downloadFailure };
@@ -74,6 +90,7 @@ export class TaskRun {
       throw error;
     }
     if (argv.length === 0) return { kind: 'launchFailed', failureInfo: TaskFailures.commandLaunchFailed('The command line is empty.') };
+
 
     const ended = await this.runProcess(argv);
     if (ended.kind === 'launchFailed') return ended;
@@ -90,41 +107,35 @@ export class TaskRun {
 
   private async runProcess(argv: string[]): Promise<{ kind: 'ended'; exitCode: number; wallClock: boolean } | { kind: 'launchFailed'; failureInfo: FailureInfo }> {
     const { spec } = this;
-    const stdout = await fs.promises.open(path.join(spec.taskDir, 'stdout.txt'), 'a');
-    const stderr = await fs.promises.open(path.join(spec.taskDir, 'stderr.txt'), 'a');
+    if (this.stopReason) return { kind: 'ended', exitCode: exitCodeForSignal('SIGKILL'), wallClock: false };
+    const process_ = this.launchers.launch({
+      file: argv[0],
+      args: argv.slice(1),
+      cwd: spec.workingDir,
+      env: spec.environment,
+      stdoutPath: path.join(spec.taskDir, 'stdout.txt'),
+      stderrPath: path.join(spec.taskDir, 'stderr.txt'),
+    });
     try {
-      if (this.stopReason) return { kind: 'ended', exitCode: exitCodeForSignal('SIGKILL'), wallClock: false };
-      const child = spawn(argv[0], argv.slice(1), {
-        cwd: spec.workingDir,
-        env: spec.environment,
-        stdio: ['ignore', stdout.fd, stderr.fd],
-        detached: true,
-      });
-      this.pid = child.pid;
-      this.hooks.onRunning(child.pid);
-      let wallClock = false;
-      const timer = Number.isFinite(spec.maxWallClockMs)
-        ? setTimeout(() => {
-            wallClock = true;
-            killProcessGroup(child.pid);
-          }, spec.maxWallClockMs)
-        : undefined;
-      return await new Promise((resolve) => {
-        child.once('error', (error: NodeJS.ErrnoException) => {
-          clearTimeout(timer);
-          const failureInfo = error.code === 'ENOENT' ? TaskFailures.commandProgramNotFound(argv[0]) : TaskFailures.commandLaunchFailed(error.message);
-          resolve({ kind: 'launchFailed', failureInfo });
-        });
-        child.once('exit', (code, signal) => {
-          clearTimeout(timer);
-          // Background processes the command left behind end with the task, as on a Batch node.
-          killProcessGroup(child.pid);
-          resolve({ kind: 'ended', exitCode: code ?? exitCodeForSignal(signal), wallClock });
-        });
-      });
-    } finally {
-      await stdout.close();
-      await stderr.close();
+      this.pid = await process_.started;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ELAUNCHER') return { kind: 'ended', exitCode: exitCodeForSignal('SIGKILL'), wallClock: false };
+      const failureInfo = code === 'ENOENT' ? TaskFailures.commandProgramNotFound(argv[0]) : TaskFailures.commandLaunchFailed((error as Error).message);
+      return { kind: 'launchFailed', failureInfo };
     }
+    // stop() may have come while the process was being started.
+    if (this.stopReason) killProcessGroup(this.pid);
+    else this.hooks.onRunning(this.pid);
+    let wallClock = false;
+    const timer = Number.isFinite(spec.maxWallClockMs)
+      ? setTimeout(() => {
+          wallClock = true;
+          killProcessGroup(this.pid);
+        }, spec.maxWallClockMs)
+      : undefined;
+    const { code, signal } = await process_.exited;
+    clearTimeout(timer);
+    return { kind: 'ended', exitCode: code ?? exitCodeForSignal(signal), wallClock };
   }
 }

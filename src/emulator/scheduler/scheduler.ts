@@ -3,6 +3,7 @@ import { executionInfoOf, setJobState, setTaskState } from '../model/transitions
 import type { FailureInfo, JobRecord, NodeRecord, PoolRecord, TaskRecord } from '../model/types';
 import { TaskFailures } from '../node/failures';
 import { taskEnvironment } from '../node/environment';
+import type { ProcessLaunchers } from '../node/launcher';
 import type { NodeLayout } from '../node/layout';
 import { killProcessGroup } from '../node/processGroup';
 import { TaskRun, type AttemptOutcome } from '../node/taskRunner';
@@ -16,6 +17,7 @@ import { PendingQueue } from './pendingQueue';
 export interface SchedulerOptions {
   store: BatchStore;
   layout: NodeLayout;
+  launchers: ProcessLaunchers;
   accountName: string;
   log?: (line: string) => void;
 }
@@ -328,6 +330,7 @@ export class Scheduler {
         maxWallClockMs: constraints.maxWallClockMs,
         maxWallClockText: constraints.maxWallClockTime,
       },
+      this.options.launchers,
       {
         onRunning: (pid) => {
           const current = this.store.getTask(task.jobId, task.id);

@@ -35,7 +35,7 @@ export class ProcessLaunchers {
   private nextLauncher = 0;
   private closed = false;
 
-  constructor(private readonly count = Math.max(1, Math.min(4, os.availableParallelism()))) {}
+  constructor(private readonly count = Math.max(2, Math.min(4, os.availableParallelism()))) {}
 
   launch(request: LaunchRequest): LaunchedProcess {
     if (this.closed) throw new Error('The emulator is shutting down.');

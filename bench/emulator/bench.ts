@@ -1,0 +1,145 @@
+/**
+ * 10,000 trivial tasks through the emulator (added by collections of 100, run to
+ * completion) against the same 10,000 commands run by `xargs -P<slots>`.
+ *
+ *   npx tsx bench/emulator/bench.ts [--tasks 10000] [--nodes 2] [--slots 4] [--memory]
+ *
+ * The emulator runs as its own process (as `npm run emulator` does), so the client's
+ * work is not counted against it. Prints both wall times, the ratio, and where the
+ * emulator's time went (adding, CPU of the emulator process).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { BatchServiceClient, BatchSharedKeyCredentials } from '@azure/batch';
+import { DEFAULT_ACCOUNT_KEY, DEFAULT_ACCOUNT_NAME } from '../../src/emulator';
+
+const { values } = parseArgs({
+  options: {
+    tasks: { type: 'string', default: '10000' },
+    nodes: { type: 'string', default: '2' },
+    slots: { type: 'string', default: '4' },
+    memory: { type: 'boolean', default: false },
+    concurrency: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '1' },
+  },
+});
+const TASKS = Number(values.tasks);
+const NODES = Number(values.nodes);
+const SLOTS = Number(values.slots);
+const PARALLEL = NODES * SLOTS;
+const CONCURRENCY = Number(values.concurrency);
+const ROUNDS = Number(values.rounds);
+const command = (i: number): string => `/bin/echo task ${i}`;
+
+const root = path.resolve(__dirname, '../..');
+
+/** User + system CPU seconds of one process (fields 14 and 15 of /proc/<pid>/stat, at 100 ticks a second). */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function runXargs(): number {
+  const list = path.join(os.tmpdir(), `bench-commands-${process.pid}.txt`);
+  fs.writeFileSync(list, Array.from({ length: TASKS }, (_, i) => command(i)).join('\n') + '\n');
+  const started = process.hrtime.bigint();
+  const result = spawnSync('/bin/sh', ['-c', `xargs -P${PARALLEL} -L1 < '${list}' > /dev/null`], { stdio: 'inherit' });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  fs.rmSync(list);
+  if (result.status !== 0) throw new Error(`xargs failed with ${result.status}`);
+  return seconds;
+}
+
+async function startEmulatorProcess(dataDir: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+  const args = [path.join(root, 'src/emulator/main.ts'), '--port', '0', '--data-dir', dataDir, '--pool', `local:${NODES}:${SLOTS}`];
+  if (values.memory) args.push('--memory');
+  // BENCH_PROFILE_DIR=<dir> writes a V8 CPU profile of the emulator there.
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'], cwd: root });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk) => {
+      out += chunk;
+      const match = /listening on (\S+)/.exec(out);
+      if (match) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+  });
+  const pid = child.pid!;
+  return {
+    url,
+    pid,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function runEmulator(): Promise<{ seconds: number; addSeconds: number; cpuSelf: number }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-emulator-'));
+  const emulator = await startEmulatorProcess(dataDir);
+  try {
+    const client = new BatchServiceClient(new BatchSharedKeyCredentials(DEFAULT_ACCOUNT_NAME, DEFAULT_ACCOUNT_KEY), emulator.url);
+    await client.job.add({ id: 'bench', poolInfo: { poolId: 'local' } });
+    const before = cpuSeconds(emulator.pid);
+    const started = process.hrtime.bigint();
+    const chunks: number[] = [];
+    for (let start = 0; start < TASKS; start += 100) chunks.push(start);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < chunks.length) {
+          const start = chunks[next++];
+          const value = Array.from({ length: Math.min(100, TASKS - start) }, (_, k) => ({ id: `t${start + k}`, commandLine: command(start + k) }));
+          const result = await client.task.addCollection('bench', value);
+          const failed = result.value?.filter((r) => r.status !== 'success') ?? [];
+          if (failed.length) throw new Error(`${failed.length} tasks were not added: ${failed[0].error?.code}`);
+        }
+      }),
+    );
+    const addSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    for (;;) {
+      const counts = await client.job.getTaskCounts('bench');
+      if (counts.taskCounts.completed === TASKS) {
+        if (counts.taskCounts.failed) throw new Error(`${counts.taskCounts.failed} tasks failed`);
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const after = cpuSeconds(emulator.pid);
+    return { seconds, addSeconds, cpuSelf: after - before };
+  } finally {
+    await emulator.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function main(): Promise<void> {
+  console.log(`${TASKS} tasks, ${NODES} nodes x ${SLOTS} slots (xargs -P${PARALLEL}), ${os.cpus().length} CPUs, persistence ${values.memory ? 'memory' : 'disk'}`);
+  console.log(`load average before: ${os.loadavg().map((n) => n.toFixed(2)).join(' ')} (other work on the machine skews both sides)`);
+  const ratios: number[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    // Alternating the two keeps a burst of outside load from favouring one side.
+    const xargs = runXargs();
+    const emulator = await runEmulator();
+    ratios.push(emulator.seconds / xargs);
+    console.log(
+      `round ${round}: xargs ${xargs.toFixed(2)} s, emulator ${emulator.seconds.toFixed(2)} s ` +
+        `(all added after ${emulator.addSeconds.toFixed(2)} s; emulator process CPU ${emulator.cpuSelf.toFixed(2)} s), ratio ${(emulator.seconds / xargs).toFixed(2)}x`,
+    );
+  }
+  console.log(`median ratio emulator / xargs: ${median(ratios).toFixed(2)}x (goal <= 2x)`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -206,6 +206,44 @@ describe('running tasks as a Batch node does', () => {
   });
 });
 
+describe('task dependencies and exit conditions', () => {
+  test('a task with dependsOn waits until its dependencies succeed; a failed dependency blocks its dependents', async () => {
+    const jobId = await addJob(h.client, { usesTaskDependencies: true });
+    await h.client.task.addCollection(jobId, [
+      { id: 'after', commandLine: 'true', dependsOn: { taskIds: ['first'], taskIdRanges: [{ start: 1, end: 2 }] } },
+      { id: 'first', commandLine: 'sleep 0.2' },
+      { id: '1', commandLine: 'true' },
+      { id: '2', commandLine: 'true' },
+      { id: 'broken', commandLine: 'false' },
+      { id: 'blocked', commandLine: 'true', dependsOn: { taskIds: ['broken'] } },
+      { id: 'tolerant', commandLine: 'false', exitConditions: { exitCodes: [{ code: 1, exitOptions: { dependencyAction: 'satisfy' } }] } },
+      { id: 'unblocked', commandLine: 'true', dependsOn: { taskIds: ['tolerant'] } },
+    ]);
+    const [after, first] = await Promise.all([waitForTaskState(h.client, jobId, 'after'), waitForTaskState(h.client, jobId, 'first')]);
+    expect(after.executionInfo!.startTime!.getTime()).toBeGreaterThanOrEqual(first.executionInfo!.endTime!.getTime());
+    await waitForTaskState(h.client, jobId, 'unblocked');
+    await waitForTaskState(h.client, jobId, 'broken');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await h.client.task.get(jobId, 'blocked')).state).toBe('active');
+  });
+
+  test('a task with dependsOn in a job without usesTaskDependencies is refused with 409 TaskDependenciesNotSpecifiedOnJob', async () => {
+    const jobId = await addJob(h.client);
+    const error = await h.client.task.add(jobId, { id: 't', commandLine: 'true', dependsOn: { taskIds: ['x'] } }).catch((e) => e);
+    expect([error.statusCode, error.code]).toEqual([409, 'TaskDependenciesNotSpecifiedOnJob']);
+  });
+
+  test('onTaskFailure performexitoptionsjobaction terminates the job with TaskFailed when a task fails, unless its exitConditions say none', async () => {
+    const jobId = await addJob(h.client, { onTaskFailure: 'performexitoptionsjobaction' });
+    await h.client.task.add(jobId, { id: 'tolerated', commandLine: 'false', exitConditions: { default: { jobAction: 'none' } } });
+    await waitForTaskState(h.client, jobId, 'tolerated');
+    expect((await h.client.job.get(jobId)).state).toBe('active');
+    await h.client.task.add(jobId, { id: 'fatal', commandLine: sh('exit 9') });
+    const job = await waitForJobState(h.client, jobId, 'completed');
+    expect(job.executionInfo?.terminateReason).toBe('TaskFailed');
+  });
+});
+
 describe('closing the emulator', () => {
   test('close() kills running task processes and leaves no child behind', async () => {
     const other = await startHarness({ persistence: 'memory' });

@@ -72,11 +72,21 @@ describe('protocol: authentication, api-version and response shape', () => {
     expect(response.json().code).toBe('UnsupportedRequestVersion');
   });
 
-  test.each(['2023-05-01.17.0', '2023-11-01.18.0', '2024-02-01.19.0', '2024-07-01.20.0'])('api-version %s is served as well as 2022-10-01.16.0', async (version) => {
+  test.each(['2023-05-01.17.0', '2023-11-01.18.0', '2024-02-01.19.0', '2024-07-01.20.0', '2025-06-01'])('api-version %s is served as well as 2022-10-01.16.0', async (version) => {
     const client = new BatchServiceClient(new BatchSharedKeyCredentials('localbatch', DEFAULT_ACCOUNT_KEY), h.emulator.url);
     client.apiVersion = version;
     const jobId = await addJob(client);
     expect((await client.job.get(jobId)).id).toBe(jobId);
+  });
+
+  test('a property a version defines (containerHostBatchBindMounts, 2024-07-01.20.0) is accepted there and unknown to 2022-10-01.16.0', async () => {
+    const jobId = await addJob(h.client, { poolInfo: { poolId: 'nowhere' } });
+    const body = JSON.stringify({ id: 't', commandLine: 'true', containerSettings: { imageName: 'alpine', containerHostBatchBindMounts: [{ source: 'Task', isReadOnly: true }] } });
+    const old = await signedFetch(`${h.emulator.url}/jobs/${jobId}/tasks?api-version=2022-10-01.16.0`, 'POST', { body });
+    expect(old.status).toBe(400);
+    expect(old.json().values).toContainEqual({ key: 'PropertyName', value: 'containerSettings.containerHostBatchBindMounts' });
+    const newer = await signedFetch(`${h.emulator.url}/jobs/${jobId}/tasks?api-version=2024-07-01.20.0`, 'POST', { body });
+    expect(newer.status).toBe(201);
   });
 
   test('an unknown path gets 400 InvalidUri and a wrong verb gets 405 UnsupportedHttpVerb', async () => {

@@ -5,7 +5,7 @@ import { setJobState, touch } from '../model/transitions';
 import type { JobRecord, JsonObject } from '../model/types';
 import type { NodeLayout } from '../node/layout';
 import { JOB_FILTER } from '../protocol/odataFilter';
-import { jobAddSchema, jobDisableSchema, jobPatchSchema, jobTerminateSchema, jobUpdateSchema } from '../protocol/schemas';
+import { jobDisableSchema, jobTerminateSchema, schemasFor } from '../protocol/schemas';
 import { jobToWire, jobUrl, metadataUrl } from '../protocol/serialize';
 import { parseJsonBody, parseOptionalJsonBody, validateBody } from '../protocol/validate';
 import type { Scheduler } from '../scheduler/scheduler';
@@ -24,10 +24,13 @@ export class JobHandler {
   ) {}
 
   add(request: BatchRequest): HandlerResult {
-    const body = validateBody(jobAddSchema, parseJsonBody(request.body), 'JobAddParameter');
+    const body = validateBody(schemasFor(request.apiVersion).jobAdd, parseJsonBody(request.body), 'JobAddParameter');
     if (!body.poolInfo.poolId && !body.poolInfo.autoPoolSpecification) throw ErrorFactory.missingRequiredProperty('poolInfo.poolId');
     if (body.poolInfo.autoPoolSpecification) {
       throw ErrorFactory.unsupportedProperty('poolInfo.autoPoolSpecification', 'The emulator runs jobs on existing pools only; give poolInfo.poolId.');
+    }
+    for (const name of ['jobManagerTask', 'jobPreparationTask', 'jobReleaseTask'] as const) {
+      if (body[name]) throw ErrorFactory.unsupportedProperty(name, `The emulator does not run ${name}s; add the work as ordinary tasks instead.`);
     }
     if (this.store.getJob(body.id)) throw ErrorFactory.jobExists();
     const now = request.receivedAt;
@@ -92,7 +95,7 @@ export class JobHandler {
   patch(request: BatchRequest, params: Record<string, string>): HandlerResult {
     const job = this.find(params.jobId);
     checkConditions(request, job, 'write');
-    const body = validateBody(jobPatchSchema, parseJsonBody(request.body), 'JobPatchParameter');
+    const body = validateBody(schemasFor(request.apiVersion).jobPatch, parseJsonBody(request.body), 'JobPatchParameter');
     this.applyChanges(job, body as JsonObject, false);
     touch(job, request.receivedAt);
     this.store.saveJob(job);
@@ -103,7 +106,7 @@ export class JobHandler {
   update(request: BatchRequest, params: Record<string, string>): HandlerResult {
     const job = this.find(params.jobId);
     checkConditions(request, job, 'write');
-    const body = validateBody(jobUpdateSchema, parseJsonBody(request.body), 'JobUpdateParameter');
+    const body = validateBody(schemasFor(request.apiVersion).jobUpdate, parseJsonBody(request.body), 'JobUpdateParameter');
     this.applyChanges(job, body as JsonObject, true);
     touch(job, request.receivedAt);
     this.store.saveJob(job);
@@ -180,10 +183,10 @@ export class JobHandler {
     if (body.poolInfo && poolId?.toLowerCase() !== currentPoolId?.toLowerCase() && job.state !== 'disabled') {
       throw ErrorFactory.operationInvalidForCurrentState('The pool of a job can be changed only while the job is disabled.');
     }
-    const updatable = ['priority', 'maxParallelTasks', 'allowTaskPreemption', 'constraints', 'poolInfo', 'metadata', 'onAllTasksComplete'];
+    const updatable = ['priority', 'maxParallelTasks', 'allowTaskPreemption', 'constraints', 'poolInfo', 'metadata', 'onAllTasksComplete', 'networkConfiguration'];
     for (const name of updatable) {
       if (body[name] !== undefined) job.spec[name] = body[name];
-      else if (replaceAll && name !== 'onAllTasksComplete' && name !== 'poolInfo') delete job.spec[name];
+      else if (replaceAll && name !== 'onAllTasksComplete' && name !== 'poolInfo' && name !== 'networkConfiguration') delete job.spec[name];
     }
     if (poolId) job.executionInfo.poolId = poolId;
   }

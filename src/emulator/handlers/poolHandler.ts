@@ -4,7 +4,7 @@ import { empty, json, type HandlerResult } from '../http/result';
 import { touch } from '../model/transitions';
 import type { JsonObject, PoolRecord } from '../model/types';
 import { POOL_FILTER } from '../protocol/odataFilter';
-import { poolAddSchema, poolPatchSchema, poolResizeSchema } from '../protocol/schemas';
+import { poolPatchSchema, poolResizeSchema, schemasFor } from '../protocol/schemas';
 import { metadataUrl, poolToWire, poolUrl } from '../protocol/serialize';
 import { parseJsonBody, validateBody } from '../protocol/validate';
 import type { PoolManager } from '../scheduler/poolManager';
@@ -20,7 +20,7 @@ export class PoolHandler {
   ) {}
 
   add(request: BatchRequest): HandlerResult {
-    const body = validateBody(poolAddSchema, parseJsonBody(request.body), 'PoolAddParameter');
+    const body = validateBody(schemasFor(request.apiVersion).poolAdd, parseJsonBody(request.body), 'PoolAddParameter');
     if (body.enableAutoScale) {
       throw ErrorFactory.unsupportedProperty('enableAutoScale', 'The emulator does not evaluate autoscale formulas; give targetDedicatedNodes instead.');
     }

@@ -27,7 +27,7 @@ export class TaskHandler {
 
   add(request: BatchRequest, params: Record<string, string>): HandlerResult {
     const job = this.jobAcceptingTasks(params.jobId);
-    const spec = validateTask(parseJsonBody(request.body), job);
+    const spec = validateTask(parseJsonBody(request.body), job, request.apiVersion);
     if (this.store.getTask(job.id, spec.id)) throw ErrorFactory.taskExists();
     const task = this.insert(job, spec, request.receivedAt);
     return created(taskUrl(request.baseUrl, job.id, task.id), task);
@@ -42,7 +42,7 @@ export class TaskHandler {
     const results = body.value.map((value, index) => {
       const taskId = typeof (value as { id?: unknown })?.id === 'string' ? (value as { id: string }).id : `value[${index}]`;
       try {
-        const spec = validateTask(value, job);
+        const spec = validateTask(value, job, request.apiVersion);
         if (seen.has(storeKey(spec.id)) || this.store.getTask(job.id, spec.id)) throw ErrorFactory.taskExists();
         seen.add(storeKey(spec.id));
         return { spec };

@@ -1,7 +1,7 @@
 import { BatchServiceError, isBatchServiceError } from '../errors/batchError';
 import { ErrorFactory } from '../errors/errorFactory';
 import type { JobRecord } from '../model/types';
-import { taskAddSchema, type TaskAddParameter } from '../protocol/schemas';
+import { schemasFor, type TaskAddParameter } from '../protocol/schemas';
 import { validateBody } from '../protocol/validate';
 
 /**
@@ -9,8 +9,8 @@ import { validateBody } from '../protocol/validate';
  * one source per resource file, a filePath that stays in the working directory,
  * output files with a container, dependencies only on jobs that use them.
  */
-export function validateTask(value: unknown, job: JobRecord): TaskAddParameter {
-  const task = validateBody(taskAddSchema, value, 'TaskAddParameter');
+export function validateTask(value: unknown, job: JobRecord, apiVersion: string): TaskAddParameter {
+  const task = validateBody(schemasFor(apiVersion).taskAdd, value, 'TaskAddParameter');
   task.resourceFiles?.forEach((file, index) => {
     const name = `resourceFiles[${index}]`;
     const sources = [file.autoStorageContainerName, file.storageContainerUrl, file.httpUrl].filter((source) => source !== undefined);
@@ -35,6 +35,9 @@ export function validateTask(value: unknown, job: JobRecord): TaskAddParameter {
   task.outputFiles?.forEach((file, index) => {
     if (!file.destination.container) throw ErrorFactory.missingRequiredProperty(`outputFiles[${index}].destination.container`);
   });
+  if (task.multiInstanceSettings) {
+    throw ErrorFactory.unsupportedProperty('multiInstanceSettings', 'The emulator runs every task on one node; multi-instance (MPI) tasks are not supported.');
+  }
   if (task.dependsOn && job.spec.usesTaskDependencies !== true) throw ErrorFactory.taskDependenciesNotSpecifiedOnJob();
   return task;
 }

@@ -247,3 +247,43 @@ export const poolResizeSchema = z.strictObject({
   resizeTimeout: duration.optional(),
   nodeDeallocationOption: z.enum(['requeue', 'terminate', 'taskcompletion', 'retaineddata']).optional(),
 });
+
+/**
+ * Later API versions add request properties; a client speaking one may send them.
+ * Anything a version does not define stays an unknown property for that version.
+ */
+const bindMount = z.strictObject({
+  source: z.enum(['Shared', 'Startup', 'VfsMounts', 'Task', 'JobPrep', 'Applications']).optional(),
+  isReadOnly: z.boolean().optional(),
+});
+const containerSettingsV20 = containerSettings.extend({ containerHostBatchBindMounts: z.array(bindMount).optional() });
+const jobNetworkV20 = z.strictObject({ subnetId: z.string(), skipWithdrawFromVNet: z.boolean().optional() });
+const poolV17 = { resourceTags: z.record(z.string(), z.string()).optional(), upgradePolicy: anyObject.optional() };
+
+export interface RequestSchemas {
+  taskAdd: typeof taskAddSchema;
+  jobAdd: typeof jobAddSchema;
+  jobPatch: typeof jobPatchSchema;
+  jobUpdate: typeof jobUpdateSchema;
+  poolAdd: typeof poolAddSchema;
+}
+
+const BASE: RequestSchemas = { taskAdd: taskAddSchema, jobAdd: jobAddSchema, jobPatch: jobPatchSchema, jobUpdate: jobUpdateSchema, poolAdd: poolAddSchema };
+const V17: RequestSchemas = { ...BASE, poolAdd: poolAddSchema.extend(poolV17) as unknown as typeof poolAddSchema };
+const V20: RequestSchemas = {
+  ...V17,
+  taskAdd: taskAddSchema.extend({ containerSettings: containerSettingsV20.optional() }) as unknown as typeof taskAddSchema,
+  jobAdd: jobAddSchema.extend({ networkConfiguration: jobNetworkV20.optional() }) as unknown as typeof jobAddSchema,
+};
+const V2025: RequestSchemas = {
+  ...V20,
+  jobPatch: jobPatchSchema.extend({ networkConfiguration: jobNetworkV20.optional() }) as unknown as typeof jobPatchSchema,
+  jobUpdate: jobUpdateSchema.extend({ networkConfiguration: jobNetworkV20.optional() }) as unknown as typeof jobUpdateSchema,
+};
+
+export function schemasFor(version: string): RequestSchemas {
+  if (version >= '2025-06-01') return V2025;
+  if (version >= '2024-07-01') return V20;
+  if (version >= '2023-05-01') return V17;
+  return BASE;
+}

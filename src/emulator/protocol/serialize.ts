@@ -138,6 +138,8 @@ export function poolToWire(pool: PoolRecord, currentNodes: number, baseUrl: stri
     mountConfiguration: spec.mountConfiguration,
     targetNodeCommunicationMode: spec.targetNodeCommunicationMode,
     currentNodeCommunicationMode: 'simplified',
+    resourceTags: spec.resourceTags,
+    upgradePolicy: spec.upgradePolicy,
   });
 }
 

@@ -12,6 +12,8 @@ import type { ResourceFileSpec } from '../node/resourceFiles';
 import { formatDuration, parseDuration, UNLIMITED_DURATION } from '../protocol/durations';
 import type { BatchStore } from '../store/store';
 import { storeKey } from '../store/store';
+import { dependenciesSatisfied } from './dependencies';
+import { exitOptionsOf } from './exitConditions';
 import { PendingQueue } from './pendingQueue';
 
 export interface SchedulerOptions {
@@ -257,7 +259,7 @@ export class Scheduler {
             list.removeAt(cursor.position);
           } else {
             const slots = requiredSlotsOf(task);
-            const nodeIndex = slots <= maxFree ? pickNode(free, slots, pool.nodeFillType) : -1;
+            const nodeIndex = slots <= maxFree && dependenciesSatisfied(task, this.store) ? pickNode(free, slots, pool.nodeFillType) : -1;
             if (nodeIndex < 0) {
               cursor.position++;
             } else {
@@ -438,8 +440,8 @@ export class Scheduler {
     this.store.saveTask(task);
     const job = this.store.getJob(task.jobId);
     if (!job || !evaluateJob) return;
-    if (result.failureInfo && job.spec.onTaskFailure === 'performexitoptionsjobaction') {
-      const action = jobActionFor(task, result);
+    if (job.spec.onTaskFailure === 'performexitoptionsjobaction') {
+      const action = exitOptionsOf(task).jobAction;
       if (action === 'terminate' && job.state === 'active') {
         this.terminateJob(job, 'TaskFailed', now);
         return;
@@ -548,23 +550,6 @@ function pickNode(free: number[], slots: number, fill: 'spread' | 'pack'): numbe
     if (chosen < 0 || free[i] > free[chosen]) chosen = i;
   }
   return chosen;
-}
-
-function jobActionFor(task: TaskRecord, result: { exitCode?: number; failureInfo?: FailureInfo }): 'none' | 'disable' | 'terminate' {
-  type Options = { jobAction?: 'none' | 'disable' | 'terminate' };
-  const conditions = task.spec.exitConditions as
-    | { exitCodes?: Array<{ code: number; exitOptions: Options }>; exitCodeRanges?: Array<{ start: number; end: number; exitOptions: Options }>; preProcessingError?: Options; fileUploadError?: Options; default?: Options }
-    | undefined;
-  const code = result.failureInfo?.code;
-  let options: Options | undefined;
-  if (code === 'FileUploadMiscError') options = conditions?.fileUploadError;
-  else if (result.exitCode === undefined) options = conditions?.preProcessingError;
-  else {
-    options =
-      conditions?.exitCodes?.find((mapping) => mapping.code === result.exitCode)?.exitOptions ??
-      conditions?.exitCodeRanges?.find((range) => result.exitCode! >= range.start && result.exitCode! <= range.end)?.exitOptions;
-  }
-  return (options ?? conditions?.default)?.jobAction ?? 'terminate';
 }
 
 /** A process group left by an emulator that stopped abruptly is ended, if it is still that task's. */

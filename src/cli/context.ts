@@ -33,7 +33,7 @@ export class CommandContext {
   /** The saved connections' file (REMOTE_BATCH_CONNECTIONS_FILE or the user's config folder). */
   async connectionsFile(): Promise<string> {
     // zod comes with the store and takes a while to load; only commands that need it pay.
-    const { connectionsFilePath } = await import('../connections/store');
+    const { connectionsFilePath } = require('../connections/store') as typeof import('../connections/store');
     return connectionsFilePath(this.io.env);
   }
 
@@ -49,7 +49,7 @@ export class CommandContext {
       throw usageError('PoolID is required: pass --pool <id> or set REMOTE_BATCH_POOL (the Azure Batch pool jobs run on).');
     }
     // Loaded here, not at the top: help and usage errors should not wait for the SDKs to load.
-    const { batchEnvironment } = await import('../client/environment');
+    const { batchEnvironment } = require('../client/environment') as typeof import('../client/environment');
     try {
       this.environmentInstance = batchEnvironment({
         poolId: pool,
@@ -76,8 +76,8 @@ export class CommandContext {
    */
   async job(command: Command, jobId: string): Promise<BatchJob> {
     const env = await this.environment(command);
-    const { jobOwnership } = await import('../client/jobOwnership');
-    const { JobNotFoundError, jobObject } = await import('../client/jobObject');
+    const { jobOwnership } = require('../client/jobOwnership') as typeof import('../client/jobOwnership');
+    const { JobNotFoundError, jobObject } = require('../client/jobObject') as typeof import('../client/jobObject');
     const ownership = await jobOwnership(env, jobId);
     if (ownership.kind === 'missing') throw new JobNotFoundError(jobId, env);
     if (ownership.kind === 'elsewhere') {

@@ -29,7 +29,9 @@ export function newTransitions(state: SingleJobState, reported: SingleJobState['
     steps.push({ status: 'Running', at: new Date(state.startedAt ?? Date.now()) });
   }
   if (isFinished(state.status)) {
-    steps.push({ status: state.status, at: new Date(state.completedAt ?? Date.now()), exitCode: state.exitCode, reason: state.statusReason });
+    // The reason says why a job failed; for a success it adds nothing to "Succeeded".
+    const reason = state.status === 'Failed' ? state.statusReason : undefined;
+    steps.push({ status: state.status, at: new Date(state.completedAt ?? Date.now()), exitCode: state.exitCode, reason });
   }
   return steps.filter((step) => !reported.includes(step.status));
 }
@@ -80,12 +82,15 @@ export async function watchJob(ctx: CommandContext, job: BatchJob, options: Watc
     out.write(`\r\x1b[2K${text}`);
     liveText = text;
   };
+  // Each look has a deadline, so a Temporal server that goes away ends the watch (exit 6) instead of hanging it.
+  const client = await job.environment.client();
+  const readState = () => client.connection.withDeadline(Date.now() + 20_000, () => job.state());
   const spinner = live ? setInterval(drawLive, 100) : undefined;
 
   try {
     if (live) out.info(`watching ${job.jobId} on pool ${job.environment.poolId}`);
     for (;;) {
-      current = await job.state();
+      current = await readState();
       const submitted = new Date(current.submittedAt).getTime();
       for (const step of newTransitions(current, reported)) {
         reported.push(step.status);

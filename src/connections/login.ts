@@ -204,7 +204,7 @@ function describeCheck(connection: Connection, check: ConnectionCheck): string[]
 export async function login(options: LoginOptions, prompter: Prompter): Promise<LoginOutcome> {
   const name = checkConnectionName(options.name);
   // The Azure SDKs load only when a check is due.
-  const verify = options.verify ?? (async (connection: Connection) => (await import('./verify')).verifyConnection(connection));
+  const verify = options.verify ?? (async (connection: Connection) => (require('./verify') as typeof import('./verify')).verifyConnection(connection));
   const saved = readConnectionsFile(options.file).connections[name];
 
   if (saved && !options.askAgain) {

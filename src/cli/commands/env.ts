@@ -16,7 +16,7 @@ export async function describeConnection(connection: Connection): Promise<{ batc
   let storage: Record<string, string>;
   if ('connectionString' in connection.storage) {
     let endpoint = '(unreadable connection string)';
-    const { BlobServiceClient } = await import('@azure/storage-blob');
+    const { BlobServiceClient } = require('@azure/storage-blob') as typeof import('@azure/storage-blob');
     try {
       endpoint = BlobServiceClient.fromConnectionString(connection.storage.connectionString).url;
     } catch {
@@ -53,7 +53,7 @@ export function registerEnv(program: Command, ctx: CommandContext): void {
         const { pool, connection: connectionOption } = ctx.globals(command);
         const connectionName = connectionOption ?? 'local';
         const temporal = temporalSettingsFromEnvironment(ctx.io.env);
-        const { readConnectionsFile, resolveConnection } = await import('../../connections/store');
+        const { readConnectionsFile, resolveConnection } = require('../../connections/store') as typeof import('../../connections/store');
         const file = await ctx.connectionsFile();
         const saved = Object.keys(readConnectionsFile(file).connections).sort();
         const connection = resolveConnection(connectionName, ctx.io.env);
@@ -61,7 +61,7 @@ export function registerEnv(program: Command, ctx: CommandContext): void {
 
         let check: { pools: string[]; poolFound?: boolean } | undefined;
         if (flags.check) {
-          const { verifyConnection } = await import('../../connections/verify');
+          const { verifyConnection } = require('../../connections/verify') as typeof import('../../connections/verify');
           const result = await verifyConnection(connection);
           check = { pools: result.pools, ...(pool ? { poolFound: result.pools.includes(pool) } : {}) };
         }

@@ -99,7 +99,7 @@ Examples:
         const prompter = ctx.io.prompter?.() ?? new TerminalPrompter(ctx.io.stdin, ctx.io.stderr);
         try {
           const given = await answersFromFlags(flags, ctx.io.env, prompter);
-          const { login } = await import('../../connections/login');
+          const { login } = require('../../connections/login') as typeof import('../../connections/login');
           const outcome = await login(
             {
               name: flags.name,

@@ -30,7 +30,7 @@ export function registerLogs(program: Command, ctx: CommandContext): void {
       act(ctx, async (jobId: string, flags: LogsFlags, command: Command) => {
         const job = await ctx.job(command, jobId);
         const stream = flags.stderr ? 'stderr' : 'stdout';
-        const { jobLogs } = await import('../../client/logs');
+        const { jobLogs } = require('../../client/logs') as typeof import('../../client/logs');
         const property = flags.stderr ? 'JobStandardErrorLog' : 'JobLog';
         let whole = '';
         try {

@@ -41,7 +41,7 @@ export function registerLs(program: Command, ctx: CommandContext): void {
     .action(
       act(ctx, async (flags: LsFlags, command: Command) => {
         const env = await ctx.environment(command);
-        const { listJobSummaries } = await import('../../client/jobSummaries');
+        const { listJobSummaries } = require('../../client/jobSummaries') as typeof import('../../client/jobSummaries');
         const jobs: JobSummary[] = [];
         for await (const job of listJobSummaries(env, { type: flags.type, status: flags.status })) {
           jobs.push(job);

@@ -20,7 +20,7 @@ export function registerStack(program: Command, ctx: CommandContext): void {
       act(ctx, async (flags: StackFlags) => {
         if (flags.pools) process.env.REMOTE_BATCH_POOLS = flags.pools;
         // src/stack/main.ts runs the stack in the foreground and exits the process itself on Ctrl-C.
-        await import('../../stack/main');
+        require('../../stack/main');
         return new Promise<number>(() => undefined);
       }),
     );

@@ -82,7 +82,7 @@ Examples:
         const settings = settingsFromFlags(flags);
         if (flags.timeout !== undefined && !flags.wait) throw usageError('--timeout applies with --wait only.');
         const env = await ctx.environment(command);
-        const { submit } = await import('../../client/submit');
+        const { submit } = require('../../client/submit') as typeof import('../../client/submit');
         const job = await submit(env, body, settings);
         if (flags.json) {
           ctx.out.jsonLine({ jobId: job.jobId, JobStatus: 'Active', pool: env.poolId, connection: env.connection });

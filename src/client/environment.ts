@@ -1,5 +1,4 @@
 import { Client, Connection } from '@temporalio/client';
-import { ConnectionClients } from '../azure/connectionClients';
 import type { ConnectedClients } from '../azure/connectionClients';
 import { InvalidSettingError } from '../model/errors';
 import type { EnvironmentRef } from '../model/jobSpec';
@@ -54,6 +53,8 @@ export class BatchEnvironment {
   }
 
   azure(): ConnectedClients {
+    // Loaded on first use, so what only talks to Temporal (the CLI's status, watch, abort, ls) skips the Azure SDKs.
+    const { ConnectionClients } = require('../azure/connectionClients') as typeof import('../azure/connectionClients');
     this.azureClients ??= new ConnectionClients().get(this.connection);
     return this.azureClients;
   }

@@ -1,0 +1,75 @@
+import { runCli, stackEnv } from './support/cli';
+
+const noStackTrace = /\n\s+at [\w<.]/;
+
+describe('remote-batch refuses bad input clearly', () => {
+  let jobId: string;
+  beforeAll(async () => {
+    const run = await runCli(['submit', '--command', 'true', '--wait']);
+    expect(run.code).toBe(0);
+    jobId = run.stdout.split('\n')[0];
+  });
+
+  it('suggests the closest command and flag (exit 2)', async () => {
+    const command = await runCli(['wach', jobId]);
+    expect(command.code).toBe(2);
+    expect(command.stderr).toContain('Did you mean watch?');
+    const flag = await runCli(['logs', jobId, '--folow']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain('Did you mean --follow?');
+  });
+
+  it('names PoolID when no pool is given (exit 2)', async () => {
+    const run = await runCli(['submit', '--command', 'true'], { env: stackEnv({ REMOTE_BATCH_POOL: '' }) });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('remote-batch: PoolID is required: pass --pool <id> or set REMOTE_BATCH_POOL (the Azure Batch pool jobs run on).\n');
+  });
+
+  it('names PoolID for a pool the Batch account does not have (exit 3)', async () => {
+    const run = await runCli(['--pool', 'nowhere', 'submit', '--command', 'true']);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain("PoolID: there is no pool 'nowhere' in the Batch account of connection 'local'");
+  });
+
+  it('says "no job X in this environment" for an unknown id, not a stack trace (exit 3)', async () => {
+    for (const command of ['status', 'watch', 'logs', 'result', 'outputs', 'abort']) {
+      const run = await runCli([command, 'rb-does-not-exist']);
+      expect(run.code).toBe(3);
+      expect(run.stderr).toBe('remote-batch: no job rb-does-not-exist in this environment (pool local, connection local)\n');
+    }
+  });
+
+  it("says a job of another pool is not in this environment, and whose it is (exit 3)", async () => {
+    const run = await runCli(['--pool', 'single', 'status', jobId]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(`no job ${jobId} in this environment (pool single, connection local); it belongs to pool local, connection local`);
+  });
+
+  it('names an unknown connection (exit 3)', async () => {
+    const run = await runCli(['--connection', 'nope', 'submit', '--command', 'true']);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain("No connection named 'nope'");
+    expect(run.stderr).toContain("remote-batch login --name nope");
+    expect(run.stderr).not.toMatch(noStackTrace);
+  });
+
+  it('refuses bad settings before anything is created, naming them (exit 2)', async () => {
+    const vcpus = await runCli(['submit', '--command', 'true', '--vcpu-count', '9']);
+    expect(vcpus.code).toBe(2);
+    expect(vcpus.stderr).toContain("VCPUCount 9 is more than the 4 task slots per node of pool 'local'");
+    const image = await runCli(['submit', '--command', 'true', '--container-image', 'Not An Image']);
+    expect(image.code).toBe(2);
+    expect(image.stderr).toContain('ContainerImage must be a Docker image reference');
+    const script = await runCli(['submit', 'no/such/script.ts']);
+    expect(script.code).toBe(2);
+    expect(script.stderr).toContain("The script 'no/such/script.ts' does not exist");
+  });
+
+  it('reports an unreachable Temporal server at once (exit 6)', async () => {
+    const started = Date.now();
+    const run = await runCli(['status', jobId], { env: stackEnv({ TEMPORAL_ADDRESS: '127.0.0.1:9' }) });
+    expect(run.code).toBe(6);
+    expect(run.stderr).toContain('cannot reach the Temporal server at 127.0.0.1:9');
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});

@@ -85,7 +85,9 @@ describe('running tasks as a Batch node does', () => {
     await h.client.task.add(jobId, { id: 'always', commandLine: sh('exit 1'), constraints: { maxTaskRetryCount: 2 } });
     await h.client.task.add(jobId, {
       id: 'second-time',
-      commandLine: sh('n=$(cat ../count 2>/dev/null || echo 0); n=$((n+1)); echo $n > ../count; [ $n -ge 2 ]'),
+      // The counter lives outside the node: a retry may run on another node.
+      commandLine: sh('n=$(cat "$COUNTER" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "$COUNTER"; [ $n -ge 2 ]'),
+      environmentSettings: [{ name: 'COUNTER', value: path.join(h.dataDir, `${jobId}-count`) }],
       constraints: { maxTaskRetryCount: 3 },
     });
     const always = await waitForTaskState(h.client, jobId, 'always');
@@ -176,7 +178,7 @@ describe('running tasks as a Batch node does', () => {
     expect(job.executionInfo?.endTime).toBeInstanceOf(Date);
   });
 
-  test('job terminate with a reason kills running tasks, completes waiting ones, and records executionInfo.terminateReason', async () => {
+  test('job terminate with a reason kills and completes running tasks, leaves waiting ones active, and records executionInfo.terminateReason', async () => {
     const jobId = await addJob(h.client, { poolInfo: { poolId: 'narrow' } });
     await h.client.task.add(jobId, { id: 'runs', commandLine: sh('echo $$ > pid; exec sleep 30') });
     await h.client.task.add(jobId, { id: 'waits', commandLine: 'true' });
@@ -193,7 +195,7 @@ describe('running tasks as a Batch node does', () => {
     const runs = await h.client.task.get(jobId, 'runs');
     expect(runs.state).toBe('completed');
     expect(runs.executionInfo?.failureInfo?.code).toBe('TaskEnded');
-    expect((await h.client.task.get(jobId, 'waits')).state).toBe('completed');
+    expect((await h.client.task.get(jobId, 'waits')).state).toBe('active');
     await waitFor(async () => alive(pid), (isAlive) => !isAlive, 5000, 'the task process to be killed');
   });
 

@@ -132,7 +132,8 @@ describe('tasks', () => {
     const jobId = await addJob(h.client);
     await h.client.task.add(jobId, {
       id: 'flaky',
-      commandLine: sh('if [ -f ../seen ]; then exit 0; fi; touch ../seen; exit 4'),
+      commandLine: sh('if [ -f "$MARKER" ]; then exit 0; fi; touch "$MARKER"; exit 4'),
+      environmentSettings: [{ name: 'MARKER', value: `${h.dataDir}/${jobId}-seen` }],
       constraints: { maxTaskRetryCount: 0 },
     });
     const failed = await waitForTaskState(h.client, jobId, 'flaky');

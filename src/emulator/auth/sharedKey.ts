@@ -69,7 +69,7 @@ export function stringsToSign(request: SignedRequest, accountName: string): stri
   const url = new URL(request.rawUrl, 'http://emulator');
   const contentLength = header(request.headers, 'content-length');
   const lengths = contentLength === '0' ? ['0', ''] : [contentLength];
-  if (!contentLength && request.method === 'POST') lengths.push('0');
+  if (!contentLength && request.method !== 'GET' && request.method !== 'HEAD') lengths.push('0');
   const paths = [url.pathname];
   const decodedPath = safeDecode(url.pathname);
   if (decodedPath !== url.pathname) paths.push(decodedPath);

@@ -141,17 +141,16 @@ export class Scheduler {
     if (job) this.afterTaskChange(job, now);
   }
 
-  /** Job terminate: running tasks are killed, waiting ones completed; the job completes when none is left running. */
+  /**
+   * Job terminate: running tasks are killed and completed; the job completes when none is
+   * left running. Active tasks stay active, as on Batch, and are never scheduled again.
+   */
   terminateJob(job: JobRecord, reason: string, now: Date): void {
     job.executionInfo.terminateReason = reason;
     setJobState(job, 'terminating', now);
     this.store.saveJob(job);
     this.clearJobTimer(job.id);
-    for (const waiting of this.pending.removeJob(job.id)) {
-      const task = this.store.getTask(waiting.jobId, waiting.taskId);
-      if (task?.state === 'active') this.complete(task, { failureInfo: TaskFailures.endedByUser() }, now, false);
-    }
-    this.stopJobTasks(job.id, 'terminate');
+    void this.stopJobTasks(job.id, 'terminate');
     this.finishTerminationIfIdle(job, now);
   }
 
@@ -429,7 +428,7 @@ export class Scheduler {
     this.pending.add({ jobId: task.jobId, taskId: task.id, seq: task.seq });
   }
 
-  private complete(task: TaskRecord, result: { exitCode?: number; failureInfo?: FailureInfo }, now: Date, evaluateJob = true): void {
+  private complete(task: TaskRecord, result: { exitCode?: number; failureInfo?: FailureInfo }, now: Date): void {
     const info = executionInfoOf(task);
     info.endTime = now.toISOString();
     if (result.exitCode !== undefined) info.exitCode = result.exitCode;
@@ -439,7 +438,7 @@ export class Scheduler {
     setTaskState(task, 'completed', now);
     this.store.saveTask(task);
     const job = this.store.getJob(task.jobId);
-    if (!job || !evaluateJob) return;
+    if (!job) return;
     if (job.spec.onTaskFailure === 'performexitoptionsjobaction') {
       const action = exitOptionsOf(task).jobAction;
       if (action === 'terminate' && job.state === 'active') {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { defaultDataDir } from '../../../src/stack/config';
 import { startLocalStack } from '../../../src/stack/localStack';
+import { stopLeftovers } from '../../../src/stack/managedProcess';
 import { findFreePort } from '../../../src/stack/ports';
 
 /**
@@ -11,6 +12,8 @@ import { findFreePort } from '../../../src/stack/ports';
  */
 export default async function globalSetup(): Promise<void> {
   const dataDir = path.join(defaultDataDir, 'test-stack');
+  // A run that was killed may have left its services behind; their pid files find them.
+  stopLeftovers(path.join(dataDir, 'logs'));
   fs.rmSync(dataDir, { recursive: true, force: true });
   const stack = await startLocalStack({
     dataDir,

@@ -5,16 +5,37 @@ import { startLocalStack } from '../../../src/stack/localStack';
 import { stopLeftovers } from '../../../src/stack/managedProcess';
 import { findFreePort } from '../../../src/stack/ports';
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Each run has its own folder, named by its pid, so runs side by side never
+ * touch each other; a run that was killed left services behind, which its pid
+ * files find.
+ */
+function clearDeadRuns(runsDir: string): void {
+  for (const name of fs.existsSync(runsDir) ? fs.readdirSync(runsDir) : []) {
+    if (isAlive(Number(name))) continue;
+    stopLeftovers(path.join(runsDir, name, 'logs'));
+    fs.rmSync(path.join(runsDir, name), { recursive: true, force: true });
+  }
+}
+
 /**
  * One real stack (Temporal dev server, Azurite, the Batch emulator, the worker)
  * for the whole e2e run, on free ports and its own data folder, so it never
  * collides with a developer's `npm run stack`.
  */
 export default async function globalSetup(): Promise<void> {
-  const dataDir = path.join(defaultDataDir, 'test-stack');
-  // A run that was killed may have left its services behind; their pid files find them.
-  stopLeftovers(path.join(dataDir, 'logs'));
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  const runsDir = path.join(defaultDataDir, 'test-stacks');
+  clearDeadRuns(runsDir);
+  const dataDir = path.join(runsDir, String(process.pid));
   const stack = await startLocalStack({
     dataDir,
     ports: {

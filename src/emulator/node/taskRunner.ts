@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { setLongTimeout } from '../model/longTimer';
 import type { FailureInfo } from '../model/types';
 import { CommandLineError, splitCommandLine } from './commandLine';
 import { TaskFailures } from './failures';
@@ -129,13 +130,13 @@ export class TaskRun {
     else this.hooks.onRunning(this.pid);
     let wallClock = false;
     const timer = Number.isFinite(spec.maxWallClockMs)
-      ? setTimeout(() => {
+      ? setLongTimeout(() => {
           wallClock = true;
           killProcessGroup(this.pid);
         }, spec.maxWallClockMs)
       : undefined;
     const { code, signal } = await process_.exited;
-    clearTimeout(timer);
+    timer?.cancel();
     return { kind: 'ended', exitCode: code ?? exitCodeForSignal(signal), wallClock };
   }
 }

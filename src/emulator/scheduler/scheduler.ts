@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { setLongTimeout, type LongTimer } from '../model/longTimer';
 import { executionInfoOf, setJobState, setTaskState } from '../model/transitions';
 import type { FailureInfo, JobRecord, NodeRecord, PoolRecord, TaskRecord } from '../model/types';
 import { TaskFailures } from '../node/failures';
@@ -51,7 +52,7 @@ export class Scheduler {
   private readonly placements = new Map<string, Placement>();
   private readonly usedSlots = new Map<string, number>();
   private readonly runningPerJob = new Map<string, number>();
-  private readonly jobTimers = new Map<string, NodeJS.Timeout>();
+  private readonly jobTimers = new Map<string, LongTimer>();
   private scheduleQueued = false;
   private closed = false;
   accountUrl = '';
@@ -206,7 +207,7 @@ export class Scheduler {
   /** Stops every process; tasks stay as they are stored, so a restart requeues them. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const timer of this.jobTimers.values()) clearTimeout(timer);
+    for (const timer of this.jobTimers.values()) timer.cancel();
     this.jobTimers.clear();
     const done = [...this.placements.values()].map((placement) => {
       placement.run.stop('shutdown');
@@ -482,20 +483,16 @@ export class Scheduler {
     const limit = parseDuration(((job.spec.constraints as { maxWallClockTime?: string } | undefined)?.maxWallClockTime) ?? UNLIMITED_DURATION);
     if (limit === undefined || !Number.isFinite(limit)) return;
     const remaining = Date.parse(job.creationTime) + limit - Date.now();
-    const timer = setTimeout(
-      () => {
-        this.jobTimers.delete(storeKey(job.id));
-        const current = this.store.getJob(job.id);
-        if (current && (current.state === 'active' || current.state === 'disabled')) this.terminateJob(current, 'MaxWallClockTimeExpiry', new Date());
-      },
-      Math.max(0, Math.min(remaining, 2 ** 31 - 1)),
-    );
-    timer.unref();
+    const timer = setLongTimeout(() => {
+      this.jobTimers.delete(storeKey(job.id));
+      const current = this.store.getJob(job.id);
+      if (current && (current.state === 'active' || current.state === 'disabled')) this.terminateJob(current, 'MaxWallClockTimeExpiry', new Date());
+    }, remaining);
     this.jobTimers.set(storeKey(job.id), timer);
   }
 
   private clearJobTimer(jobId: string): void {
-    clearTimeout(this.jobTimers.get(storeKey(jobId)));
+    this.jobTimers.get(storeKey(jobId))?.cancel();
     this.jobTimers.delete(storeKey(jobId));
   }
 

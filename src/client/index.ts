@@ -4,3 +4,8 @@ export { BatchJob, jobObject, JobNotFoundError, type EvaluationData, type JobOut
 export { listJobs, type ListJobsOptions } from './listJobs';
 export { singleJobPropertyNames, UnknownPropertyError } from './properties';
 export { taskQueue } from './temporalSettings';
+export { jobLogs, type JobLogsOptions } from './logs';
+export { listJobSummaries, type JobSummary } from './jobSummaries';
+export { jobOwnership, type JobOwnership } from './jobOwnership';
+export { login, type LoginAnswers, type LoginOptions, type LoginOutcome, type Prompter } from '../connections/login';
+export { verifyConnection, ConnectionCheckError, type ConnectionCheck } from '../connections/verify';

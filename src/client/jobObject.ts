@@ -7,6 +7,7 @@ import { isFinished } from '../model/status';
 import type { BatchEnvironment } from './environment';
 import { singleJobPropertyNames, type SingleJobPropertyName, UnknownPropertyError } from './properties';
 import { readBlobText, readTaskFileText } from './readers';
+import { jobLogs, type JobLogsOptions } from './logs';
 
 export interface JobOutputFile {
   /** Path under ./JobOutput/ as the job wrote it. */
@@ -148,6 +149,11 @@ export class BatchJob {
       if (error instanceof WorkflowNotFoundError) return false;
       throw error;
     }
+  }
+
+  /** The job's log as it grows (`follow`), from the node while it runs and from Blob Storage after. */
+  logs(options: JobLogsOptions = {}): AsyncGenerator<string> {
+    return jobLogs(this, options);
   }
 
   /** Files the job wrote under ./JobOutput/, as uploaded to Blob Storage (listed once the job has ended). */

@@ -53,10 +53,13 @@ export function registerEnv(program: Command, ctx: CommandContext): void {
         const { pool, connection: connectionOption } = ctx.globals(command);
         const connectionName = connectionOption ?? 'local';
         const temporal = temporalSettingsFromEnvironment(ctx.io.env);
-        const { readConnectionsFile, resolveConnection } = require('../../connections/store') as typeof import('../../connections/store');
+        const { localStackConnectionsFile, readConnectionsFile, resolveConnection } = require('../../connections/store') as typeof import('../../connections/store');
         const file = await ctx.connectionsFile();
-        const saved = Object.keys(readConnectionsFile(file).connections).sort();
+        const savedConnections = readConnectionsFile(file).connections;
+        const saved = Object.keys(savedConnections).sort();
         const connection = resolveConnection(connectionName, ctx.io.env);
+        // resolveConnection's order: the connections file, then the local stack's file for "local", then AZURE_* for "default".
+        const source = savedConnections[connectionName] ? file : connectionName === 'local' ? localStackConnectionsFile : 'AZURE_* environment variables';
         const shown = await describeConnection(connection);
 
         let check: { pools: string[]; poolFound?: boolean } | undefined;
@@ -68,7 +71,7 @@ export function registerEnv(program: Command, ctx: CommandContext): void {
 
         const report = {
           pool: pool ?? null,
-          connection: { name: connectionName, ...shown },
+          connection: { name: connectionName, from: source, ...shown },
           temporal: { address: temporal.address, namespace: temporal.namespace, tls: temporal.tls },
           connectionsFile: file,
           savedConnections: saved,
@@ -79,7 +82,7 @@ export function registerEnv(program: Command, ctx: CommandContext): void {
         } else {
           const lines = formatProperties([
             ['Pool', pool ?? '(none: pass --pool <id> or set REMOTE_BATCH_POOL)'],
-            ['Connection', connectionName],
+            ['Connection', `${connectionName}  (from ${source})`],
             ['  Batch', `${shown.batch.endpoint}  account ${shown.batch.account}  ${shown.batch.auth}`],
             ['  Storage', `${shown.storage.endpoint}${shown.storage.account ? `  account ${shown.storage.account}` : ''}  ${shown.storage.auth}`],
             ['Temporal', `${temporal.address}  namespace ${temporal.namespace}${temporal.tls ? '  TLS' : ''}`],

@@ -30,11 +30,10 @@ export function registerLogs(program: Command, ctx: CommandContext): void {
       act(ctx, async (jobId: string, flags: LogsFlags, command: Command) => {
         const job = await ctx.job(command, jobId);
         const stream = flags.stderr ? 'stderr' : 'stdout';
-        const { jobLogs } = require('../../client/logs') as typeof import('../../client/logs');
         const property = flags.stderr ? 'JobStandardErrorLog' : 'JobLog';
         let whole = '';
         try {
-          for await (const text of jobLogs(job, { follow: flags.follow, stream, abortSignal: ctx.io.signal })) {
+          for await (const text of job.logs({ follow: flags.follow, stream, abortSignal: ctx.io.signal })) {
             if (flags.json && flags.follow) ctx.out.jsonLine({ stream, text });
             else if (flags.json) whole += text;
             else ctx.out.write(text);

@@ -1,6 +1,11 @@
 export { batchEnvironment, BatchEnvironment, type BatchEnvironmentOptions } from './environment';
 export { submit, PoolNotFoundError, type JobBodySpec, type SubmitSettings } from './submit';
-export { BatchJob, jobObject, JobNotFoundError, type EvaluationData, type JobOutputFile } from './jobObject';
+export { BatchJob, jobObject, JobNotFoundError, type JobOutputFile } from './jobObject';
+export { type EvaluationData } from './taskJobProperties';
+export { mapSubmit, type MapSubmitSettings } from './mapSubmit';
+export { ArrayJob } from './arrayJobObject';
+export { ArrayChildJob } from './arrayChildJob';
+export { arrayJobPropertyNames } from './arrayProperties';
 export { listJobs, type ListJobsOptions } from './listJobs';
 export { singleJobPropertyNames, UnknownPropertyError } from './properties';
 export { taskQueue } from './temporalSettings';

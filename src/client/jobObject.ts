@@ -1,12 +1,13 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import fs from 'node:fs';
 import path from 'node:path';
-import { jobContainerName, jobOutputFolder, evaluationFileName, resultFileName, stderrFileName, stdoutFileName, taskLogPath, taskOutputPath } from '../model/conventions';
+import { jobContainerName, jobOutputFolder, taskOutputPath } from '../model/conventions';
 import type { SingleJobState } from '../model/jobSpec';
 import { isFinished } from '../model/status';
 import type { BatchEnvironment } from './environment';
 import { singleJobPropertyNames, type SingleJobPropertyName, UnknownPropertyError } from './properties';
-import { readBlobText, readTaskFileText } from './readers';
+import { taskJobProperty, type TaskJobFacts } from './taskJobProperties';
+import { taskJobReaders } from './taskJobReaders';
 import { jobLogs, type JobLogsOptions } from './logs';
 
 export interface JobOutputFile {
@@ -22,13 +23,6 @@ export class JobNotFoundError extends Error {
     super(`No job ${jobId} in this environment (${env}).`);
     this.name = 'JobNotFoundError';
   }
-}
-
-export interface EvaluationData {
-  Result: unknown;
-  Timing?: { startedAt: string; endedAt: string; durationMs: number };
-  Messages: { level: string; time: string; text: string }[];
-  Error?: string;
 }
 
 /** The seed's RemoteBatchJobObject for a Single job: a handle by id; every property is read fresh. */
@@ -61,55 +55,8 @@ export class BatchJob {
       throw new UnknownPropertyError(property, singleJobPropertyNames);
     }
     const state = await this.state();
-    const finished = isFinished(state.status);
-    switch (property as SingleJobPropertyName) {
-      case 'JobStatus':
-        return state.status;
-      case 'JobType':
-        return this.jobType;
-      case 'JobUUID':
-        return this.jobId.replace(/^rb-/, '');
-      case 'Provider':
-        return 'AzureBatch';
-      case 'Environment':
-        return this.environment.toString();
-      case 'JobInProgressQ':
-        return !finished;
-      case 'JobSucceededQ':
-        return state.status === 'Succeeded';
-      case 'JobFailedQ':
-        return state.status === 'Failed';
-      case 'JobStatusReason':
-        return state.statusReason;
-      case 'ProviderJobID':
-        return state.jobId;
-      case 'ProviderTaskID':
-        return state.taskId;
-      case 'JobSubmissionTime':
-        return toDate(state.submittedAt);
-      case 'JobStartTime':
-        return toDate(state.startedAt);
-      case 'JobCompletionTime':
-        return toDate(state.completedAt);
-      case 'JobExitCode':
-        return state.exitCode;
-      case 'JobLog':
-        return this.log(state, stdoutFileName);
-      case 'JobStandardErrorLog':
-        return this.log(state, stderrFileName);
-      case 'EvaluationResult':
-        return (await this.evaluationData(state))?.Result;
-      case 'EvaluationData':
-        return this.evaluationData(state);
-      case 'EvaluationTiming':
-        return (await this.evaluationData(state))?.Timing;
-      case 'JobInputFilenames':
-        return state.inputNames;
-      case 'ProviderSettings':
-        return { ContainerImage: state.settings.containerImage, JobPriority: state.settings.jobPriority, VCPUCount: state.settings.vcpuCount };
-      case 'Properties':
-        return [...singleJobPropertyNames];
-    }
+    const facts: TaskJobFacts = { ...state, jobType: 'Single', uuid: this.jobId.replace(/^rb-/, '') };
+    return taskJobProperty(property as SingleJobPropertyName, facts, this.environment, taskJobReaders(this.environment, state));
   }
 
   /** Every property at once, as a plain object. */
@@ -180,37 +127,6 @@ export class BatchJob {
     await fs.promises.mkdir(path.dirname(path.resolve(destination)), { recursive: true });
     await container.getBlobClient(file.blobName).downloadToFile(destination);
   }
-
-  /** While running, from the node (Batch's task file API); after, from Blob Storage ($TaskLog). */
-  private async log(state: SingleJobState, file: string): Promise<string> {
-    const azure = this.environment.azure();
-    if (!isFinished(state.status)) {
-      if (state.status === 'Active') return '';
-      return (await readTaskFileText(azure.batch, state.jobId, state.taskId, file)) ?? '';
-    }
-    const container = azure.blobs.getContainerClient(jobContainerName(state.jobId));
-    return (await readBlobText(container, taskLogPath(state.taskId, file))) ?? '';
-  }
-
-  private async evaluationData(state: SingleJobState): Promise<EvaluationData | undefined> {
-    if (!isFinished(state.status)) return undefined;
-    const container = this.environment.azure().blobs.getContainerClient(jobContainerName(state.jobId));
-    const [resultText, evaluationText] = await Promise.all([
-      readBlobText(container, taskOutputPath(state.taskId, resultFileName)),
-      readBlobText(container, taskOutputPath(state.taskId, evaluationFileName)),
-    ]);
-    const evaluation = evaluationText ? JSON.parse(evaluationText) : {};
-    return {
-      Result: resultText === undefined ? undefined : JSON.parse(resultText),
-      Timing: evaluation.timing,
-      Messages: evaluation.messages ?? [],
-      ...(evaluation.error ? { Error: evaluation.error } : {}),
-    };
-  }
-}
-
-function toDate(value: string | undefined): Date | undefined {
-  return value ? new Date(value) : undefined;
 }
 
 export function jobObject(env: BatchEnvironment, jobId: string): BatchJob {

@@ -1,9 +1,10 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { environmentKey } from '../model/searchAttributes';
+import { environmentKey, jobTypeKey } from '../model/searchAttributes';
 import type { BatchEnvironment } from './environment';
 
 export type JobOwnership =
-  | { kind: 'here' }
+  /** `type` is 'Single' or 'Array' as the job's search attribute says. */
+  | { kind: 'here'; type: string }
   | { kind: 'missing' }
   /** A remote-batch job of another environment, `<connection>/<pool>`. */
   | { kind: 'elsewhere'; environment: string };
@@ -23,5 +24,6 @@ export async function jobOwnership(env: BatchEnvironment, jobId: string): Promis
   }
   const owner = description.typedSearchAttributes.get(environmentKey);
   if (owner === undefined) return { kind: 'missing' };
-  return owner === `${env.connection}/${env.poolId}` ? { kind: 'here' } : { kind: 'elsewhere', environment: owner };
+  if (owner !== `${env.connection}/${env.poolId}`) return { kind: 'elsewhere', environment: owner };
+  return { kind: 'here', type: description.typedSearchAttributes.get(jobTypeKey) ?? 'Single' };
 }

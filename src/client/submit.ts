@@ -1,145 +1,31 @@
-import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { batchErrorCode } from '../activities/batchErrors';
-import { inputBlobName, jobContainerName, singleJobTaskId } from '../model/conventions';
-import { InvalidSettingError } from '../model/errors';
-import { type JobBody, type JobInput, jobIdForUUID, type SingleJobInput, type SingleJobState } from '../model/jobSpec';
-import { defaultExportName, isValidExportName } from '../model/scriptJob';
-import { type JobSettings, validateSettings } from '../model/settings';
-import { bundleScript } from './bundleScript';
+import { singleJobTaskId } from '../model/conventions';
+import type { SingleJobInput, SingleJobState } from '../model/jobSpec';
 import type { BatchEnvironment } from './environment';
 import { BatchJob } from './jobObject';
-import { taskQueue } from './temporalSettings';
-import { azureJobIdKey, environmentKey, jobStatusKey, jobTypeKey, poolIdKey } from '../model/searchAttributes';
+import { type JobBodySpec, prepareSubmission, startJobWorkflow, stateSettings, type SubmitSettings } from './submission';
 
-export type JobBodySpec =
-  /** A JS/TS module whose default (or named) export is called with `args`; its return value is the result. */
-  | { script: string; args?: unknown[]; exportName?: string }
-  /** Any command line; it may write `result.json` in its working directory. */
-  | { command: string };
-
-export interface SubmitSettings extends Record<string, unknown> {
-  /** Local files placed in the task's working directory (the seed's RemoteInputFiles). */
-  inputFiles?: string[];
-}
-
-export class PoolNotFoundError extends Error {
-  readonly code = 'PoolNotFound';
-  constructor(readonly poolId: string, connection: string) {
-    super(`PoolID: there is no pool '${poolId}' in the Batch account of connection '${connection}'.`);
-    this.name = 'PoolNotFoundError';
-  }
-}
-
-function checkBody(body: JobBodySpec): void {
-  if (!body || typeof body !== 'object') throw new InvalidSettingError('body', 'The job body must be { script, args? } or { command }.');
-  if ('script' in body) {
-    if (typeof body.script !== 'string' || body.script === '') throw new InvalidSettingError('script', 'script must be the path of a JS/TS module.');
-    if (body.args !== undefined && !Array.isArray(body.args)) throw new InvalidSettingError('args', 'args must be an array of arguments.');
-    if (body.exportName !== undefined && !isValidExportName(body.exportName)) {
-      throw new InvalidSettingError('exportName', `exportName '${body.exportName}' is not a JavaScript identifier.`);
-    }
-  } else if (!('command' in body) || typeof body.command !== 'string' || body.command.trim() === '') {
-    throw new InvalidSettingError('command', 'command must be a non-empty command line.');
-  }
-}
-
-function checkInputFiles(files: unknown): string[] {
-  if (files === undefined) return [];
-  if (!Array.isArray(files) || files.some((file) => typeof file !== 'string')) {
-    throw new InvalidSettingError('inputFiles', 'inputFiles must be an array of local file paths.');
-  }
-  const names = new Set<string>();
-  for (const file of files as string[]) {
-    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new InvalidSettingError('inputFiles', `The input file '${file}' does not exist.`);
-    const name = path.basename(file);
-    if (names.has(name)) throw new InvalidSettingError('inputFiles', `Two input files are named '${name}'; they would overwrite each other.`);
-    names.add(name);
-  }
-  return files as string[];
-}
-
-/** Refuses up front what Batch would accept and never run: an unknown pool, or more slots than a node has. */
-async function checkPool(env: BatchEnvironment, settings: JobSettings): Promise<void> {
-  let slots: number;
-  try {
-    const pool = await env.azure().batch.pool.get(env.poolId);
-    slots = pool.taskSlotsPerNode ?? 1;
-  } catch (error) {
-    if (batchErrorCode(error) === 'PoolNotFound') throw new PoolNotFoundError(env.poolId, env.connection);
-    throw error;
-  }
-  if (settings.vcpuCount > slots) {
-    throw new InvalidSettingError(
-      'VCPUCount',
-      `VCPUCount ${settings.vcpuCount} is more than the ${slots} task slots per node of pool '${env.poolId}'; ` +
-        `Batch would keep such a task waiting forever. Use at most ${slots}.`,
-    );
-  }
-}
+export { type JobBodySpec, PoolNotFoundError, type SubmitSettings } from './submission';
 
 /** The seed's RemoteBatchSubmit: validates everything, uploads inputs, starts the `singleJob` workflow. */
 export async function submit(env: BatchEnvironment, body: JobBodySpec, settings: SubmitSettings = {}): Promise<BatchJob> {
-  checkBody(body);
-  const { inputFiles: rawInputFiles, ...providerSettings } = settings;
-  const inputFiles = checkInputFiles(rawInputFiles);
-  const jobSettings = validateSettings(providerSettings);
-  const bundle = 'script' in body ? await bundleScript(body.script) : undefined;
-  await checkPool(env, jobSettings);
-
-  const jobId = jobIdForUUID(randomUUID());
-  const container = env.azure().blobs.getContainerClient(jobContainerName(jobId));
-  await container.createIfNotExists();
-  const inputs: JobInput[] = [];
-  for (const file of inputFiles) {
-    const name = path.basename(file);
-    await container.getBlockBlobClient(inputBlobName(name)).uploadFile(file);
-    inputs.push({ name, blob: inputBlobName(name) });
-  }
-  let jobBody: JobBody;
-  if (bundle !== undefined && 'script' in body) {
-    const bundleBlob = inputBlobName('remote-batch-job.js');
-    await container.getBlockBlobClient(bundleBlob).upload(bundle, Buffer.byteLength(bundle));
-    jobBody = { kind: 'script', bundleBlob, exportName: body.exportName ?? defaultExportName, args: body.args ?? [] };
-  } else {
-    jobBody = { kind: 'command', commandLine: (body as { command: string }).command };
-  }
-
+  const prepared = await prepareSubmission(env, body, settings);
   const input: SingleJobInput = {
-    jobId,
+    jobId: prepared.jobId,
     environment: env.ref,
-    body: jobBody,
-    settings: jobSettings,
-    inputs,
+    body: prepared.body,
+    settings: prepared.settings,
+    inputs: prepared.inputs,
     submittedAt: new Date().toISOString(),
   };
-  const client = await env.client();
   const initialState: SingleJobState = {
-    jobId,
+    jobId: prepared.jobId,
     taskId: singleJobTaskId,
     poolId: env.poolId,
     status: 'Active',
     submittedAt: input.submittedAt,
-    inputNames: inputs.map((file) => file.name),
-    settings: { containerImage: jobSettings.containerImage, jobPriority: jobSettings.jobPriority, vcpuCount: jobSettings.vcpuCount, ...(jobSettings.timeConstraint !== undefined ? { timeConstraint: jobSettings.timeConstraint } : {}) },
+    inputNames: prepared.inputs.map((file) => file.name),
+    settings: stateSettings(prepared.settings),
   };
-  await client.workflow.start('singleJob', {
-    taskQueue,
-    workflowId: jobId,
-    args: [input],
-    // Readable at once, before the workflow's first task has run.
-    memo: { state: initialState },
-    // Set at start too (not only by the workflow) so the job is listed at once.
-    typedSearchAttributes: [
-      { key: jobStatusKey, value: 'Active' },
-      { key: jobTypeKey, value: 'Single' },
-      { key: poolIdKey, value: env.poolId },
-      { key: azureJobIdKey, value: jobId },
-      { key: environmentKey, value: `${env.connection}/${env.poolId}` },
-    ],
-    staticSummary: `Single job ${jobId} on pool ${env.poolId}`,
-    staticDetails: 'script' in body ? `script ${path.basename(body.script)}` : `command: ${jobBody.kind === 'command' ? jobBody.commandLine : ''}`,
-  });
-  return new BatchJob(env, jobId);
+  await startJobWorkflow(env, 'singleJob', prepared, input, initialState, `Single job ${prepared.jobId} on pool ${env.poolId}`);
+  return new BatchJob(env, prepared.jobId);
 }

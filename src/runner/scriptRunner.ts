@@ -4,6 +4,7 @@
  * Exit codes: 0 success, 1 the function threw, 2 bad export, 3 result not JSON.
  */
 import fs from 'node:fs';
+import { toStrictJson } from '../model/json';
 import { evaluationFileName, resultFileName } from '../model/conventions';
 import { scriptArgsFileName, defaultExportName } from '../model/scriptJob';
 import { processorCountVariable } from '../model/settings';
@@ -44,25 +45,13 @@ function formatPart(part: unknown): string {
   }
 }
 
-/** JSON.stringify silently drops functions and symbols; a job result must not lose data that way. */
+/** The result as JSON, or a TypeError saying which part of it is not JSON-serialisable. */
 export function serializeResult(value: unknown): string {
-  const seen = new Set<unknown>();
-  const check = (item: unknown, path: string): void => {
-    const kind = typeof item;
-    if (kind === 'function' || kind === 'symbol' || kind === 'bigint') {
-      throw new TypeError(`the result is not JSON-serialisable: ${path} is a ${kind}`);
-    }
-    if (item && kind === 'object') {
-      if (seen.has(item)) throw new TypeError(`the result is not JSON-serialisable: ${path} refers back to itself`);
-      seen.add(item);
-      if (typeof (item as { toJSON?: unknown }).toJSON !== 'function') {
-        for (const [key, child] of Object.entries(item as object)) check(child, `${path}.${key}`);
-      }
-      seen.delete(item);
-    }
-  };
-  check(value, 'result');
-  return JSON.stringify(value === undefined ? null : value);
+  try {
+    return toStrictJson(value, 'result');
+  } catch (error) {
+    throw new TypeError(`the result is not JSON-serialisable: ${(error as Error).message.replace(/, which is not JSON-serialisable$/, '')}`);
+  }
 }
 
 export async function runScriptJob(userModule: Record<string, unknown>): Promise<void> {

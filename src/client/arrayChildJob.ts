@@ -1,0 +1,51 @@
+import { blobIndexOfChild, childTaskId } from '../model/arrayJob';
+import { childStatus } from '../model/childShard';
+import { singleJobPropertyNames, type SingleJobPropertyName, UnknownPropertyError } from './properties';
+import type { ArrayJob } from './arrayJobObject';
+import { readChildShard } from './childShards';
+import { taskJobProperty, type TaskJobFacts } from './taskJobProperties';
+import { taskJobReaders } from './taskJobReaders';
+
+/** The seed's "ArrayChild" job object: child n of an array (1-based), with a Single job's properties. */
+export class ArrayChildJob {
+  readonly jobType = 'ArrayChild';
+
+  constructor(readonly array: ArrayJob, readonly index: number) {}
+
+  get taskId(): string {
+    return childTaskId(this.index);
+  }
+
+  async facts(): Promise<TaskJobFacts & { result: unknown }> {
+    const state = await this.array.state();
+    const shard = await readChildShard(this.array.environment, state, blobIndexOfChild(this.index));
+    const at = this.index - shard.first;
+    return {
+      jobType: 'ArrayChild',
+      uuid: `${this.array.jobId.replace(/^rb-/, '')}/${this.index}`,
+      status: childStatus(shard, this.index),
+      statusReason: shard.reasons[at] ?? undefined,
+      exitCode: shard.exitCodes[at] ?? undefined,
+      jobId: state.jobId,
+      taskId: this.taskId,
+      submittedAt: state.submittedAt,
+      startedAt: shard.startTimes[at] ?? undefined,
+      completedAt: shard.endTimes[at] ?? undefined,
+      inputNames: state.inputNames,
+      settings: state.settings,
+      result: shard.results[at],
+    };
+  }
+
+  async get(property: string): Promise<unknown> {
+    if (!(singleJobPropertyNames as readonly string[]).includes(property)) throw new UnknownPropertyError(property, singleJobPropertyNames);
+    const facts = await this.facts();
+    const readers = taskJobReaders(this.array.environment, facts, { value: facts.result });
+    return taskJobProperty(property as SingleJobPropertyName, facts, this.array.environment, readers);
+  }
+
+  /** Ends this child alone: its task is terminated and it ends Failed with the reason. */
+  async abort(reason = 'no reason given'): Promise<void> {
+    await this.array.abortChild(this.index, reason);
+  }
+}

@@ -1,0 +1,30 @@
+/** Property names of an Array job, as the seed and Wolfram's RemoteBatchJobObject spell them. */
+export const arrayJobPropertyNames = [
+  'JobStatus',
+  'JobType',
+  'JobUUID',
+  'Provider',
+  'Environment',
+  'JobInProgressQ',
+  'JobSucceededQ',
+  'JobFailedQ',
+  'JobStatusReason',
+  'ProviderJobID',
+  'ProviderFirstTaskID',
+  'JobSubmissionTime',
+  'JobStartTime',
+  'JobCompletionTime',
+  'ChildJobCount',
+  'ChildJobObjects',
+  'ChildJobStatuses',
+  'ChildJobExitCodes',
+  'ChildJobStatusReasons',
+  'ChildJobEvaluationResults',
+  'ChildJobEvaluationData',
+  'ChildJobCounts',
+  'JobInputFilenames',
+  'ProviderSettings',
+  'Properties',
+] as const;
+
+export type ArrayJobPropertyName = (typeof arrayJobPropertyNames)[number];

@@ -1,0 +1,36 @@
+import type { ArrayJobState } from '../model/arrayJob';
+import { childrenPerBlob, childShardBlob } from '../model/arrayJob';
+import { type ChildShard, emptyShard } from '../model/childShard';
+import { jobContainerName } from '../model/conventions';
+import type { BatchEnvironment } from './environment';
+import { readBlobText } from './readers';
+
+/** Reads an array's child-state shards; a closed array has no unfinished child. */
+export async function readChildShard(environment: BatchEnvironment, state: ArrayJobState, index: number): Promise<ChildShard> {
+  const container = environment.azure().blobs.getContainerClient(jobContainerName(state.jobId));
+  const text = await readBlobText(container, childShardBlob(index));
+  const first = index * childrenPerBlob + 1;
+  const shard = text ? (JSON.parse(text) as ChildShard) : emptyShard(first, Math.min(childrenPerBlob, state.childCount - first + 1));
+  if (state.closed && /[AR]/.test(shard.statuses)) {
+    // Closed before these children ran (refused or aborted early): they failed with the array.
+    for (let at = 0; at < shard.statuses.length; at++) {
+      if (shard.statuses[at] === 'A' || shard.statuses[at] === 'R') shard.reasons[at] = state.statusReason ?? null;
+    }
+    shard.statuses = shard.statuses.replace(/[AR]/g, 'F');
+  }
+  return shard;
+}
+
+export async function readAllChildShards(environment: BatchEnvironment, state: ArrayJobState): Promise<ChildShard[]> {
+  const count = Math.ceil(state.childCount / childrenPerBlob);
+  const shards = new Array<ChildShard>(count);
+  let next = 0;
+  const lane = async () => {
+    while (next < count) {
+      const index = next++;
+      shards[index] = await readChildShard(environment, state, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(8, count) }, lane));
+  return shards;
+}

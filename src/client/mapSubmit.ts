@@ -1,0 +1,121 @@
+import {
+  type ArrayJobInput,
+  type ArrayJobState,
+  childCountOf,
+  childrenPerBlob,
+  elementChunkBlob,
+  maxArrayChildren,
+  maxArrayElements,
+} from '../model/arrayJob';
+import { jobContainerName } from '../model/conventions';
+import { InvalidSettingError } from '../model/errors';
+import { toStrictJson } from '../model/json';
+import { ArrayJob } from './arrayJobObject';
+import type { BatchEnvironment } from './environment';
+import { type JobBodySpec, prepareSubmission, startJobWorkflow, stateSettings, type SubmitSettings } from './submission';
+
+export interface MapSubmitSettings extends SubmitSettings {
+  /** Elements per child (default 1): pack very cheap elements so each task does more. */
+  spanSize?: number;
+  /** Seconds a Completed array with failed children stays open for retryFailed (default one day). */
+  retryWindowSeconds?: number;
+}
+
+const ownSettings = ['spanSize', 'retryWindowSeconds'] as const;
+
+function checkItems(items: unknown): unknown[] {
+  if (!Array.isArray(items) || items.length === 0) {
+    throw new InvalidSettingError('items', 'mapSubmit needs a non-empty array of elements to map over.');
+  }
+  if (items.length > maxArrayElements) {
+    throw new InvalidSettingError('items', `An array job maps over at most ${maxArrayElements.toLocaleString('en')} elements; got ${items.length.toLocaleString('en')}.`);
+  }
+  return items;
+}
+
+function checkSpanSize(spanSize: unknown, elementCount: number): number {
+  if (spanSize === undefined) spanSize = 1;
+  if (typeof spanSize !== 'number' || !Number.isInteger(spanSize) || spanSize < 1) {
+    throw new InvalidSettingError('spanSize', `spanSize must be a whole number of elements per child, at least 1; got ${JSON.stringify(spanSize)}.`);
+  }
+  const children = childCountOf(elementCount, spanSize);
+  if (children > maxArrayChildren) {
+    throw new InvalidSettingError(
+      'spanSize',
+      `${elementCount.toLocaleString('en')} elements in spans of ${spanSize} make ${children.toLocaleString('en')} children; ` +
+        `an array job has at most ${maxArrayChildren.toLocaleString('en')}. Use spanSize ${Math.ceil(elementCount / maxArrayChildren)} or more.`,
+    );
+  }
+  return spanSize;
+}
+
+/** One JSON line per child: its element, or its span's elements. Throws naming the first element that is not JSON. */
+function chunkLines(items: unknown[], spanSize: number, chunk: number, childCount: number): string {
+  const lines: string[] = [];
+  const firstChild = chunk * childrenPerBlob + 1;
+  const lastChild = Math.min(childCount, firstChild + childrenPerBlob - 1);
+  for (let child = firstChild; child <= lastChild; child++) {
+    const start = (child - 1) * spanSize;
+    const span = items.slice(start, start + spanSize);
+    lines.push(spanSize === 1 ? toStrictJson(span[0], `items[${start}]`) : `[${span.map((item, i) => toStrictJson(item, `items[${start + i}]`)).join(',')}]`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * The seed's RemoteBatchMapSubmit: one Azure job, one task per child
+ * (10000001, …). Elements travel as blobs (one JSON-lines chunk per thousand
+ * children), never as a workflow argument.
+ */
+export async function mapSubmit(env: BatchEnvironment, body: JobBodySpec, items: unknown[], settings: MapSubmitSettings = {}): Promise<ArrayJob> {
+  const elements = checkItems(items);
+  const spanSize = checkSpanSize(settings.spanSize, elements.length);
+  const childCount = childCountOf(elements.length, spanSize);
+  const retryWindowSeconds = settings.retryWindowSeconds;
+  if (retryWindowSeconds !== undefined && !(typeof retryWindowSeconds === 'number' && retryWindowSeconds >= 0)) {
+    throw new InvalidSettingError('retryWindowSeconds', 'retryWindowSeconds must be a number of seconds, 0 or more.');
+  }
+  const chunkCount = Math.ceil(childCount / childrenPerBlob);
+  // Serialize before creating anything: a bad element is an error, not a half-made job.
+  const chunks = Array.from({ length: chunkCount }, (_, chunk) => chunkLines(elements, spanSize, chunk, childCount));
+
+  const prepared = await prepareSubmission(env, body, settings, ownSettings);
+  const container = env.azure().blobs.getContainerClient(jobContainerName(prepared.jobId));
+  let next = 0;
+  const lane = async () => {
+    while (next < chunkCount) {
+      const chunk = next++;
+      await container.getBlockBlobClient(elementChunkBlob(chunk)).upload(chunks[chunk], Buffer.byteLength(chunks[chunk]));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(8, chunkCount) }, lane));
+
+  const input: ArrayJobInput = {
+    jobId: prepared.jobId,
+    environment: env.ref,
+    body: prepared.body,
+    settings: prepared.settings,
+    inputs: prepared.inputs,
+    elementCount: elements.length,
+    spanSize,
+    submittedAt: new Date().toISOString(),
+    ...(retryWindowSeconds !== undefined ? { retryWindowSeconds } : {}),
+  };
+  const initialState: ArrayJobState = {
+    jobId: prepared.jobId,
+    poolId: env.poolId,
+    status: 'Active',
+    childCount,
+    elementCount: elements.length,
+    spanSize,
+    added: 0,
+    counts: { active: childCount, running: 0, succeeded: 0, failed: 0 },
+    submittedAt: input.submittedAt,
+    retries: 0,
+    closed: false,
+    inputNames: prepared.inputs.map((file) => file.name),
+    settings: stateSettings(prepared.settings),
+  };
+  await startJobWorkflow(env, 'arrayJob', prepared, input, initialState, `Array job ${prepared.jobId}: ${childCount} children on pool ${env.poolId}`);
+  return new ArrayJob(env, prepared.jobId);
+}

@@ -30,6 +30,8 @@ export interface EmulatorOptions {
   /** Accept `Authorization: Bearer …` without checking it; for tests of token clients only. */
   acceptBearerTokens?: boolean;
   maxBodyBytes?: number;
+  /** How often completed tasks past their retentionTime lose their files. Default one minute. */
+  retentionSweepMs?: number;
   /** Where diagnostics go; default stderr. */
   log?: (line: string) => void;
 }
@@ -45,6 +47,7 @@ export interface ResolvedOptions {
   faults: FaultOptions;
   acceptBearerTokens: boolean;
   maxBodyBytes: number;
+  retentionSweepMs: number;
   log: (line: string) => void;
 }
 
@@ -76,6 +79,7 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     faults: options.faults ?? {},
     acceptBearerTokens: options.acceptBearerTokens ?? false,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    retentionSweepMs: options.retentionSweepMs ?? 60_000,
     log: options.log ?? ((line) => process.stderr.write(line + '\n')),
   };
 }

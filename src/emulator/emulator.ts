@@ -13,6 +13,7 @@ import { createBatchHttpServer } from './http/server';
 import { ProcessLaunchers } from './node/launcher';
 import { NodeLayout } from './node/layout';
 import { PoolManager } from './scheduler/poolManager';
+import { RetentionSweeper } from './scheduler/retention';
 import { Scheduler } from './scheduler/scheduler';
 import { FileStore } from './store/fileStore';
 import { MemoryStore } from './store/memoryStore';
@@ -31,6 +32,7 @@ export class BatchEmulator {
   readonly scheduler: Scheduler;
   readonly pools: PoolManager;
   private readonly launchers = new ProcessLaunchers();
+  private readonly retention: RetentionSweeper;
   private server: http.Server | undefined;
   private closing: Promise<void> | undefined;
   private nodeLossTimer: NodeJS.Timeout | undefined;
@@ -41,6 +43,7 @@ export class BatchEmulator {
     const layout = new NodeLayout(options.dataDir);
     this.scheduler = new Scheduler({ store: this.store, layout, launchers: this.launchers, accountName: options.accountName, log: options.log });
     this.pools = new PoolManager(this.store, this.scheduler, layout);
+    this.retention = new RetentionSweeper(this.store, layout, options.retentionSweepMs);
     const router = buildRouter({
       pools: new PoolHandler(this.store, this.pools),
       nodes: new NodeHandler(this.store, this.scheduler),
@@ -78,6 +81,7 @@ export class BatchEmulator {
     const now = new Date();
     this.pools.ensure(this.options.pools, now);
     this.scheduler.recover(now);
+    this.retention.start();
     const every = this.options.faults.nodeLossEveryMs;
     if (every && every > 0) this.nodeLossTimer = setInterval(() => void this.loseRandomBusyNode(), every);
     return { url, port };
@@ -118,6 +122,7 @@ export class BatchEmulator {
 
   private async shutdown(): Promise<void> {
     clearInterval(this.nodeLossTimer);
+    this.retention.stop();
     const server = this.server;
     this.server = undefined;
     if (server?.listening) {

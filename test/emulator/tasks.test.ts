@@ -168,3 +168,22 @@ describe('tasks', () => {
     expect(detail(error, 'Reason')).toMatch(/not been scheduled/);
   });
 });
+
+describe('task retention', () => {
+  test('after retentionTime a completed task keeps its state but its files are cleaned up (TaskFilesCleanedup)', async () => {
+    const r = await startHarness({ persistence: 'memory', retentionSweepMs: 50 });
+    try {
+      const jobId = await addJob(r.client);
+      await r.client.task.add(jobId, { id: 'short', commandLine: 'echo hi', constraints: { retentionTime: 'PT0.2S' } });
+      await r.client.task.add(jobId, { id: 'kept', commandLine: 'echo hi' });
+      await waitForTaskState(r.client, jobId, 'short');
+      await waitForTaskState(r.client, jobId, 'kept');
+      const error = await waitFor(() => batchError(r.client.file.listFromTask(jobId, 'short')).catch(() => ({ code: 'still there' })), (e) => e.code === 'TaskFilesCleanedup', 5000);
+      expect(error.statusCode).toBe(409);
+      expect((await r.client.task.get(jobId, 'short')).executionInfo?.result).toBe('success');
+      expect((await r.client.file.listFromTask(jobId, 'kept')).length).toBeGreaterThan(0);
+    } finally {
+      await r.close();
+    }
+  });
+});

@@ -143,8 +143,8 @@ export const ErrorFactory = {
   fileNotFound(): BatchServiceError {
     return new BatchServiceError(404, 'FileNotFound', 'The specified file does not exist.');
   },
-  taskFilesUnavailable(): BatchServiceError {
-    return new BatchServiceError(409, 'TaskFilesUnavailable', 'The files of the specified task are not available, because the task has not been scheduled to a node yet.');
+  taskFilesCleanedUp(): BatchServiceError {
+    return new BatchServiceError(409, 'TaskFilesCleanedup', 'The files of the specified task are cleaned up: its retentionTime has passed.');
   },
   operationInvalidForCurrentState(reason: string): BatchServiceError {
     return new BatchServiceError(409, 'OperationInvalidForCurrentState', 'The specified operation is not valid for the current state of the resource.', [

@@ -54,6 +54,7 @@ export class FileHandler {
     const task = this.store.getTask(job.id, params.taskId);
     if (!task) throw ErrorFactory.taskNotFound();
     if (!task.nodeInfo) throw ErrorFactory.operationInvalidForCurrentState('The task has not been scheduled on a node yet, so it has no files.');
+    if (task.filesCleanedUp) throw ErrorFactory.taskFilesCleanedUp();
     const { poolId, nodeId } = task.nodeInfo;
     return { root: this.layout.taskDir(poolId, nodeId, task.jobId, task.id), url: taskUrl(request.baseUrl, task.jobId, task.id) };
   }

@@ -101,6 +101,8 @@ export interface TaskRecord {
   nodeInfo?: { poolId: string; nodeId: string; taskRootDirectory: string };
   /** Process group of the running attempt, so a restarted emulator can end an orphan. Not on the wire. */
   processGroupId?: number;
+  /** Set once retentionTime has passed and the task directory was deleted. Not on the wire. */
+  filesCleanedUp?: boolean;
   /** Submission order across the whole account; "then submission order" in scheduling. */
   seq: number;
 }

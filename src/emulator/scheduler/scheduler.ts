@@ -285,6 +285,7 @@ export class Scheduler {
     delete info.result;
     delete info.failureInfo;
     delete info.containerInfo;
+    delete task.filesCleanedUp;
     info.startTime = now.toISOString();
     task.nodeInfo = { poolId: pool.id, nodeId: node.id, taskRootDirectory: layout.taskRootDirectory(task.jobId, task.id) };
     const image = (task.spec.containerSettings as { imageName?: string } | undefined)?.imageName;

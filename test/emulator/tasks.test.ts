@@ -1,4 +1,4 @@
-import { addJob, batchError, detail, sh, signedFetch, startHarness, waitFor, waitForTaskState, type Harness } from './harness';
+import { addJob, batchError, detail, sh, signedFetch, startHarness, waitFor, waitForTaskState, type BatchErrorShape, type Harness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -178,7 +178,8 @@ describe('task retention', () => {
       await r.client.task.add(jobId, { id: 'kept', commandLine: 'echo hi' });
       await waitForTaskState(r.client, jobId, 'short');
       await waitForTaskState(r.client, jobId, 'kept');
-      const error = await waitFor(() => batchError(r.client.file.listFromTask(jobId, 'short')).catch(() => ({ code: 'still there' })), (e) => e.code === 'TaskFilesCleanedup', 5000);
+      const stillThere: BatchErrorShape = { code: 'still there' };
+      const error = await waitFor(() => batchError(r.client.file.listFromTask(jobId, 'short')).catch(() => stillThere), (e) => e.code === 'TaskFilesCleanedup', 5000);
       expect(error.statusCode).toBe(409);
       expect((await r.client.task.get(jobId, 'short')).executionInfo?.result).toBe('success');
       expect((await r.client.file.listFromTask(jobId, 'kept')).length).toBeGreaterThan(0);

@@ -124,6 +124,7 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
       const context = Context.current();
       const startedAt = Date.now();
       let cursor = input.cursor;
+      let changed = 0;
       const store = shardsOf(input.connection, input.jobId, input.childCount);
       for (;;) {
         // Counts first: whatever completed before this moment is in the listing that follows.
@@ -138,7 +139,6 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
           const transition = toIso(task.stateTransitionTime);
           if (transition && (!cursor || transition > cursor)) cursor = transition;
         }
-        let changed = 0;
         for (const [index, shardTasks] of byShard) {
           const shard = await store.read(index);
           const updates = await mapWithConcurrency(shardTasks, readConcurrency, async (task) => {

@@ -131,6 +131,12 @@ export class ArrayJob {
 
   /** Reruns only the failed children, keeping every succeeded result; resolves with how many were rerun. */
   async retryFailed(): Promise<number> {
+    const state = await this.state();
+    if (state.closed) {
+      throw new RangeError(
+        `Array ${this.jobId} is closed${state.abortReason !== undefined ? ' (it was aborted)' : ' (its retry window ended)'}: its failed children can no longer be retried.`,
+      );
+    }
     return (await this.handle()).executeUpdate('retryFailed', { args: [] }) as Promise<number>;
   }
 }

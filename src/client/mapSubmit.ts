@@ -19,9 +19,11 @@ export interface MapSubmitSettings extends SubmitSettings {
   spanSize?: number;
   /** Seconds a Completed array with failed children stays open for retryFailed (default one day). */
   retryWindowSeconds?: number;
+  /** Workflow loop turns per run before continue-as-new; a tuning knob (default 150). */
+  turnsPerRun?: number;
 }
 
-const ownSettings = ['spanSize', 'retryWindowSeconds'] as const;
+const ownSettings = ['spanSize', 'retryWindowSeconds', 'turnsPerRun'] as const;
 
 function checkItems(items: unknown): unknown[] {
   if (!Array.isArray(items) || items.length === 0) {
@@ -75,6 +77,9 @@ export async function mapSubmit(env: BatchEnvironment, body: JobBodySpec, items:
   if (retryWindowSeconds !== undefined && !(typeof retryWindowSeconds === 'number' && retryWindowSeconds >= 0)) {
     throw new InvalidSettingError('retryWindowSeconds', 'retryWindowSeconds must be a number of seconds, 0 or more.');
   }
+  if (settings.turnsPerRun !== undefined && !(Number.isInteger(settings.turnsPerRun) && settings.turnsPerRun >= 1)) {
+    throw new InvalidSettingError('turnsPerRun', 'turnsPerRun must be a whole number, at least 1.');
+  }
   const chunkCount = Math.ceil(childCount / childrenPerBlob);
   // Serialize before creating anything: a bad element is an error, not a half-made job.
   const chunks = Array.from({ length: chunkCount }, (_, chunk) => chunkLines(elements, spanSize, chunk, childCount));
@@ -100,6 +105,7 @@ export async function mapSubmit(env: BatchEnvironment, body: JobBodySpec, items:
     spanSize,
     submittedAt: new Date().toISOString(),
     ...(retryWindowSeconds !== undefined ? { retryWindowSeconds } : {}),
+    ...(settings.turnsPerRun !== undefined ? { turnsPerRun: settings.turnsPerRun } : {}),
   };
   const initialState: ArrayJobState = {
     jobId: prepared.jobId,

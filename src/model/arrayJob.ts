@@ -25,6 +25,8 @@ export interface ArrayJobInput {
   submittedAt: string;
   /** How long a Completed array with failed children stays open for retryFailed (seconds). */
   retryWindowSeconds?: number;
+  /** Loop turns per workflow run before continue-as-new (default 150); lower only to exercise it. */
+  turnsPerRun?: number;
 }
 
 export interface ChildCounts {

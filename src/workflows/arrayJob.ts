@@ -188,7 +188,7 @@ export async function arrayJob(input: ArrayJobInput, carry?: ArrayJobCarry): Pro
       }
     }
 
-    if (turn >= turnsPerRun || workflowInfo().continueAsNewSuggested) {
+    if (turn >= (input.turnsPerRun ?? turnsPerRun) || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       return continueAsNew<typeof arrayJob>(input, { state, template, inputBlobs });
     }

@@ -127,3 +127,31 @@ describe('array jobs on the local stack', () => {
     await expect(mapSubmit(env, { command: 'true' }, new Array(1_000_001).fill(0), { spanSize: 20 })).rejects.toThrow(/at most 1,000,000 elements/);
   });
 });
+
+describe('an array job across continue-as-new', () => {
+  let env: BatchEnvironment;
+
+  beforeAll(() => {
+    env = batchEnvironment({ poolId: 'local' });
+  });
+  afterAll(() => env.close());
+
+  it('gives the same answers when it spans several workflow runs as when it runs in one', async () => {
+    const items = Array.from({ length: 40 }, (_, i) => (i % 9 === 4 ? -i : i));
+    const body = { command: '/bin/sh -c "sleep 0.$(( REMOTE_BATCH_CHILD_INDEX % 5 )); exit $(( REMOTE_BATCH_CHILD_INDEX % 9 == 5 ? 3 : 0 ))"' };
+    const [short, long] = await Promise.all([
+      mapSubmit(env, body, items, { retryWindowSeconds: 0 }),
+      mapSubmit(env, body, items, { retryWindowSeconds: 0, turnsPerRun: 1 }),
+    ]);
+    await waitForArray(short);
+    await waitForArray(long);
+    for (const property of ['ChildJobStatuses', 'ChildJobExitCodes', 'ChildJobStatusReasons', 'ChildJobCounts'] as const) {
+      expect(await long.get(property)).toEqual(await short.get(property));
+    }
+    const client = await env.client();
+    const description = await client.workflow.getHandle(long.jobId).describe();
+    const firstRunId = description.raw.workflowExecutionInfo?.firstRunId;
+    expect(firstRunId).toBeTruthy();
+    expect(description.runId).not.toBe(firstRunId);
+  });
+});

@@ -6,16 +6,18 @@ import {
   childElementBlob,
   childElementFileName,
   childIndexVariable,
-  childrenPerBlob,
+  childrenOfBlob,
   childTaskId,
   elementChunkBlob,
   elementFileVariable,
+  inlineElementVariable,
+  maxInlineElementBytes,
   spanSizeVariable,
 } from '../model/arrayJob';
 import { jobContainerName } from '../model/conventions';
 import { batchStatusCode } from './batchErrors';
 import { mapWithConcurrency } from './concurrency';
-import { sasLifetimeMs, type TaskInputBlob, type TaskTemplate, taskDefinition } from './taskDefinition';
+import { sasLifetimeMs, signInputs, type TaskInputBlob, type TaskTemplate, taskDefinition } from './taskDefinition';
 
 export interface AddArrayChildrenInput {
   connection: string;
@@ -26,6 +28,8 @@ export interface AddArrayChildrenInput {
   spanSize: number;
   template: TaskTemplate;
   sharedInputs: TaskInputBlob[];
+  /** Command children get their element as a file: a small shell prelude writes an inline one. */
+  bodyKind: 'script' | 'command';
 }
 
 /** Batch's limits for one add-collection call. */
@@ -51,6 +55,15 @@ export function packCollections(tasks: BatchServiceModels.TaskAddParameter[]): B
   }
   if (current.length > 0) collections.push(current);
   return collections;
+}
+
+/**
+ * Writes the inline element to the file a command child expects, then runs the
+ * user's command line unchanged: its words arrive as "$@", so no shell
+ * re-parses them (Batch itself runs command lines without a shell).
+ */
+export function withElementPrelude(commandLine: string): string {
+  return `/bin/sh -c 'printf %s "$${inlineElementVariable}" > ${childElementFileName} && exec "$@"' remote-batch-child ${commandLine}`;
 }
 
 function retryAfterMs(error: unknown): number {
@@ -95,42 +108,37 @@ export function createArrayChildrenActivities(clients: ConnectionClients) {
 
   return {
     /**
-     * Gives children [from, to] their element files and adds their tasks in
-     * collections. Idempotent: a task that exists was added by an earlier attempt.
+     * Adds the tasks of children [from, to] in collections. Small elements ride
+     * in the task definition; larger ones become a blob of their own first.
+     * Idempotent: a task that exists was added by an earlier attempt.
      */
     async addArrayChildren(input: AddArrayChildrenInput): Promise<number> {
       const { blobs, sas } = clients.get(input.connection);
       const container = jobContainerName(input.jobId);
       const containerClient = blobs.getContainerClient(container);
       const outputUrl = await sas.containerWriteUrl(container, sasLifetimeMs);
+      const sharedFiles = await signInputs(sas, container, input.sharedInputs);
+      const inlineTemplate: TaskTemplate =
+        input.bodyKind === 'command' ? { ...input.template, commandLine: withElementPrelude(input.template.commandLine) } : input.template;
       const context = Context.current();
 
       for (let chunk = blobIndexOfChild(input.from); chunk <= blobIndexOfChild(input.to); chunk++) {
         const lines = (await containerClient.getBlobClient(elementChunkBlob(chunk)).downloadToBuffer()).toString('utf8').split('\n');
-        const first = Math.max(input.from, chunk * childrenPerBlob + 1);
-        const last = Math.min(input.to, (chunk + 1) * childrenPerBlob);
+        const range = childrenOfBlob(chunk, Number.MAX_SAFE_INTEGER);
+        const first = Math.max(input.from, range.first);
+        const last = Math.min(input.to, range.last);
         const children = Array.from({ length: last - first + 1 }, (_, i) => first + i);
-
-        await mapWithConcurrency(children, uploadConcurrency, async (child) => {
-          const content = lines[child - 1 - chunk * childrenPerBlob];
-          await containerClient.getBlockBlobClient(childElementBlob(child)).upload(content, Buffer.byteLength(content));
+        const tasks = await mapWithConcurrency(children, uploadConcurrency, async (child) => {
+          const element = lines[child - range.first];
+          const variables = { [childIndexVariable]: String(child), [elementFileVariable]: childElementFileName, [spanSizeVariable]: String(input.spanSize) };
+          if (Buffer.byteLength(element) <= maxInlineElementBytes) {
+            return taskDefinition(childTaskId(child), inlineTemplate, sharedFiles, outputUrl, { ...variables, [inlineElementVariable]: element });
+          }
+          await containerClient.getBlockBlobClient(childElementBlob(child)).upload(element, Buffer.byteLength(element));
+          const elementFile = await signInputs(sas, container, [{ name: childElementFileName, blob: childElementBlob(child) }]);
+          return taskDefinition(childTaskId(child), input.template, [...sharedFiles, ...elementFile], outputUrl, variables);
         });
-        const tasks = await Promise.all(
-          children.map((child) =>
-            taskDefinition(
-              sas,
-              container,
-              outputUrl,
-              childTaskId(child),
-              input.template,
-              [...input.sharedInputs, { name: childElementFileName, blob: childElementBlob(child) }],
-              { [childIndexVariable]: String(child), [elementFileVariable]: childElementFileName, [spanSizeVariable]: String(input.spanSize) },
-            ),
-          ),
-        );
-        await mapWithConcurrency(packCollections(tasks), collectionConcurrency, (collection) =>
-          addCollection(input.connection, input.jobId, collection),
-        );
+        await mapWithConcurrency(packCollections(tasks), collectionConcurrency, (collection) => addCollection(input.connection, input.jobId, collection));
         context.heartbeat(last);
       }
       return input.to - input.from + 1;

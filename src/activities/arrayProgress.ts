@@ -1,7 +1,7 @@
 import type { BatchServiceModels } from '@azure/batch';
 import { Context } from '@temporalio/activity';
 import type { ConnectionClients } from '../azure/connectionClients';
-import { blobIndexOfChild, type ChildCounts, childOfTaskId, childTaskId } from '../model/arrayJob';
+import { blobIndexOfChild, type ChildCounts, childOfTaskId, childTaskId, taskIdPrefixOfBlob } from '../model/arrayJob';
 import { childStatus, type ChildUpdate, resetChild, updateChild } from '../model/childShard';
 import { evaluationFileName, jobContainerName, resultFileName, taskOutputPath } from '../model/conventions';
 import type { TaskObservation } from '../model/jobSpec';
@@ -86,16 +86,35 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
   }
 
   /** What a task's latest state means for its child; undefined when the shard already says so. */
-  async function childUpdateOf(connection: string, jobId: string, task: ListedTask, abortReason: string | null): Promise<ChildUpdate> {
+  /** Names of the result and evaluation blobs a shard's children wrote: one listing instead of a read per child. */
+  async function outputsOfShard(connection: string, jobId: string, index: number): Promise<Set<string>> {
+    const container = clients.get(connection).blobs.getContainerClient(jobContainerName(jobId));
+    const names = new Set<string>();
+    for await (const blob of container.listBlobsFlat({ prefix: taskIdPrefixOfBlob(index) })) {
+      if (blob.name.endsWith(`/${resultFileName}`) || blob.name.endsWith(`/${evaluationFileName}`)) names.add(blob.name);
+    }
+    return names;
+  }
+
+  async function childUpdateOf(
+    connection: string,
+    jobId: string,
+    task: ListedTask,
+    abortReason: string | null,
+    outputs: () => Promise<Set<string>>,
+  ): Promise<ChildUpdate> {
     const observation = observationOf(task);
     if (observation.state === 'active') return { status: 'Active' };
     if (observation.state !== 'completed') return { status: 'Running', startTime: observation.startTime };
     const outcome = outcomeOfTask(observation, abortReason ?? undefined);
     const taskId = task.id!;
-    const result = await readJson(connection, jobId, taskOutputPath(taskId, resultFileName));
+    const written = await outputs();
+    const resultBlob = taskOutputPath(taskId, resultFileName);
+    const evaluationBlob = taskOutputPath(taskId, evaluationFileName);
+    const result = written.has(resultBlob) ? await readJson(connection, jobId, resultBlob) : undefined;
     let reason = outcome.statusReason;
-    if (outcome.status === 'Failed' && abortReason === null) {
-      const evaluation = (await readJson(connection, jobId, taskOutputPath(taskId, evaluationFileName))) as { error?: string } | undefined;
+    if (outcome.status === 'Failed' && abortReason === null && written.has(evaluationBlob)) {
+      const evaluation = (await readJson(connection, jobId, evaluationBlob)) as { error?: string } | undefined;
       if (evaluation?.error) reason = `${reason} ${evaluation.error.slice(0, 500)}`;
     }
     return { status: outcome.status, exitCode: outcome.exitCode, reason, result, startTime: observation.startTime, endTime: observation.endTime };
@@ -141,6 +160,8 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
         }
         for (const [index, shardTasks] of byShard) {
           const shard = await store.read(index);
+          let listing: Promise<Set<string>> | undefined;
+          const outputs = () => (listing ??= outputsOfShard(input.connection, input.jobId, index));
           const updates = await mapWithConcurrency(shardTasks, readConcurrency, async (task) => {
             const child = childOfTaskId(task.id!)!;
             const known = childStatus(shard, child);
@@ -150,7 +171,7 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
               (next === 'active' && known === 'Active') ||
               ((next === 'running' || next === 'preparing') && known === 'Running');
             if (unchanged) return undefined;
-            return [child, await childUpdateOf(input.connection, input.jobId, task, shard.abortReasons[child - shard.first])] as const;
+            return [child, await childUpdateOf(input.connection, input.jobId, task, shard.abortReasons[child - shard.first], outputs)] as const;
           });
           const real = updates.filter((update): update is NonNullable<typeof update> => update !== undefined);
           for (const [child, update] of real) updateChild(shard, child, update);

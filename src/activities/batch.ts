@@ -4,7 +4,7 @@ import type { ConnectionClients } from '../azure/connectionClients';
 import { jobContainerName } from '../model/conventions';
 import type { TaskObservation } from '../model/jobSpec';
 import { batchErrorCode, invalidInput } from './batchErrors';
-import { sasLifetimeMs, type TaskInputBlob, type TaskTemplate, taskDefinition } from './taskDefinition';
+import { sasLifetimeMs, signInputs, type TaskInputBlob, type TaskTemplate, taskDefinition } from './taskDefinition';
 
 export interface PoolFacts {
   taskSlotsPerNode: number;
@@ -113,7 +113,7 @@ export function createBatchActivities(clients: ConnectionClients) {
       const { batch, sas } = clients.get(input.connection);
       const container = jobContainerName(input.jobId);
       const outputUrl = await sas.containerWriteUrl(container, sasLifetimeMs);
-      const task = await taskDefinition(sas, container, outputUrl, input.taskId, input, input.inputBlobs);
+      const task = taskDefinition(input.taskId, input, await signInputs(sas, container, input.inputBlobs), outputUrl);
       try {
         await batch.task.add(input.jobId, task);
       } catch (error) {

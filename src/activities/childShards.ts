@@ -1,5 +1,5 @@
 import type { ContainerClient } from '@azure/storage-blob';
-import { childrenPerBlob, childShardBlob } from '../model/arrayJob';
+import { blobCount, childrenOfBlob, childShardBlob } from '../model/arrayJob';
 import { type ChildShard, emptyShard } from '../model/childShard';
 
 /** Child-state shards of one array job in its blob container. */
@@ -7,7 +7,7 @@ export class ChildShardStore {
   constructor(private readonly container: ContainerClient, private readonly childCount: number) {}
 
   get shardCount(): number {
-    return Math.ceil(this.childCount / childrenPerBlob);
+    return blobCount(this.childCount);
   }
 
   async read(index: number): Promise<ChildShard> {
@@ -16,8 +16,8 @@ export class ChildShardStore {
       return JSON.parse(text) as ChildShard;
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode !== 404) throw error;
-      const first = index * childrenPerBlob + 1;
-      return emptyShard(first, Math.min(childrenPerBlob, this.childCount - first + 1));
+      const { first, last } = childrenOfBlob(index, this.childCount);
+      return emptyShard(first, last - first + 1);
     }
   }
 

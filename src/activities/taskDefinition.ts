@@ -19,23 +19,23 @@ export interface TaskInputBlob {
 
 export const sasLifetimeMs = 7 * 24 * 3600_000;
 
+/** Read-only SAS URLs for input blobs, placed in the working directory under their names. */
+export function signInputs(sas: SasSigner, container: string, inputs: TaskInputBlob[]): Promise<BatchServiceModels.ResourceFile[]> {
+  return Promise.all(inputs.map(async ({ name, blob }) => ({ httpUrl: await sas.blobReadUrl(container, blob, sasLifetimeMs), filePath: name })));
+}
+
 /**
  * A Batch task by the Batch File Conventions: inputs as resource files with
  * read-only SAS URLs; logs to `<task>/$TaskLog`, the result and ./JobOutput/**
  * to `<task>/$TaskOutput` through a write-only container SAS.
  */
-export async function taskDefinition(
-  sas: SasSigner,
-  container: string,
-  outputContainerUrl: string,
+export function taskDefinition(
   taskId: string,
   template: TaskTemplate,
-  inputs: TaskInputBlob[],
+  resourceFiles: BatchServiceModels.ResourceFile[],
+  outputContainerUrl: string,
   extraEnvironment: Record<string, string> = {},
-): Promise<BatchServiceModels.TaskAddParameter> {
-  const resourceFiles = await Promise.all(
-    inputs.map(async ({ name, blob }) => ({ httpUrl: await sas.blobReadUrl(container, blob, sasLifetimeMs), filePath: name })),
-  );
+): BatchServiceModels.TaskAddParameter {
   const upload = (filePattern: string, path: string): BatchServiceModels.OutputFile => ({
     filePattern,
     destination: { container: { containerUrl: outputContainerUrl, path } },

@@ -1,5 +1,5 @@
 import type { ArrayJobState } from '../model/arrayJob';
-import { childrenPerBlob, childShardBlob } from '../model/arrayJob';
+import { blobCount, childrenOfBlob, childShardBlob } from '../model/arrayJob';
 import { type ChildShard, emptyShard } from '../model/childShard';
 import { jobContainerName } from '../model/conventions';
 import type { BatchEnvironment } from './environment';
@@ -9,8 +9,8 @@ import { readBlobText } from './readers';
 export async function readChildShard(environment: BatchEnvironment, state: ArrayJobState, index: number): Promise<ChildShard> {
   const container = environment.azure().blobs.getContainerClient(jobContainerName(state.jobId));
   const text = await readBlobText(container, childShardBlob(index));
-  const first = index * childrenPerBlob + 1;
-  const shard = text ? (JSON.parse(text) as ChildShard) : emptyShard(first, Math.min(childrenPerBlob, state.childCount - first + 1));
+  const { first, last } = childrenOfBlob(index, state.childCount);
+  const shard = text ? (JSON.parse(text) as ChildShard) : emptyShard(first, last - first + 1);
   if (state.closed && /[AR]/.test(shard.statuses)) {
     // Closed before these children ran (refused or aborted early): they failed with the array.
     for (let at = 0; at < shard.statuses.length; at++) {
@@ -22,7 +22,7 @@ export async function readChildShard(environment: BatchEnvironment, state: Array
 }
 
 export async function readAllChildShards(environment: BatchEnvironment, state: ArrayJobState): Promise<ChildShard[]> {
-  const count = Math.ceil(state.childCount / childrenPerBlob);
+  const count = blobCount(state.childCount);
   const shards = new Array<ChildShard>(count);
   let next = 0;
   const lane = async () => {

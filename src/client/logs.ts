@@ -2,8 +2,9 @@ import type { AbortSignalLike } from '@azure/ms-rest-js';
 import { StringDecoder } from 'node:string_decoder';
 import { batchErrorCode } from '../activities/batchErrors';
 import { jobContainerName, stderrFileName, stdoutFileName, taskLogPath } from '../model/conventions';
-import { isFinished } from '../model/status';
-import type { BatchJob } from './jobObject';
+import { isFinished, type JobStatus } from '../model/status';
+import type { ArrayChildJob } from './arrayChildJob';
+import type { BatchEnvironment } from './environment';
 
 export interface JobLogsOptions {
   /** Keep reading while the job runs, until it ends (like `tail -f`). */
@@ -37,12 +38,23 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** What has a log: a Single job, or an array child (through `childLogSource`). */
+export interface LogSource {
+  readonly environment: BatchEnvironment;
+  state(): Promise<{ jobId: string; taskId: string; status: JobStatus }>;
+}
+
+/** An array child as a log source: its task in the array's Azure job. */
+export function childLogSource(child: ArrayChildJob): LogSource {
+  return { environment: child.array.environment, state: () => child.facts() };
+}
+
 /**
  * A job's log as it grows: from the compute node while the task runs (Batch's
  * task file API), from Blob Storage ($TaskLog) once it has ended. Yields only
  * text not yielded before, so a followed log prints each line once.
  */
-export async function* jobLogs(job: BatchJob, options: JobLogsOptions = {}): AsyncGenerator<string> {
+export async function* jobLogs(job: LogSource, options: JobLogsOptions = {}): AsyncGenerator<string> {
   const file = options.stream === 'stderr' ? stderrFileName : stdoutFileName;
   const azure = job.environment.azure();
   const decoder = new StringDecoder('utf8');

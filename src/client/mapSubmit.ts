@@ -2,7 +2,8 @@ import {
   type ArrayJobInput,
   type ArrayJobState,
   childCountOf,
-  childrenPerBlob,
+  blobCount,
+  childrenOfBlob,
   elementChunkBlob,
   maxArrayChildren,
   maxArrayElements,
@@ -54,9 +55,8 @@ function checkSpanSize(spanSize: unknown, elementCount: number): number {
 /** One JSON line per child: its element, or its span's elements. Throws naming the first element that is not JSON. */
 function chunkLines(items: unknown[], spanSize: number, chunk: number, childCount: number): string {
   const lines: string[] = [];
-  const firstChild = chunk * childrenPerBlob + 1;
-  const lastChild = Math.min(childCount, firstChild + childrenPerBlob - 1);
-  for (let child = firstChild; child <= lastChild; child++) {
+  const { first, last } = childrenOfBlob(chunk, childCount);
+  for (let child = first; child <= last; child++) {
     const start = (child - 1) * spanSize;
     const span = items.slice(start, start + spanSize);
     lines.push(spanSize === 1 ? toStrictJson(span[0], `items[${start}]`) : `[${span.map((item, i) => toStrictJson(item, `items[${start + i}]`)).join(',')}]`);
@@ -80,7 +80,7 @@ export async function mapSubmit(env: BatchEnvironment, body: JobBodySpec, items:
   if (settings.turnsPerRun !== undefined && !(Number.isInteger(settings.turnsPerRun) && settings.turnsPerRun >= 1)) {
     throw new InvalidSettingError('turnsPerRun', 'turnsPerRun must be a whole number, at least 1.');
   }
-  const chunkCount = Math.ceil(childCount / childrenPerBlob);
+  const chunkCount = blobCount(childCount);
   // Serialize before creating anything: a bad element is an error, not a half-made job.
   const chunks = Array.from({ length: chunkCount }, (_, chunk) => chunkLines(elements, spanSize, chunk, childCount));
 

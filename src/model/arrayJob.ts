@@ -80,10 +80,33 @@ function sixDigits(index: number): string {
   return String(index).padStart(6, '0');
 }
 
-/** Which blob of `childrenPerBlob` children holds child n. */
+/**
+ * Which blob (element chunk and state shard) holds child n. Blob k holds the
+ * children whose task ids share the decimal prefix 10000+k (task 10000000 + n),
+ * so one blob listing by that prefix finds every output of a shard's children.
+ */
 export function blobIndexOfChild(child: number): number {
-  return Math.floor((child - 1) / childrenPerBlob);
+  return Math.floor(child / childrenPerBlob);
 }
+
+/** The first and last child of blob k (blob 0 starts at child 1: task 10000000 is the single job's). */
+export function childrenOfBlob(index: number, childCount: number): { first: number; last: number } {
+  return { first: Math.max(1, index * childrenPerBlob), last: Math.min(childCount, index * childrenPerBlob + childrenPerBlob - 1) };
+}
+
+export function blobCount(childCount: number): number {
+  return blobIndexOfChild(childCount) + 1;
+}
+
+/** The task-id prefix shared by blob k's children, for listing their outputs at once. */
+export function taskIdPrefixOfBlob(index: number): string {
+  return String((firstArrayChildTaskId - 1) / childrenPerBlob + index);
+}
+
+/** Elements up to this size (as JSON) travel inside the task definition, not as a blob of their own. */
+export const maxInlineElementBytes = 8192;
+/** Holds an inline element; the runner (script jobs) or a tiny shell prelude (command jobs) reads it. */
+export const inlineElementVariable = 'REMOTE_BATCH_ELEMENT';
 
 /** JSON lines, one per child: its element (span 1) or its span's elements. */
 export function elementChunkBlob(index: number): string {

@@ -8,7 +8,7 @@ import { toStrictJson } from '../model/json';
 import { evaluationFileName, resultFileName } from '../model/conventions';
 import { scriptArgsFileName, defaultExportName } from '../model/scriptJob';
 import { processorCountVariable } from '../model/settings';
-import { elementFileVariable, spanSizeVariable } from '../model/arrayJob';
+import { elementFileVariable, inlineElementVariable, spanSizeVariable } from '../model/arrayJob';
 
 export interface LoggedMessage {
   level: 'log' | 'info' | 'warn' | 'error';
@@ -83,12 +83,15 @@ export async function runScriptJob(userModule: Record<string, unknown>): Promise
   captureConsole(messages);
   const elementFile = process.env[elementFileVariable];
   const spanSize = Number(process.env[spanSizeVariable] ?? 1);
-  // An array child calls the function with its element, or once per element of its span.
-  const calls: unknown[][] = elementFile
-    ? spanSize > 1
-      ? (JSON.parse(fs.readFileSync(elementFile, 'utf8')) as unknown[]).map((element) => [element])
-      : [[JSON.parse(fs.readFileSync(elementFile, 'utf8'))]]
-    : [fs.existsSync(scriptArgsFileName) ? JSON.parse(fs.readFileSync(scriptArgsFileName, 'utf8')) : []];
+  // An array child's element is inline in its environment when small, else in its element file.
+  const elementText = elementFile ? (process.env[inlineElementVariable] ?? fs.readFileSync(elementFile, 'utf8')) : undefined;
+  // It calls the function with its element, or once per element of its span.
+  const calls: unknown[][] =
+    elementText !== undefined
+      ? spanSize > 1
+        ? (JSON.parse(elementText) as unknown[]).map((element) => [element])
+        : [[JSON.parse(elementText)]]
+      : [fs.existsSync(scriptArgsFileName) ? JSON.parse(fs.readFileSync(scriptArgsFileName, 'utf8')) : []];
   const context: ScriptJobContext = {
     processorCount: Number(process.env[processorCountVariable] ?? 1),
     jobId: process.env.AZ_BATCH_JOB_ID,

@@ -13,6 +13,8 @@ export interface AzuriteOptions {
   port: number;
   dataDir: string;
   logFile: string;
+  /** Keep blobs in memory only (faster; nothing survives a restart). */
+  inMemory?: boolean;
 }
 
 export interface RunningAzurite {
@@ -32,7 +34,7 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
       main,
       '--blobHost', loopback,
       '--blobPort', String(options.port),
-      '--location', options.dataDir,
+      ...(options.inMemory ? ['--inMemoryPersistence'] : ['--location', options.dataDir]),
       '--skipApiVersionCheck',
       '--loose',
       '--silent',

@@ -151,7 +151,7 @@ export async function arrayJob(input: ArrayJobInput, carry?: ArrayJobCarry): Pro
       const to = Math.min(childCount, state.added + childrenPerAddCall);
       const work = Promise.all([
         from <= to
-          ? watcher.addArrayChildren({ connection, jobId, from, to, spanSize, template, sharedInputs: inputBlobs }).then(() => to)
+          ? watcher.addArrayChildren({ connection, jobId, from, to, spanSize, template, sharedInputs: inputBlobs, bodyKind: input.body.kind }).then(() => to)
           : Promise.resolve(state.added),
         watcher.pollArrayProgress({ connection, jobId, childCount, added: state.added, cursor: state.cursor, minWaitMs: 1000, maxWaitMs: 15000 }),
       ]);

@@ -63,6 +63,14 @@ describe('array jobs on the local stack', () => {
     expect(await array.get('ChildJobStatuses')).toEqual(['Succeeded', 'Succeeded']);
   });
 
+  it('hands a large element (beyond the inline limit) to its child through a blob, byte for byte', async () => {
+    const large = { text: 'x'.repeat(20_000) };
+    const array = await mapSubmit(env, { command: '/bin/sh -c "wc -c < $REMOTE_BATCH_ELEMENT_FILE"' }, [large, 'small']);
+    await waitForArray(array);
+    expect(String(await array.child(1).get('JobLog')).trim()).toBe(String(JSON.stringify(large).length));
+    expect(String(await array.child(2).get('JobLog')).trim()).toBe(String(JSON.stringify('small').length));
+  });
+
   it('packs elements into spans: each child maps its span', async () => {
     const array = await mapSubmit(env, { script: fixture('square.ts') }, [1, 2, 3, 4, 5], { spanSize: 2 });
     await waitForArray(array);

@@ -9,7 +9,7 @@ import { jobDisableSchema, jobTerminateSchema, schemasFor } from '../protocol/sc
 import { jobToWire, jobUrl, metadataUrl } from '../protocol/serialize';
 import { parseJsonBody, parseOptionalJsonBody, validateBody } from '../protocol/validate';
 import type { Scheduler } from '../scheduler/scheduler';
-import { requiredSlotsOf } from '../scheduler/scheduler';
+import { requiredSlotsOf } from '../model/settings';
 import type { BatchStore } from '../store/store';
 import { changed, checkConditions, created, entity, entityHeaders } from './common';
 import { listPage } from './listing';

@@ -1,5 +1,5 @@
 import type { JobRecord, JsonObject, NodeRecord, PoolRecord, TaskRecord } from '../model/types';
-import { effectiveConstraints } from '../scheduler/scheduler';
+import { effectiveConstraints } from '../model/settings';
 import { UNLIMITED_DURATION } from './durations';
 
 /**

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { NodeLayout } from '../node/layout';
 import { parseDuration } from '../protocol/durations';
 import type { BatchStore } from '../store/store';
-import { effectiveConstraints } from './scheduler';
+import { effectiveConstraints } from '../model/settings';
 
 /**
  * Deletes the directory of a completed task once its retentionTime has passed, as the

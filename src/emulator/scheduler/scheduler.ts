@@ -1,20 +1,21 @@
-import fs from 'node:fs';
 import { setLongTimeout, type LongTimer } from '../model/longTimer';
 import { executionInfoOf, setJobState, setTaskState } from '../model/transitions';
 import type { FailureInfo, JobRecord, NodeRecord, PoolRecord, TaskRecord } from '../model/types';
+import { effectiveConstraints, poolIdOf, priorityOf, requiredSlotsOf } from '../model/settings';
 import { TaskFailures } from '../node/failures';
 import { taskEnvironment } from '../node/environment';
 import type { ProcessLaunchers } from '../node/launcher';
 import type { NodeLayout } from '../node/layout';
-import { killProcessGroup } from '../node/processGroup';
+import { endOrphan } from '../node/orphans';
 import { TaskRun, type AttemptOutcome } from '../node/taskRunner';
 import type { OutputFileSpec } from '../node/outputFiles';
 import type { ResourceFileSpec } from '../node/resourceFiles';
-import { formatDuration, parseDuration, UNLIMITED_DURATION } from '../protocol/durations';
+import { parseDuration, UNLIMITED_DURATION } from '../protocol/durations';
 import type { BatchStore } from '../store/store';
 import { storeKey } from '../store/store';
 import { dependenciesSatisfied } from './dependencies';
 import { exitOptionsOf } from './exitConditions';
+import { decideOutcome } from './outcome';
 import { PendingQueue } from './pendingQueue';
 
 export interface SchedulerOptions {
@@ -371,43 +372,21 @@ export class Scheduler {
       return;
     }
     delete task.processGroupId;
-
-    switch (outcome.kind) {
-      case 'stopped':
-        if (outcome.reason === 'terminated') this.complete(task, { exitCode: outcome.exitCode, failureInfo: TaskFailures.endedByUser() }, now);
-        else this.requeue(task, now);
-        break;
-      case 'preprocessingFailed':
-      case 'launchFailed':
-        this.complete(task, { failureInfo: outcome.failureInfo }, now);
-        break;
-      case 'wallClockExceeded':
-        this.complete(task, { exitCode: outcome.exitCode, failureInfo: TaskFailures.maxWallClockTimeExceeded(effectiveConstraints(task, job).maxWallClockTime) }, now);
-        break;
-      case 'exited': {
-        if (outcome.uploadFailure) {
-          this.complete(task, { exitCode: outcome.exitCode, failureInfo: outcome.uploadFailure }, now);
-        } else if (outcome.exitCode === 0) {
-          this.complete(task, { exitCode: 0 }, now);
-          const node = this.store.getNode(placement.poolId, placement.nodeId);
-          if (node) {
-            node.totalTasksSucceeded++;
-            this.store.saveNode(node);
-          }
-        } else if (this.mayRetry(task, job)) {
-          this.retry(task, outcome.exitCode, now);
-        } else {
-          this.complete(task, { exitCode: outcome.exitCode, failureInfo: TaskFailures.failureExitCode() }, now);
-        }
-        break;
-      }
+    const decision = decideOutcome(outcome, task, job);
+    if (decision.kind === 'requeue') this.requeue(task, now);
+    else if (decision.kind === 'retry') this.retry(task, decision.exitCode, now);
+    else {
+      this.complete(task, decision, now);
+      if (!decision.failureInfo) this.countSuccess(placement.poolId, placement.nodeId);
     }
     this.kick();
   }
 
-  private mayRetry(task: TaskRecord, job: JobRecord): boolean {
-    const max = effectiveConstraints(task, job).maxTaskRetryCount;
-    return max === -1 || executionInfoOf(task).retryCount < max;
+  private countSuccess(poolId: string, nodeId: string): void {
+    const node = this.store.getNode(poolId, nodeId);
+    if (!node) return;
+    node.totalTasksSucceeded++;
+    this.store.saveNode(node);
   }
 
   private retry(task: TaskRecord, exitCode: number, now: Date): void {
@@ -508,36 +487,6 @@ export class Scheduler {
   }
 }
 
-export function poolIdOf(job: JobRecord): string {
-  return (job.spec.poolInfo as { poolId?: string } | undefined)?.poolId ?? '';
-}
-
-function priorityOf(job: JobRecord): number {
-  return (job.spec.priority as number | undefined) ?? 0;
-}
-
-export function requiredSlotsOf(task: TaskRecord): number {
-  return (task.spec.requiredSlots as number | undefined) ?? 1;
-}
-
-/** A task's constraints with the job's defaults filled in, as Batch reports them. */
-export function effectiveConstraints(task: TaskRecord, job: JobRecord | undefined): {
-  maxWallClockTime: string;
-  maxWallClockMs: number;
-  retentionTime: string;
-  maxTaskRetryCount: number;
-} {
-  const own = (task.spec.constraints as { maxWallClockTime?: string; retentionTime?: string; maxTaskRetryCount?: number } | undefined) ?? {};
-  const jobConstraints = (job?.spec.constraints as { maxTaskRetryCount?: number } | undefined) ?? {};
-  const maxWallClockMs = parseDuration(own.maxWallClockTime ?? UNLIMITED_DURATION) ?? Number.POSITIVE_INFINITY;
-  return {
-    maxWallClockTime: own.maxWallClockTime ?? UNLIMITED_DURATION,
-    maxWallClockMs,
-    retentionTime: own.retentionTime ?? formatDuration(7 * 86_400_000),
-    maxTaskRetryCount: own.maxTaskRetryCount ?? jobConstraints.maxTaskRetryCount ?? 0,
-  };
-}
-
 /** The node with the most free slots (spread) or the first with enough (pack). */
 function pickNode(free: number[], slots: number, fill: 'spread' | 'pack'): number {
   let chosen = -1;
@@ -547,17 +496,5 @@ function pickNode(free: number[], slots: number, fill: 'spread' | 'pack'): numbe
     if (chosen < 0 || free[i] > free[chosen]) chosen = i;
   }
   return chosen;
-}
-
-/** A process group left by an emulator that stopped abruptly is ended, if it is still that task's. */
-function endOrphan(task: TaskRecord, layout: NodeLayout): void {
-  const pgid = task.processGroupId;
-  if (!pgid || !task.nodeInfo) return;
-  try {
-    const cwd = fs.readlinkSync(`/proc/${pgid}/cwd`);
-    if (cwd === layout.workingDir(task.nodeInfo.poolId, task.nodeInfo.nodeId, task.jobId, task.id)) killProcessGroup(pgid);
-  } catch {
-    // Gone already, or not ours to inspect.
-  }
 }
 

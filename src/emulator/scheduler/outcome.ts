@@ -1,0 +1,34 @@
+import type { FailureInfo, JobRecord, TaskRecord } from '../model/types';
+import { effectiveConstraints } from '../model/settings';
+import { TaskFailures } from '../node/failures';
+import type { AttemptOutcome } from '../node/taskRunner';
+
+export type OutcomeDecision =
+  | { kind: 'complete'; exitCode?: number; failureInfo?: FailureInfo }
+  | { kind: 'retry'; exitCode: number }
+  | { kind: 'requeue' };
+
+/**
+ * What Batch does with a task after one attempt: an exit of 0 with its outputs uploaded
+ * succeeds; a non-zero exit is retried while maxTaskRetryCount allows; upload, launch and
+ * download failures and the wall clock limit end it at once; a lost node requeues it.
+ */
+export function decideOutcome(outcome: AttemptOutcome, task: TaskRecord, job: JobRecord): OutcomeDecision {
+  const constraints = effectiveConstraints(task, job);
+  switch (outcome.kind) {
+    case 'stopped':
+      return outcome.reason === 'terminated' ? { kind: 'complete', exitCode: outcome.exitCode, failureInfo: TaskFailures.endedByUser() } : { kind: 'requeue' };
+    case 'preprocessingFailed':
+    case 'launchFailed':
+      return { kind: 'complete', failureInfo: outcome.failureInfo };
+    case 'wallClockExceeded':
+      return { kind: 'complete', exitCode: outcome.exitCode, failureInfo: TaskFailures.maxWallClockTimeExceeded(constraints.maxWallClockTime) };
+    case 'exited': {
+      if (outcome.uploadFailure) return { kind: 'complete', exitCode: outcome.exitCode, failureInfo: outcome.uploadFailure };
+      if (outcome.exitCode === 0) return { kind: 'complete', exitCode: 0 };
+      const max = constraints.maxTaskRetryCount;
+      if (max === -1 || (task.executionInfo?.retryCount ?? 0) < max) return { kind: 'retry', exitCode: outcome.exitCode };
+      return { kind: 'complete', exitCode: outcome.exitCode, failureInfo: TaskFailures.failureExitCode() };
+    }
+  }
+}

@@ -2,7 +2,7 @@
  * 10,000 trivial tasks through the emulator (added by collections of 100, run to
  * completion) against the same 10,000 commands run by `xargs -P<slots>`.
  *
- *   npx tsx bench/emulator/bench.ts [--tasks 10000] [--nodes 2] [--slots 4] [--memory]
+ *   npx tsx bench/emulator/bench.ts [--tasks 10000] [--rounds 3] [--nodes 2] [--slots 4] [--memory] [--data-root <dir>] [--nodes-root /dev/shm]
  *
  * The emulator runs as its own process (as `npm run emulator` does), so the client's
  * work is not counted against it. Prints both wall times, the ratio, and where the
@@ -24,6 +24,8 @@ const { values } = parseArgs({
     memory: { type: 'boolean', default: false },
     concurrency: { type: 'string', default: '4' },
     rounds: { type: 'string', default: '1' },
+    'data-root': { type: 'string', default: os.tmpdir() },
+    'nodes-root': { type: 'string' },
   },
 });
 const TASKS = Number(values.tasks);
@@ -74,7 +76,7 @@ function runXargs(): number {
   return seconds;
 }
 
-async function startEmulatorProcess(dataDir: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+async function startEmulatorProcess(dataDir: string, nodesDir: string | undefined): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const args = [path.join(root, 'src/emulator/main.ts'), '--port', '0', '--data-dir', dataDir, '--pool', `local:${NODES}:${SLOTS}`];
   if (values.memory) args.push('--memory');
   // BENCH_PROFILE_DIR=<dir> writes a V8 CPU profile of the emulator there.
@@ -102,8 +104,9 @@ async function startEmulatorProcess(dataDir: string): Promise<{ url: string; pid
 }
 
 async function runEmulator(): Promise<{ seconds: number; addSeconds: number; cpuSelf: number; cpuLaunchers: number; cpuTasks: number }> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-emulator-'));
-  const emulator = await startEmulatorProcess(dataDir);
+  const dataDir = fs.mkdtempSync(path.join(values['data-root']!, 'bench-emulator-'));
+  const nodesDir = values['nodes-root'] ? fs.mkdtempSync(path.join(values['nodes-root'], 'bench-nodes-')) : undefined;
+  const emulator = await startEmulatorProcess(dataDir, nodesDir);
   try {
     const client = new BatchServiceClient(new BatchSharedKeyCredentials(DEFAULT_ACCOUNT_NAME, DEFAULT_ACCOUNT_KEY), emulator.url);
     await client.job.add({ id: 'bench', poolInfo: { poolId: 'local' } });
@@ -139,13 +142,14 @@ async function runEmulator(): Promise<{ seconds: number; addSeconds: number; cpu
   } finally {
     await emulator.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
+    if (nodesDir) fs.rmSync(nodesDir, { recursive: true, force: true });
   }
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main(): Promise<void> {
-  console.log(`${TASKS} tasks, ${NODES} nodes x ${SLOTS} slots (xargs -P${PARALLEL}), ${os.cpus().length} CPUs, persistence ${values.memory ? 'memory' : 'disk'}`);
+  console.log(`${TASKS} tasks, ${NODES} nodes x ${SLOTS} slots (xargs -P${PARALLEL}), ${os.cpus().length} CPUs, persistence ${values.memory ? 'memory' : 'disk'}, state under ${values['data-root']}, nodes under ${values['nodes-root'] ?? values['data-root']}`);
   console.log(`load average before: ${os.loadavg().map((n) => n.toFixed(2)).join(' ')} (other work on the machine skews both sides)`);
   const ratios: number[] = [];
   for (let round = 1; round <= ROUNDS; round++) {

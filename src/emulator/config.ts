@@ -22,6 +22,12 @@ export interface EmulatorOptions {
   accountKey?: string;
   /** State and node working directories. Default `.data/emulator` under the current directory. */
   dataDir?: string;
+  /**
+   * Where the nodes' directories (task directories, `wd/`, stdout.txt …) go instead of
+   * `<dataDir>/pools`. On Batch these live on a node's temporary disk; a tmpfs such as
+   * /dev/shm makes task start-up much cheaper than a journaling file system.
+   */
+  nodesDir?: string;
   /** Pools that exist from the start (and are reshaped to this on every start). */
   pools?: PoolDefinition[];
   /** 'disk' (default) keeps state across restarts in dataDir; 'memory' forgets it. */
@@ -42,6 +48,7 @@ export interface ResolvedOptions {
   accountName: string;
   accountKey: string;
   dataDir: string;
+  nodesDir: string;
   pools: PoolDefinition[];
   persistence: 'disk' | 'memory';
   faults: FaultOptions;
@@ -74,6 +81,7 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     accountName,
     accountKey,
     dataDir: path.resolve(options.dataDir ?? '.data/emulator'),
+    nodesDir: path.resolve(options.nodesDir ?? options.dataDir ?? '.data/emulator'),
     pools,
     persistence: options.persistence ?? 'disk',
     faults: options.faults ?? {},

@@ -40,7 +40,7 @@ export class BatchEmulator {
   constructor(readonly options: ResolvedOptions) {
     fs.mkdirSync(options.dataDir, { recursive: true });
     this.store = options.persistence === 'disk' ? FileStore.open(options.dataDir, options.log) : new MemoryStore();
-    const layout = new NodeLayout(options.dataDir);
+    const layout = new NodeLayout(options.nodesDir);
     this.scheduler = new Scheduler({ store: this.store, layout, launchers: this.launchers, accountName: options.accountName, log: options.log });
     this.pools = new PoolManager(this.store, this.scheduler, layout);
     this.retention = new RetentionSweeper(this.store, layout, options.retentionSweepMs);

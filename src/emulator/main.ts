@@ -1,7 +1,7 @@
 /**
  * `tsx src/emulator/main.ts [--port 8777] [--host 127.0.0.1] [--account localbatch] [--key <base64>]
- *   [--data-dir .data/emulator] [--pool local:2:4 ...] [--memory] [--error-rate 0.1] [--latency-ms 50]`
- * Flags win over BATCH_EMULATOR_PORT / _HOST / _ACCOUNT / _KEY / _DATA_DIR / _POOLS.
+ *   [--data-dir .data/emulator] [--nodes-dir <dir>] [--pool local:2:4 ...] [--memory] [--error-rate 0.1] [--latency-ms 50]`
+ * Flags win over BATCH_EMULATOR_PORT / _HOST / _ACCOUNT / _KEY / _DATA_DIR / _NODES_DIR / _POOLS.
  */
 import { parseArgs } from 'node:util';
 import { EmulatorConfigError, EmulatorPortInUseError, parsePoolSpecs, startEmulator, type EmulatorOptions } from './index';
@@ -12,6 +12,7 @@ const USAGE = `Usage: tsx src/emulator/main.ts [options]
   --account <name>    Batch account name (env BATCH_EMULATOR_ACCOUNT, default localbatch)
   --key <base64>      account key (env BATCH_EMULATOR_KEY, default the documented emulator key)
   --data-dir <dir>    state and node directories (env BATCH_EMULATOR_DATA_DIR, default .data/emulator)
+  --nodes-dir <dir>   node and task directories, e.g. on a tmpfs (env BATCH_EMULATOR_NODES_DIR, default the data dir)
   --pool <id:n:s>     a pool of n nodes with s task slots each; repeatable or comma-separated
                       (env BATCH_EMULATOR_POOLS, default local:2:4)
   --memory            keep state in memory only (forgotten on exit)
@@ -52,6 +53,7 @@ function readOptions(): EmulatorOptions {
     accountName: values.account ?? env.BATCH_EMULATOR_ACCOUNT,
     accountKey: values.key ?? env.BATCH_EMULATOR_KEY,
     dataDir: values['data-dir'] ?? env.BATCH_EMULATOR_DATA_DIR,
+    nodesDir: values['nodes-dir'] ?? env.BATCH_EMULATOR_NODES_DIR,
     pools: poolText ? parsePoolSpecs(poolText) : undefined,
     persistence: values.memory ? 'memory' : 'disk',
     faults: { errorRate, latencyMs },
@@ -66,6 +68,7 @@ function parse() {
       account: { type: 'string' },
       key: { type: 'string' },
       'data-dir': { type: 'string' },
+      'nodes-dir': { type: 'string' },
       pool: { type: 'string', multiple: true },
       memory: { type: 'boolean' },
       'error-rate': { type: 'string' },

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { addJob, readTaskFile, sh, startHarness, waitForTaskState } from './harness';
 
 describe('durability: state survives a restart', () => {
@@ -50,6 +52,25 @@ describe('durability: state survives a restart', () => {
       await expect(second.client.job.get(jobId)).rejects.toMatchObject({ code: 'JobNotFound' });
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe('node directories apart from the state', () => {
+  test('with nodesDir the task directories (AZ_BATCH_NODE_ROOT_DIR) live there while the state stays in dataDir', async () => {
+    const nodesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'batch-emulator-nodes-'));
+    const h = await startHarness({ nodesDir });
+    try {
+      const jobId = await addJob(h.client);
+      await h.client.task.add(jobId, { id: 'where', commandLine: sh('echo "$AZ_BATCH_NODE_ROOT_DIR"') });
+      await waitForTaskState(h.client, jobId, 'where');
+      const root = (await readTaskFile(h.client, jobId, 'where', 'stdout.txt')).trim();
+      expect(root.startsWith(path.join(nodesDir, 'pools', 'local', 'nodes'))).toBe(true);
+      expect(fs.existsSync(path.join(h.dataDir, 'state', 'journal.ndjson'))).toBe(true);
+      expect(fs.existsSync(path.join(h.dataDir, 'pools'))).toBe(false);
+    } finally {
+      await h.close();
+      fs.rmSync(nodesDir, { recursive: true, force: true });
     }
   });
 });

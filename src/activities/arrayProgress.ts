@@ -20,6 +20,11 @@ export interface PollArrayProgressInput {
   /** Return no sooner than this once something changed, and no later than maxWaitMs. */
   minWaitMs: number;
   maxWaitMs: number;
+  /**
+   * Script children always write a result, read as each completes; a command
+   * child may or may not, so those are gathered once at the end (gatherArrayResults).
+   */
+  bodyKind: 'script' | 'command';
 }
 
 export interface ArrayProgress {
@@ -101,19 +106,17 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
     jobId: string,
     task: ListedTask,
     abortReason: string | null,
-    outputs: () => Promise<Set<string>>,
+    readOutputs: boolean,
   ): Promise<ChildUpdate> {
     const observation = observationOf(task);
     if (observation.state === 'active') return { status: 'Active' };
     if (observation.state !== 'completed') return { status: 'Running', startTime: observation.startTime };
     const outcome = outcomeOfTask(observation, abortReason ?? undefined);
     const taskId = task.id!;
-    const written = await outputs();
-    const resultBlob = taskOutputPath(taskId, resultFileName);
-    const evaluationBlob = taskOutputPath(taskId, evaluationFileName);
-    const result = written.has(resultBlob) ? await readJson(connection, jobId, resultBlob) : undefined;
+    const result = readOutputs ? await readJson(connection, jobId, taskOutputPath(taskId, resultFileName)) : undefined;
     let reason = outcome.statusReason;
-    if (outcome.status === 'Failed' && abortReason === null && written.has(evaluationBlob)) {
+    if (readOutputs && outcome.status === 'Failed' && abortReason === null) {
+      const evaluationBlob = taskOutputPath(taskId, evaluationFileName);
       const evaluation = (await readJson(connection, jobId, evaluationBlob)) as { error?: string } | undefined;
       if (evaluation?.error) reason = `${reason} ${evaluation.error.slice(0, 500)}`;
     }
@@ -160,8 +163,6 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
         }
         for (const [index, shardTasks] of byShard) {
           const shard = await store.read(index);
-          let listing: Promise<Set<string>> | undefined;
-          const outputs = () => (listing ??= outputsOfShard(input.connection, input.jobId, index));
           const updates = await mapWithConcurrency(shardTasks, readConcurrency, async (task) => {
             const child = childOfTaskId(task.id!)!;
             const known = childStatus(shard, child);
@@ -171,7 +172,7 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
               (next === 'active' && known === 'Active') ||
               ((next === 'running' || next === 'preparing') && known === 'Running');
             if (unchanged) return undefined;
-            return [child, await childUpdateOf(input.connection, input.jobId, task, shard.abortReasons[child - shard.first], outputs)] as const;
+            return [child, await childUpdateOf(input.connection, input.jobId, task, shard.abortReasons[child - shard.first], input.bodyKind === 'script')] as const;
           });
           const real = updates.filter((update): update is NonNullable<typeof update> => update !== undefined);
           for (const [child, update] of real) updateChild(shard, child, update);
@@ -187,6 +188,30 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
         context.heartbeat(cursor);
         await context.sleep(Math.min(1000, Math.max(200, input.minWaitMs / 2)));
       }
+    },
+
+    /**
+     * Fills in the results command children wrote (result.json), one blob
+     * listing per shard rather than a read per child. Idempotent.
+     */
+    async gatherArrayResults(input: { connection: string; jobId: string; childCount: number }): Promise<number> {
+      const store = shardsOf(input.connection, input.jobId, input.childCount);
+      let gathered = 0;
+      for (let index = 0; index < store.shardCount; index++) {
+        const written = await outputsOfShard(input.connection, input.jobId, index);
+        if (written.size === 0) continue;
+        const shard = await store.read(index);
+        const found = await mapWithConcurrency([...written], readConcurrency, async (blob) => {
+          const child = childOfTaskId(blob.split('/')[0]);
+          if (child === undefined || !blob.endsWith(`/${resultFileName}`) || shard.results[child - shard.first] !== null) return 0;
+          shard.results[child - shard.first] = (await readJson(input.connection, input.jobId, blob)) ?? null;
+          return 1;
+        });
+        const count = found.reduce((sum: number, one) => sum + one, 0);
+        if (count > 0) await store.write(index, shard);
+        gathered += count;
+      }
+      return gathered;
     },
 
     /** Marks one child for abort (so its reason survives completion) and terminates its task. */

@@ -153,7 +153,7 @@ export async function arrayJob(input: ArrayJobInput, carry?: ArrayJobCarry): Pro
         from <= to
           ? watcher.addArrayChildren({ connection, jobId, from, to, spanSize, template, sharedInputs: inputBlobs, bodyKind: input.body.kind }).then(() => to)
           : Promise.resolve(state.added),
-        watcher.pollArrayProgress({ connection, jobId, childCount, added: state.added, cursor: state.cursor, minWaitMs: 1000, maxWaitMs: 15000 }),
+        watcher.pollArrayProgress({ connection, jobId, childCount, added: state.added, cursor: state.cursor, minWaitMs: 1000, maxWaitMs: 15000, bodyKind: input.body.kind }),
       ]);
       const outcome = await unlessAborted(() => isAborted() || childAborts.length > 0, () => work);
       if (outcome === 'aborted') continue;
@@ -163,6 +163,7 @@ export async function arrayJob(input: ArrayJobInput, carry?: ArrayJobCarry): Pro
       state.cursor = progress.cursor;
       state.startedAt ??= progress.counts.running > 0 || progress.counts.succeeded + progress.counts.failed > 0 ? new Date().toISOString() : undefined;
       if (progress.allCompleted && state.added === childCount) {
+        if (input.body.kind === 'command') await azure.gatherArrayResults({ connection, jobId, childCount });
         state.status = 'Completed';
         state.completedAt = new Date().toISOString();
         state.statusReason = `All ${childCount} children completed: ${state.counts.succeeded} succeeded, ${state.counts.failed} failed.`;
@@ -199,7 +200,7 @@ export async function arrayJob(input: ArrayJobInput, carry?: ArrayJobCarry): Pro
     state.abortReason = reason;
     const abortedAt = new Date().toISOString();
     await azure.terminateAzureJob({ connection, jobId, reason: azureTerminateReason(reason) });
-    await watcher.pollArrayProgress({ connection, jobId, childCount, added: state.added, cursor: state.cursor, minWaitMs: 0, maxWaitMs: 0 });
+    await watcher.pollArrayProgress({ connection, jobId, childCount, added: state.added, cursor: state.cursor, minWaitMs: 0, maxWaitMs: 0, bodyKind: input.body.kind });
     await azure.failUnfinishedChildren({ connection, jobId, childCount, reason, abortedAt });
     state.counts = { active: 0, running: 0, succeeded: state.counts.succeeded, failed: childCount - state.counts.succeeded };
     return closeAs('Completed', clientTerminationReason(reason), { alreadyTerminated: true });

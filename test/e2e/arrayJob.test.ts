@@ -63,6 +63,13 @@ describe('array jobs on the local stack', () => {
     expect(await array.get('ChildJobStatuses')).toEqual(['Succeeded', 'Succeeded']);
   });
 
+  it("gathers the result.json command children write as their EvaluationResults", async () => {
+    const array = await mapSubmit(env, { command: '/bin/sh -c "[ $REMOTE_BATCH_CHILD_INDEX = 1 ] || echo [$REMOTE_BATCH_CHILD_INDEX] > result.json"' }, ['a', 'b', 'c']);
+    await waitForArray(array);
+    expect(await array.get('ChildJobEvaluationResults')).toEqual([null, [2], [3]]);
+    expect(await array.child(3).get('EvaluationResult')).toEqual([3]);
+  });
+
   it('hands a large element (beyond the inline limit) to its child through a blob, byte for byte', async () => {
     const large = { text: 'x'.repeat(20_000) };
     const array = await mapSubmit(env, { command: '/bin/sh -c "wc -c < $REMOTE_BATCH_ELEMENT_FILE"' }, [large, 'small']);

@@ -1,0 +1,178 @@
+/**
+ * Array jobs at scale, each figure a ratio measured in the same run on the same
+ * local stack (Temporal dev server, Azurite, the Batch emulator, one worker):
+ *
+ *   remote-batch   mapSubmit of N trivial command children, end to end
+ *   direct SDK     the same N tasks (same command, element, log and output uploads) added by
+ *                  collections through @azure/batch and watched by task counts, no Temporal
+ *   bare SDK       N tasks with the command alone (no files uploaded), the floor of the emulator
+ *   sequential     one task.add per task, then each task polled until it completes
+ *                  (the style of the Azure Batch samples)
+ *
+ *   npx tsx bench/array/bench.ts [--children 10000] [--nodes 2] [--slots 4] [--skip sequential,direct]
+ *
+ * Also reports, for the remote-batch run: the largest history of any of its
+ * workflow runs (events and bytes), the worker's peak RSS and the Temporal DB size.
+ */
+import { BatchServiceClient, type BatchServiceModels, BatchSharedKeyCredentials } from '@azure/batch';
+import { temporal } from '@temporalio/proto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { withElementPrelude } from '../../src/activities/arrayChildren';
+import { mapWithConcurrency } from '../../src/activities/concurrency';
+import { taskDefinition } from '../../src/activities/taskDefinition';
+import { ConnectionClients } from '../../src/azure/connectionClients';
+import { childTaskId, inlineElementVariable } from '../../src/model/arrayJob';
+import { jobContainerName } from '../../src/model/conventions';
+import { batchEnvironment, mapSubmit } from '../../src/client';
+import { defaultDataDir } from '../../src/stack/config';
+import { localBatchAccountKey, localBatchAccountName, startLocalStack } from '../../src/stack/localStack';
+import { findFreePort } from '../../src/stack/ports';
+
+const { values } = parseArgs({
+  options: {
+    children: { type: 'string', default: '10000' },
+    nodes: { type: 'string', default: '2' },
+    slots: { type: 'string', default: '4' },
+    skip: { type: 'string', default: '' },
+  },
+});
+const children = Number(values.children);
+const skip = new Set(values.skip.split(',').filter(Boolean));
+const commandLine = '/bin/echo trivial child';
+const pool = 'bench';
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+async function waitForCounts(batch: BatchServiceClient, jobId: string, total: number): Promise<void> {
+  for (let look = 1; ; look++) {
+    const counts = (await batch.job.getTaskCounts(jobId)).taskCounts;
+    if (counts.completed >= total) return;
+    if (look % 40 === 0) console.log(`  … ${jobId}: ${JSON.stringify(counts)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function directSdk(batch: BatchServiceClient, jobId: string, sameTasks: SameTasks | undefined): Promise<number> {
+  const started = Date.now();
+  await batch.job.add({ id: jobId, poolInfo: { poolId: pool } });
+  const task = (i: number): BatchServiceModels.TaskAddParameter =>
+    sameTasks ? sameTasks.definition(jobId, i) : { id: String(10000001 + i), commandLine };
+  if (sameTasks) await sameTasks.prepare(jobId);
+  const collections = Array.from({ length: Math.ceil(children / 100) }, (_, c) =>
+    Array.from({ length: Math.min(100, children - c * 100) }, (_, i) => task(c * 100 + i)),
+  );
+  await mapWithConcurrency(collections, 4, (tasks) => batch.task.addCollection(jobId, tasks));
+  await waitForCounts(batch, jobId, children);
+  return Date.now() - started;
+}
+
+interface SameTasks {
+  prepare(jobId: string): Promise<void>;
+  definition(jobId: string, index: number): BatchServiceModels.TaskAddParameter;
+}
+
+/** What remote-batch asks of Batch and Storage for each child, done by hand: the fair baseline. */
+async function sameTasksAsRemoteBatch(): Promise<SameTasks> {
+  const clients = new ConnectionClients();
+  const { blobs, sas } = clients.get('local');
+  const outputUrls = new Map<string, string>();
+  const template = { commandLine: withElementPrelude(commandLine), requiredSlots: 1, containerImage: 'node:20-slim', environment: {} };
+  return {
+    async prepare(jobId) {
+      await blobs.getContainerClient(jobContainerName(jobId)).createIfNotExists();
+      outputUrls.set(jobId, await sas.containerWriteUrl(jobContainerName(jobId), 3600_000));
+    },
+    definition(jobId, index) {
+      return taskDefinition(childTaskId(index + 1), template, [], outputUrls.get(jobId)!, { [inlineElementVariable]: String(index) });
+    },
+  };
+}
+
+async function sequential(batch: BatchServiceClient, jobId: string): Promise<number> {
+  const started = Date.now();
+  await batch.job.add({ id: jobId, poolInfo: { poolId: pool } });
+  for (let i = 0; i < children; i++) await batch.task.add(jobId, { id: String(10000001 + i), commandLine });
+  for (let i = 0; i < children; i++) {
+    while ((await batch.task.get(jobId, String(10000001 + i))).state !== 'completed') {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  return Date.now() - started;
+}
+
+function peakRss(pidFile: string): number {
+  const pid = fs.readFileSync(pidFile, 'utf8').trim();
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) * 1024;
+}
+
+function fileSize(file: string): number {
+  return [file, `${file}-wal`].reduce((sum, name) => sum + (fs.existsSync(name) ? fs.statSync(name).size : 0), 0);
+}
+
+async function main(): Promise<void> {
+  const dataDir = path.join(defaultDataDir, 'bench-array');
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  const stack = await startLocalStack({
+    dataDir,
+    ports: { temporal: await findFreePort(), temporalUi: await findFreePort(), azurite: await findFreePort(), emulator: await findFreePort() },
+    pools: `${pool}:${values.nodes}:${values.slots}`,
+  });
+  process.env.TEMPORAL_ADDRESS = stack.temporalAddress;
+  const env = batchEnvironment({ poolId: pool, connection: 'local' });
+  const batch = new BatchServiceClient(new BatchSharedKeyCredentials(localBatchAccountName, localBatchAccountKey), stack.batchEndpoint);
+  const results: Record<string, number> = {};
+  try {
+    console.log(`${children} trivial children on pool ${pool} (${values.nodes} nodes × ${values.slots} slots)`);
+    if (!skip.has('bare')) {
+      results.bare = await directSdk(batch, `bare-${Date.now()}`, undefined);
+      console.log(`bare SDK (command only, no files): ${seconds(results.bare)}`);
+    }
+    if (!skip.has('direct')) {
+      results.direct = await directSdk(batch, `direct-${Date.now()}`, await sameTasksAsRemoteBatch());
+      console.log(`direct SDK (same tasks, collections, no Temporal): ${seconds(results.direct)}`);
+    }
+
+    const started = Date.now();
+    const array = await mapSubmit(env, { command: commandLine }, Array.from({ length: children }, (_, i) => i), { retryWindowSeconds: 0 });
+    await array.wait({ pollIntervalInMs: 250 });
+    results.remoteBatch = Date.now() - started;
+    const counts = (await array.get('ChildJobCounts')) as Record<string, number>;
+    console.log(`remote-batch (mapSubmit → Completed): ${seconds(results.remoteBatch)}  counts ${JSON.stringify(counts)}`);
+
+    const client = await env.client();
+    let largestEvents = 0;
+    let largestBytes = 0;
+    let runs = 0;
+    for await (const execution of client.workflow.list({ query: `WorkflowId = '${array.jobId}'` })) {
+      runs++;
+      const history = await client.workflow.getHandle(array.jobId, execution.runId).fetchHistory();
+      largestEvents = Math.max(largestEvents, history.events?.length ?? 0);
+      largestBytes = Math.max(largestBytes, temporal.api.history.v1.History.encode(history).finish().length);
+    }
+    console.log(`  workflow runs: ${runs}; largest history: ${largestEvents} events, ${(largestBytes / 1024).toFixed(0)} KiB`);
+    console.log(`  worker peak RSS: ${(peakRss(path.join(stack.logsDir, 'worker.pid')) / 2 ** 20).toFixed(0)} MiB`);
+    console.log(`  Temporal DB: ${(fileSize(path.join(dataDir, 'temporal', 'temporal.db')) / 2 ** 20).toFixed(1)} MiB`);
+
+    if (!skip.has('sequential')) {
+      results.sequential = await sequential(batch, `sequential-${Date.now()}`);
+      console.log(`sequential submitter (task.add one by one, poll each): ${seconds(results.sequential)}`);
+    }
+    console.log('');
+    if (results.direct) console.log(`remote-batch / direct SDK = ${(results.remoteBatch / results.direct).toFixed(2)}× (goal ≤ 1.5×)`);
+    if (results.bare) console.log(`remote-batch / bare SDK = ${(results.remoteBatch / results.bare).toFixed(2)}× (no log uploads in the bare tasks)`);
+    if (results.sequential) console.log(`sequential / remote-batch = ${(results.sequential / results.remoteBatch).toFixed(2)}× faster (goal ≥ 3×)`);
+  } finally {
+    await env.close();
+    await stack.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -44,6 +44,20 @@ describe('protocol: authentication, api-version and response shape', () => {
     expect(response.headers.get('request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  test('a bearer token is refused unless the acceptBearerTokens test flag is on', async () => {
+    const headers = { Authorization: 'Bearer some.token.value' };
+    const refused = await fetch(`${h.emulator.url}/pools/local?api-version=2022-10-01.16.0`, { headers });
+    expect(refused.status).toBe(403);
+    const lenient = await startHarness({ persistence: 'memory', acceptBearerTokens: true });
+    try {
+      const accepted = await fetch(`${lenient.emulator.url}/pools/local?api-version=2022-10-01.16.0`, { headers });
+      expect(accepted.status).toBe(200);
+      expect(((await accepted.json()) as { id: string }).id).toBe('local');
+    } finally {
+      await lenient.close();
+    }
+  });
+
   test('a signature over a stale ocp-date (older than 15 minutes) is refused with 403 AuthenticationFailed', async () => {
     const stale = new Date(Date.now() - 20 * 60_000).toUTCString();
     const response = await signedFetch(`${h.emulator.url}/pools/local?api-version=2022-10-01.16.0`, 'GET', { headers: { 'ocp-date': stale } });

@@ -11,7 +11,9 @@ export interface Versioned {
 }
 
 export function entityHeaders(record: Versioned): Record<string, string> {
-  return { ETag: record.eTag, 'Last-Modified': new Date(record.lastModified).toUTCString() };
+  const headers: Record<string, string> = { 'Last-Modified': new Date(record.lastModified).toUTCString() };
+  if (record.eTag) headers.ETag = record.eTag;
+  return headers;
 }
 
 /** 201 Created as Batch answers an add: no body, the new entity's URL in DataServiceId. */

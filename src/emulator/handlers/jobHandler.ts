@@ -164,6 +164,12 @@ export class JobHandler {
     return json(200, { 'odata.metadata': metadataUrl(request.baseUrl, 'taskcounts/@Element'), taskCounts: counts, taskSlotCounts: slots }, entityHeaders(job));
   }
 
+  /** No job here has preparation or release tasks, so there is never a status to list. */
+  preparationAndReleaseStatus(request: BatchRequest, params: Record<string, string>): HandlerResult {
+    this.find(params.jobId);
+    return json(200, { 'odata.metadata': metadataUrl(request.baseUrl, 'jobpreparationandreleasetaskstatuslist'), value: [] });
+  }
+
   private find(jobId: string): JobRecord {
     const job = this.store.getJob(jobId);
     if (!job) throw ErrorFactory.jobNotFound();

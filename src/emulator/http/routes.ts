@@ -50,6 +50,7 @@ export function buildRouter({ pools, nodes, jobs, tasks, files }: Handlers): Rou
     .add('POST', 'jobs/{jobId}/enable', (r, p) => jobs.enable(r, p))
     .add('POST', 'jobs/{jobId}/terminate', (r, p) => jobs.terminate(r, p))
     .add('GET', 'jobs/{jobId}/taskcounts', (r, p) => jobs.taskCounts(r, p))
+    .add('GET', 'jobs/{jobId}/jobpreparationandreleasetaskstatus', (r, p) => jobs.preparationAndReleaseStatus(r, p))
 
     .add('POST', 'jobs/{jobId}/tasks', (r, p) => tasks.add(r, p))
     .add('GET', 'jobs/{jobId}/tasks', (r, p) => tasks.list(r, p))

@@ -6,6 +6,9 @@ import { startEmulator, DEFAULT_ACCOUNT_KEY, DEFAULT_ACCOUNT_NAME, type Emulator
 
 type RunningEmulator = Awaited<ReturnType<typeof startEmulator>>;
 
+// Scenarios run real processes; on a busy 2-core machine a few take longer than Jest's 5 s default.
+jest.setTimeout(30_000);
+
 export interface Harness {
   emulator: RunningEmulator;
   client: BatchServiceClient;

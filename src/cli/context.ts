@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import type { BatchEnvironment } from '../client/environment';
 import type { BatchJob } from '../client/jobObject';
 import { temporalSettingsFromEnvironment } from '../client/temporalSettings';
-import { CliError, exitCodes, notFoundError, usageError } from './exitCodes';
+import { exitCodes, notFoundError, usageError } from './exitCodes';
 import { type CliIO, Output } from './io';
+import { childRef, type JobRef, parseJobRef, singleRef, type TaskJobRef } from './jobRef';
 import { assertTemporalReachable } from './reachability';
 
 export interface GlobalOptions {
@@ -71,29 +72,45 @@ export class CommandContext {
   }
 
   /**
-   * The job of that id in this environment. A job of the same Temporal
+   * The job a user named, in this environment: `rb-…` (a Single or an Array
+   * job) or `rb-…/n` (child n of an array). A job of the same Temporal
    * namespace but another pool or connection is "not in this environment".
    */
-  async job(command: Command, jobId: string): Promise<BatchJob> {
+  async job(command: Command, text: string): Promise<JobRef> {
+    const { jobId, child } = parseJobRef(text);
     const env = await this.environment(command);
     const { jobOwnership } = require('../client/jobOwnership') as typeof import('../client/jobOwnership');
     const { JobNotFoundError, jobObject } = require('../client/jobObject') as typeof import('../client/jobObject');
     const ownership = await jobOwnership(env, jobId);
     if (ownership.kind === 'missing') throw new JobNotFoundError(jobId, env);
     if (ownership.kind === 'elsewhere') {
-      const [connection, pool] = [ownership.environment.slice(0, ownership.environment.lastIndexOf('/')), ownership.environment.slice(ownership.environment.lastIndexOf('/') + 1)];
+      const cut = ownership.environment.lastIndexOf('/');
+      const [connection, pool] = [ownership.environment.slice(0, cut), ownership.environment.slice(cut + 1)];
       throw notFoundError(
         `no job ${jobId} in this environment (${this.describeEnvironment()}); it belongs to pool ${pool}, connection ${connection} (use --pool/--connection).`,
       );
     }
-    return jobObject(env, jobId);
+    if (ownership.type === 'Array') {
+      const { ArrayJob } = require('../client/arrayJobObject') as typeof import('../client/arrayJobObject');
+      const array = new ArrayJob(env, jobId);
+      if (child === undefined) return { kind: 'Array', id: jobId, array };
+      const { childCount } = await array.state();
+      if (child > childCount) throw notFoundError(`array job ${jobId} has children 1 to ${childCount}; there is no child ${child}.`);
+      return childRef(array, child, text);
+    }
+    if (child !== undefined) throw notFoundError(`${jobId} is a Single job; it has no child ${child} (name it without '/${child}').`);
+    return singleRef(jobObject(env, jobId));
+  }
+
+  /** A job that runs as one task; an array job is refused with how to name one of its children. */
+  async taskJob(command: Command, text: string, what: string): Promise<TaskJobRef> {
+    const ref = await this.job(command, text);
+    if (ref.kind !== 'Array') return ref;
+    const { childCount } = await ref.array.state();
+    throw usageError(`${ref.id} is an array job; it has no ${what} of its own. Name a child: ${ref.id}/1 … ${ref.id}/${childCount}.`);
   }
 
   async close(): Promise<void> {
     await this.environmentInstance?.close().catch(() => undefined);
   }
-}
-
-export function interrupted(): CliError {
-  return new CliError('interrupted.', exitCodes.interrupted);
 }

@@ -28,6 +28,17 @@ function isFromTemporal(error: unknown): boolean {
   return /ServiceError|TransportError|ConnectionError/.test(name) || typeof code === 'number' || /deadline/i.test(String((error as Error)?.message));
 }
 
+/** The scheme, host and port an Azure SDK request went to — never its path or query, which may carry a SAS. */
+function azureEndpoint(error: unknown): string | undefined {
+  const url = (error as { request?: { url?: string } } | undefined)?.request?.url;
+  if (!url) return undefined;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Errors are told apart by name, not class, so the CLI does not load the
  * client and the Azure SDKs just to print help or a usage error.
@@ -59,7 +70,7 @@ export function explainError(error: unknown, context: { temporalAddress?: string
   if (isUnreachable(error)) {
     const where = isFromTemporal(error)
       ? `the Temporal server at ${context.temporalAddress ?? '127.0.0.1:7233'} (TEMPORAL_ADDRESS); is it running? 'remote-batch stack' starts a local one`
-      : 'Azure Batch or Blob Storage; check the connection\'s endpoints (remote-batch env)';
+      : `${azureEndpoint(error) ?? 'Azure Batch or Blob Storage'}; check the connection's endpoints (remote-batch env)`;
     return { message: `cannot reach ${where}.`, exitCode: exitCodes.unavailable };
   }
   if ((error as { name?: string } | undefined)?.name === 'AbortError') return { message: 'interrupted.', exitCode: exitCodes.interrupted };

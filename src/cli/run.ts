@@ -24,7 +24,13 @@ export async function runCli(args: string[], io: CliIO): Promise<number> {
     await program.parseAsync(args, { from: 'user' });
     return ctx.exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) return commanderExitCode(error);
+    if (error instanceof CommanderError) {
+      const negative = args.find((arg) => /^-\d/.test(arg));
+      if (error.code === 'commander.unknownOption' && negative !== undefined) {
+        io.stderr.write(`(a negative number is an argument, not a flag: put arguments after --, e.g. remote-batch map job.ts -- 1 ${negative})\n`);
+      }
+      return commanderExitCode(error);
+    }
     const explained = explainError(error, { temporalAddress: ctx.temporalAddress, environment: ctx.describeEnvironment() });
     io.stderr.write(`remote-batch: ${explained.message}\n`);
     if (io.env.REMOTE_BATCH_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);

@@ -1,9 +1,10 @@
-import type { BatchJob } from '../client';
-import type { SingleJobState } from '../model/jobSpec';
+import type { ArrayJob } from '../client/arrayJobObject';
+import type { ArrayJobState } from '../model/arrayJob';
 import { isFinished } from '../model/status';
 import type { CommandContext } from './context';
 import { exitCodes } from './exitCodes';
-import { formatDuration, paint, spinnerFrames, statusColour, transitionLine } from './render';
+import type { TaskJobRef, TaskState } from './jobRef';
+import { formatClock, formatDuration, paint, progressBar, spinnerFrames, statusColour, transitionLine } from './render';
 
 export interface WatchOptions {
   json?: boolean;
@@ -12,7 +13,7 @@ export interface WatchOptions {
 }
 
 interface Transition {
-  status: SingleJobState['status'];
+  status: TaskState['status'];
   at: Date;
   exitCode?: number;
   reason?: string;
@@ -23,7 +24,7 @@ interface Transition {
  * Active → Running → Succeeded between two looks still shows each step, at the
  * times the workflow recorded.
  */
-export function newTransitions(state: SingleJobState, reported: SingleJobState['status'][]): Transition[] {
+export function newTransitions(state: TaskState, reported: TaskState['status'][]): Transition[] {
   const steps: Transition[] = [{ status: 'Active', at: new Date(state.submittedAt) }];
   if (state.startedAt || state.status === 'Running') {
     steps.push({ status: 'Running', at: new Date(state.startedAt ?? Date.now()) });
@@ -39,6 +40,20 @@ export function newTransitions(state: SingleJobState, reported: SingleJobState['
 /** The exit code a finished job's status stands for. */
 export function exitCodeForStatus(status: string): number {
   return status === 'Succeeded' || status === 'Completed' ? exitCodes.ok : exitCodes.jobFailed;
+}
+
+/** An array job succeeded when every child did and nobody aborted it. */
+export function arraySucceeded(state: Pick<ArrayJobState, 'counts' | 'abortReason'>): boolean {
+  return state.counts.failed === 0 && state.abortReason === undefined;
+}
+
+/** `6/12 done (1 failed) · 4 running · 2 waiting`, the words beside an array's progress bar. */
+export function arrayProgressText(state: Pick<ArrayJobState, 'childCount' | 'counts'>, width = 30): string {
+  const { active, running, succeeded, failed } = state.counts;
+  const parts = [progressBar(succeeded + failed, state.childCount, width, failed)];
+  if (running) parts.push(`${running} running`);
+  if (active) parts.push(`${active} waiting`);
+  return parts.join(' · ');
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
@@ -57,67 +72,61 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
 }
 
 /**
- * Follows a single job to its end. On a terminal: each status as it is reached
- * plus a live line with a spinner and the time in the current status; otherwise
- * one plain line per status (or one JSON object per line with --json).
+ * The loop both watches share: read with a deadline (so a Temporal server that
+ * goes away ends the watch with exit 6 instead of hanging it), report, keep a
+ * live line on a terminal, stop at the end, at --timeout or on Ctrl-C.
  */
-export async function watchJob(ctx: CommandContext, job: BatchJob, options: WatchOptions = {}): Promise<number> {
+async function follow<S>(
+  ctx: CommandContext,
+  id: string,
+  options: WatchOptions,
+  steps: {
+    read: () => Promise<S>;
+    report: (state: S) => void;
+    finished: (state: S) => number | undefined;
+    live: (state: S, frame: string) => string;
+    status: (state: S) => string;
+  },
+  environment: { client(): Promise<{ connection: { withDeadline<R>(deadline: number, fn: () => Promise<R>): Promise<R> } }> },
+): Promise<number> {
   const { out } = ctx;
   const live = out.isTTY && !options.json;
-  const colour = out.color;
-  const reported: SingleJobState['status'][] = [];
   const deadline = options.timeoutInMs !== undefined ? Date.now() + options.timeoutInMs : undefined;
-  let current: SingleJobState | undefined;
-  let liveText = '';
+  const client = await environment.client();
+  let current: S | undefined;
+  let shown = false;
   let frame = 0;
-
   const clearLive = () => {
-    if (live && liveText) out.write('\r\x1b[2K');
-    liveText = '';
+    if (shown) out.write('\r\x1b[2K');
+    shown = false;
   };
   const drawLive = () => {
-    if (!live || !current || isFinished(current.status)) return;
-    const since = current.status === 'Running' && current.startedAt ? current.startedAt : current.submittedAt;
-    const text = `${spinnerFrames[frame++ % spinnerFrames.length]} ${paint(current.status, statusColour(current.status), colour)} for ${formatDuration(Date.now() - new Date(since).getTime())}  (Ctrl-C stops watching, not the job)`;
-    out.write(`\r\x1b[2K${text}`);
-    liveText = text;
+    if (!live || current === undefined) return;
+    out.write(`\r\x1b[2K${steps.live(current, spinnerFrames[frame++ % spinnerFrames.length])}`);
+    shown = true;
   };
-  // Each look has a deadline, so a Temporal server that goes away ends the watch (exit 6) instead of hanging it.
-  const client = await job.environment.client();
-  const readState = () => client.connection.withDeadline(Date.now() + 20_000, () => job.state());
   const spinner = live ? setInterval(drawLive, 100) : undefined;
-
   try {
-    if (live) out.info(`watching ${job.jobId} on pool ${job.environment.poolId}`);
     for (;;) {
-      current = await readState();
-      const submitted = new Date(current.submittedAt).getTime();
-      for (const step of newTransitions(current, reported)) {
-        reported.push(step.status);
-        clearLive();
-        if (options.json) {
-          out.jsonLine({
-            jobId: job.jobId,
-            JobStatus: step.status,
-            at: step.at.toISOString(),
-            ...(step.exitCode !== undefined ? { JobExitCode: step.exitCode } : {}),
-            ...(step.reason ? { JobStatusReason: step.reason } : {}),
-          });
-        } else {
-          out.line(transitionLine(step.at, step.at.getTime() - submitted, step.status, { exitCode: step.exitCode, reason: step.reason }, colour));
-        }
+      const state = await client.connection.withDeadline(Date.now() + 20_000, steps.read);
+      clearLive();
+      steps.report(state);
+      const code = steps.finished(state);
+      if (code !== undefined) {
+        current = undefined;
+        return code;
       }
-      if (isFinished(current.status)) return exitCodeForStatus(current.status);
+      current = state;
       drawLive();
       if (deadline !== undefined && Date.now() >= deadline) {
         clearLive();
-        out.info(`${job.jobId} is still ${current.status} after ${formatDuration(options.timeoutInMs ?? 0)}; stopped waiting (the job goes on).`);
+        out.info(`${id} is still ${steps.status(state)} after ${formatDuration(options.timeoutInMs ?? 0)}; stopped waiting (the job goes on).`);
         return exitCodes.notFinished;
       }
       const wait = Math.min(options.pollIntervalInMs ?? 300, deadline !== undefined ? Math.max(0, deadline - Date.now()) : Infinity);
       if (!(await sleep(wait, ctx.io.signal))) {
         clearLive();
-        out.info(`stopped watching; ${job.jobId} goes on (remote-batch watch ${job.jobId} to come back).`);
+        out.info(`stopped watching; ${id} goes on (remote-batch watch ${id} to come back).`);
         return exitCodes.interrupted;
       }
     }
@@ -125,4 +134,90 @@ export async function watchJob(ctx: CommandContext, job: BatchJob, options: Watc
     if (spinner) clearInterval(spinner);
     clearLive();
   }
+}
+
+/**
+ * Follows a Single job or an array child to its end. On a terminal: each status
+ * as it is reached plus a live line with a spinner and the time in the current
+ * status; otherwise one plain line per status (one JSON object per line with --json).
+ */
+export async function watchJob(ctx: CommandContext, ref: TaskJobRef, options: WatchOptions = {}): Promise<number> {
+  const { out } = ctx;
+  const colour = out.color;
+  const reported: TaskState['status'][] = [];
+  if (out.isTTY && !options.json) out.info(`watching ${ref.id} on pool ${ref.environment.poolId}`);
+  return follow<TaskState>(
+    ctx,
+    ref.id,
+    options,
+    {
+      read: () => ref.read(),
+      report: (state) => {
+        const submitted = new Date(state.submittedAt).getTime();
+        for (const step of newTransitions(state, reported)) {
+          reported.push(step.status);
+          if (options.json) {
+            out.jsonLine({
+              jobId: ref.id,
+              JobStatus: step.status,
+              at: step.at.toISOString(),
+              ...(step.exitCode !== undefined ? { JobExitCode: step.exitCode } : {}),
+              ...(step.reason ? { JobStatusReason: step.reason } : {}),
+            });
+          } else {
+            out.line(transitionLine(step.at, step.at.getTime() - submitted, step.status, { exitCode: step.exitCode, reason: step.reason }, colour));
+          }
+        }
+      },
+      finished: (state) => (isFinished(state.status) ? exitCodeForStatus(state.status) : undefined),
+      live: (state, spin) => {
+        const since = state.status === 'Running' && state.startedAt ? state.startedAt : state.submittedAt;
+        return `${spin} ${paint(state.status, statusColour(state.status), colour)} for ${formatDuration(Date.now() - new Date(since).getTime())}  (Ctrl-C stops watching, not the job)`;
+      },
+      status: (state) => state.status,
+    },
+    ref.environment,
+  );
+}
+
+/**
+ * Follows an array job: a live progress bar of its children on a terminal; a
+ * line whenever the counts change otherwise (JSON lines with --json). Exit 0
+ * when every child succeeded, 1 when any failed or the array was aborted.
+ */
+export async function watchArray(ctx: CommandContext, array: ArrayJob, options: WatchOptions = {}): Promise<number> {
+  const { out } = ctx;
+  const colour = out.color;
+  const barWidth = Math.max(10, Math.min(40, out.columns - 60));
+  let last = '';
+  let first = true;
+  return follow<ArrayJobState>(
+    ctx,
+    array.jobId,
+    options,
+    {
+      read: () => array.state(),
+      report: (state) => {
+        if (first && out.isTTY && !options.json) out.info(`watching array ${array.jobId}: ${state.childCount} children on pool ${state.poolId}`);
+        first = false;
+        const done = state.status === 'Completed';
+        const key = `${state.status} ${JSON.stringify(state.counts)}`;
+        // On a terminal the live bar shows progress; only the start and the end are lines of their own.
+        if (key === last || (out.isTTY && !options.json && !done && last !== '')) return;
+        last = key;
+        const at = done && state.completedAt ? new Date(state.completedAt) : new Date();
+        if (options.json) {
+          out.jsonLine({ jobId: array.jobId, JobStatus: state.status, at: at.toISOString(), ChildJobCount: state.childCount, ChildJobCounts: state.counts, ...(state.statusReason ? { JobStatusReason: state.statusReason } : {}) });
+          return;
+        }
+        const elapsed = at.getTime() - new Date(state.submittedAt).getTime();
+        const reason = done && !arraySucceeded(state) && state.statusReason ? ` — ${state.statusReason}` : '';
+        out.line(`${formatClock(at)}  ${paint(state.status.padEnd(9), statusColour(done && !arraySucceeded(state) ? 'Failed' : state.status), colour)}  (+${formatDuration(elapsed)})  ${arrayProgressText(state, barWidth)}${reason}`);
+      },
+      finished: (state) => (state.status === 'Completed' ? (arraySucceeded(state) ? exitCodes.ok : exitCodes.jobFailed) : undefined),
+      live: (state, spin) => `${spin} ${arrayProgressText(state, barWidth)}  ${formatDuration(Date.now() - new Date(state.submittedAt).getTime())}`,
+      status: (state) => `${state.status} (${state.counts.succeeded + state.counts.failed}/${state.childCount} done)`,
+    },
+    array.environment,
+  );
 }

@@ -1,24 +1,140 @@
+import fs from 'node:fs';
 import type { Command } from 'commander';
+import type { MapSubmitSettings } from '../../client/mapSubmit';
+import type { JobBodySpec } from '../../client/submission';
 import type { CommandContext } from '../context';
-import { CliError, exitCodes } from '../exitCodes';
+import { CliError, exitCodes, usageError } from '../exitCodes';
+import { numberOption, parseScriptArgument, positiveIntegerOption } from '../parse';
 import { act } from '../program';
+import { watchArray } from '../watchJob';
+import { addJobSettingOptions, settingsFromFlags } from './submit';
 
-const notYet = () =>
-  new CliError('array jobs are not available yet: this version of remote-batch has no mapSubmit. Submit single jobs with remote-batch submit.', exitCodes.usage);
+interface MapFlags {
+  command?: string;
+  export?: string;
+  containerImage?: string;
+  jobPriority?: number;
+  vcpuCount?: number;
+  timeConstraint?: number;
+  env?: Record<string, string>;
+  input?: string[];
+  elements?: string;
+  spanSize?: number;
+  retryWindow?: number;
+  wait?: boolean;
+  timeout?: number;
+  json?: boolean;
+}
 
-/** `map` and `retry` are part of the command set; they wait on array jobs (mapSubmit) in the client. */
+/** Elements from a JSON file holding an array ('-': stdin). */
+export function readElementsFile(file: string, readStdin: () => string = () => fs.readFileSync(0, 'utf8')): unknown[] {
+  let text: string;
+  try {
+    text = file === '-' ? readStdin() : fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw usageError(`--elements: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw usageError(`--elements: ${file === '-' ? 'stdin' : file} is not JSON (${(error as Error).message}).`);
+  }
+  if (!Array.isArray(parsed)) throw usageError(`--elements: ${file === '-' ? 'stdin' : file} must hold a JSON array of elements.`);
+  return parsed;
+}
+
+/** The body and the elements of a map from its positional arguments and flags. */
+export function mapBodyAndElements(first: string | undefined, rest: string[], flags: MapFlags, readFile = readElementsFile): { body: JobBodySpec; elements: unknown[] } {
+  let body: JobBodySpec;
+  let given: string[];
+  if (flags.command !== undefined) {
+    if (flags.export !== undefined) throw usageError('--export applies to script jobs only.');
+    body = { command: flags.command };
+    given = first === undefined ? rest : [first, ...rest];
+  } else {
+    if (first === undefined) throw usageError('what should each child run? Give a script (remote-batch map job.ts 1 2 3) or --command "<command line>".');
+    body = { script: first, ...(flags.export !== undefined ? { exportName: flags.export } : {}) };
+    given = rest;
+  }
+  if (flags.elements !== undefined && given.length) throw usageError('give the elements as arguments or with --elements <file>, not both.');
+  const elements = flags.elements !== undefined ? readFile(flags.elements) : given.map(parseScriptArgument);
+  if (elements.length === 0) throw usageError('an array job needs at least one element: list them after the script, or pass --elements <file>.');
+  return { body, elements };
+}
+
 export function registerArrayCommands(program: Command, ctx: CommandContext): void {
-  program
+  const mapCommand = program
     .command('map')
-    .summary('submit an array job: one child per element (array jobs are not available yet)')
+    .summary('submit an array job: one child per element (RemoteBatchMapSubmit)')
+    .description(
+      "The seed's RemoteBatchMapSubmit: one Azure job with a task per child. A script is called with each element " +
+        '(an element is JSON where it parses, text otherwise); a --command child finds its element in the file named by ' +
+        'REMOTE_BATCH_ELEMENT_FILE and its index in REMOTE_BATCH_CHILD_INDEX. Prints the array job\'s id; its children are ' +
+        '<id>/1, <id>/2, … in every other command.',
+    )
     .argument('[script]', 'the JS/TS module to run for each element')
-    .argument('[elements...]', 'the elements')
-    .allowUnknownOption(true)
-    .action(act(ctx, async () => Promise.reject(notYet())));
+    .argument('[elements...]', 'the elements');
+  addJobSettingOptions(mapCommand)
+    .option('--elements <file>', "a JSON file holding the array of elements ('-': read it from stdin)")
+    .option('--span-size <n>', 'elements per child (default 1): pack cheap elements so each task does more', positiveIntegerOption('--span-size'))
+    .option('--retry-window <seconds>', 'how long a finished array with failed children stays open for retry (default one day)', numberOption('--retry-window'))
+    .option('--json', 'print the submitted job as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  remote-batch --pool local map examples/jobs/square.ts 1 2 3 4 --wait
+  remote-batch --pool local map job.ts --elements inputs.json --span-size 10
+  remote-batch --pool local map --command '/bin/sh -c "cat $REMOTE_BATCH_ELEMENT_FILE"' '{"a":1}' '{"a":2}'`,
+    )
+    .action(
+      act(ctx, async (first: string | undefined, rest: string[], flags: MapFlags, command: Command) => {
+        const { body, elements } = mapBodyAndElements(first, rest, flags);
+        const settings: MapSubmitSettings = settingsFromFlags(flags);
+        if (flags.spanSize !== undefined) settings.spanSize = flags.spanSize;
+        if (flags.retryWindow !== undefined) settings.retryWindowSeconds = flags.retryWindow;
+        if (flags.timeout !== undefined && !flags.wait) throw usageError('--timeout applies with --wait only.');
+        const env = await ctx.environment(command);
+        const { mapSubmit } = require('../../client/mapSubmit') as typeof import('../../client/mapSubmit');
+        const array = await mapSubmit(env, body, elements, settings);
+        const { childCount } = await array.state();
+        if (flags.json) ctx.out.jsonLine({ jobId: array.jobId, JobStatus: 'Active', JobType: 'Array', ChildJobCount: childCount, pool: env.poolId, connection: env.connection });
+        else ctx.out.line(array.jobId);
+        if (!flags.wait) {
+          if (!flags.json) ctx.out.info(`submitted an array job of ${childCount} children to pool ${env.poolId}; follow it with: remote-batch watch ${array.jobId}`);
+          return exitCodes.ok;
+        }
+        return watchArray(ctx, array, { json: flags.json, timeoutInMs: flags.timeout !== undefined ? flags.timeout * 1000 : undefined });
+      }),
+    );
+
   program
     .command('retry')
-    .summary("retry an array job's failed children (array jobs are not available yet)")
-    .argument('[job-id]', 'the array job')
-    .allowUnknownOption(true)
-    .action(act(ctx, async () => Promise.reject(notYet())));
+    .summary("rerun an array job's failed children, keeping every succeeded result")
+    .description(
+      "Reruns the failed children of an array job (the client's retryFailed), keeping every succeeded result, and prints " +
+        'how many. Possible until the array closes: its retry window (map --retry-window) has passed, or it was aborted.',
+    )
+    .argument('<job-id>', 'the array job')
+    .option('--wait', 'then watch the array until it ends; the exit code says how it ended')
+    .option('--timeout <seconds>', 'with --wait: stop waiting after this long (exit 4)', numberOption('--timeout'))
+    .option('--json', 'print {"jobId", "rerun"} as JSON')
+    .action(
+      act(ctx, async (jobId: string, flags: { wait?: boolean; timeout?: number; json?: boolean }, command: Command) => {
+        const ref = await ctx.job(command, jobId);
+        if (ref.kind !== 'Array') throw usageError(`${ref.id} is ${ref.kind === 'Single' ? 'a Single job' : 'an array child'}; retry reruns the failed children of an array job.`);
+        let rerun: number;
+        try {
+          rerun = await ref.array.retryFailed();
+        } catch (error) {
+          if (error instanceof RangeError) throw new CliError(error.message, exitCodes.usage);
+          throw error;
+        }
+        if (flags.json) ctx.out.jsonLine({ jobId: ref.id, rerun });
+        else ctx.out.line(rerun ? `rerunning ${rerun} failed child${rerun === 1 ? '' : 'ren'} of ${ref.id}` : `${ref.id} has no failed children to rerun.`);
+        if (!flags.wait) return exitCodes.ok;
+        return watchArray(ctx, ref.array, { json: flags.json, timeoutInMs: flags.timeout !== undefined ? flags.timeout * 1000 : undefined });
+      }),
+    );
 }

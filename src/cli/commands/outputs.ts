@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { JobOutputFile } from '../../client';
+import type { JobOutputFile } from '../../client/jobObject';
 import { closestName } from '../../model/errors';
 import type { CommandContext } from '../context';
 import { exitCodes, notFoundError, usageError } from '../exitCodes';
@@ -45,7 +45,7 @@ export function registerOutputs(program: Command, ctx: CommandContext): void {
       'Lists the files the job wrote under ./JobOutput/ (uploaded to Blob Storage when the task ends), or with ' +
         '--download DIR saves them (or the ones named) under DIR, keeping their sub-folders.',
     )
-    .argument('<job-id>', 'the job')
+    .argument('<job-id>', 'the job (rb-…/n: child n of an array job)')
     .argument('[names...]', 'only these files (paths under JobOutput/)')
     .option('--download <dir>', 'download into this folder (created if missing)')
     .option('--wait', 'wait for the job to end first (outputs are uploaded when it ends)')
@@ -53,9 +53,9 @@ export function registerOutputs(program: Command, ctx: CommandContext): void {
     .option('--json', 'print as JSON')
     .action(
       act(ctx, async (jobId: string, names: string[], flags: OutputsFlags, command: Command) => {
-        const job = await ctx.job(command, jobId);
-        await awaitEnd(ctx, job, { wait: Boolean(flags.wait), timeoutInMs: flags.timeout !== undefined ? flags.timeout * 1000 : undefined });
-        const files = pickOutputs(await job.outputs(), names);
+        const ref = await ctx.taskJob(command, jobId, 'output files');
+        await awaitEnd(ctx, ref, { wait: Boolean(flags.wait), timeoutInMs: flags.timeout !== undefined ? flags.timeout * 1000 : undefined });
+        const files = pickOutputs(await ref.outputs(), names);
         if (flags.download === undefined) {
           if (flags.json) ctx.out.json(files.map(({ name, size }) => ({ name, size })));
           else if (files.length === 0) ctx.out.info(`${jobId} wrote no files under ./JobOutput/.`);
@@ -66,7 +66,7 @@ export function registerOutputs(program: Command, ctx: CommandContext): void {
         const targets = files.map((file) => ({ file, target: downloadPath(flags.download!, file.name) }));
         fs.mkdirSync(flags.download, { recursive: true });
         for (const { file, target } of targets) {
-          await job.downloadOutput(file.name, target);
+          await ref.download(file, target);
           saved.push({ name: file.name, size: file.size, path: target });
           if (!flags.json) ctx.out.line(target);
         }

@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
+import { arrayJobPropertyNames } from '../../client/arrayProperties';
 import { singleJobPropertyNames, UnknownPropertyError } from '../../client/properties';
 import type { CommandContext } from '../context';
 import { exitCodes } from '../exitCodes';
+import type { JobRef } from '../jobRef';
 import { act } from '../program';
 import { formatProperties, formatValue, paint, statusColour } from '../render';
 
-/** What `status` shows by default: the job's state, not its (possibly large) logs and result. */
+/** What `status` shows by default: the job's state, not its (possibly large) logs and results. */
 export const statusSummaryProperties = [
   'JobStatus',
   'JobStatusReason',
@@ -21,16 +23,47 @@ export const statusSummaryProperties = [
   'Environment',
 ] as const;
 
+export const arrayStatusSummaryProperties = [
+  'JobStatus',
+  'JobStatusReason',
+  'JobType',
+  'ChildJobCount',
+  'ChildJobCounts',
+  'JobSubmissionTime',
+  'JobStartTime',
+  'JobCompletionTime',
+  'ProviderJobID',
+  'ProviderFirstTaskID',
+  'ProviderSettings',
+  'JobInputFilenames',
+  'Environment',
+] as const;
+
+const allPropertyNames = [...new Set([...singleJobPropertyNames, ...arrayJobPropertyNames])];
+
 interface StatusFlags {
   json?: boolean;
   all?: boolean;
 }
 
 /** Refuses a misspelt property before anything is asked of the service, with the closest name. */
-export function checkPropertyNames(names: string[]): void {
+export function checkPropertyNames(names: string[], known: readonly string[] = allPropertyNames): void {
   for (const name of names) {
-    if (!(singleJobPropertyNames as readonly string[]).includes(name)) throw new UnknownPropertyError(name, singleJobPropertyNames);
+    if (!known.includes(name)) throw new UnknownPropertyError(name, known);
   }
+}
+
+/** Child job objects print as the ids that name them (rb-…/n), not as objects. */
+function printable(name: string, value: unknown): unknown {
+  if (name === 'ChildJobObjects' && Array.isArray(value)) {
+    return value.map((child: { array: { jobId: string }; index: number }) => `${child.array.jobId}/${child.index}`);
+  }
+  return value;
+}
+
+async function readProperties(ref: JobRef, names: readonly string[]): Promise<[string, unknown][]> {
+  const get = ref.kind === 'Array' ? (name: string) => ref.array.get(name) : (name: string) => ref.get(name);
+  return Promise.all(names.map(async (name) => [name, printable(name, await get(name))] as [string, unknown]));
 }
 
 export function registerStatus(program: Command, ctx: CommandContext): void {
@@ -38,34 +71,31 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
     .command('status')
     .summary("show a job's status and properties")
     .description(
-      `Shows a job's status and main properties, every property with --all, or just the ones named ` +
-        `(the seed's names: ${singleJobPropertyNames.join(', ')}).`,
+      "Shows a job's status and main properties, every property with --all, or just the ones named, by the seed's " +
+        `names. A Single job or array child (rb-…/n) has ${singleJobPropertyNames.join(', ')}. ` +
+        `An array job has ${arrayJobPropertyNames.join(', ')}.`,
     )
-    .argument('<job-id>', 'the job')
+    .argument('<job-id>', 'the job (rb-…/n: child n of an array job)')
     .argument('[properties...]', 'property names to show (e.g. JobStatus EvaluationData)')
-    .option('--all', 'every property, logs and result included')
+    .option('--all', 'every property, logs and results included')
     .option('--json', 'print as JSON')
     .action(
       act(ctx, async (jobId: string, properties: string[], flags: StatusFlags, command: Command) => {
         checkPropertyNames(properties);
-        const job = await ctx.job(command, jobId);
-        let entries: [string, unknown][];
-        if (properties.length) {
-          entries = await Promise.all(properties.map(async (name) => [name, await job.get(name as never)] as [string, unknown]));
-        } else if (flags.all) {
-          entries = Object.entries(await job.properties());
-        } else {
-          entries = await Promise.all(statusSummaryProperties.map(async (name) => [name, await job.get(name)] as [string, unknown]));
-        }
+        const ref = await ctx.job(command, jobId);
+        const known = ref.kind === 'Array' ? arrayJobPropertyNames : singleJobPropertyNames;
+        checkPropertyNames(properties, known);
+        const summary = ref.kind === 'Array' ? arrayStatusSummaryProperties : statusSummaryProperties;
+        const names = properties.length ? properties : flags.all ? known.filter((name) => name !== 'Properties') : summary;
+        const entries = await readProperties(ref, names);
         if (flags.json) {
-          ctx.out.json({ jobId, ...Object.fromEntries(entries) });
+          ctx.out.json({ jobId: ref.id, ...Object.fromEntries(entries) });
         } else if (properties.length === 1) {
           ctx.out.line(formatValue(entries[0][1]));
         } else {
           const shown = entries.filter(([, value]) => value !== undefined || properties.length > 0);
-          for (const line of formatProperties(shown.map(([name, value]) => [name, name === 'JobStatus' ? paint(String(value), statusColour(String(value)), ctx.out.color) : value]))) {
-            ctx.out.line(line);
-          }
+          const coloured = shown.map(([name, value]): [string, unknown] => [name, name === 'JobStatus' ? paint(String(value), statusColour(String(value)), ctx.out.color) : value]);
+          for (const line of formatProperties(coloured)) ctx.out.line(line);
         }
         return exitCodes.ok;
       }),

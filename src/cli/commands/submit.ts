@@ -4,6 +4,7 @@ import type { CommandContext } from '../context';
 import { exitCodes, usageError } from '../exitCodes';
 import { collect, environmentAssignment, numberOption, parseScriptArgument, positiveIntegerOption } from '../parse';
 import { act } from '../program';
+import { singleRef } from '../jobRef';
 import { watchJob } from '../watchJob';
 
 interface SubmitFlags {
@@ -45,18 +46,9 @@ export function settingsFromFlags(flags: SubmitFlags): SubmitSettings {
   return settings;
 }
 
-export function registerSubmit(program: Command, ctx: CommandContext): void {
-  program
-    .command('submit')
-    .summary('submit a single job (a script with arguments, or a command line)')
-    .description(
-      'Submits a single job to the pool and prints its id. A script is a JS/TS module whose default export (or --export) ' +
-        'is called with the arguments; each argument is JSON where it parses (12, true, \'{"a":1}\') and text otherwise. ' +
-        'Put arguments that start with "-" after "--". With --command, any command line runs instead, without a shell ' +
-        '(write /bin/sh -c "…" for one); a result.json it writes is its result.',
-    )
-    .argument('[script]', 'the JS/TS module to run')
-    .argument('[args...]', 'arguments for the script')
+/** The seed's settings and the submission options, shared by submit and map. */
+export function addJobSettingOptions(command: Command): Command {
+  return command
     .option('--command <command-line>', 'run this command line instead of a script')
     .option('--export <name>', 'the script export to call (default: the default export)')
     .option('--container-image <image>', 'ContainerImage: the Docker image the task runs in (default node:20-slim)')
@@ -66,7 +58,22 @@ export function registerSubmit(program: Command, ctx: CommandContext): void {
     .option('--env <NAME=VALUE>', 'an environment variable for the task (repeatable)', environmentAssignment)
     .option('--input <file>', 'a local file placed in the task\'s working directory (repeatable)', collect)
     .option('--wait', 'watch the job until it ends; the exit code then says how it ended')
-    .option('--timeout <seconds>', 'with --wait: stop waiting after this long (exit 4)', numberOption('--timeout'))
+    .option('--timeout <seconds>', 'with --wait: stop waiting after this long (exit 4)', numberOption('--timeout'));
+}
+
+export function registerSubmit(program: Command, ctx: CommandContext): void {
+  const submitCommand = program
+    .command('submit')
+    .summary('submit a single job (a script with arguments, or a command line)')
+    .description(
+      'Submits a single job to the pool and prints its id. A script is a JS/TS module whose default export (or --export) ' +
+        'is called with the arguments; each argument is JSON where it parses (12, true, \'{"a":1}\') and text otherwise. ' +
+        'Put arguments that start with "-" after "--". With --command, any command line runs instead, without a shell ' +
+        '(write /bin/sh -c "…" for one); a result.json it writes is its result.',
+    )
+    .argument('[script]', 'the JS/TS module to run')
+    .argument('[args...]', 'arguments for the script');
+  addJobSettingOptions(submitCommand)
     .option('--json', 'print the submitted job as JSON')
     .addHelpText(
       'after',
@@ -93,7 +100,7 @@ Examples:
           if (!flags.json) ctx.out.info(`submitted to pool ${env.poolId}; follow it with: remote-batch watch ${job.jobId}`);
           return exitCodes.ok;
         }
-        return watchJob(ctx, job, { json: flags.json, timeoutInMs: flags.timeout !== undefined ? flags.timeout * 1000 : undefined });
+        return watchJob(ctx, singleRef(job), { json: flags.json, timeoutInMs: flags.timeout !== undefined ? flags.timeout * 1000 : undefined });
       }),
     );
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../context';
 import { numberOption } from '../parse';
 import { act } from '../program';
-import { watchJob } from '../watchJob';
+import { watchArray, watchJob } from '../watchJob';
 
 interface WatchFlags {
   timeout?: number;
@@ -15,15 +15,17 @@ export function registerWatch(program: Command, ctx: CommandContext): void {
     .summary('follow a job until it ends; exit code 0 if it succeeded, 1 if it failed')
     .description(
       'Follows a job to its end. On a terminal it prints each status as the job reaches it and keeps a live line with ' +
-        'the time spent in the current one; otherwise one line per status. Ctrl-C stops watching, not the job.',
+        'the time spent in the current one (for an array job: a live progress bar of its children); otherwise one line ' +
+        'per status (per change of the children\'s counts). Ctrl-C stops watching, not the job.',
     )
-    .argument('<job-id>', 'the job to follow')
+    .argument('<job-id>', 'the job to follow (rb-…/n: child n of an array job)')
     .option('--timeout <seconds>', 'stop waiting after this long (exit 4)', numberOption('--timeout'))
     .option('--json', 'one JSON object per status, one per line')
     .action(
       act(ctx, async (jobId: string, flags: WatchFlags, command: Command) => {
-        const job = await ctx.job(command, jobId);
-        return watchJob(ctx, job, { json: flags.json, timeoutInMs: flags.timeout !== undefined ? flags.timeout * 1000 : undefined });
+        const ref = await ctx.job(command, jobId);
+        const options = { json: flags.json, timeoutInMs: flags.timeout !== undefined ? flags.timeout * 1000 : undefined };
+        return ref.kind === 'Array' ? watchArray(ctx, ref.array, options) : watchJob(ctx, ref, options);
       }),
     );
 }

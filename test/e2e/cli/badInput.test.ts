@@ -32,8 +32,9 @@ describe('remote-batch refuses bad input clearly', () => {
   });
 
   it('says "no job X in this environment" for an unknown id, not a stack trace (exit 3)', async () => {
-    for (const command of ['status', 'watch', 'logs', 'result', 'outputs', 'abort']) {
-      const run = await runCli([command, 'rb-does-not-exist']);
+    const commands = ['status', 'watch', 'logs', 'result', 'outputs', 'abort'];
+    const runs = await Promise.all(commands.map((command) => runCli([command, 'rb-does-not-exist'])));
+    for (const run of runs) {
       expect(run.code).toBe(3);
       expect(run.stderr).toBe('remote-batch: no job rb-does-not-exist in this environment (pool local, connection local)\n');
     }
@@ -54,13 +55,15 @@ describe('remote-batch refuses bad input clearly', () => {
   });
 
   it('refuses bad settings before anything is created, naming them (exit 2)', async () => {
-    const vcpus = await runCli(['submit', '--command', 'true', '--vcpu-count', '9']);
+    const [vcpus, image, script] = await Promise.all([
+      runCli(['submit', '--command', 'true', '--vcpu-count', '9']),
+      runCli(['submit', '--command', 'true', '--container-image', 'Not An Image']),
+      runCli(['submit', 'no/such/script.ts']),
+    ]);
     expect(vcpus.code).toBe(2);
     expect(vcpus.stderr).toContain("VCPUCount 9 is more than the 4 task slots per node of pool 'local'");
-    const image = await runCli(['submit', '--command', 'true', '--container-image', 'Not An Image']);
     expect(image.code).toBe(2);
     expect(image.stderr).toContain('ContainerImage must be a Docker image reference');
-    const script = await runCli(['submit', 'no/such/script.ts']);
     expect(script.code).toBe(2);
     expect(script.stderr).toContain("The script 'no/such/script.ts' does not exist");
   });

@@ -45,17 +45,23 @@ describe('remote-batch with jobs on the local stack', () => {
       watch.kill();
     }
 
-    const result = await runCli(['result', jobId]);
+    // Reads are independent: run them side by side, as several terminals would.
+    const [result, resultJson, log, errorLog, status, plain, listed, table] = await Promise.all([
+      runCli(['result', jobId]),
+      runCli(['result', jobId, '--json']),
+      runCli(['logs', jobId]),
+      runCli(['logs', jobId, '--stderr']),
+      runCli(['status', jobId, '--json']),
+      runCli(['status', jobId]),
+      runCli(['ls', '--json']),
+      runCli(['ls', '--status', 'Succeeded']),
+    ]);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ sum: 5, processors: 2 });
-    expect((await runCli(['result', jobId, '--json'])).stdout.trim()).toBe('{"sum":5,"processors":2}');
-
-    const log = await runCli(['logs', jobId]);
+    expect(resultJson.stdout.trim()).toBe('{"sum":5,"processors":2}');
     expect(log.code).toBe(0);
     expect(log.stdout).toContain('adding 2 and 3');
-    expect((await runCli(['logs', jobId, '--stderr'])).stdout).toContain('a warning the job logged');
-
-    const status = await runCli(['status', jobId, '--json']);
+    expect(errorLog.stdout).toContain('a warning the job logged');
     expect(JSON.parse(status.stdout)).toMatchObject({
       jobId,
       JobStatus: 'Succeeded',
@@ -64,24 +70,20 @@ describe('remote-batch with jobs on the local stack', () => {
       ProviderTaskID: '10000000',
       ProviderSettings: { VCPUCount: 2 },
     });
-    const plain = await runCli(['status', jobId]);
     expect(plain.stdout).toMatch(/^JobStatus +Succeeded$/m);
-
-    const listed = await runCli(['ls', '--json']);
     expect(JSON.parse(listed.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ jobId, JobStatus: 'Succeeded', JobType: 'Single' })]));
-    const table = await runCli(['ls', '--status', 'Succeeded']);
     expect(table.stdout).toMatch(new RegExp(`^${jobId} +Single +Succeeded `, 'm'));
   });
 
   it('prints one plain line per status when not on a terminal, or JSON lines', async () => {
     const jobId = await submitted(['--command', '/bin/sh -c "exit 3"']);
-    const plain = await runCli(['watch', jobId]);
+    const [plain, json] = await Promise.all([runCli(['watch', jobId]), runCli(['watch', jobId, '--json'])]);
     expect(plain.code).toBe(1);
     expect(plain.stdout).not.toMatch(/\x1b|\r/);
     expect(plain.stdout.trim().split('\n').map((line) => line.split(/ +/)[1])).toEqual(['Active', 'Running', 'Failed']);
     expect(plain.stdout).toContain('exit code 3');
 
-    const json = await runCli(['watch', jobId, '--json']);
+    expect(json.code).toBe(1);
     const events = json.stdout.trim().split('\n').map((line) => JSON.parse(line));
     expect(events.map((event) => event.JobStatus)).toEqual(['Active', 'Running', 'Failed']);
     expect(events[2]).toMatchObject({ JobExitCode: 3 });
@@ -107,43 +109,57 @@ describe('remote-batch with jobs on the local stack', () => {
     ]);
     expect(submit.code).toBe(0);
     const jobId = submit.stdout.split('\n')[0];
-    const listing = await runCli(['outputs', jobId, '--json']);
-    expect(JSON.parse(listing.stdout)).toEqual(expect.arrayContaining([{ name: 'nested/copy.bin', size: 300_000 }, { name: 'note.txt', size: 5 }]));
-
     const into = path.join(scratch, 'downloaded');
-    const download = await runCli(['outputs', jobId, '--download', into]);
+    const [listing, download, one, missing] = await Promise.all([
+      runCli(['outputs', jobId, '--json']),
+      runCli(['outputs', jobId, '--download', into]),
+      runCli(['outputs', jobId, 'note.txt', '--download', path.join(scratch, 'one')]),
+      runCli(['outputs', jobId, 'note.tx']),
+    ]);
+    expect(JSON.parse(listing.stdout)).toEqual(expect.arrayContaining([{ name: 'nested/copy.bin', size: 300_000 }, { name: 'note.txt', size: 5 }]));
     expect(download.code).toBe(0);
     expect(download.stderr).toContain('downloaded 2 files');
     expect(fs.readFileSync(path.join(into, 'nested', 'copy.bin')).equals(fs.readFileSync(original))).toBe(true);
     expect(fs.readFileSync(path.join(into, 'note.txt'), 'utf8')).toBe('done\n');
 
-    const one = await runCli(['outputs', jobId, 'note.txt', '--download', path.join(scratch, 'one')]);
     expect(one.code).toBe(0);
     expect(fs.readdirSync(path.join(scratch, 'one'))).toEqual(['note.txt']);
-    const missing = await runCli(['outputs', jobId, 'note.tx']);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain("Did you mean 'note.txt'?");
   });
 
-  it('aborts a running job: it ends Failed with the reason, and a second abort says so', async () => {
+  it('aborts a running job while a terminal watches it: Ctrl-C stops watching, abort ends the job Failed with the reason', async () => {
     const jobId = await submitted(['--command', '/bin/sh -c "echo started; sleep 60"']);
     await untilStatus(jobId, 'Running');
+
+    const interrupted = new PtySession(['watch', jobId], stackEnv());
+    try {
+      await interrupted.expect(/Running for \d+\.\ds/);
+      interrupted.interrupt();
+      await interrupted.expect(`stopped watching; ${jobId} goes on`);
+      expect(await interrupted.exited).toBe(130);
+    } finally {
+      interrupted.kill();
+    }
     const notYet = await runCli(['result', jobId, '--no-wait']);
     expect(notYet.code).toBe(4);
     expect(notYet.stderr).toContain(`${jobId} is still Running`);
 
-    const abort = await runCli(['abort', jobId, '--reason', 'no longer needed']);
-    expect(abort.code).toBe(0);
-    expect(abort.stdout).toContain(`abort requested for ${jobId}: no longer needed`);
+    const watch = new PtySession(['watch', jobId], stackEnv());
+    try {
+      await watch.expect(/Running for \d+\.\ds/);
+      const abort = await runCli(['abort', jobId, '--reason', 'no longer needed']);
+      expect(abort.code).toBe(0);
+      expect(abort.stdout).toContain(`abort requested for ${jobId}: no longer needed`);
+      await watch.expect(/Failed +\(\+[\d.]+s\) — exit code \d+; Terminated at the request of the remote-batch client: no longer needed/);
+      expect(await watch.exited).toBe(1);
+    } finally {
+      watch.kill();
+    }
 
-    const watch = await runCli(['watch', jobId]);
-    expect(watch.code).toBe(1);
-    expect(watch.stdout).toMatch(/Failed .*remote-batch client: no longer needed/);
-    const result = await runCli(['result', jobId]);
+    const [result, again] = await Promise.all([runCli(['result', jobId]), runCli(['abort', jobId])]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${jobId} failed: Terminated at the request of the remote-batch client: no longer needed`);
-
-    const again = await runCli(['abort', jobId]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(`${jobId} had already ended (Failed); nothing to abort.`);
   });

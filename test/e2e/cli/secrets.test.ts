@@ -37,15 +37,16 @@ describe('secrets scan: after a run with a saved connection, no key or SAS signa
     const env = stackEnv({ REMOTE_BATCH_CONNECTIONS_FILE: file });
 
     // A run that exercises every SAS path: an uploaded script and input (read SAS), logs and outputs (write SAS).
-    const submit = await runCli(['submit', fixture('add.ts'), '4', '5', '--input', fixture('data.bin'), '--wait'], { env });
-    expect(submit.code).toBe(0);
+    const [submit, withOutputs, long] = await Promise.all([
+      runCli(['submit', fixture('add.ts'), '4', '5', '--input', fixture('data.bin'), '--wait'], { env }),
+      runCli(['submit', '--input', fixture('data.bin'), '--command', '/bin/sh -c "mkdir -p JobOutput && cp data.bin JobOutput/"', '--wait'], { env }),
+      runCli(['submit', '--command', 'sleep 30'], { env }),
+    ]);
+    expect([submit.code, withOutputs.code, long.code]).toEqual([0, 0, 0]);
     const jobId = submit.stdout.split('\n')[0];
-    const withOutputs = await runCli(['submit', '--input', fixture('data.bin'), '--command', '/bin/sh -c "mkdir -p JobOutput && cp data.bin JobOutput/"', '--wait'], { env });
-    expect(withOutputs.code).toBe(0);
     const outputsJobId = withOutputs.stdout.split('\n')[0];
-    const long = await runCli(['submit', '--command', 'sleep 30'], { env });
     const longJobId = long.stdout.trim();
-    for (const args of [
+    const reads = [
       ['status', jobId, '--all', '--json'],
       ['status', jobId, '--all'],
       ['result', jobId],
@@ -57,10 +58,9 @@ describe('secrets scan: after a run with a saved connection, no key or SAS signa
       ['env', '--check', '--json'],
       ['env'],
       ['abort', longJobId, '--reason', 'secrets scan', '--wait'],
-    ]) {
-      const run = await runCli(args, { env });
-      expect({ args, code: run.code }).toEqual({ args, code: 0 });
-    }
+    ];
+    const runs = await Promise.all(reads.map((args) => runCli(args, { env })));
+    expect(runs.map((run, i) => ({ args: reads[i], code: run.code }))).toEqual(reads.map((args) => ({ args, code: 0 })));
 
     const leaks: string[] = [];
     const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });

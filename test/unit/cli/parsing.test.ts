@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { CommandContext } from '../../../src/cli/context';
 import { jobBodyFromArguments, settingsFromFlags } from '../../../src/cli/commands/submit';
 import { buildProgram } from '../../../src/cli/program';
+import { mapBodyAndElements, readElementsFile } from '../../../src/cli/commands/arrays';
+import { parseJobRef } from '../../../src/cli/jobRef';
 import { environmentAssignment, parseScriptArgument } from '../../../src/cli/parse';
 import { runInMemory } from './runInMemory';
 
@@ -110,12 +112,28 @@ describe('remote-batch command line', () => {
     expect(run.stderr).toContain('too many arguments');
   });
 
-  it('says plainly that array jobs are not available (while the client has no mapSubmit)', async () => {
-    for (const name of ['map', 'retry']) {
-      const run = await runInMemory(['--pool', 'local', name, 'job.ts']);
-      expect(run.code).toBe(2);
-      expect(run.stderr).toContain('array jobs are not available yet');
-    }
+  it('refuses a map without elements or without a body, before contacting anything', async () => {
+    const none = await runInMemory(['--pool', 'local', 'map', 'job.ts']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('an array job needs at least one element');
+    const nobody = await runInMemory(['--pool', 'local', 'map']);
+    expect(nobody.code).toBe(2);
+    expect(nobody.stderr).toContain('Give a script');
+    const span = await runInMemory(['--pool', 'local', 'map', 'job.ts', '1', '--span-size', '0']);
+    expect(span.code).toBe(2);
+    expect(span.stderr).toContain('--span-size must be a whole number of at least 1');
+  });
+
+  it('explains that a negative number goes after --', async () => {
+    const run = await runInMemory(['--pool', 'local', 'map', 'job.ts', '1', '-3']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('put arguments after --, e.g. remote-batch map job.ts -- 1 -3');
+  });
+
+  it('refuses a malformed child reference', async () => {
+    const run = await runInMemory(['--pool', 'local', 'status', 'rb-1/zero']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('a child is named <array job id>/<n>');
   });
 
   it('reports an unreachable Temporal server as exit 6 with the address, not a stack trace', async () => {
@@ -145,5 +163,27 @@ describe('submit arguments', () => {
 
   it('collects repeated --env NAME=VALUE, keeping "=" in values', () => {
     expect(environmentAssignment('B=x=y', environmentAssignment('A=1'))).toEqual({ A: '1', B: 'x=y' });
+  });
+});
+
+describe('map arguments and job references', () => {
+  it('maps a script over its arguments, or a command over all of them', () => {
+    expect(mapBodyAndElements('job.ts', ['1', '{"a":2}', 'x'], {})).toEqual({ body: { script: 'job.ts' }, elements: [1, { a: 2 }, 'x'] });
+    expect(mapBodyAndElements('1', ['2'], { command: 'cat $REMOTE_BATCH_ELEMENT_FILE' })).toEqual({ body: { command: 'cat $REMOTE_BATCH_ELEMENT_FILE' }, elements: [1, 2] });
+  });
+
+  it('reads elements from a JSON array file, or refuses it naming the problem', () => {
+    expect(mapBodyAndElements('job.ts', [], { elements: 'x.json' }, () => [1, 2]).elements).toEqual([1, 2]);
+    expect(() => mapBodyAndElements('job.ts', ['1'], { elements: 'x.json' }, () => [1])).toThrow('not both');
+    expect(readElementsFile('-', () => '[1, "two"]')).toEqual([1, 'two']);
+    expect(() => readElementsFile('-', () => '{"a": 1}')).toThrow('must hold a JSON array');
+    expect(() => readElementsFile('-', () => 'nope')).toThrow('is not JSON');
+    expect(() => readElementsFile('/no/such/file.json')).toThrow('cannot read /no/such/file.json (ENOENT)');
+  });
+
+  it('names children as <array id>/<n>', () => {
+    expect(parseJobRef('rb-1')).toEqual({ jobId: 'rb-1' });
+    expect(parseJobRef('rb-1/12')).toEqual({ jobId: 'rb-1', child: 12 });
+    expect(() => parseJobRef('rb-1/0')).toThrow('a whole number from 1');
   });
 });

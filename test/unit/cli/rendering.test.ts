@@ -3,7 +3,7 @@ import { jobTableLines } from '../../../src/cli/commands/ls';
 import { explainError } from '../../../src/cli/errors';
 import { formatBytes, formatDuration, formatProperties, formatTable, progressBar, transitionLine } from '../../../src/cli/render';
 import { splitAddress } from '../../../src/cli/reachability';
-import { exitCodeForStatus, newTransitions } from '../../../src/cli/watchJob';
+import { arrayProgressText, arraySucceeded, exitCodeForStatus, newTransitions } from '../../../src/cli/watchJob';
 import type { SingleJobState } from '../../../src/model/jobSpec';
 
 const baseState: SingleJobState = {
@@ -76,6 +76,14 @@ describe('watch', () => {
     expect(newTransitions(aborted, []).map((step) => step.status)).toEqual(['Active', 'Failed']);
   });
 
+  it('shows an array as a bar with what is running and waiting', () => {
+    const state = { childCount: 12, counts: { active: 2, running: 4, succeeded: 5, failed: 1 } };
+    expect(arrayProgressText(state, 12)).toBe('[██████░░░░░░]  6/12 done (1 failed) · 4 running · 2 waiting');
+    expect(arraySucceeded({ counts: state.counts })).toBe(false);
+    expect(arraySucceeded({ counts: { active: 0, running: 0, succeeded: 12, failed: 0 } })).toBe(true);
+    expect(arraySucceeded({ counts: { active: 0, running: 0, succeeded: 3, failed: 0 }, abortReason: 'stop' })).toBe(false);
+  });
+
   it('exits 0 for Succeeded/Completed and 1 for Failed', () => {
     expect(['Succeeded', 'Completed', 'Failed'].map(exitCodeForStatus)).toEqual([0, 0, 1]);
   });
@@ -115,6 +123,10 @@ describe('errors', () => {
     expect(explainError(named('ConnectionCheckError', 'Azure Batch could not be reached', { reason: 'unreachable' })).exitCode).toBe(6);
     expect(explainError(Object.assign(new Error('Server failed to authenticate'), { statusCode: 403 })).exitCode).toBe(5);
     expect(explainError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:10000'), { code: 'ECONNREFUSED' })).exitCode).toBe(6);
+    const storageDown = explainError(
+      Object.assign(new Error('connect ECONNREFUSED'), { code: 'REQUEST_SEND_ERROR', cause: { code: 'ECONNREFUSED' }, request: { url: 'http://127.0.0.1:10000/devstoreaccount1/job-x/blob?sv=2024&sig=SECRET' } }),
+    );
+    expect(storageDown).toEqual({ message: "cannot reach http://127.0.0.1:10000; check the connection's endpoints (remote-batch env).", exitCode: 6 });
     expect(explainError(new Error('something odd\n    at x')).message).toBe('something odd');
   });
 

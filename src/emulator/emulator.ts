@@ -123,6 +123,9 @@ export class BatchEmulator {
   private async shutdown(): Promise<void> {
     clearInterval(this.nodeLossTimer);
     this.retention.stop();
+    // The scheduler stops first, so no task ending during shutdown is recorded as its outcome:
+    // every task still running stays "running" in the store and is requeued on the next start.
+    const stopped = this.scheduler.close();
     const server = this.server;
     this.server = undefined;
     if (server?.listening) {
@@ -130,7 +133,7 @@ export class BatchEmulator {
       server.closeAllConnections();
       await closed;
     }
-    await this.scheduler.close();
+    await stopped;
     await this.launchers.close();
     await this.store.flush();
     await this.store.close();

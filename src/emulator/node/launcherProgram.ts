@@ -9,12 +9,16 @@
  *        (cwd is created if missing; stdout and stderr are created empty)
  *   out: {"id":n,"pid":p} | {"id":n,"error":{"code":…,"message":…}} then {"id":n,"exit":code,"signal":sig}
  * When its input closes (the emulator is gone) it kills every process group it started.
+ * It ignores SIGINT/SIGTERM sent to the emulator's process group: its end is the
+ * emulator's decision, after the emulator has recorded what its tasks were doing.
  */
 export const LAUNCHER_PROGRAM = String.raw`
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const groups = new Set();
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {});
 const send = (message) => process.stdout.write(JSON.stringify(message) + '\n');
 function launch(request) {
   let out, err;

@@ -152,11 +152,11 @@ describe('task files through the file API', () => {
     expect(error.statusCode).toBe(404);
   });
 
-  test('a path that leaves the task directory is not found', async () => {
+  test('a path that leaves the task directory, or a symlink the task made to outside it, is not found', async () => {
     const jobId = await addJob(h.client);
-    await h.client.task.add(jobId, { id: 't', commandLine: 'true' });
+    await h.client.task.add(jobId, { id: 't', commandLine: 'ln -s /etc/passwd escape' });
     await waitForTaskState(h.client, jobId, 't');
-    const error = await batchError(readTaskFile(h.client, jobId, 't', '../../../../../../etc/passwd'));
-    expect(error.statusCode).toBe(404);
+    expect((await batchError(readTaskFile(h.client, jobId, 't', '../../../../../../etc/passwd'))).statusCode).toBe(404);
+    expect((await batchError(readTaskFile(h.client, jobId, 't', 'wd/escape'))).statusCode).toBe(404);
   });
 });

@@ -67,9 +67,12 @@ export class FileHandler {
     return { root: this.layout.rootDir(pool.id, node.id), url: nodeUrl(request.baseUrl, pool.id, node.id) };
   }
 
+  /** The file under `root`; a symlink a task made that leads outside its directory is not followed. */
   private async resolve(root: string, filePath: string): Promise<{ path: string; stat: fs.Stats }> {
     const path = resolveInside(root, filePath);
     if (!path) throw ErrorFactory.fileNotFound();
+    const [real, realRoot] = await Promise.all([fs.promises.realpath(path).catch(() => undefined), fs.promises.realpath(root).catch(() => root)]);
+    if (!real || !(real === realRoot || real.startsWith(`${realRoot}/`))) throw ErrorFactory.fileNotFound();
     const stat = await fs.promises.stat(path).catch(() => undefined);
     if (!stat) throw ErrorFactory.fileNotFound();
     return { path, stat };

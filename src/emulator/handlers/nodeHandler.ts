@@ -49,7 +49,7 @@ export class NodeHandler {
     return empty(200);
   }
 
-  enableScheduling(request: BatchRequest, params: Record<string, string>): HandlerResult {
+  enableScheduling(_request: BatchRequest, params: Record<string, string>): HandlerResult {
     const { node } = this.find(params.poolId, params.nodeId);
     node.schedulingState = 'enabled';
     this.store.saveNode(node);

@@ -19,7 +19,9 @@ export function registerStack(program: Command, ctx: CommandContext): void {
     .action(
       act(ctx, async (flags: StackFlags) => {
         if (flags.pools) process.env.REMOTE_BATCH_POOLS = flags.pools;
-        // src/stack/main.ts runs the stack in the foreground and exits the process itself on Ctrl-C.
+        // src/stack/main.ts runs the stack in the foreground and stops it on Ctrl-C, then exits the process
+        // itself. Its handlers replace the CLI's, whose second Ctrl-C would exit before everything had stopped.
+        process.removeAllListeners('SIGINT');
         require('../../stack/main');
         return new Promise<number>(() => undefined);
       }),

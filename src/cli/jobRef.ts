@@ -50,16 +50,6 @@ export function parseJobRef(text: string): { jobId: string; child?: number } {
   return { jobId: match[1], child };
 }
 
-/** Polls until the task has ended; used where the client has no waiting form of its own. */
-export async function waitForTaskEnd(ref: TaskJobRef, signal: AbortSignal, pollIntervalInMs = 300): Promise<TaskState> {
-  for (;;) {
-    const state = await ref.read();
-    if (isFinished(state.status)) return state;
-    signal.throwIfAborted();
-    await new Promise((resolve) => setTimeout(resolve, pollIntervalInMs));
-  }
-}
-
 /** A Single job behind the TaskJobRef face. */
 export function singleRef(job: BatchJob): TaskJobRef {
   return {

@@ -5,6 +5,8 @@ import type { ArrayJob } from './arrayJobObject';
 import { readChildShard } from './childShards';
 import { taskJobProperty, type TaskJobFacts } from './taskJobProperties';
 import { taskJobReaders } from './taskJobReaders';
+import type { JobOutputFile } from './jobObject';
+import { downloadTaskOutput, listTaskOutputs } from './taskOutputs';
 
 /** The seed's "ArrayChild" job object: child n of an array (1-based), with a Single job's properties. */
 export class ArrayChildJob {
@@ -42,6 +44,17 @@ export class ArrayChildJob {
     const facts = await this.facts();
     const readers = taskJobReaders(this.array.environment, facts, { value: facts.result });
     return taskJobProperty(property as SingleJobPropertyName, facts, this.array.environment, readers);
+  }
+
+  /** Files this child wrote under ./JobOutput/. */
+  outputs(): Promise<JobOutputFile[]> {
+    return listTaskOutputs(this.array.environment, this.array.jobId, this.taskId);
+  }
+
+  async downloadOutput(name: string, destination: string): Promise<void> {
+    const file = (await this.outputs()).find((output) => output.name === name);
+    if (!file) throw new RangeError(`Child ${this.index} of ${this.array.jobId} has no output file '${name}'.`);
+    await downloadTaskOutput(this.array.environment, this.array.jobId, file, destination);
   }
 
   /** Ends this child alone: its task is terminated and it ends Failed with the reason. */

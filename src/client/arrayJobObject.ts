@@ -1,4 +1,3 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ArrayJobState } from '../model/arrayJob';
 import { childTaskId } from '../model/arrayJob';
 import type { SingleJobStatus } from '../model/status';
@@ -6,7 +5,7 @@ import { ArrayChildJob } from './arrayChildJob';
 import { type ArrayJobPropertyName, arrayJobPropertyNames } from './arrayProperties';
 import { readAllChildShards } from './childShards';
 import type { BatchEnvironment } from './environment';
-import { JobNotFoundError } from './jobObject';
+import { readJobState } from './jobState';
 import { UnknownPropertyError } from './properties';
 import { taskJobReaders } from './taskJobReaders';
 
@@ -23,15 +22,8 @@ export class ArrayJob {
   }
 
   /** From the workflow's memo: readable with no worker running. */
-  async state(): Promise<ArrayJobState> {
-    try {
-      const state = (await (await this.handle()).describe()).memo?.state as ArrayJobState | undefined;
-      if (!state || state.childCount === undefined) throw new JobNotFoundError(this.jobId, this.environment);
-      return state;
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw new JobNotFoundError(this.jobId, this.environment);
-      throw error;
-    }
+  state(): Promise<ArrayJobState> {
+    return readJobState<ArrayJobState>(this.environment, this.jobId, (state) => state.childCount !== undefined);
   }
 
   /** Child n (1-based), like the seed's `arr["ChildJobObjects"][[n]]`. */

@@ -1,19 +1,10 @@
+import { standardPropertyNames, timePropertyNames } from './properties';
+
 /** Property names of an Array job, as the seed and Wolfram's RemoteBatchJobObject spell them. */
 export const arrayJobPropertyNames = [
-  'JobStatus',
-  'JobType',
-  'JobUUID',
-  'Provider',
-  'Environment',
-  'JobInProgressQ',
-  'JobSucceededQ',
-  'JobFailedQ',
-  'JobStatusReason',
-  'ProviderJobID',
+  ...standardPropertyNames,
   'ProviderFirstTaskID',
-  'JobSubmissionTime',
-  'JobStartTime',
-  'JobCompletionTime',
+  ...timePropertyNames,
   'ChildJobCount',
   'ChildJobObjects',
   'ChildJobStatuses',

@@ -1,13 +1,13 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import fs from 'node:fs';
-import path from 'node:path';
-import { jobContainerName, jobOutputFolder, taskOutputPath } from '../model/conventions';
+import { singleJobTaskId } from '../model/conventions';
 import type { SingleJobState } from '../model/jobSpec';
 import { isFinished } from '../model/status';
 import type { BatchEnvironment } from './environment';
+import { readJobState } from './jobState';
 import { singleJobPropertyNames, type SingleJobPropertyName, UnknownPropertyError } from './properties';
 import { taskJobProperty, type TaskJobFacts } from './taskJobProperties';
 import { taskJobReaders } from './taskJobReaders';
+import { downloadTaskOutput, listTaskOutputs } from './taskOutputs';
 import { jobLogs, type JobLogsOptions } from './logs';
 
 export interface JobOutputFile {
@@ -17,13 +17,7 @@ export interface JobOutputFile {
   blobName: string;
 }
 
-export class JobNotFoundError extends Error {
-  readonly code = 'JobNotFound';
-  constructor(readonly jobId: string, env: BatchEnvironment) {
-    super(`No job ${jobId} in this environment (${env}).`);
-    this.name = 'JobNotFoundError';
-  }
-}
+export { JobNotFoundError } from './jobState';
 
 /** The seed's RemoteBatchJobObject for a Single job: a handle by id; every property is read fresh. */
 export class BatchJob {
@@ -36,16 +30,8 @@ export class BatchJob {
   }
 
   /** The workflow's memo holds the state, so it reads even when no worker is running. */
-  async state(): Promise<SingleJobState> {
-    try {
-      const description = await (await this.handle()).describe();
-      const state = description.memo?.state as SingleJobState | undefined;
-      if (!state) throw new JobNotFoundError(this.jobId, this.environment);
-      return state;
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw new JobNotFoundError(this.jobId, this.environment);
-      throw error;
-    }
+  state(): Promise<SingleJobState> {
+    return readJobState<SingleJobState>(this.environment, this.jobId, (state) => state.taskId !== undefined);
   }
 
   async get(property: 'JobStatus'): Promise<SingleJobState['status']>;
@@ -105,27 +91,14 @@ export class BatchJob {
 
   /** Files the job wrote under ./JobOutput/, as uploaded to Blob Storage (listed once the job has ended). */
   async outputs(): Promise<JobOutputFile[]> {
-    const state = await this.state();
-    const container = this.environment.azure().blobs.getContainerClient(jobContainerName(state.jobId));
-    const prefix = `${taskOutputPath(state.taskId, jobOutputFolder)}/`;
-    const files: JobOutputFile[] = [];
-    try {
-      for await (const blob of container.listBlobsFlat({ prefix })) {
-        files.push({ name: blob.name.slice(prefix.length), size: blob.properties.contentLength ?? 0, blobName: blob.name });
-      }
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
-    }
-    return files;
+    return listTaskOutputs(this.environment, this.jobId, singleJobTaskId);
   }
 
   /** Downloads one output file (by its name under JobOutput/) to a local path. */
   async downloadOutput(name: string, destination: string): Promise<void> {
     const file = (await this.outputs()).find((output) => output.name === name);
     if (!file) throw new RangeError(`Job ${this.jobId} has no output file '${name}'.`);
-    const container = this.environment.azure().blobs.getContainerClient(jobContainerName(this.jobId));
-    await fs.promises.mkdir(path.dirname(path.resolve(destination)), { recursive: true });
-    await container.getBlobClient(file.blobName).downloadToFile(destination);
+    await downloadTaskOutput(this.environment, this.jobId, file, destination);
   }
 }
 

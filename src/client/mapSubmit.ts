@@ -1,10 +1,10 @@
 import {
   type ArrayJobInput,
-  type ArrayJobState,
   childCountOf,
   blobCount,
   childrenOfBlob,
   elementChunkBlob,
+  initialArrayJobState,
   maxArrayChildren,
   maxArrayElements,
 } from '../model/arrayJob';
@@ -13,7 +13,7 @@ import { InvalidSettingError } from '../model/errors';
 import { toStrictJson } from '../model/json';
 import { ArrayJob } from './arrayJobObject';
 import type { BatchEnvironment } from './environment';
-import { type JobBodySpec, prepareSubmission, startJobWorkflow, stateSettings, type SubmitSettings } from './submission';
+import { type JobBodySpec, prepareSubmission, startJobWorkflow, type SubmitSettings } from './submission';
 
 export interface MapSubmitSettings extends SubmitSettings {
   /** Elements per child (default 1): pack very cheap elements so each task does more. */
@@ -107,21 +107,7 @@ export async function mapSubmit(env: BatchEnvironment, body: JobBodySpec, items:
     ...(retryWindowSeconds !== undefined ? { retryWindowSeconds } : {}),
     ...(settings.turnsPerRun !== undefined ? { turnsPerRun: settings.turnsPerRun } : {}),
   };
-  const initialState: ArrayJobState = {
-    jobId: prepared.jobId,
-    poolId: env.poolId,
-    status: 'Active',
-    childCount,
-    elementCount: elements.length,
-    spanSize,
-    added: 0,
-    counts: { active: childCount, running: 0, succeeded: 0, failed: 0 },
-    submittedAt: input.submittedAt,
-    retries: 0,
-    closed: false,
-    inputNames: prepared.inputs.map((file) => file.name),
-    settings: stateSettings(prepared.settings),
-  };
+  const initialState = initialArrayJobState(input, prepared.jobId, prepared.settings);
   await startJobWorkflow(env, 'arrayJob', prepared, input, initialState, `Array job ${prepared.jobId}: ${childCount} children on pool ${env.poolId}`);
   return new ArrayJob(env, prepared.jobId);
 }

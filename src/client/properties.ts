@@ -1,7 +1,7 @@
 import { closestName } from '../model/errors';
 
-/** Property names of a Single job, spelled as the seed and Wolfram's RemoteBatchJobObject spell them. */
-export const singleJobPropertyNames = [
+/** Wolfram's standard RemoteBatchJobObject properties every job has, plus the seed's ProviderJobID. */
+export const standardPropertyNames = [
   'JobStatus',
   'JobType',
   'JobUUID',
@@ -12,10 +12,15 @@ export const singleJobPropertyNames = [
   'JobFailedQ',
   'JobStatusReason',
   'ProviderJobID',
+] as const;
+
+export const timePropertyNames = ['JobSubmissionTime', 'JobStartTime', 'JobCompletionTime'] as const;
+
+/** Property names of a Single job (and an array child), spelled as the seed and RemoteBatchJobObject spell them. */
+export const singleJobPropertyNames = [
+  ...standardPropertyNames,
   'ProviderTaskID',
-  'JobSubmissionTime',
-  'JobStartTime',
-  'JobCompletionTime',
+  ...timePropertyNames,
   'JobExitCode',
   'JobLog',
   'JobStandardErrorLog',

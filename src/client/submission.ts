@@ -7,7 +7,7 @@ import { InvalidSettingError } from '../model/errors';
 import { type JobBody, type JobInput, jobIdForUUID } from '../model/jobSpec';
 import { defaultExportName, isValidExportName, scriptBundleFileName } from '../model/scriptJob';
 import { type JobSettings, validateSettings } from '../model/settings';
-import { azureJobIdKey, environmentKey, jobStatusKey, jobTypeKey, poolIdKey } from '../model/searchAttributes';
+import { jobSearchAttributes } from '../model/searchAttributes';
 import { bundleScript } from './bundleScript';
 import type { BatchEnvironment } from './environment';
 import { taskQueue } from './temporalSettings';
@@ -142,19 +142,14 @@ export async function startJobWorkflow(
     workflowId: prepared.jobId,
     args: [input as never],
     memo: { state: initialState },
-    typedSearchAttributes: [
-      { key: jobStatusKey, value: 'Active' },
-      { key: jobTypeKey, value: workflowType === 'singleJob' ? 'Single' : 'Array' },
-      { key: poolIdKey, value: env.poolId },
-      { key: azureJobIdKey, value: prepared.jobId },
-      { key: environmentKey, value: `${env.connection}/${env.poolId}` },
-    ],
+    typedSearchAttributes: jobSearchAttributes({
+      status: 'Active',
+      type: workflowType === 'singleJob' ? 'Single' : 'Array',
+      poolId: env.poolId,
+      jobId: prepared.jobId,
+      connection: env.connection,
+    }),
     staticSummary: summary,
     staticDetails: prepared.body.kind === 'command' ? `command: ${prepared.body.commandLine}` : 'script job',
   });
-}
-
-export function stateSettings(settings: JobSettings): Pick<JobSettings, 'containerImage' | 'jobPriority' | 'vcpuCount' | 'timeConstraint'> {
-  const { containerImage, jobPriority, vcpuCount, timeConstraint } = settings;
-  return { containerImage, jobPriority, vcpuCount, ...(timeConstraint !== undefined ? { timeConstraint } : {}) };
 }

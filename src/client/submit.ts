@@ -1,8 +1,8 @@
 import { singleJobTaskId } from '../model/conventions';
-import type { SingleJobInput, SingleJobState } from '../model/jobSpec';
+import { initialSingleJobState, type SingleJobInput } from '../model/jobSpec';
 import type { BatchEnvironment } from './environment';
 import { BatchJob } from './jobObject';
-import { type JobBodySpec, prepareSubmission, startJobWorkflow, stateSettings, type SubmitSettings } from './submission';
+import { type JobBodySpec, prepareSubmission, startJobWorkflow, type SubmitSettings } from './submission';
 
 export { type JobBodySpec, PoolNotFoundError, type SubmitSettings } from './submission';
 
@@ -17,15 +17,7 @@ export async function submit(env: BatchEnvironment, body: JobBodySpec, settings:
     inputs: prepared.inputs,
     submittedAt: new Date().toISOString(),
   };
-  const initialState: SingleJobState = {
-    jobId: prepared.jobId,
-    taskId: singleJobTaskId,
-    poolId: env.poolId,
-    status: 'Active',
-    submittedAt: input.submittedAt,
-    inputNames: prepared.inputs.map((file) => file.name),
-    settings: stateSettings(prepared.settings),
-  };
+  const initialState = initialSingleJobState(input, prepared.jobId, prepared.settings, singleJobTaskId);
   await startJobWorkflow(env, 'singleJob', prepared, input, initialState, `Single job ${prepared.jobId} on pool ${env.poolId}`);
   return new BatchJob(env, prepared.jobId);
 }

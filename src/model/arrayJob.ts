@@ -1,6 +1,6 @@
 import { firstArrayChildTaskId } from './conventions';
 import type { EnvironmentRef, JobBody, JobInput } from './jobSpec';
-import type { JobSettings } from './settings';
+import { type JobSettings, stateSettings } from './settings';
 import type { ArrayJobStatus } from './status';
 
 /** The most children one array job may have (AWS Batch stops at 10,000). */
@@ -60,6 +60,27 @@ export interface ArrayJobState {
   closed: boolean;
   inputNames: string[];
   settings: Pick<JobSettings, 'containerImage' | 'jobPriority' | 'vcpuCount' | 'timeConstraint'>;
+}
+
+/** An array's state before anything ran: what the client puts in the memo and the workflow starts from. */
+export function initialArrayJobState(input: ArrayJobInput, jobId: string, settings: JobSettings): ArrayJobState {
+  const spanSize = input.spanSize ?? 1;
+  const childCount = childCountOf(input.elementCount, spanSize);
+  return {
+    jobId,
+    poolId: input.environment.poolId,
+    status: 'Active',
+    childCount,
+    elementCount: input.elementCount,
+    spanSize,
+    added: 0,
+    counts: { active: childCount, running: 0, succeeded: 0, failed: 0 },
+    submittedAt: input.submittedAt,
+    retries: 0,
+    closed: false,
+    inputNames: input.inputs.map((file) => file.name),
+    settings: stateSettings(settings),
+  };
 }
 
 export function childCountOf(elementCount: number, spanSize: number): number {

@@ -1,4 +1,4 @@
-import type { JobSettings } from './settings';
+import { type JobSettings, stateSettings } from './settings';
 import type { SingleJobStatus } from './status';
 
 /**
@@ -73,4 +73,17 @@ export function isValidBatchId(id: string): boolean {
 
 export function jobIdForUUID(uuid: string): string {
   return `rb-${uuid}`;
+}
+
+/** A single job's state before anything ran: what the client puts in the memo and the workflow starts from. */
+export function initialSingleJobState(input: SingleJobInput, jobId: string, settings: JobSettings, taskId: string): SingleJobState {
+  return {
+    jobId,
+    taskId,
+    poolId: input.environment.poolId,
+    status: 'Active',
+    submittedAt: input.submittedAt,
+    inputNames: input.inputs.map((file) => file.name),
+    settings: stateSettings(settings),
+  };
 }

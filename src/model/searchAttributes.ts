@@ -1,4 +1,4 @@
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, type SearchAttributePair, SearchAttributeType } from '@temporalio/common';
 
 /**
  * Custom search attributes the stack registers and the workflows keep current,
@@ -27,3 +27,20 @@ export const searchAttributeKeys = [
   childrenSucceededKey,
   childrenFailedKey,
 ];
+
+/** The attributes every job keeps current: what the UI's search box and listJobs filter on. */
+export function jobSearchAttributes(job: {
+  status: string;
+  type: 'Single' | 'Array';
+  poolId: string;
+  jobId: string;
+  connection: string;
+}): SearchAttributePair[] {
+  return [
+    { key: jobStatusKey, value: job.status },
+    { key: jobTypeKey, value: job.type },
+    { key: poolIdKey, value: job.poolId },
+    { key: azureJobIdKey, value: job.jobId },
+    { key: environmentKey, value: `${job.connection}/${job.poolId}` },
+  ];
+}

@@ -123,3 +123,9 @@ export function batchPriority(jobPriority: number): number {
 
 /** The environment variable through which a job learns its VCPUCount. */
 export const processorCountVariable = 'REMOTE_BATCH_PROCESSOR_COUNT';
+
+/** The settings a job's state shows (ProviderSettings); environment variable values stay out of it. */
+export function stateSettings(settings: JobSettings): Pick<JobSettings, 'containerImage' | 'jobPriority' | 'vcpuCount' | 'timeConstraint'> {
+  const { containerImage, jobPriority, vcpuCount, timeConstraint } = settings;
+  return { containerImage, jobPriority, vcpuCount, ...(timeConstraint !== undefined ? { timeConstraint } : {}) };
+}

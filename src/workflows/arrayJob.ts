@@ -9,18 +9,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { TaskInputBlob, TaskTemplate } from '../activities/taskDefinition';
-import { type ArrayJobInput, type ArrayJobState, childCountOf } from '../model/arrayJob';
+import { type ArrayJobInput, type ArrayJobState, initialArrayJobState } from '../model/arrayJob';
 import { azureTerminateReason, clientTerminationReason } from '../model/outcome';
-import {
-  azureJobIdKey,
-  childrenFailedKey,
-  childrenRunningKey,
-  childrenSucceededKey,
-  environmentKey,
-  jobStatusKey,
-  jobTypeKey,
-  poolIdKey,
-} from '../model/searchAttributes';
+import { childrenFailedKey, childrenRunningKey, childrenSucceededKey, jobSearchAttributes } from '../model/searchAttributes';
 import { azure, watcher } from './activityProxies';
 import { abortChildSignal, abortSignal, abortUpdate, arrayStateQuery, retryFailedUpdate } from './arrayMessages';
 import { setUpAzureJob, unlessAborted, validateJobInput, validateReason } from './jobSetup';
@@ -47,25 +38,9 @@ export async function arrayJob(input: ArrayJobInput, carry?: ArrayJobCarry): Pro
   const { jobId, settings } = validateJobInput(input);
   const { connection, poolId } = input.environment;
   if (!Number.isInteger(input.elementCount) || input.elementCount < 1) throw new TypeError('elementCount must be a whole number ≥ 1.');
-  const spanSize = input.spanSize ?? 1;
-  const childCount = childCountOf(input.elementCount, spanSize);
-  const { containerImage, jobPriority, vcpuCount, timeConstraint } = settings;
 
-  const state: ArrayJobState = carry?.state ?? {
-    jobId,
-    poolId,
-    status: 'Active',
-    childCount,
-    elementCount: input.elementCount,
-    spanSize,
-    added: 0,
-    counts: { active: childCount, running: 0, succeeded: 0, failed: 0 },
-    submittedAt: input.submittedAt,
-    retries: 0,
-    closed: false,
-    inputNames: input.inputs.map((file) => file.name),
-    settings: { containerImage, jobPriority, vcpuCount, ...(timeConstraint !== undefined ? { timeConstraint } : {}) },
-  };
+  const state: ArrayJobState = carry?.state ?? initialArrayJobState(input, jobId, settings);
+  const { childCount, spanSize } = state;
   let abortReason = state.abortReason;
   const childAborts: { child: number; reason: string }[] = [];
   let retryRequested = false;
@@ -75,11 +50,7 @@ export async function arrayJob(input: ArrayJobInput, carry?: ArrayJobCarry): Pro
   const publish = (details: string) => {
     upsertMemo({ state });
     upsertSearchAttributes([
-      { key: jobStatusKey, value: state.status },
-      { key: jobTypeKey, value: 'Array' },
-      { key: poolIdKey, value: poolId },
-      { key: azureJobIdKey, value: jobId },
-      { key: environmentKey, value: `${connection}/${poolId}` },
+      ...jobSearchAttributes({ status: state.status, type: 'Array', poolId, jobId, connection }),
       { key: childrenRunningKey, value: state.counts.running },
       { key: childrenSucceededKey, value: state.counts.succeeded },
       { key: childrenFailedKey, value: state.counts.failed },

@@ -1,8 +1,8 @@
 import { condition, setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import { evaluationFileName, resultFileName, singleJobTaskId, taskOutputPath } from '../model/conventions';
-import type { SingleJobInput, SingleJobState } from '../model/jobSpec';
+import { initialSingleJobState, type SingleJobInput, type SingleJobState } from '../model/jobSpec';
 import { azureTerminateReason, clientTerminationReason, outcomeOfTask } from '../model/outcome';
-import { azureJobIdKey, environmentKey, jobStatusKey, jobTypeKey, poolIdKey } from '../model/searchAttributes';
+import { jobSearchAttributes } from '../model/searchAttributes';
 import { azure, watcher } from './activityProxies';
 import { permanentFailure, setUpAzureJob, unlessAborted, validateJobInput, validateReason } from './jobSetup';
 import { abortSignal, abortUpdate, stateQuery } from './messages';
@@ -12,29 +12,14 @@ export async function singleJob(input: SingleJobInput): Promise<SingleJobState> 
   const { jobId, settings } = validateJobInput(input);
   const { connection, poolId } = input.environment;
   const taskId = singleJobTaskId;
-  const { containerImage, jobPriority, vcpuCount, timeConstraint } = settings;
-  const state: SingleJobState = {
-    jobId,
-    taskId,
-    poolId,
-    status: 'Active',
-    submittedAt: input.submittedAt,
-    inputNames: input.inputs.map((file) => file.name),
-    settings: { containerImage, jobPriority, vcpuCount, ...(timeConstraint !== undefined ? { timeConstraint } : {}) },
-  };
+  const state: SingleJobState = initialSingleJobState(input, jobId, settings, taskId);
   let abortReason: string | undefined;
   let finished = false;
   const isAborted = () => abortReason !== undefined;
 
   const publish = (details: string) => {
     upsertMemo({ state });
-    upsertSearchAttributes([
-      { key: jobStatusKey, value: state.status },
-      { key: jobTypeKey, value: 'Single' },
-      { key: poolIdKey, value: poolId },
-      { key: azureJobIdKey, value: jobId },
-      { key: environmentKey, value: `${connection}/${poolId}` },
-    ]);
+    upsertSearchAttributes(jobSearchAttributes({ status: state.status, type: 'Single', poolId, jobId, connection }));
     setCurrentDetails(
       `**${state.status}** — Azure job \`${jobId}\`, task \`${taskId}\` on pool \`${poolId}\`\n\n${details}` +
         (state.statusReason ? `\n\nReason: ${state.statusReason}` : ''),

@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { saveConnection } from '../connections/store';
 import { startAzurite } from './azurite';
-import { defaultDataDir, portsFromEnvironment, portVariables, type StackPorts } from './config';
+import { defaultDataDir, portsFromEnvironment, portVariables, repoRoot, type StackPorts } from './config';
 import { startEmulatorProcess } from './emulatorProcess';
 import { stopLeftovers } from './managedProcess';
 import { assertPortFree } from './ports';
@@ -44,6 +45,15 @@ const serviceNames: Record<keyof StackPorts, string> = {
 
 type Stoppable = { stop(): Promise<void> };
 
+/** A tiny detached process that stops this stack's services if this process dies without stopping them. */
+function startWatchdog(logsDir: string): void {
+  const watchdog = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'stack-watchdog.js'), String(process.pid), logsDir], {
+    detached: true,
+    stdio: 'ignore',
+  });
+  watchdog.unref();
+}
+
 /**
  * Starts services in parallel; every one that started is registered for stopping,
  * even when another failed, so a failed start leaves no process behind.
@@ -71,6 +81,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const logsDir = path.join(dataDir, 'logs');
   fs.mkdirSync(logsDir, { recursive: true });
   stopLeftovers(logsDir);
+  startWatchdog(logsDir);
   for (const key of Object.keys(ports) as (keyof StackPorts)[]) {
     await assertPortFree(ports[key], serviceNames[key], portVariables[key]);
   }

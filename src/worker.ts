@@ -1,6 +1,6 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
-import { permanentAzureErrors } from './activities/permanentErrors';
+import { sanitizedActivityErrors } from './activities/azureErrors';
 import { ConnectionClients } from './azure/connectionClients';
 import { taskQueue, temporalSettingsFromEnvironment } from './client/temporalSettings';
 
@@ -15,7 +15,7 @@ export async function runWorker(): Promise<void> {
       taskQueue,
       workflowsPath: require.resolve('./workflows'),
       activities: createActivities(new ConnectionClients()),
-      interceptors: { activity: [permanentAzureErrors] },
+      interceptors: { activity: [sanitizedActivityErrors] },
       shutdownGraceTime: '5 seconds',
     });
     console.log(`remote-batch worker polling task queue '${taskQueue}' on ${temporal.address} (namespace ${temporal.namespace})`);

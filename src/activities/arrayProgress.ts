@@ -123,11 +123,13 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
     return { status: outcome.status, exitCode: outcome.exitCode, reason, result, startTime: observation.startTime, endTime: observation.endTime };
   }
 
-  async function countChildren(connection: string, jobId: string, childCount: number, added: number): Promise<ChildCounts & { completed: number }> {
+  /** Batch's counts; children not added yet (Batch does not know them) count as active. */
+  async function countChildren(connection: string, jobId: string, childCount: number): Promise<ChildCounts & { completed: number }> {
     const { batch } = clients.get(connection);
     const counts = (await batch.job.getTaskCounts(jobId)).taskCounts;
+    const known = counts.active + counts.running + counts.completed;
     return {
-      active: counts.active + (childCount - added),
+      active: counts.active + Math.max(0, childCount - known),
       running: counts.running,
       succeeded: counts.succeeded,
       failed: counts.failed,
@@ -150,7 +152,7 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
       const store = shardsOf(input.connection, input.jobId, input.childCount);
       for (;;) {
         // Counts first: whatever completed before this moment is in the listing that follows.
-        const counts = await countChildren(input.connection, input.jobId, input.childCount, input.added);
+        const counts = await countChildren(input.connection, input.jobId, input.childCount);
         const tasks = await listChangedTasks(input.connection, input.jobId, cursor);
         const byShard = new Map<number, ListedTask[]>();
         for (const task of tasks) {

@@ -81,7 +81,7 @@ export async function singleJob(input: SingleJobInput): Promise<SingleJobState> 
     }
     return finish(outcome, ended);
   } catch (error) {
-    // Azure refused something for good (see permanentAzureErrors): a job outcome, not a workflow crash.
+    // Azure refused something for good (see sanitizedActivityErrors): a job outcome, not a workflow crash.
     const refusal = permanentFailure(error);
     if (!refusal) throw error;
     return finish({ status: 'Failed', statusReason: refusal });

@@ -82,8 +82,13 @@ describe('a single job over its lifecycle', () => {
 
   it('lists the environment jobs by type', async () => {
     const job = await submit(local, { command: 'true' });
-    const ids: string[] = [];
-    for await (const listed of listJobs(local, { type: 'Single' })) ids.push(listed.jobId);
+    // Temporal's visibility store is eventually consistent: a new job is listed within moments.
+    let ids: string[] = [];
+    for (let look = 0; look < 50 && !ids.includes(job.jobId); look++) {
+      if (look > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      ids = [];
+      for await (const listed of listJobs(local, { type: 'Single' })) ids.push(listed.jobId);
+    }
     expect(ids).toContain(job.jobId);
     const elsewhere: string[] = [];
     for await (const listed of listJobs(single, { type: 'Single' })) elsewhere.push(listed.jobId);

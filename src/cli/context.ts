@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { BatchEnvironment } from '../client/environment';
-import type { BatchJob } from '../client/jobObject';
 import { temporalSettingsFromEnvironment } from '../client/temporalSettings';
 import { exitCodes, notFoundError, usageError } from './exitCodes';
 import { type CliIO, Output } from './io';

@@ -14,7 +14,6 @@ import { registerWatch } from './commands/watch';
 import type { CommandContext } from './context';
 import { exitCodes } from './exitCodes';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../../package.json') as { version: string };
 
 const exitCodeHelp = `

@@ -54,6 +54,7 @@ export class BatchEnvironment {
 
   azure(): ConnectedClients {
     // Loaded on first use, so what only talks to Temporal (the CLI's status, watch, abort, ls) skips the Azure SDKs.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous lazy load, typed by `typeof import`
     const { ConnectionClients } = require('../azure/connectionClients') as typeof import('../azure/connectionClients');
     this.azureClients ??= new ConnectionClients().get(this.connection);
     return this.azureClients;

@@ -204,6 +204,7 @@ function describeCheck(connection: Connection, check: ConnectionCheck): string[]
 export async function login(options: LoginOptions, prompter: Prompter): Promise<LoginOutcome> {
   const name = checkConnectionName(options.name);
   // The Azure SDKs load only when a check is due.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy load, typed by `typeof import`
   const verify = options.verify ?? (async (connection: Connection) => (require('./verify') as typeof import('./verify')).verifyConnection(connection));
   const saved = readConnectionsFile(options.file).connections[name];
 

@@ -20,8 +20,8 @@ function mtime(file) {
 }
 
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 20 || (major === 20 && minor < 3)) {
-  console.error(`remote-batch needs Node.js 20.3 or newer; this is ${process.version}.`);
+if (major < 20 || (major === 20 && minor < 19)) {
+  console.error(`remote-batch needs Node.js 20.19 or newer; this is ${process.version}.`);
   process.exit(1);
 }
 

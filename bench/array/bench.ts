@@ -6,8 +6,8 @@
  *   direct SDK     the same N tasks (same command, element, log and output uploads) added by
  *                  collections through @azure/batch and watched by task counts, no Temporal
  *   bare SDK       N tasks with the command alone (no files uploaded), the floor of the emulator
- *   sequential     one task.add per task, then each task polled until it completes
- *                  (the style of the Azure Batch samples)
+ *   sequential     the same tasks, one task.add each, then each task polled until it
+ *                  completes (the style of the Azure Batch samples)
  *
  *   npx tsx bench/array/bench.ts [--children 10000] [--nodes 2] [--slots 4] [--skip sequential,direct]
  *
@@ -92,10 +92,11 @@ async function sameTasksAsRemoteBatch(): Promise<SameTasks> {
   };
 }
 
-async function sequential(batch: BatchServiceClient, jobId: string): Promise<number> {
+async function sequential(batch: BatchServiceClient, jobId: string, sameTasks: SameTasks): Promise<number> {
   const started = Date.now();
   await batch.job.add({ id: jobId, poolInfo: { poolId: pool } });
-  for (let i = 0; i < children; i++) await batch.task.add(jobId, { id: String(10000001 + i), commandLine });
+  await sameTasks.prepare(jobId);
+  for (let i = 0; i < children; i++) await batch.task.add(jobId, sameTasks.definition(jobId, i));
   for (let i = 0; i < children; i++) {
     while ((await batch.task.get(jobId, String(10000001 + i))).state !== 'completed') {
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -159,7 +160,7 @@ async function main(): Promise<void> {
     console.log(`  Temporal DB: ${(fileSize(path.join(dataDir, 'temporal', 'temporal.db')) / 2 ** 20).toFixed(1)} MiB`);
 
     if (!skip.has('sequential')) {
-      results.sequential = await sequential(batch, `sequential-${Date.now()}`);
+      results.sequential = await sequential(batch, `sequential-${Date.now()}`, await sameTasksAsRemoteBatch());
       console.log(`sequential submitter (task.add one by one, poll each): ${seconds(results.sequential)}`);
     }
     console.log('');

@@ -11,6 +11,8 @@ export interface EmulatorProcessOptions {
   /** `id:nodes:slotsPerNode`, comma-separated. */
   pools: string;
   logFile: string;
+  /** More flags for the emulator (e.g. `--latency-ms 25`, `--nodes-dir …`). */
+  extraArgs?: string[];
 }
 
 async function isHealthy(port: number): Promise<boolean> {
@@ -24,7 +26,7 @@ export async function startEmulatorProcess(options: EmulatorProcessOptions): Pro
   const process_ = await ManagedProcess.start({
     name: 'Azure Batch emulator',
     command: process.execPath,
-    args: ['--import', 'tsx', path.join(repoRoot, 'src', 'emulator', 'main.ts')],
+    args: ['--import', 'tsx', path.join(repoRoot, 'src', 'emulator', 'main.ts'), ...(options.extraArgs ?? [])],
     cwd: repoRoot,
     env: {
       ...process.env,

@@ -22,6 +22,8 @@ export interface LocalStackOptions {
   /** `id:nodes:slotsPerNode`, comma-separated; default REMOTE_BATCH_POOLS or `local:2:4`. */
   pools?: string;
   log?: (line: string) => void;
+  /** More flags for the Batch emulator, e.g. `['--latency-ms', '25']`. */
+  emulatorArgs?: string[];
 }
 
 export interface LocalStack {
@@ -114,6 +116,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         accountKey: localBatchAccountKey,
         pools: options.pools ?? process.env.REMOTE_BATCH_POOLS ?? 'local:2:4',
         logFile: path.join(logsDir, 'emulator.log'),
+        extraArgs: options.emulatorArgs,
       }),
     ] as const, stoppers);
 

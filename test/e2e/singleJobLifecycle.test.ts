@@ -1,21 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { batchEnvironment, type BatchEnvironment, jobObject, listJobs, submit } from '../../src/client';
+import { jobObject, listJobs, submit } from '../../src/client';
 import { repoRoot } from '../../src/stack/config';
+import { stackEnvironments } from './support/environments';
 import { waitForStatus } from './support/jobs';
 
 describe('a single job over its lifecycle', () => {
-  let local: BatchEnvironment;
-  let single: BatchEnvironment;
-
-  beforeAll(() => {
-    local = batchEnvironment({ poolId: 'local' });
-    single = batchEnvironment({ poolId: 'single' });
-  });
-  afterAll(async () => {
-    await local.close();
-    await single.close();
-  });
+  const { local, single } = stackEnvironments();
 
   it('reads JobLog from the node while running and from Blob Storage after', async () => {
     const job = await submit(local, { command: '/bin/sh -c "echo first line; sleep 2; echo last line"' });

@@ -1,22 +1,13 @@
 import path from 'node:path';
-import { batchEnvironment, type BatchEnvironment, submit } from '../../src/client';
+import { submit } from '../../src/client';
 import { InvalidSettingError } from '../../src/model/errors';
+import { stackEnvironments } from './support/environments';
 import { waitForStatus } from './support/jobs';
 
 const fixture = (name: string) => path.join(__dirname, 'fixtures', name);
 
 describe('single job settings on the local stack', () => {
-  let local: BatchEnvironment;
-  let single: BatchEnvironment;
-
-  beforeAll(() => {
-    local = batchEnvironment({ poolId: 'local' });
-    single = batchEnvironment({ poolId: 'single' });
-  });
-  afterAll(async () => {
-    await local.close();
-    await single.close();
-  });
+  const { local, single } = stackEnvironments();
 
   it('starts the higher JobPriority first when two jobs compete for one slot', async () => {
     const blocker = await submit(single, { command: '/bin/sh -c "sleep 2"' });

@@ -7,23 +7,13 @@ import { CliError, exitCodes, usageError } from '../exitCodes';
 import { numberOption, parseScriptArgument, positiveIntegerOption } from '../parse';
 import { act } from '../program';
 import { watchArray } from '../watchJob';
-import { addJobSettingOptions, settingsFromFlags } from './submit';
+import { addJobSettingOptions, settingsFromFlags, type SubmitFlags } from './submit';
 
-interface MapFlags {
-  command?: string;
-  export?: string;
-  containerImage?: string;
-  jobPriority?: number;
-  vcpuCount?: number;
-  timeConstraint?: number;
-  env?: Record<string, string>;
-  input?: string[];
+/** The submit flags plus the array's own. */
+interface MapFlags extends SubmitFlags {
   elements?: string;
   spanSize?: number;
   retryWindow?: number;
-  wait?: boolean;
-  timeout?: number;
-  json?: boolean;
 }
 
 /** Elements from a JSON file holding an array ('-': stdin). */

@@ -7,7 +7,7 @@ import { act } from '../program';
 import { singleRef } from '../jobRef';
 import { watchJob } from '../watchJob';
 
-interface SubmitFlags {
+export interface SubmitFlags {
   command?: string;
   export?: string;
   containerImage?: string;

@@ -3,7 +3,8 @@ import { startLocalStack } from './localStack';
 
 /** `npm run stack`: the whole local stack in the foreground until Ctrl-C. */
 async function main(): Promise<void> {
-  const stack = await startLocalStack({ log: (line) => console.log(line) });
+  const dataDir = process.env.REMOTE_BATCH_DATA_DIR || undefined;
+  const stack = await startLocalStack({ dataDir, log: (line) => console.log(line) });
   console.log(
     [
       '',

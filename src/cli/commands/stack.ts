@@ -4,6 +4,7 @@ import { act } from '../program';
 
 interface StackFlags {
   pools?: string;
+  dataDir?: string;
 }
 
 export function registerStack(program: Command, ctx: CommandContext): void {
@@ -16,9 +17,11 @@ export function registerStack(program: Command, ctx: CommandContext): void {
         'REMOTE_BATCH_TEMPORAL_PORT, REMOTE_BATCH_TEMPORAL_UI_PORT, REMOTE_BATCH_AZURITE_PORT, REMOTE_BATCH_EMULATOR_PORT.',
     )
     .option('--pools <spec>', "the emulator's pools, id:nodes:slotsPerNode,… [env: REMOTE_BATCH_POOLS, default: local:2:4]")
+    .option('--data-dir <dir>', 'where state and logs are kept [env: REMOTE_BATCH_DATA_DIR, default: .data/stack]')
     .action(
       act(ctx, async (flags: StackFlags) => {
         if (flags.pools) process.env.REMOTE_BATCH_POOLS = flags.pools;
+        if (flags.dataDir) process.env.REMOTE_BATCH_DATA_DIR = flags.dataDir;
         // src/stack/main.ts runs the stack in the foreground and stops it on Ctrl-C, then exits the process
         // itself. Its handlers replace the CLI's, whose second Ctrl-C would exit before everything had stopped.
         process.removeAllListeners('SIGINT');

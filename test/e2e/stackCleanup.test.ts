@@ -3,15 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../../src/stack/config';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isAlive, servicePids } from './support/processes';
 
 describe('the local stack leaves no process behind', () => {
   it('stops every service when the process that started the stack is killed outright', async () => {
@@ -27,14 +19,14 @@ describe('the local stack leaves no process behind', () => {
       owner.once('exit', (code) => reject(new Error(`stack owner exited early (${code})`)));
     });
     const logs = path.join(dataDir, 'logs');
-    const pids = fs.readdirSync(logs).filter((name) => name.endsWith('.pid')).map((name) => Number(fs.readFileSync(path.join(logs, name), 'utf8')));
+    const pids = servicePids(logs);
     expect(pids).toHaveLength(4);
-    expect(pids.every(alive)).toBe(true);
+    expect(pids.every(isAlive)).toBe(true);
 
     owner.kill('SIGKILL');
     const deadline = Date.now() + 10_000;
-    while (pids.some(alive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(pids.filter(alive)).toEqual([]);
+    while (pids.some(isAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(pids.filter(isAlive)).toEqual([]);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 });

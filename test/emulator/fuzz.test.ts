@@ -1,4 +1,5 @@
 import { signedFetch, startHarness, type Harness } from './harness';
+import { seededRandom } from './seededRandom';
 
 /**
  * A bounded, seeded fuzzer over the request bodies and parameters the Batch spec defines:
@@ -7,14 +8,7 @@ import { signedFetch, startHarness, type Harness } from './harness';
  * error body, never a 5xx, and the service must still answer afterwards.
  */
 
-let seed = 0x2545f491;
-function random(): number {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) / 2 ** 32;
-}
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+const { random, pick } = seededRandom(0x2545f491);
 
 const WEIRD_VALUES: unknown[] = [null, true, false, 0, -1, 1.5, 2 ** 53, -(2 ** 31) - 1, '', ' ', 'x'.repeat(5000), '日本語', '\u0000', '../../etc', [], [1, 'a'], {}, { nested: { deeper: [{}] } }, 'PT-1S', 'P', 'not-a-url', '%%'];
 const WEIRD_IDS = ['', ' ', 'a'.repeat(65), 'a b', 'ä', '..', '%2e%2e', 'id%00', 'x/y', '-', '_', 'A'.repeat(64), '🙂'];

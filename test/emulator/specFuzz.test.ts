@@ -1,5 +1,6 @@
 import { BatchServiceMappers, type BatchServiceClient } from '@azure/batch';
 import { startHarness, type Harness } from './harness';
+import { seededRandom } from './seededRandom';
 
 /**
  * A fuzzer driven by the data-plane spec, through the models `@azure/batch` generated from
@@ -11,14 +12,7 @@ import { startHarness, type Harness } from './harness';
 type Mapper = { serializedName?: string; required?: boolean; type: { name: string; className?: string; allowedValues?: string[]; element?: Mapper; value?: Mapper; modelProperties?: Record<string, Mapper> }; constraints?: Record<string, number> };
 const MAPPERS = BatchServiceMappers as unknown as Record<string, { type: { modelProperties: Record<string, Mapper> } }>;
 
-let seed = 0x9e3779b9;
-function random(): number {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) / 2 ** 32;
-}
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+const { random, pick } = seededRandom(0x9e3779b9);
 let ids = 0;
 
 function stringFor(name: string): string {

@@ -4,15 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../../../src/stack/config';
 import { findFreePort } from '../../../src/stack/ports';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isAlive, servicePids } from '../support/processes';
 
 describe('remote-batch stack', () => {
   it('starts every service, prints the endpoints, and stops all of them on Ctrl-C', async () => {
@@ -41,13 +33,13 @@ describe('remote-batch stack', () => {
       expect(output).toContain(`Temporal Web UI     http://127.0.0.1:${uiPort}`);
       expect(output).toContain('pool(s): cli:1:2');
       const logs = path.join(dataDir, 'logs');
-      const pids = fs.readdirSync(logs).filter((name) => name.endsWith('.pid')).map((name) => Number(fs.readFileSync(path.join(logs, name), 'utf8')));
+      const pids = servicePids(logs);
       expect(pids).toHaveLength(4);
 
       stack.kill('SIGINT');
       expect(await exited).toBe(0);
       expect(output).toContain('stopped.');
-      expect(pids.filter(alive)).toEqual([]);
+      expect(pids.filter(isAlive)).toEqual([]);
     } finally {
       if (stack.exitCode === null) stack.kill('SIGKILL');
       fs.rmSync(dataDir, { recursive: true, force: true });

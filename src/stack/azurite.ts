@@ -15,6 +15,8 @@ export interface AzuriteOptions {
   logFile: string;
   /** Keep blobs in memory only (faster; nothing survives a restart). */
   inMemory?: boolean;
+  /** Preload scripts/azurite-indexed-lookups.js (default); off only to measure what it saves. */
+  indexedLookups?: boolean;
 }
 
 export interface RunningAzurite {
@@ -27,10 +29,12 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
   await assertPortFree(options.port, 'Azurite (Blob Storage)', 'REMOTE_BATCH_AZURITE_PORT');
   fs.mkdirSync(options.dataDir, { recursive: true });
   const main = path.join(repoRoot, 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js');
+  const indexedLookups = path.join(repoRoot, 'scripts', 'azurite-indexed-lookups.js');
   const process_ = await ManagedProcess.start({
     name: 'Azurite',
     command: process.execPath,
     args: [
+      ...(options.indexedLookups === false ? [] : ['--require', indexedLookups]),
       main,
       '--blobHost', loopback,
       '--blobPort', String(options.port),

@@ -40,26 +40,41 @@ export async function uploadOutputFiles(files: OutputFileSpec[], succeeded: bool
   const log: string[] = [];
   const errors: string[] = [];
   let failure: FailureInfo | undefined;
-  for (const file of due) {
-    const container = file.destination.container;
-    if (!container) continue;
-    try {
-      const client = new ContainerClient(container.containerUrl, undefined, { retryOptions: { maxTries: 2, tryTimeoutInMs: 60_000 } });
-      const headers = blobHeaders(container.uploadHeaders);
-      for (const match of await matchFiles(workingDir, file.filePattern)) {
-        const blobName = blobNameFor(file.filePattern, container.path, match.relativePath);
-        await client.getBlockBlobClient(blobName).uploadFile(match.absolutePath, { blobHTTPHeaders: headers });
-        log.push(`${new Date().toISOString()} uploaded ${match.absolutePath} to ${blobName}`);
+  // Specs upload side by side, as the node agent does: a task's slot stays taken until every upload ended.
+  await Promise.all(
+    due.map(async (file) => {
+      const container = file.destination.container;
+      if (!container) return;
+      try {
+        const client = new ContainerClient(container.containerUrl, undefined, { retryOptions: { maxTries: 2, tryTimeoutInMs: 60_000 } });
+        const headers = blobHeaders(container.uploadHeaders);
+        const matches = await matchFiles(workingDir, file.filePattern);
+        await inLanes(matches, uploadLanesPerSpec, async (match) => {
+          const blobName = blobNameFor(file.filePattern, container.path, match.relativePath);
+          await client.getBlockBlobClient(blobName).uploadFile(match.absolutePath, { blobHTTPHeaders: headers });
+          log.push(`${new Date().toISOString()} uploaded ${match.absolutePath} to ${blobName}`);
+        });
+      } catch (error) {
+        const detail = (error as Error).message.split('\n')[0];
+        errors.push(`${new Date().toISOString()} upload of '${file.filePattern}' failed: ${detail}`);
+        failure ??= TaskFailures.fileUploadFailed(file.filePattern, detail);
       }
-    } catch (error) {
-      const detail = (error as Error).message.split('\n')[0];
-      errors.push(`${new Date().toISOString()} upload of '${file.filePattern}' failed: ${detail}`);
-      failure ??= TaskFailures.fileUploadFailed(file.filePattern, detail);
-    }
-  }
+    }),
+  );
   await fs.promises.appendFile(path.join(taskDir, 'fileuploadout.txt'), log.map((l) => l + '\n').join(''));
   if (errors.length) await fs.promises.appendFile(path.join(taskDir, 'fileuploaderr.txt'), errors.map((l) => l + '\n').join(''));
   return failure;
+}
+
+const uploadLanesPerSpec = 4;
+
+/** Runs `work` over `items`, at most `lanes` at a time; rejects with the first failure. */
+async function inLanes<T>(items: readonly T[], lanes: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(lanes, items.length) }, lane));
 }
 
 function blobHeaders(headers: Array<{ name: string; value?: string }> | undefined): BlobHTTPHeaders {

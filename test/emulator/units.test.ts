@@ -3,6 +3,8 @@ import { blobNameFor } from '../../src/emulator/node/outputFiles';
 import { formatDuration, parseDuration, UNLIMITED_DURATION } from '../../src/emulator/protocol/durations';
 import { compileFilter, TASK_FILTER } from '../../src/emulator/protocol/odataFilter';
 import { stringsToSign } from '../../src/emulator/auth/sharedKey';
+import { taskFilterView, taskToWire } from '../../src/emulator/protocol/serialize';
+import type { TaskRecord } from '../../src/emulator/model/types';
 
 describe('building blocks (pure, no service)', () => {
   test.each([
@@ -55,6 +57,47 @@ describe('building blocks (pure, no service)', () => {
     expect(ids("stateTransitionTime ge datetime'2024-01-02T00:00:00Z'")).toEqual(['a2', 'b1']);
     expect(ids('executionInfo/exitCode eq null')).toEqual(['b1']);
     expect(ids("id eq 'it''s'")).toEqual([]);
+  });
+
+  test('a task filter reads the same value of every filterable property from the cheap view as from the full entity', () => {
+    const base = { jobId: 'j', spec: { commandLine: 'true' }, creationTime: '2024-01-01T00:00:00.000Z', lastModified: '2024-01-01T00:00:00.000Z', eTag: '0x1', seq: 1 };
+    const tasks: TaskRecord[] = [
+      { ...base, id: 'waiting', state: 'active', stateTransitionTime: '2024-01-01T00:00:00.000Z' },
+      {
+        ...base,
+        id: 'running',
+        spec: { commandLine: 'sleep 9', displayName: 'nap', requiredSlots: 2 },
+        state: 'running',
+        previousState: 'active',
+        stateTransitionTime: '2024-01-01T00:00:01.000Z',
+        previousStateTransitionTime: '2024-01-01T00:00:00.000Z',
+        executionInfo: { startTime: '2024-01-01T00:00:01.000Z', retryCount: 1, requeueCount: 0 },
+        nodeInfo: { poolId: 'p', nodeId: 'n1', taskRootDirectory: 'workitems/j/job-1/running' },
+      },
+      {
+        ...base,
+        id: 'failed',
+        state: 'completed',
+        previousState: 'running',
+        stateTransitionTime: '2024-01-01T00:00:02.000Z',
+        executionInfo: {
+          startTime: '2024-01-01T00:00:01.000Z',
+          endTime: '2024-01-01T00:00:02.000Z',
+          exitCode: 3,
+          result: 'failure',
+          failureInfo: { category: 'usererror', code: 'FailureExitCode', message: 'exit 3' },
+          retryCount: 0,
+          requeueCount: 0,
+        },
+        nodeInfo: { poolId: 'p', nodeId: 'n2', taskRootDirectory: 'workitems/j/job-1/failed' },
+      },
+    ];
+    const valueAt = (entity: object, path: string) => path.split('/').reduce<unknown>((value, part) => (value as Record<string, unknown> | undefined)?.[part], entity);
+    for (const task of tasks) {
+      const wire = taskToWire(task, undefined, 'http://batch');
+      const view = taskFilterView(task);
+      for (const property of Object.keys(TASK_FILTER)) expect([task.id, property, valueAt(view, property)]).toEqual([task.id, property, valueAt(wire, property)]);
+    }
   });
 
   test('the SharedKey string to sign has the verb, standard headers, ocp- headers and the canonical resource', () => {

@@ -16,6 +16,8 @@ export interface ListSpec<T> {
   positionOf(item: T): number;
   toWire(item: T): JsonObject;
   filterable: FilterableProperties;
+  /** Every `filterable` property valued as `toWire` values it, built more cheaply; `toWire` when absent. */
+  filterView?(item: T): JsonObject;
 }
 
 /**
@@ -35,13 +37,13 @@ export function listPage<T>(request: BatchRequest, spec: ListSpec<T>): JsonResul
   for (const item of spec.items) {
     const position = spec.positionOf(item);
     if (after !== undefined && position <= after) continue;
-    const wire = spec.toWire(item);
-    if (filter && !filter(wire)) continue;
+    let wire: JsonObject | undefined;
+    if (filter && !filter(spec.filterView ? spec.filterView(item) : (wire = spec.toWire(item)))) continue;
     if (page.length === maxResults) {
       more = true;
       break;
     }
-    page.push(applySelect(request, wire));
+    page.push(applySelect(request, wire ?? spec.toWire(item)));
     last = position;
   }
 

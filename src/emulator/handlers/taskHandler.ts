@@ -7,7 +7,7 @@ import type { JobRecord, JsonObject, TaskRecord } from '../model/types';
 import type { NodeLayout } from '../node/layout';
 import { TASK_FILTER } from '../protocol/odataFilter';
 import { taskAddCollectionSchema, taskUpdateSchema, type TaskAddParameter } from '../protocol/schemas';
-import { metadataUrl, taskToWire, taskUrl } from '../protocol/serialize';
+import { metadataUrl, taskFilterView, taskToWire, taskUrl } from '../protocol/serialize';
 import { parseJsonBody, validateBody } from '../protocol/validate';
 import type { Scheduler } from '../scheduler/scheduler';
 import { storeKey, type BatchStore } from '../store/store';
@@ -72,6 +72,7 @@ export class TaskHandler {
       positionOf: (task) => task.seq,
       toWire: (task) => taskToWire(task, job, request.baseUrl),
       filterable: TASK_FILTER,
+      filterView: taskFilterView,
     });
   }
 

@@ -46,7 +46,7 @@ export async function uploadOutputFiles(files: OutputFileSpec[], succeeded: bool
       const container = file.destination.container;
       if (!container) return;
       try {
-        const client = new ContainerClient(container.containerUrl, undefined, { retryOptions: { maxTries: 2, tryTimeoutInMs: 60_000 } });
+        const client = containerClientFor(container.containerUrl);
         const headers = blobHeaders(container.uploadHeaders);
         const matches = await matchFiles(workingDir, file.filePattern);
         await inLanes(matches, uploadLanesPerSpec, async (match) => {
@@ -67,6 +67,19 @@ export async function uploadOutputFiles(files: OutputFileSpec[], succeeded: bool
 }
 
 const uploadLanesPerSpec = 4;
+
+// Building a client costs more than a small upload; an array's tasks share one container URL.
+const recentClients = new Map<string, ContainerClient>();
+const recentClientsKept = 32;
+
+function containerClientFor(containerUrl: string): ContainerClient {
+  let client = recentClients.get(containerUrl);
+  if (client) recentClients.delete(containerUrl);
+  else client = new ContainerClient(containerUrl, undefined, { retryOptions: { maxTries: 2, tryTimeoutInMs: 60_000 } });
+  recentClients.set(containerUrl, client);
+  if (recentClients.size > recentClientsKept) recentClients.delete(recentClients.keys().next().value!);
+  return client;
+}
 
 /** Runs `work` over `items`, at most `lanes` at a time; rejects with the first failure. */
 async function inLanes<T>(items: readonly T[], lanes: number, work: (item: T) => Promise<void>): Promise<void> {

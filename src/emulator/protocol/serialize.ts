@@ -109,8 +109,8 @@ export function taskToWire(task: TaskRecord, job: JobRecord | undefined, baseUrl
  */
 export function taskFilterView(task: TaskRecord): JsonObject {
   const spec = task.spec;
-  const node = task.nodeInfo;
-  return clean({
+  // An absent property and an undefined one read alike in a filter, so nothing is cleaned here.
+  return {
     id: task.id,
     displayName: spec.displayName,
     commandLine: spec.commandLine,
@@ -121,10 +121,12 @@ export function taskFilterView(task: TaskRecord): JsonObject {
     stateTransitionTime: task.stateTransitionTime,
     previousStateTransitionTime: task.previousStateTransitionTime,
     requiredSlots: spec.requiredSlots ?? 1,
-    executionInfo: clean({ retryCount: 0, requeueCount: 0, ...task.executionInfo }),
-    nodeInfo: node ? { poolId: node.poolId, nodeId: node.nodeId } : undefined,
-  });
+    executionInfo: task.executionInfo ?? notStarted,
+    nodeInfo: task.nodeInfo,
+  } as JsonObject;
 }
+
+const notStarted = { retryCount: 0, requeueCount: 0 };
 
 export function poolToWire(pool: PoolRecord, currentNodes: number, baseUrl: string): JsonObject {
   const spec = pool.spec;

@@ -1,4 +1,4 @@
-import type { BatchServiceModels } from '@azure/batch';
+import type { BatchServiceClient, BatchServiceModels } from '@azure/batch';
 import { Context } from '@temporalio/activity';
 import type { ConnectionClients } from '../azure/connectionClients';
 import { jobContainerName } from '../model/conventions';
@@ -41,6 +41,16 @@ export interface WaitForTaskInput {
 
 function toIso(date: Date | undefined): string | undefined {
   return date ? new Date(date).toISOString() : undefined;
+}
+
+async function taskExists(batch: BatchServiceClient, jobId: string, taskId: string): Promise<boolean> {
+  try {
+    await batch.task.get(jobId, taskId, { taskGetOptions: { select: 'id' } });
+    return true;
+  } catch (error) {
+    if (batchErrorCode(error) === 'TaskNotFound') return false;
+    throw error;
+  }
 }
 
 export function createBatchActivities(clients: ConnectionClients) {
@@ -108,7 +118,10 @@ export function createBatchActivities(clients: ConnectionClients) {
       }
     },
 
-    /** Idempotent: TaskExists means an earlier attempt of this activity added it. */
+    /**
+     * Idempotent: TaskExists means an earlier attempt of this activity added it, and so
+     * does JobCompleted when the task is there (it ran, and the job ended with it).
+     */
     async addJobTask(input: AddJobTaskInput): Promise<void> {
       const { batch, sas } = clients.get(input.connection);
       const container = jobContainerName(input.jobId);
@@ -117,7 +130,10 @@ export function createBatchActivities(clients: ConnectionClients) {
       try {
         await batch.task.add(input.jobId, task);
       } catch (error) {
-        if (batchErrorCode(error) !== 'TaskExists') throw error;
+        const code = batchErrorCode(error);
+        if (code === 'TaskExists') return;
+        if (code === 'JobCompleted' && (await taskExists(batch, input.jobId, input.taskId))) return;
+        throw error;
       }
     },
 

@@ -235,7 +235,7 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
     /**
      * After the Azure job was terminated by an abort: every child that had not
      * finished before `abortedAt` (never added, waiting, or killed) ends Failed
-     * with the abort's reason.
+     * with the abort's reason, or its own if it was aborted alone first.
      */
     async failUnfinishedChildren(input: { connection: string; jobId: string; childCount: number; reason: string; abortedAt: string }): Promise<number> {
       const store = shardsOf(input.connection, input.jobId, input.childCount);
@@ -248,7 +248,14 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
           const letter = shard.statuses[at];
           const failedBeforeAbort = letter === 'F' && shard.endTimes[at] !== null && shard.endTimes[at]! < input.abortedAt;
           if (letter === 'S' || failedBeforeAbort) continue;
-          updateChild(shard, shard.first + at, { status: 'Failed', reason, exitCode: shard.exitCodes[at] ?? undefined, endTime: shard.endTimes[at] ?? input.abortedAt });
+          // A child aborted on its own before the array keeps its own reason.
+          const childReason = shard.abortReasons[at];
+          updateChild(shard, shard.first + at, {
+            status: 'Failed',
+            reason: childReason ? clientTerminationReason(childReason) : reason,
+            exitCode: shard.exitCodes[at] ?? undefined,
+            endTime: shard.endTimes[at] ?? input.abortedAt,
+          });
           touched = true;
           failed++;
         }

@@ -111,11 +111,12 @@ export async function arrayJob(input: ArrayJobInput, carry?: ArrayJobCarry): Pro
   }
 
   for (let turn = 0; ; turn++) {
-    if (isAborted()) return abortArray();
+    // Children aborted alone come first, so they keep their own reasons if the array is aborted too.
     while (childAborts.length > 0) {
       const { child, reason } = childAborts.shift()!;
       await azure.abortArrayChild({ connection, jobId, childCount, child, reason });
     }
+    if (isAborted()) return abortArray();
 
     if (state.status === 'Active') {
       const from = state.added + 1;

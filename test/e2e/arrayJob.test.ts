@@ -133,6 +133,17 @@ describe('array jobs on the local stack', () => {
     await expect(array.retryFailed()).rejects.toThrow(/closed/);
   });
 
+  it('a child aborted alone keeps its own reason when the whole array is aborted next', async () => {
+    const array = await mapSubmit(env, { command: '/bin/sh -c "sleep 30"' }, [1, 2, 3]);
+    await waitForChild(array, 1, ['Running']);
+    await array.child(2).abort('child two not needed');
+    expect(await array.abort('budget cut')).toBe(true);
+    await waitForArray(array, 60_000);
+    const reasons = (await array.get('ChildJobStatusReasons')) as string[];
+    expect(reasons[1]).toMatch(/remote-batch client: child two not needed/);
+    expect([reasons[0], reasons[2]].every((reason) => reason.includes('budget cut'))).toBe(true);
+  });
+
   it('refuses bad input before anything is created', async () => {
     await expect(mapSubmit(env, { command: 'true' }, [])).rejects.toThrow(/non-empty array/);
     await expect(mapSubmit(env, { command: 'true' }, [1, () => 2])).rejects.toThrow(/items\[1\] is a function/);

@@ -1,3 +1,4 @@
+import { providerSettings } from '../model/settings';
 import type { ArrayJobState } from '../model/arrayJob';
 import { childTaskId } from '../model/arrayJob';
 import type { SingleJobStatus } from '../model/status';
@@ -91,7 +92,7 @@ export class ArrayJob {
       case 'JobInputFilenames':
         return state.inputNames;
       case 'ProviderSettings':
-        return { ContainerImage: state.settings.containerImage, JobPriority: state.settings.jobPriority, VCPUCount: state.settings.vcpuCount };
+        return providerSettings(state.settings);
       case 'Properties':
         return [...arrayJobPropertyNames];
     }

@@ -4,6 +4,7 @@ import { type ChildShard, emptyShard } from '../model/childShard';
 import { jobContainerName } from '../model/conventions';
 import type { BatchEnvironment } from './environment';
 import { readBlobText } from './readers';
+import { mapWithConcurrency } from '../activities/concurrency';
 
 /** Reads an array's child-state shards; a closed array has no unfinished child. */
 export async function readChildShard(environment: BatchEnvironment, state: ArrayJobState, index: number): Promise<ChildShard> {
@@ -22,15 +23,6 @@ export async function readChildShard(environment: BatchEnvironment, state: Array
 }
 
 export async function readAllChildShards(environment: BatchEnvironment, state: ArrayJobState): Promise<ChildShard[]> {
-  const count = blobCount(state.childCount);
-  const shards = new Array<ChildShard>(count);
-  let next = 0;
-  const lane = async () => {
-    while (next < count) {
-      const index = next++;
-      shards[index] = await readChildShard(environment, state, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(8, count) }, lane));
-  return shards;
+  const indexes = Array.from({ length: blobCount(state.childCount) }, (_, index) => index);
+  return mapWithConcurrency(indexes, 8, (index) => readChildShard(environment, state, index));
 }

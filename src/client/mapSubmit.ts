@@ -14,6 +14,7 @@ import { toStrictJson } from '../model/json';
 import { ArrayJob } from './arrayJobObject';
 import type { BatchEnvironment } from './environment';
 import { type JobBodySpec, prepareSubmission, startJobWorkflow, type SubmitSettings } from './submission';
+import { mapWithConcurrency } from '../activities/concurrency';
 
 export interface MapSubmitSettings extends SubmitSettings {
   /** Elements per child (default 1): pack very cheap elements so each task does more. */
@@ -86,14 +87,7 @@ export async function mapSubmit(env: BatchEnvironment, body: JobBodySpec, items:
 
   const prepared = await prepareSubmission(env, body, settings, ownSettings);
   const container = env.azure().blobs.getContainerClient(jobContainerName(prepared.jobId));
-  let next = 0;
-  const lane = async () => {
-    while (next < chunkCount) {
-      const chunk = next++;
-      await container.getBlockBlobClient(elementChunkBlob(chunk)).upload(chunks[chunk], Buffer.byteLength(chunks[chunk]));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(8, chunkCount) }, lane));
+  await mapWithConcurrency(chunks, 8, (lines, chunk) => container.getBlockBlobClient(elementChunkBlob(chunk)).upload(lines, Buffer.byteLength(lines)));
 
   const input: ArrayJobInput = {
     jobId: prepared.jobId,

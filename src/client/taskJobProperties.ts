@@ -1,4 +1,4 @@
-import type { JobSettings } from '../model/settings';
+import { type JobSettings, providerSettings } from '../model/settings';
 import type { SingleJobStatus } from '../model/status';
 import type { BatchEnvironment } from './environment';
 import { singleJobPropertyNames, type SingleJobPropertyName } from './properties';
@@ -88,7 +88,7 @@ export async function taskJobProperty(
     case 'JobInputFilenames':
       return facts.inputNames;
     case 'ProviderSettings':
-      return { ContainerImage: facts.settings.containerImage, JobPriority: facts.settings.jobPriority, VCPUCount: facts.settings.vcpuCount };
+      return providerSettings(facts.settings);
     case 'Properties':
       return [...singleJobPropertyNames];
   }

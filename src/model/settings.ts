@@ -124,8 +124,15 @@ export function batchPriority(jobPriority: number): number {
 /** The environment variable through which a job learns its VCPUCount. */
 export const processorCountVariable = 'REMOTE_BATCH_PROCESSOR_COUNT';
 
+export type StateSettings = Pick<JobSettings, 'containerImage' | 'jobPriority' | 'vcpuCount' | 'timeConstraint'>;
+
 /** The settings a job's state shows (ProviderSettings); environment variable values stay out of it. */
-export function stateSettings(settings: JobSettings): Pick<JobSettings, 'containerImage' | 'jobPriority' | 'vcpuCount' | 'timeConstraint'> {
+export function stateSettings(settings: JobSettings): StateSettings {
   const { containerImage, jobPriority, vcpuCount, timeConstraint } = settings;
   return { containerImage, jobPriority, vcpuCount, ...(timeConstraint !== undefined ? { timeConstraint } : {}) };
+}
+
+/** A job's ProviderSettings property, in the seed's names. */
+export function providerSettings(settings: StateSettings): { ContainerImage: string; JobPriority: number; VCPUCount: number } {
+  return { ContainerImage: settings.containerImage, JobPriority: settings.jobPriority, VCPUCount: settings.vcpuCount };
 }

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type ArrayJob, batchEnvironment, type BatchEnvironment, mapSubmit } from '../../src/client';
+import { type ArrayJob, mapSubmit } from '../../src/client';
 import { InvalidSettingError } from '../../src/model/errors';
+import { stackEnvironments } from './support/environments';
 
 const fixture = (name: string) => path.join(__dirname, 'fixtures', name);
 
@@ -23,12 +24,7 @@ async function waitForChild(array: ArrayJob, child: number, statuses: string[]):
 }
 
 describe('array jobs on the local stack', () => {
-  let env: BatchEnvironment;
-
-  beforeAll(() => {
-    env = batchEnvironment({ poolId: 'local' });
-  });
-  afterAll(() => env.close());
+  const { local: env } = stackEnvironments();
 
   it('maps a script over elements with mixed outcomes, giving exit codes, reasons and results in order', async () => {
     const array = await mapSubmit(env, { script: fixture('square.ts') }, [1, 2, -3, 4], { retryWindowSeconds: 1 });
@@ -155,12 +151,7 @@ describe('array jobs on the local stack', () => {
 });
 
 describe('an array job across continue-as-new', () => {
-  let env: BatchEnvironment;
-
-  beforeAll(() => {
-    env = batchEnvironment({ poolId: 'local' });
-  });
-  afterAll(() => env.close());
+  const { local: env } = stackEnvironments();
 
   it('gives the same answers when it spans several workflow runs as when it runs in one', async () => {
     const items = Array.from({ length: 40 }, (_, i) => (i % 9 === 4 ? -i : i));

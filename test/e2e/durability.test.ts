@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createActivities } from '../../src/activities';
 import { ConnectionClients } from '../../src/azure/connectionClients';
-import { batchEnvironment, type BatchEnvironment, submit } from '../../src/client';
+import { submit } from '../../src/client';
 import { startWorkerProcess } from '../../src/stack/workerProcess';
 import { waitForStatus } from './support/jobs';
+import { stackEnvironments } from './support/environments';
 
 const logsDir = () => process.env.REMOTE_BATCH_TEST_LOGS_DIR!;
 
@@ -24,12 +25,7 @@ async function restartWorker(): Promise<void> {
 }
 
 describe('durability', () => {
-  let env: BatchEnvironment;
-
-  beforeAll(() => {
-    env = batchEnvironment({ poolId: 'local' });
-  });
-  afterAll(() => env.close());
+  const { local: env } = stackEnvironments();
 
   it('takes an abort sent while the worker is down into effect when it is back', async () => {
     const job = await submit(env, { command: '/bin/sh -c "sleep 60"' });

@@ -1,19 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { batchEnvironment, type BatchEnvironment, PoolNotFoundError, submit } from '../../src/client';
+import { batchEnvironment, PoolNotFoundError, submit } from '../../src/client';
 import { InvalidSettingError } from '../../src/model/errors';
 import { ensureTemporalCli } from '../../src/stack/temporalCli';
 import { waitForStatus } from './support/jobs';
+import { stackEnvironments } from './support/environments';
 
 const fixture = (name: string) => path.join(__dirname, 'fixtures', name);
 
 describe('a single job on the local stack', () => {
-  let env: BatchEnvironment;
-
-  beforeAll(() => {
-    env = batchEnvironment({ poolId: 'local' });
-  });
-  afterAll(() => env.close());
+  const { local: env } = stackEnvironments();
 
   it('runs a script job from Active to Succeeded and returns its result and log', async () => {
     const job = await submit(env, { script: fixture('add.ts'), args: [2, 3] }, { VCPUCount: 2 });

@@ -4,15 +4,7 @@ import { defaultDataDir } from '../../../src/stack/config';
 import { startLocalStack } from '../../../src/stack/localStack';
 import { stopLeftovers } from '../../../src/stack/managedProcess';
 import { findFreePort } from '../../../src/stack/ports';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isAlive } from './processes';
 
 /**
  * Each run has its own folder, named by its pid, so runs side by side never

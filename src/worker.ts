@@ -3,11 +3,13 @@ import { createActivities } from './activities';
 import { sanitizedActivityErrors } from './activities/azureErrors';
 import { ConnectionClients } from './azure/connectionClients';
 import { taskQueue, temporalSettingsFromEnvironment } from './client/temporalSettings';
+import { workerBuildId } from './workerBuildId';
 
 /** Runs our workflows and activities until SIGINT/SIGTERM. */
 export async function runWorker(): Promise<void> {
   const temporal = temporalSettingsFromEnvironment();
   const connection = await NativeConnection.connect({ address: temporal.address, tls: temporal.tls, apiKey: temporal.apiKey });
+  const buildId = workerBuildId();
   try {
     const worker = await Worker.create({
       connection,
@@ -17,8 +19,10 @@ export async function runWorker(): Promise<void> {
       activities: createActivities(new ConnectionClients()),
       interceptors: { activity: [sanitizedActivityErrors] },
       shutdownGraceTime: '5 seconds',
+      // Names the code in every workflow task it completes; routing by version stays off (see CONTRIBUTING.md).
+      workerDeploymentOptions: { version: { deploymentName: 'remote-batch', buildId }, useWorkerVersioning: false },
     });
-    console.log(`remote-batch worker polling task queue '${taskQueue}' on ${temporal.address} (namespace ${temporal.namespace})`);
+    console.log(`remote-batch worker ${buildId} polling task queue '${taskQueue}' on ${temporal.address} (namespace ${temporal.namespace})`);
     await worker.run();
   } finally {
     await connection.close();

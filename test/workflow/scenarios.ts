@@ -59,6 +59,13 @@ export const scenarios: Record<string, Scenario> = {
     return settled(context, job.jobId);
   },
 
+  'array-cancel': async (context) => {
+    const array = await mapSubmit(context.env, { command: '/bin/sh -c "sleep 60"' }, [1, 2, 3]);
+    await whenChildRunning(array, 1);
+    await context.client.workflow.getHandle(array.jobId).cancel();
+    return settled(context, array.jobId);
+  },
+
   'array-child-abort': async (context) => {
     const array = await mapSubmit(context.env, { command: '/bin/sh -c "sleep $(( REMOTE_BATCH_CHILD_INDEX == 1 ? 60 : 0 ))"' }, [1, 2], {
       retryWindowSeconds: 2,

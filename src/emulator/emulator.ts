@@ -18,6 +18,7 @@ import { Scheduler } from './scheduler/scheduler';
 import { FileStore } from './store/fileStore';
 import { MemoryStore } from './store/memoryStore';
 import type { BatchStore } from './store/store';
+import { timestamp } from './model/timestamp';
 
 export class EmulatorPortInUseError extends Error {
   override name = 'EmulatorPortInUseError';
@@ -102,13 +103,13 @@ export class BatchEmulator {
     const node = nodeId ? nodes.find((n) => n.id.toLowerCase() === nodeId.toLowerCase()) : (nodes.find((n) => n.state === 'running') ?? nodes[0]);
     if (!node) throw new Error(`Pool '${poolId}' has no node${nodeId ? ` '${nodeId}'` : ''}.`);
     node.state = 'offline';
-    node.stateTransitionTime = new Date().toISOString();
+    node.stateTransitionTime = timestamp();
     this.store.saveNode(node);
     await this.scheduler.stopNodeTasks(node.poolId, node.id, 'requeue');
     const current = this.store.getNode(node.poolId, node.id);
     if (current) {
       current.state = 'idle';
-      current.stateTransitionTime = new Date().toISOString();
+      current.stateTransitionTime = timestamp();
       current.lastBootTime = current.stateTransitionTime;
       this.store.saveNode(current);
     }

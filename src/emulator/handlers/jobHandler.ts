@@ -14,6 +14,7 @@ import type { BatchStore } from '../store/store';
 import { changed, checkConditions, created, entity, entityHeaders } from './common';
 import { listPage } from './listing';
 import { removeJobFiles } from './nodeFiles';
+import { timestamp } from '../model/timestamp';
 
 /** Jobs: add, get, list, patch, update, delete, disable, enable, terminate, task counts. */
 export class JobHandler {
@@ -39,11 +40,11 @@ export class JobHandler {
       id,
       spec: spec as JsonObject,
       state: 'active',
-      stateTransitionTime: now.toISOString(),
-      creationTime: now.toISOString(),
-      lastModified: now.toISOString(),
+      stateTransitionTime: timestamp(now),
+      creationTime: timestamp(now),
+      lastModified: timestamp(now),
       eTag: '',
-      executionInfo: { startTime: now.toISOString(), poolId: body.poolInfo.poolId },
+      executionInfo: { startTime: timestamp(now), poolId: body.poolInfo.poolId },
       seq: this.store.nextSequence(),
     };
     touch(job, now);

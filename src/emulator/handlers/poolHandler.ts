@@ -11,6 +11,7 @@ import type { PoolManager } from '../scheduler/poolManager';
 import type { BatchStore } from '../store/store';
 import { changed, checkConditions, created, entity } from './common';
 import { listPage } from './listing';
+import { checkResourceFiles } from './taskValidation';
 
 /** Pools: add, get, exists, list, patch, update properties, resize, stop resize, delete; account node counts. */
 export class PoolHandler {
@@ -21,6 +22,7 @@ export class PoolHandler {
 
   add(request: BatchRequest): HandlerResult {
     const body = validateBody(schemasFor(request.apiVersion).poolAdd, parseJsonBody(request.body), 'PoolAddParameter');
+    checkResourceFiles(body.startTask?.resourceFiles, 'startTask.');
     if (body.enableAutoScale) {
       throw ErrorFactory.unsupportedProperty('enableAutoScale', 'The emulator does not evaluate autoscale formulas; give targetDedicatedNodes instead.');
     }
@@ -67,8 +69,9 @@ export class PoolHandler {
   patch(request: BatchRequest, params: Record<string, string>): HandlerResult {
     const pool = this.findActive(params.poolId);
     checkConditions(request, pool, 'write');
-    const body = validateBody(poolPatchSchema, parseJsonBody(request.body), 'PoolPatchParameter') as JsonObject;
-    for (const [name, value] of Object.entries(body)) pool.spec[name] = value;
+    const body = validateBody(poolPatchSchema, parseJsonBody(request.body), 'PoolPatchParameter');
+    checkResourceFiles(body.startTask?.resourceFiles, 'startTask.');
+    for (const [name, value] of Object.entries(body as JsonObject)) pool.spec[name] = value;
     touch(pool, request.receivedAt);
     this.store.savePool(pool);
     return changed(200, poolUrl(request.baseUrl, pool.id), pool);
@@ -78,7 +81,9 @@ export class PoolHandler {
   updateProperties(request: BatchRequest, params: Record<string, string>): HandlerResult {
     const pool = this.findActive(params.poolId);
     checkConditions(request, pool, 'write');
-    const body = validateBody(poolPatchSchema, parseJsonBody(request.body), 'PoolUpdatePropertiesParameter') as JsonObject;
+    const parsed = validateBody(poolPatchSchema, parseJsonBody(request.body), 'PoolUpdatePropertiesParameter');
+    checkResourceFiles(parsed.startTask?.resourceFiles, 'startTask.');
+    const body = parsed as JsonObject;
     for (const name of ['certificateReferences', 'applicationPackageReferences', 'metadata']) {
       if (body[name] === undefined) throw ErrorFactory.missingRequiredProperty(name);
     }

@@ -14,6 +14,7 @@ import { storeKey, type BatchStore } from '../store/store';
 import { changed, checkConditions, created, entity } from './common';
 import { listPage } from './listing';
 import { taskErrorBody, validateTask } from './taskValidation';
+import { timestamp } from '../model/timestamp';
 
 export const MAX_TASKS_PER_COLLECTION = 100;
 
@@ -138,9 +139,9 @@ export class TaskHandler {
       id,
       spec: rest as JsonObject,
       state: 'active',
-      stateTransitionTime: now.toISOString(),
-      creationTime: now.toISOString(),
-      lastModified: now.toISOString(),
+      stateTransitionTime: timestamp(now),
+      creationTime: timestamp(now),
+      lastModified: timestamp(now),
       eTag: '',
       executionInfo: { retryCount: 0, requeueCount: 0 },
       seq: this.store.nextSequence(),

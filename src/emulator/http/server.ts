@@ -39,7 +39,9 @@ export function createBatchHttpServer(options: HttpPipelineOptions): http.Server
 async function handle(options: HttpPipelineOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const receivedAt = new Date();
   const rawUrl = request.url ?? '/';
-  const clientRequestId = headerText(request, 'client-request-id') ?? headerText(request, 'x-ms-client-request-id');
+  // Batch echoes client-request-id only when return-client-request-id asks for it.
+  const echo = headerText(request, 'return-client-request-id')?.toLowerCase() === 'true';
+  const clientRequestId = echo ? (headerText(request, 'client-request-id') ?? headerText(request, 'x-ms-client-request-id')) : undefined;
   const context: ResponseContext = {
     method: request.method ?? 'GET',
     requestId: randomUUID(),

@@ -5,6 +5,7 @@ import type { JsonObject, NodeRecord, PoolRecord } from '../model/types';
 import type { NodeLayout } from '../node/layout';
 import type { BatchStore } from '../store/store';
 import type { Scheduler } from './scheduler';
+import { timestamp } from '../model/timestamp';
 
 export type NodeDeallocationOption = 'requeue' | 'terminate' | 'taskcompletion' | 'retaineddata';
 
@@ -31,11 +32,11 @@ export class PoolManager {
       ...settings,
       state: 'active',
       allocationState: 'steady',
-      creationTime: now.toISOString(),
-      lastModified: now.toISOString(),
+      creationTime: timestamp(now),
+      lastModified: timestamp(now),
       eTag: '',
-      stateTransitionTime: now.toISOString(),
-      allocationStateTransitionTime: now.toISOString(),
+      stateTransitionTime: timestamp(now),
+      allocationStateTransitionTime: timestamp(now),
       nodesCreated: 0,
     };
     touch(pool, now);
@@ -109,7 +110,7 @@ export class PoolManager {
   async removeNode(pool: PoolRecord, node: NodeRecord, option: NodeDeallocationOption): Promise<void> {
     node.state = 'leavingpool';
     node.schedulingState = 'disabled';
-    node.stateTransitionTime = new Date().toISOString();
+    node.stateTransitionTime = timestamp();
     this.store.saveNode(node);
     if (option === 'requeue') await this.scheduler.stopNodeTasks(pool.id, node.id, 'requeue');
     else if (option === 'terminate') await this.scheduler.stopNodeTasks(pool.id, node.id, 'terminate');
@@ -120,7 +121,7 @@ export class PoolManager {
 
   async delete(pool: PoolRecord, now: Date): Promise<void> {
     pool.state = 'deleting';
-    pool.stateTransitionTime = now.toISOString();
+    pool.stateTransitionTime = timestamp(now);
     touch(pool, now);
     this.store.savePool(pool);
     await Promise.all(this.store.listNodes(pool.id).map((node) => this.removeNode(pool, node, 'requeue')));
@@ -137,9 +138,9 @@ export class PoolManager {
         isDedicated: true,
         state: 'idle',
         schedulingState: 'enabled',
-        stateTransitionTime: now.toISOString(),
-        allocationTime: now.toISOString(),
-        lastBootTime: now.toISOString(),
+        stateTransitionTime: timestamp(now),
+        allocationTime: timestamp(now),
+        lastBootTime: timestamp(now),
         totalTasksRun: 0,
         totalTasksSucceeded: 0,
         ipAddress: `10.0.${Math.floor(index / 250)}.${(index % 250) + 4}`,
@@ -154,7 +155,7 @@ export class PoolManager {
 
   private setAllocationState(pool: PoolRecord, state: PoolRecord['allocationState'], now: Date): void {
     pool.allocationState = state;
-    pool.allocationStateTransitionTime = now.toISOString();
+    pool.allocationStateTransitionTime = timestamp(now);
     touch(pool, now);
     this.store.savePool(pool);
   }

@@ -2,6 +2,7 @@ import { ErrorFactory } from '../errors/errorFactory';
 import type { BatchRequest } from '../http/request';
 import { json, type HandlerResult } from '../http/result';
 import { setJobState, touch } from '../model/transitions';
+import type { AccountQuotas } from '../model/quotas';
 import type { JobRecord, JsonObject } from '../model/types';
 import type { NodeLayout } from '../node/layout';
 import { JOB_FILTER } from '../protocol/odataFilter';
@@ -22,6 +23,7 @@ export class JobHandler {
     private readonly store: BatchStore,
     private readonly scheduler: Scheduler,
     private readonly layout: NodeLayout,
+    private readonly quotas: AccountQuotas,
   ) {}
 
   add(request: BatchRequest): HandlerResult {
@@ -34,6 +36,8 @@ export class JobHandler {
       if (body[name]) throw ErrorFactory.unsupportedProperty(name, `The emulator does not run ${name}s; add the work as ordinary tasks instead.`);
     }
     if (this.store.getJob(body.id)) throw ErrorFactory.jobExists();
+    const quota = this.quotas.activeJobAndJobScheduleQuota;
+    if (this.store.listJobs().filter((existing) => existing.state !== 'completed').length >= quota) throw ErrorFactory.activeJobAndScheduleQuotaReached(quota);
     const now = request.receivedAt;
     const { id, ...spec } = body;
     const job: JobRecord = {

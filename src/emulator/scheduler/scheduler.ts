@@ -307,6 +307,7 @@ export class Scheduler {
     this.runningPerJob.set(storeKey(job.id), (this.runningPerJob.get(storeKey(job.id)) ?? 0) + 1);
     this.updateNodeState(pool.id, node.id, now);
 
+    layout.materializeNode(pool.id, node.id);
     const constraints = effectiveConstraints(task, job);
     const taskDir = layout.taskDir(pool.id, node.id, task.jobId, task.id);
     const workingDir = layout.workingDir(pool.id, node.id, task.jobId, task.id);
@@ -320,6 +321,7 @@ export class Scheduler {
           accountUrl: this.accountUrl,
           poolId: pool.id,
           nodeId: node.id,
+          isDedicated: node.isDedicated,
           jobId: task.jobId,
           taskId: task.id,
           nodeRootDir: layout.rootDir(pool.id, node.id),

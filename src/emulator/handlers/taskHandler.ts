@@ -67,13 +67,21 @@ export class TaskHandler {
 
   list(request: BatchRequest, params: Record<string, string>): HandlerResult {
     const job = this.findJob(params.jobId);
+    const store = this.store;
     return listPage(request, {
       fragment: 'tasks',
-      items: this.store.listTasks(job.id),
+      get items() {
+        return store.listTasks(job.id);
+      },
       positionOf: (task) => task.seq,
       toWire: (task) => taskToWire(task, job, request.baseUrl),
       filterable: TASK_FILTER,
       filterView: taskFilterView,
+      // "What changed since T" reads the transition index, not every task of the job.
+      candidates: (filter) => {
+        const bound = filter.lowerBound('stateTransitionTime');
+        return bound ? store.listTasksChangedSince(job.id, bound.value as string, bound.inclusive) : undefined;
+      },
     });
   }
 

@@ -28,7 +28,10 @@ export function timestamp(date: Date = new Date()): string {
  * Any ISO 8601 date-time → the canonical seven-digit UTC form, so times compare exactly
  * (to the tick) as strings; undefined when the text is not a date-time.
  */
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z$/;
+
 export function canonicalTime(text: string): string | undefined {
+  if (CANONICAL.test(text)) return text;
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) return undefined;
   const fraction = /T\d{2}:\d{2}(?::\d{2})?\.(\d+)/.exec(text)?.[1] ?? '';

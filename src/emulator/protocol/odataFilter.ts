@@ -26,9 +26,48 @@ const OPERATORS = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le']);
 export type FilterPredicate = (entity: Record<string, unknown>) => boolean;
 
 export function compileFilter(text: string, properties: FilterableProperties): FilterPredicate {
-  const parser = new Parser(text, properties);
-  const node = parser.parse();
-  return (entity) => evaluate(node, entity);
+  return parseFilter(text, properties).matches;
+}
+
+/** The smallest value a property can have in any entity the filter matches. */
+export interface LowerBound {
+  value: Literal;
+  inclusive: boolean;
+}
+
+export interface CompiledFilter {
+  matches: FilterPredicate;
+  /** What the filter implies about `property` (`… ge X and …`), so a list can start from an index; undefined when nothing. */
+  lowerBound(property: string): LowerBound | undefined;
+}
+
+export function parseFilter(text: string, properties: FilterableProperties): CompiledFilter {
+  const node = new Parser(text, properties).parse();
+  return { matches: (entity) => evaluate(node, entity), lowerBound: (property) => lowerBoundOf(node, property) };
+}
+
+function lowerBoundOf(node: Node, property: string): LowerBound | undefined {
+  switch (node.kind) {
+    case 'compare':
+      if (node.property !== property || node.value === null || !['gt', 'ge', 'eq'].includes(node.op)) return undefined;
+      return { value: node.value, inclusive: node.op !== 'gt' };
+    case 'and': {
+      // Both sides must hold, so the higher bound applies.
+      const left = lowerBoundOf(node.left, property);
+      const right = lowerBoundOf(node.right, property);
+      if (!left || !right) return left ?? right;
+      return left.value! > right.value! || (left.value === right.value && !left.inclusive) ? left : right;
+    }
+    case 'or': {
+      // Either side may hold, so only a bound both sides have applies: the lower one.
+      const left = lowerBoundOf(node.left, property);
+      const right = lowerBoundOf(node.right, property);
+      if (!left || !right) return undefined;
+      return left.value! < right.value! || (left.value === right.value && left.inclusive) ? left : right;
+    }
+    default:
+      return undefined;
+  }
 }
 
 type Token = { type: 'word' | 'string' | 'number' | 'datetime' | 'punct'; text: string; position: number };
@@ -205,7 +244,7 @@ class Parser {
         return token.text === 'true';
       case 'datetime': {
         if (token.type !== 'datetime' && token.type !== 'string') throw new FilterSyntaxError(`'${property}' must be compared with datetime'…'`);
-        const time = canonicalTime(token.text);
+        const time = Number.isNaN(Date.parse(token.text)) ? undefined : canonicalTime(token.text);
         if (time === undefined) throw new FilterSyntaxError(`'${token.text}' is not a valid date and time`);
         return time;
       }

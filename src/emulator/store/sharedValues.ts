@@ -1,58 +1,62 @@
 import type { Json, JsonObject } from '../model/types';
 
-/** Values whose JSON is longer than this are never shared (they are unlikely to repeat). */
-const MAX_KEY_LENGTH = 1024;
+/** Strings shorter than this are not worth a table entry. */
+const MIN_SHARED_STRING = 16;
+/** Flat objects whose JSON is longer than this are unlikely to repeat and are not looked up. */
+const MAX_OBJECT_KEY = 256;
 
 /**
- * Hash-consing for what tasks repeat: the tasks of an array carry the same container URLs,
- * upload options, settings … each parsed into its own copy. Nested values of a spec are
- * replaced by one frozen instance per distinct value, so 100,000 tasks hold one copy of
- * each repeated part. The table is bounded: when full it starts over (sharing is an
- * optimisation, never a meaning).
+ * What tasks repeat, held once: the tasks of an array carry the same container URLs, upload
+ * options, settings … each parsed into its own copy. Long strings and flat objects (only
+ * primitive values, such as `uploadOptions` or an environment setting) of a task's spec are
+ * replaced by one frozen instance per distinct value; other objects and arrays are rebuilt
+ * around the shared parts. The tables are bounded: when one is full it starts over (sharing
+ * saves memory, it never changes a value).
  */
 export class SharedValues {
-  private readonly table = new Map<string, Json>();
+  private readonly strings = new Map<string, string>();
+  private readonly objects = new Map<string, JsonObject>();
 
   constructor(private readonly capacity = 20_000) {}
 
-  /** A copy of `spec` whose property values are shared instances; the top level stays the task's own. */
+  /** A copy of `spec` whose parts are shared instances; the top level stays the task's own. */
   shareSpec(spec: JsonObject): JsonObject {
     const shared: JsonObject = {};
-    for (const key of Object.keys(spec)) shared[key] = this.share(spec[key]).value;
+    for (const key of Object.keys(spec)) shared[key] = this.share(spec[key]);
     return shared;
   }
 
-  private share(value: Json): { value: Json; key: string } {
-    if (value === null || typeof value !== 'object') {
-      const key = JSON.stringify(value);
-      return typeof value === 'string' && value.length > 16 ? { value: this.lookup(key, value), key } : { value, key };
-    }
-    if (Array.isArray(value)) {
-      const items = value.map((item) => this.share(item));
-      const key = `[${items.map((item) => item.key).join(',')}]`;
-      return { value: this.lookup(key, () => Object.freeze(items.map((item) => item.value)) as Json[]), key };
-    }
+  private share(value: Json): Json {
+    if (typeof value === 'string') return value.length >= MIN_SHARED_STRING ? this.shareString(value) : value;
+    if (value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) return value.map((item) => this.share(item));
     const names = Object.keys(value);
-    const parts = names.map((name) => this.share(value[name]));
-    const key = `{${names.map((name, i) => `${JSON.stringify(name)}:${parts[i].key}`).join(',')}}`;
-    return {
-      value: this.lookup(key, () => {
-        const object: JsonObject = {};
-        names.forEach((name, i) => (object[name] = parts[i].value));
-        return Object.freeze(object);
-      }),
-      key,
-    };
+    const copy: JsonObject = {};
+    let flat = true;
+    for (const name of names) {
+      const item = this.share(value[name]);
+      if (item !== null && typeof item === 'object') flat = false;
+      copy[name] = item;
+    }
+    return flat ? this.shareFlatObject(copy) : copy;
   }
 
-  private lookup(key: string, make: Json | (() => Json)): Json {
-    const build = (): Json => (typeof make === 'function' ? make() : make);
-    if (key.length > MAX_KEY_LENGTH) return build();
-    const known = this.table.get(key);
+  private shareString(text: string): string {
+    const known = this.strings.get(text);
     if (known !== undefined) return known;
-    if (this.table.size >= this.capacity) this.table.clear();
-    const value = build();
-    this.table.set(key, value);
-    return value;
+    if (this.strings.size >= this.capacity) this.strings.clear();
+    this.strings.set(text, text);
+    return text;
+  }
+
+  private shareFlatObject(object: JsonObject): JsonObject {
+    const key = JSON.stringify(object);
+    if (key.length > MAX_OBJECT_KEY) return object;
+    const known = this.objects.get(key);
+    if (known !== undefined) return known;
+    if (this.objects.size >= this.capacity) this.objects.clear();
+    Object.freeze(object);
+    this.objects.set(key, object);
+    return object;
   }
 }

@@ -3,6 +3,7 @@ import { createActivities } from './activities';
 import { sanitizedActivityErrors } from './activities/azureErrors';
 import { ConnectionClients } from './azure/connectionClients';
 import { taskQueue, temporalSettingsFromEnvironment } from './client/temporalSettings';
+import { workflowSource } from './workflowBundle';
 
 /** Runs our workflows and activities until SIGINT/SIGTERM. */
 export async function runWorker(): Promise<void> {
@@ -13,7 +14,7 @@ export async function runWorker(): Promise<void> {
       connection,
       namespace: temporal.namespace,
       taskQueue,
-      workflowsPath: require.resolve('./workflows'),
+      ...workflowSource(),
       activities: createActivities(new ConnectionClients()),
       interceptors: { activity: [sanitizedActivityErrors] },
       shutdownGraceTime: '5 seconds',

@@ -162,6 +162,8 @@ describe('docker-compose.yml, as `compose config` resolves it', () => {
     ];
     expect(files.length).toBeGreaterThanOrEqual(5);
     for (const file of files) expect({ file, exists: fs.existsSync(repoPathOfImagePath(file)) }).toEqual({ file, exists: true });
+    // A preload without ./ would be looked up as a package name.
+    expect(flagValue(service('azurite').command, '--require')).toMatch(/^\.?\//);
   });
 
   test('the prebuilt workflow bundle variable is the one the worker reads', () => {

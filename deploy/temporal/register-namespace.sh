@@ -14,7 +14,16 @@ if ! temporal operator namespace describe --namespace "$TEMPORAL_NAMESPACE" >/de
   temporal operator namespace create --namespace "$TEMPORAL_NAMESPACE" --retention "${TEMPORAL_NAMESPACE_RETENTION:-72h}"
 fi
 
-existing="$(temporal operator search-attribute list --namespace "$TEMPORAL_NAMESPACE")"
+# A new namespace reaches the server's namespace cache some seconds after it is created.
+tries=0
+until existing="$(temporal operator search-attribute list --namespace "$TEMPORAL_NAMESPACE" 2>&1)"; do
+  tries=$((tries + 1))
+  if [ "$tries" -ge 120 ]; then
+    echo "namespace $TEMPORAL_NAMESPACE did not become usable: $existing" >&2
+    exit 1
+  fi
+  sleep 1
+done
 for pair in $REMOTE_BATCH_SEARCH_ATTRIBUTES; do
   name="${pair%%=*}"
   type="${pair#*=}"

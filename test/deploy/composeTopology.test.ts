@@ -13,7 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { BatchServiceClient, BatchSharedKeyCredentials } from '@azure/batch';
 import { BlobServiceClient } from '@azure/storage-blob';
+import { temporal as temporalProto } from '@temporalio/proto';
 import type { SingleJobState } from '../../src/model/jobSpec';
+import { searchAttributeKeys } from '../../src/model/searchAttributes';
 import { taskQueue } from '../../src/client/temporalSettings';
 import { parsePoolSpecs } from '../../src/emulator/config';
 import { canConnect, findFreePort } from '../../src/stack/ports';
@@ -62,6 +64,7 @@ function startService(name: string, command: string[], env: Record<string, strin
 }
 
 let temporal: RunningTemporalServer;
+let cliPath: string;
 let ports: { azurite: number; emulator: number };
 let bundleFile: string;
 let workerEnv: Record<string, string>;
@@ -78,7 +81,7 @@ beforeAll(async () => {
   if (built.status !== 0) throw new Error(`building the workflow bundle failed:\n${built.stderr}`);
 
   temporal = await startTemporalServer({
-    cliPath: ensureTemporalCli(() => undefined),
+    cliPath: (cliPath = ensureTemporalCli(() => undefined)),
     port: await findFreePort(),
     uiPort: await findFreePort(),
     dataDir: path.join(work, 'temporal'),
@@ -151,6 +154,39 @@ test('Azurite’s compose command stores blobs with the workers’ connection st
   await container.create();
   await container.getBlockBlobClient('hello.txt').upload('hi', 2);
   expect((await container.getBlockBlobClient('hello.txt').downloadToBuffer()).toString()).toBe('hi');
+});
+
+test('the temporal-init script creates its namespace and registers every search attribute, and can run again', async () => {
+  const init = model.services['temporal-init'];
+  const script = init.volumes.find((volume) => volume.target === init.entrypoint[1])!;
+  const namespace = `compose-init-${process.pid}`;
+  const run = () =>
+    spawnSync('sh', [path.resolve(repoRoot, script.source)], {
+      encoding: 'utf8',
+      env: {
+        ...init.environment,
+        PATH: `${path.dirname(cliPath)}:${process.env.PATH}`,
+        HOME: work,
+        TEMPORAL_ADDRESS: temporal.address,
+        TEMPORAL_NAMESPACE: namespace,
+      },
+    });
+  const first = run();
+  expect({ status: first.status, stderr: first.stderr }).toEqual({ status: 0, stderr: '' });
+  const again = run();
+  expect(again.status).toBe(0);
+  expect(again.stdout).toContain(`search attribute ${searchAttributeKeys[0].name} exists`);
+
+  const connection = await Connection.connect({ address: temporal.address });
+  try {
+    const listed = await connection.operatorService.listSearchAttributes({ namespace });
+    const types = Object.fromEntries(
+      Object.entries(listed.customAttributes ?? {}).map(([name, type]) => [name, temporalProto.api.enums.v1.IndexedValueType[type].replace('INDEXED_VALUE_TYPE_', '')]),
+    );
+    for (const key of searchAttributeKeys) expect({ name: key.name, type: types[key.name] }).toEqual({ name: key.name, type: key.type });
+  } finally {
+    await connection.close();
+  }
 });
 
 test('the workers’ health check fails with no worker, passes once the compose worker command polls, and a job runs through it', async () => {

@@ -10,16 +10,18 @@ export async function runWorker(): Promise<void> {
   const temporal = temporalSettingsFromEnvironment();
   const connection = await NativeConnection.connect({ address: temporal.address, tls: temporal.tls, apiKey: temporal.apiKey });
   try {
+    const workflows = workflowSource();
     const worker = await Worker.create({
       connection,
       namespace: temporal.namespace,
       taskQueue,
-      ...workflowSource(),
+      ...workflows,
       activities: createActivities(new ConnectionClients()),
       interceptors: { activity: [sanitizedActivityErrors] },
       shutdownGraceTime: '5 seconds',
     });
-    console.log(`remote-batch worker polling task queue '${taskQueue}' on ${temporal.address} (namespace ${temporal.namespace})`);
+    const from = 'workflowBundle' in workflows ? `prebuilt workflow bundle ${workflows.workflowBundle.codePath}` : 'workflows bundled at start';
+    console.log(`remote-batch worker polling task queue '${taskQueue}' on ${temporal.address} (namespace ${temporal.namespace}; ${from})`);
     await worker.run();
   } finally {
     await connection.close();

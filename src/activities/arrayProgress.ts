@@ -111,7 +111,7 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
     const observation = observationOf(task);
     if (observation.state === 'active') return { status: 'Active' };
     if (observation.state !== 'completed') return { status: 'Running', startTime: observation.startTime };
-    const outcome = outcomeOfTask(observation, abortReason ?? undefined);
+    const outcome = outcomeOfTask(observation, abortReason !== null ? clientTerminationReason(abortReason) : undefined);
     const taskId = task.id!;
     const result = readOutputs ? await readJson(connection, jobId, taskOutputPath(taskId, resultFileName)) : undefined;
     let reason = outcome.statusReason;
@@ -237,9 +237,17 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
      * finished before `abortedAt` (never added, waiting, or killed) ends Failed
      * with the abort's reason, or its own if it was aborted alone first.
      */
-    async failUnfinishedChildren(input: { connection: string; jobId: string; childCount: number; reason: string; abortedAt: string }): Promise<number> {
+    async failUnfinishedChildren(input: {
+      connection: string;
+      jobId: string;
+      childCount: number;
+      reason: string;
+      abortedAt: string;
+      /** The children's JobStatusReason; by default the client's abort with `reason`. */
+      statusReason?: string;
+    }): Promise<number> {
       const store = shardsOf(input.connection, input.jobId, input.childCount);
-      const reason = clientTerminationReason(input.reason);
+      const reason = input.statusReason ?? clientTerminationReason(input.reason);
       let failed = 0;
       for (let index = 0; index < store.shardCount; index++) {
         const shard = await store.read(index);

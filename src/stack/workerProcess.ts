@@ -1,7 +1,5 @@
-import { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import path from 'node:path';
-import { taskQueue } from '../client/temporalSettings';
+import { workflowPollerIdentities } from '../workerHealth';
 import { repoRoot } from './config';
 import { ManagedProcess } from './managedProcess';
 
@@ -14,17 +12,7 @@ export interface WorkerProcessOptions {
 
 /** Ready when Temporal reports a poller on our task queue: the worker has bundled its workflows and connected. */
 async function hasWorkflowPoller(address: string, namespace: string): Promise<boolean> {
-  const connection = await Connection.connect({ address, connectTimeout: 1000 });
-  try {
-    const response = await connection.workflowService.describeTaskQueue({
-      namespace,
-      taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-    });
-    return (response.pollers ?? []).length > 0;
-  } finally {
-    await connection.close();
-  }
+  return (await workflowPollerIdentities({ address, namespace })).length > 0;
 }
 
 export async function startWorkerProcess(options: WorkerProcessOptions): Promise<ManagedProcess> {

@@ -1,0 +1,69 @@
+import { batchOperation, storageOperation } from './azureOperation';
+import { recordAzureRequest } from './metrics';
+
+interface RequestLike {
+  method: string;
+  url: string;
+}
+
+interface ResponseLike {
+  status: number;
+  headers: { get(name: string): string | undefined | null };
+  parsedBody?: unknown;
+  bodyAsText?: string | null;
+}
+
+interface PolicyLike<Req, Res> {
+  sendRequest(request: Req): Promise<Res>;
+}
+
+function errorCodeOf(response: ResponseLike): string {
+  if (response.status < 400) return '';
+  const header = response.headers.get('x-ms-error-code');
+  if (header) return header;
+  const parsed = response.parsedBody as { code?: unknown } | undefined;
+  if (typeof parsed?.code === 'string') return parsed.code;
+  try {
+    const body = JSON.parse(response.bodyAsText ?? '') as { code?: unknown };
+    if (typeof body.code === 'string') return body.code;
+  } catch {
+    // Not JSON: the status code says enough.
+  }
+  return '';
+}
+
+/**
+ * A request policy factory (the shape both `@azure/ms-rest-js` and the storage
+ * SDK's pipeline accept) recording each call's latency, HTTP status and Azure
+ * error code. Placed first, it times a call including the SDK's own retries.
+ */
+export function azureRequestMetrics<Req extends RequestLike, Res extends ResponseLike>(
+  service: 'batch' | 'storage',
+): { create(next: PolicyLike<Req, Res>): PolicyLike<Req, Res> } {
+  const operationOf = service === 'batch' ? batchOperation : storageOperation;
+  return {
+    create: (next) => ({
+      async sendRequest(request) {
+        const startedAt = performance.now();
+        const operation = operationOf(request.method, request.url);
+        const seconds = () => (performance.now() - startedAt) / 1000;
+        try {
+          const response = await next.sendRequest(request);
+          recordAzureRequest({ service, operation, statusCode: response.status, errorCode: errorCodeOf(response), seconds: seconds() });
+          return response;
+        } catch (error) {
+          const statusCode = (error as { statusCode?: unknown }).statusCode;
+          const code = (error as { code?: unknown }).code;
+          recordAzureRequest({
+            service,
+            operation,
+            statusCode: typeof statusCode === 'number' ? statusCode : 0,
+            errorCode: typeof code === 'string' ? code : 'RequestFailed',
+            seconds: seconds(),
+          });
+          throw error;
+        }
+      },
+    }),
+  };
+}

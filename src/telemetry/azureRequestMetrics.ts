@@ -32,6 +32,17 @@ function errorCodeOf(response: ResponseLike): string {
   return '';
 }
 
+/** The storage SDK throws on error answers; Azure's code is in the answer's header or the error's details. */
+function errorCodeOfFailure(error: unknown): string {
+  const failure = error as { response?: ResponseLike; details?: { errorCode?: unknown }; code?: unknown };
+  if (failure.response?.status) {
+    const code = errorCodeOf(failure.response);
+    if (code) return code;
+  }
+  if (typeof failure.details?.errorCode === 'string') return failure.details.errorCode;
+  return typeof failure.code === 'string' ? failure.code : 'RequestFailed';
+}
+
 /**
  * A request policy factory (the shape both `@azure/ms-rest-js` and the storage
  * SDK's pipeline accept) recording each call's latency, HTTP status and Azure
@@ -52,15 +63,9 @@ export function azureRequestMetrics<Req extends RequestLike, Res extends Respons
           recordAzureRequest({ service, operation, statusCode: response.status, errorCode: errorCodeOf(response), seconds: seconds() });
           return response;
         } catch (error) {
-          const statusCode = (error as { statusCode?: unknown }).statusCode;
-          const code = (error as { code?: unknown }).code;
-          recordAzureRequest({
-            service,
-            operation,
-            statusCode: typeof statusCode === 'number' ? statusCode : 0,
-            errorCode: typeof code === 'string' ? code : 'RequestFailed',
-            seconds: seconds(),
-          });
+          const failure = error as { statusCode?: unknown; response?: ResponseLike };
+          const statusCode = typeof failure.statusCode === 'number' ? failure.statusCode : (failure.response?.status ?? 0);
+          recordAzureRequest({ service, operation, statusCode, errorCode: errorCodeOfFailure(error), seconds: seconds() });
           throw error;
         }
       },

@@ -43,7 +43,7 @@ export function installWorkerTelemetry(env: NodeJS.ProcessEnv = process.env, log
     // Loaded only when asked for: the OpenTelemetry SDK is not needed otherwise.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous lazy load, typed by `typeof import`
     const { installTracing } = require('./tracing') as typeof import('./tracing');
-    tracing = installTracing('remote-batch-worker');
+    tracing = installTracing('remote-batch-worker', env);
   }
   let stopSampler: (() => void) | undefined;
   return {

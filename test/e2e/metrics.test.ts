@@ -1,5 +1,6 @@
 import { mapSubmit, submit } from '../../src/client';
 import { metricNames } from '../../src/telemetry/metrics';
+import { dashboardQueries, metricsIn } from '../support/dashboard';
 import { scrape, type Sample, sumOf } from '../support/prometheus';
 import { waitFor } from '../support/waitFor';
 import { stackEnvironments } from './support/environments';
@@ -58,5 +59,10 @@ describe("the worker's Prometheus endpoint", () => {
     // Latency is a real histogram: its buckets are cumulative up to the count.
     const inf = sumOf(after, `${metricNames.azureRequestDuration}_bucket`, { service: 'batch', operation: 'POST /jobs', status_code: '201', le: '+Inf' });
     expect(inf).toBe(sumOf(after, requestCount, { service: 'batch', operation: 'POST /jobs', status_code: '201' }));
+
+    // The SDK's series the Grafana dashboard reads are all served, under the names it uses, once jobs have run.
+    const served = new Set(after.map((sample) => sample.name));
+    const sdkSeries = [...new Set(dashboardQueries().flatMap(({ expr }) => metricsIn(expr)).filter((name) => name.startsWith('temporal_')))];
+    expect(sdkSeries.filter((name) => !served.has(name))).toEqual([]);
   });
 });

@@ -3,7 +3,13 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ClientInterceptors } from '@temporalio/client';
-import { OpenTelemetryPlugin, OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import {
+  makeWorkflowExporter,
+  OpenTelemetryActivityInboundInterceptor,
+  OpenTelemetryActivityOutboundInterceptor,
+  OpenTelemetryWorkflowClientInterceptor,
+} from '@temporalio/interceptors-opentelemetry';
+import type { WorkerOptions } from '@temporalio/worker';
 
 export interface Tracing {
   processor: SpanProcessor;
@@ -40,13 +46,30 @@ export function installTracing(defaultServiceName: string, env: NodeJS.ProcessEn
   return installed;
 }
 
-/** The SDK's tracing plugin for a worker: workflow spans (through a sink, deterministic), activity spans, and its client calls. */
-export function workerTracingPlugin(tracing: Tracing): OpenTelemetryPlugin {
-  return new OpenTelemetryPlugin({
-    resource: tracing.resource,
-    spanProcessor: tracing.processor,
-    tracer: tracing.provider.getTracer('remote-batch-worker'),
-  });
+/**
+ * The SDK's OpenTelemetry interceptors on a worker's options: workflow spans
+ * (recorded by the SDK's deterministic workflow interceptors, exported through
+ * a sink) and activity spans. The activity interceptor goes first, outside the
+ * one that redacts Azure errors, so a span never records a SAS URL or a key.
+ */
+export function withWorkerTracing(tracing: Tracing, options: WorkerOptions): WorkerOptions {
+  const tracer = tracing.provider.getTracer('remote-batch-worker');
+  const interceptors = options.interceptors ?? {};
+  return {
+    ...options,
+    interceptors: {
+      ...interceptors,
+      workflowModules: [...(interceptors.workflowModules ?? []), require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')],
+      activity: [
+        (ctx) => ({
+          inbound: new OpenTelemetryActivityInboundInterceptor(ctx, { tracer }),
+          outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+        }),
+        ...(interceptors.activity ?? []),
+      ],
+    },
+    sinks: { ...options.sinks, exporter: makeWorkflowExporter(tracing.processor, tracing.resource) },
+  };
 }
 
 /** Client interceptors that start a span per workflow start/signal/query and pass its context to the workflow; none when tracing is off. */

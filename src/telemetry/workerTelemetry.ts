@@ -9,7 +9,7 @@ import type { Tracing } from './tracing';
 export interface WorkerTelemetry {
   /** Where Prometheus scrapes this worker, when metrics are on. */
   metricsUrl?: string;
-  /** Adds the metrics interceptor and, when tracing is on, the SDK's OpenTelemetry plugin. */
+  /** Adds the metrics interceptor and, when tracing is on, the SDK's OpenTelemetry interceptors. */
   configure(options: WorkerOptions): WorkerOptions;
   /** Starts counting jobs by status (needs the worker's connection). */
   start(connection: ConnectionLike, namespace: string): void;
@@ -56,8 +56,8 @@ export function installWorkerTelemetry(env: NodeJS.ProcessEnv = process.env, log
       };
       if (!tracing) return configured;
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded with tracing above
-      const { workerTracingPlugin } = require('./tracing') as typeof import('./tracing');
-      return { ...configured, plugins: [...(options.plugins ?? []), workerTracingPlugin(tracing)] };
+      const { withWorkerTracing } = require('./tracing') as typeof import('./tracing');
+      return withWorkerTracing(tracing, configured);
     },
     start(connection, namespace) {
       if (settings.metricsBindAddress) stopSampler = startJobCountSampler(connection, namespace, settings.jobCountIntervalMs, log);

@@ -15,14 +15,16 @@ interface ReceivedSpan {
 }
 
 /** A minimal OTLP/HTTP collector: keeps the spans of every JSON export POSTed to /v1/traces. */
-async function startOtlpReceiver(): Promise<{ url: string; spans: ReceivedSpan[]; close(): Promise<void> }> {
+async function startOtlpReceiver(): Promise<{ url: string; spans: ReceivedSpan[]; bodies: string[]; close(): Promise<void> }> {
   const spans: ReceivedSpan[] = [];
+  const bodies: string[] = [];
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       if (request.method === 'POST' && request.url === '/v1/traces') {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+        bodies.push(Buffer.concat(chunks).toString('utf8'));
+        const body = JSON.parse(bodies[bodies.length - 1]) as {
           resourceSpans?: {
             resource?: { attributes?: { key: string; value: { stringValue?: string } }[] };
             scopeSpans?: { spans?: { name: string; traceId: string }[] }[];
@@ -40,6 +42,7 @@ async function startOtlpReceiver(): Promise<{ url: string; spans: ReceivedSpan[]
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     spans,
+    bodies,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
@@ -103,5 +106,7 @@ describe('OpenTelemetry traces over OTLP', () => {
     // One trace: the client's context travelled in the workflow's headers, and from there to each activity.
     expect(run.traceId).toBe(start.traceId);
     expect(spans.find((span) => span.name === 'RunActivity:createAzureJob')!.traceId).toBe(start.traceId);
+    // Spans leave the machine: no SAS signature or account key in any of them.
+    expect(receiver.bodies.filter((body) => /[?&]sig=|AccountKey=|SharedKey /.test(body))).toEqual([]);
   });
 });

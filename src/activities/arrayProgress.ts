@@ -237,9 +237,17 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
      * finished before `abortedAt` (never added, waiting, or killed) ends Failed
      * with the abort's reason, or its own if it was aborted alone first.
      */
-    async failUnfinishedChildren(input: { connection: string; jobId: string; childCount: number; reason: string; abortedAt: string }): Promise<number> {
+    async failUnfinishedChildren(input: {
+      connection: string;
+      jobId: string;
+      childCount: number;
+      reason: string;
+      abortedAt: string;
+      /** The reason is already the children's JobStatusReason (not a client's abort reason to wrap). */
+      reasonIsFinal?: boolean;
+    }): Promise<number> {
       const store = shardsOf(input.connection, input.jobId, input.childCount);
-      const reason = clientTerminationReason(input.reason);
+      const reason = input.reasonIsFinal ? input.reason : clientTerminationReason(input.reason);
       let failed = 0;
       for (let index = 0; index < store.shardCount; index++) {
         const shard = await store.read(index);

@@ -28,6 +28,9 @@ export default async function globalSetup(): Promise<void> {
   const runsDir = path.join(defaultDataDir, 'test-stacks');
   clearDeadRuns(runsDir);
   const dataDir = path.join(runsDir, String(process.pid));
+  // The reconciler looks every few seconds here (minutes by default), so its tests end quickly.
+  process.env.REMOTE_BATCH_RECONCILE_INTERVAL = '2s';
+  process.env.REMOTE_BATCH_RECONCILE_GRACE_PERIOD = '8s';
   const stack = await startLocalStack({
     dataDir,
     ports: {

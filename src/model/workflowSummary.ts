@@ -31,23 +31,19 @@ export function jobStaticSummary(job: JobDescription): string {
   return `${kind} on pool ${job.poolId}: ${whatRuns(job.runs, maxSummaryCommand)} · priority ${job.settings.jobPriority} · ${vcpus}`;
 }
 
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\s+/g, ' ');
-}
-
-/** A Markdown table of the same facts, in full. */
+/** The same facts in full, one per line (a Markdown list: the UI renders it as written). */
 export function jobStaticDetails(job: JobDescription): string {
   const rows: [string, string][] = [
     ['type', job.type],
-    ['pool', job.poolId],
-    [job.runs.kind, job.runs.kind === 'command' ? `\`${shortened(job.runs.commandLine, 2000)}\`` : whatRuns(job.runs, 0).replace(/^script /, '')],
+    ['pool', `\`${job.poolId}\``],
+    [job.runs.kind, job.runs.kind === 'command' ? `\`${shortened(job.runs.commandLine, 2000).replace(/`/g, "'")}\`` : whatRuns(job.runs, 0).replace(/^script /, '')],
   ];
   if (job.type === 'Array') rows.push(['children', `${job.childCount}${job.spanSize && job.spanSize > 1 ? ` (${job.spanSize} elements each)` : ''}`]);
   rows.push(
     ['JobPriority', `${job.settings.jobPriority} (Batch priority ${batchPriority(job.settings.jobPriority)})`],
     ['VCPUCount', String(job.settings.vcpuCount)],
-    ['ContainerImage', job.settings.containerImage],
+    ['ContainerImage', `\`${job.settings.containerImage}\``],
   );
   if (job.settings.timeConstraint !== undefined) rows.push(['TimeConstraint', `${job.settings.timeConstraint} s`]);
-  return ['| setting | value |', '|---|---|', ...rows.map(([name, value]) => `| ${name} | ${cell(value)} |`)].join('\n');
+  return rows.map(([name, value]) => `- **${name}**: ${value}`).join('\n');
 }

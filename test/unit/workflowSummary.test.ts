@@ -11,17 +11,18 @@ describe("a job's summary and details in the Temporal UI", () => {
   it('gives an array its child count and a script its file name', () => {
     const job = { type: 'Array' as const, poolId: 'gpu', runs: { kind: 'script' as const, fileName: 'square.ts', exportName: 'default' }, settings, childCount: 4, spanSize: 1 };
     expect(jobStaticSummary(job)).toBe('Array job of 4 children on pool gpu: script square.ts · priority 0.5 · 2 vCPUs');
-    expect(jobStaticDetails(job)).toContain('| children | 4 |');
-    expect(jobStaticDetails(job)).toContain('| JobPriority | 0.5 (Batch priority 500) |');
+    expect(jobStaticDetails(job)).toContain('- **children**: 4');
+    expect(jobStaticDetails(job)).toContain('- **JobPriority**: 0.5 (Batch priority 500)');
   });
 
-  it('keeps a long command to one short summary line and a table cell that does not break the table', () => {
-    const commandLine = `/bin/sh -c "echo a | tr a b\n${'x'.repeat(300)}"`;
+  it('keeps a long command to one short summary line, and to one line of the details', () => {
+    const commandLine = `/bin/sh -c "echo \`date\` | tr a b\n${'x'.repeat(300)}"`;
     const job = { type: 'Single' as const, poolId: 'local', runs: { kind: 'command' as const, commandLine }, settings };
     const summary = jobStaticSummary(job);
     expect(summary.length).toBeLessThan(160);
     expect(summary).not.toContain('\n');
-    const commandRow = jobStaticDetails(job).split('\n').find((line) => line.startsWith('| command'))!;
-    expect(commandRow).toContain('echo a \\| tr a b');
+    const details = jobStaticDetails(job).split('\n');
+    expect(details).toHaveLength(6);
+    expect(details[2]).toMatch(/^- \*\*command\*\*: `\/bin\/sh -c "echo 'date' \| tr a b x+"`$/);
   });
 });

@@ -1,16 +1,20 @@
+import type { BatchServiceModels } from '@azure/batch';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { Context, log } from '@temporalio/activity';
 import type { ConnectionClients } from '../azure/connectionClients';
 import type { ArrayJobState } from '../model/arrayJob';
 import type { SingleJobState, TaskObservation } from '../model/jobSpec';
 import {
+  closedWorkflowReason,
   pendingUploadMetadata,
   reconcileActiveJob,
   retryUntilMetadataName,
+  staleRunsHorizonMs,
+  staleRunsQuery,
   workflowIdMetadataName,
   type WorkflowFacts,
 } from '../model/reconciliation';
-import { jobStatusKey, jobTypeKey } from '../model/searchAttributes';
+import { azureJobIdKey, environmentKey, jobStatusKey, jobTypeKey } from '../model/searchAttributes';
 import type { JobStatus } from '../model/status';
 import { batchErrorCode } from './batchErrors';
 
@@ -107,6 +111,32 @@ export function createReconcilerActivities({ clients, temporal, connectionNames 
     }
   }
 
+  /** Closed runs that are their job's latest and still say Active/Running, whose Azure job has ended on its own. */
+  async function staleRuns(gracePeriodMs: number, now: Date, known: Set<string>): Promise<OrphanedAzureJob[]> {
+    const found: OrphanedAzureJob[] = [];
+    const query = staleRunsQuery(new Date(now.getTime() - staleRunsHorizonMs), new Date(now.getTime() - gracePeriodMs));
+    for await (const run of temporal.workflow.list({ query })) {
+      const [connection, poolId] = (run.typedSearchAttributes.get(environmentKey) ?? '').split('/');
+      const azureJobId = run.typedSearchAttributes.get(azureJobIdKey);
+      if (!azureJobId || !poolId || !known.has(connection)) continue;
+      const latest = await temporal.workflow.getHandle(run.workflowId).describe();
+      if (latest.runId !== run.runId) continue;
+      const workflow = await describeWorkflow(run.workflowId);
+      if (!workflow?.jobType || !workflow.state) continue;
+      let azureState: string | undefined;
+      try {
+        azureState = (await clients.get(connection).batch.job.get(azureJobId, { jobGetOptions: { select: 'state' } })).state;
+      } catch (error) {
+        if (batchErrorCode(error) !== 'JobNotFound') throw error;
+      }
+      // An active Azure job is the other scan's. A single job whose workflow ended before it created its Azure job is closed too.
+      if (azureState === 'active' || azureState === 'terminating' || (azureState === undefined && workflow.jobType !== 'Single')) continue;
+      found.push({ connection, poolId, azureJobId, workflowId: run.workflowId, action: 'close', why: closedWorkflowReason(workflow.executionStatus), jobType: workflow.jobType, state: workflow.state });
+      if (found.length >= maxPerPass) break;
+    }
+    return found;
+  }
+
   async function abandonedUploadsOf(connection: string, gracePeriodMs: number, now: Date): Promise<AbandonedUpload[]> {
     const { blobs } = clients.get(connection);
     const found: AbandonedUpload[] = [];
@@ -130,7 +160,9 @@ export function createReconcilerActivities({ clients, temporal, connectionNames 
     async findOrphanedWork(input: { gracePeriodMs: number }): Promise<OrphanedWork> {
       const now = new Date();
       const work: OrphanedWork = { jobs: [], uploads: [] };
-      for (const connection of connectionNames()) {
+      const connections = connectionNames();
+      work.jobs.push(...(await staleRuns(input.gracePeriodMs, now, new Set(connections))));
+      for (const connection of connections) {
         try {
           work.jobs.push(...(await orphanedJobsOf(connection, input.gracePeriodMs, now)));
           work.uploads.push(...(await abandonedUploadsOf(connection, input.gracePeriodMs, now)));
@@ -151,12 +183,18 @@ export function createReconcilerActivities({ clients, temporal, connectionNames 
 
     /**
      * Waits (heartbeating) until a terminated Azure job has completed, then
-     * returns its task as Batch reports it; undefined when the task was never added.
+     * returns its task as Batch reports it; undefined when the task (or the job) was never created.
      */
     async finalTaskOf(input: { connection: string; jobId: string; taskId: string }): Promise<TaskObservation | undefined> {
       const { batch } = clients.get(input.connection);
       for (let intervalMs = 250; ; intervalMs = Math.min(intervalMs * 1.5, 5000)) {
-        const job = await batch.job.get(input.jobId, { jobGetOptions: { select: 'state,executionInfo' } });
+        let job: BatchServiceModels.CloudJob;
+        try {
+          job = await batch.job.get(input.jobId, { jobGetOptions: { select: 'state,executionInfo' } });
+        } catch (error) {
+          if (batchErrorCode(error) === 'JobNotFound') return undefined;
+          throw error;
+        }
         if (job.state === 'completed') {
           try {
             const task = await batch.task.get(input.jobId, input.taskId);

@@ -74,5 +74,24 @@ export function reconcileActiveJob(job: ActiveAzureJobFacts, workflow: WorkflowF
     if (Number.isFinite(retryUntil) && now.getTime() <= retryUntil) return { action: 'none' };
     return { action: 'terminate', reason: job.retryUntil !== undefined ? 'its retry window ended' : 'its workflow had closed' };
   }
-  return { action: 'close', reason: closedWorkflowReasons[workflow.executionStatus] ?? `its workflow closed (${workflow.executionStatus})` };
+  return { action: 'close', reason: closedWorkflowReason(workflow.executionStatus) };
 }
+
+export function closedWorkflowReason(executionStatus: string): string {
+  return closedWorkflowReasons[executionStatus] ?? `its workflow closed (${executionStatus})`;
+}
+
+/**
+ * Visibility query for runs that closed within [from, to] while their job was
+ * still unfinished: a job whose Azure job ended on its own after its workflow
+ * was terminated is found this way (the Azure side no longer lists it as active).
+ */
+export function staleRunsQuery(from: Date, to: Date): string {
+  return (
+    `ExecutionStatus != 'Running' AND ExecutionStatus != 'ContinuedAsNew' AND RemoteBatchJobStatus IN ('Active', 'Running') ` +
+    `AND CloseTime > '${from.toISOString()}' AND CloseTime < '${to.toISOString()}'`
+  );
+}
+
+/** How far back the reconciler looks for such runs. */
+export const staleRunsHorizonMs = 7 * 24 * 3_600_000;

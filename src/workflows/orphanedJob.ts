@@ -39,8 +39,10 @@ export async function closeOrphanedJob(input: CloseOrphanedJobInput): Promise<Si
   if (input.jobType === 'Single') {
     const state = { ...(input.state as SingleJobState) };
     const task = await reconciler.finalTaskOf({ connection, jobId, taskId: state.taskId });
+    // A task that ended on its own (the job ended with it, not by a terminate) keeps its own outcome.
     const outcome = task?.state === 'completed' ? outcomeOfTask(task) : undefined;
-    Object.assign(state, outcome?.status === 'Succeeded' ? outcome : { status: 'Failed', statusReason: reason, exitCode: task?.exitCode });
+    const ownEnd = outcome !== undefined && (outcome.status === 'Succeeded' || task?.jobTerminateReason === undefined);
+    Object.assign(state, ownEnd ? outcome : { status: 'Failed', statusReason: reason, exitCode: task?.exitCode });
     state.startedAt ??= task?.startTime;
     state.completedAt = task?.endTime ?? endedAt;
     upsertMemo({ state });

@@ -54,6 +54,18 @@ describe('the reconciler: no Azure job outlives its workflow', () => {
     expect(lines).toEqual([expect.objectContaining({ JobStatus: 'Failed' })]);
   });
 
+  it('records the outcome Batch reports for a job whose task ended on its own after its workflow was terminated', async () => {
+    const job = await submit(env, { command: '/bin/sh -c "sleep 5; echo finished alone"' });
+    await waitForStatus(job, ['Running']);
+    await (await env.client()).workflow.getHandle(job.jobId).terminate('terminated by the test while the task runs');
+    // Batch ends the job with its task (onAllTasksComplete), so no active Azure job is left to find.
+    await azureJobEnded(job.jobId);
+    await waitForStatus(job, ['Succeeded'], reconciled);
+    expect(await job.get('JobExitCode')).toBe(0);
+    expect(await job.get('JobLog')).toContain('finished alone');
+    expect(await listed(job.jobId)).toMatchObject({ JobStatus: 'Succeeded' });
+  });
+
   it("terminates an array's Azure job when its workflow is terminated; every unfinished child ends Failed", async () => {
     const array = await mapSubmit(env, { command: '/bin/sh -c "sleep 300"' }, [1, 2]);
     await waitFor(() => array.get('ChildJobCounts') as Promise<{ running: number }>, (counts) => counts.running > 0, 60_000, 'a running child', 250);

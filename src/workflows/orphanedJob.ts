@@ -63,7 +63,7 @@ export async function closeOrphanedJob(input: CloseOrphanedJobInput): Promise<Si
     maxWaitMs: 0,
     bodyKind: 'command',
   });
-  await azure.failUnfinishedChildren({ connection, jobId, childCount: state.childCount, reason, abortedAt: endedAt, reasonIsFinal: true });
+  await azure.failUnfinishedChildren({ connection, jobId, childCount: state.childCount, reason, abortedAt: endedAt, statusReason: reason });
   const succeeded = progress.counts.succeeded;
   Object.assign(state, {
     status: 'Completed',

@@ -2,10 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BatchServiceClient, BatchSharedKeyCredentials, type BatchServiceModels } from '@azure/batch';
-import { startEmulator, DEFAULT_ACCOUNT_KEY, DEFAULT_ACCOUNT_NAME, type EmulatorOptions } from '../../src/emulator';
 import { waitFor } from '../support/waitFor';
-
-export { waitFor };
+import { startEmulator, DEFAULT_ACCOUNT_KEY, DEFAULT_ACCOUNT_NAME, type EmulatorOptions } from '../../src/emulator';
 
 type RunningEmulator = Awaited<ReturnType<typeof startEmulator>>;
 
@@ -38,6 +36,8 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
 export function clientFor(url: string, account = DEFAULT_ACCOUNT_NAME, key = DEFAULT_ACCOUNT_KEY): BatchServiceClient {
   return new BatchServiceClient(new BatchSharedKeyCredentials(account, key), url);
 }
+
+export { waitFor };
 
 let counter = 0;
 /** A fresh, valid Batch id for one test. */

@@ -102,6 +102,6 @@ export async function mapSubmit(env: BatchEnvironment, body: JobBodySpec, items:
     ...(settings.turnsPerRun !== undefined ? { turnsPerRun: settings.turnsPerRun } : {}),
   };
   const initialState = initialArrayJobState(input, prepared.jobId, prepared.settings);
-  await startJobWorkflow(env, 'arrayJob', prepared, input, initialState, `Array job ${prepared.jobId}: ${childCount} children on pool ${env.poolId}`);
+  await startJobWorkflow(env, 'arrayJob', prepared, input, initialState, { childCount, spanSize });
   return new ArrayJob(env, prepared.jobId);
 }

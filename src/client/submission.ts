@@ -7,7 +7,9 @@ import { InvalidSettingError } from '../model/errors';
 import { type JobBody, type JobInput, jobIdForUUID } from '../model/jobSpec';
 import { defaultExportName, isValidExportName, scriptBundleFileName } from '../model/scriptJob';
 import { type JobSettings, validateSettings } from '../model/settings';
+import { pendingUploadMetadata } from '../model/reconciliation';
 import { jobSearchAttributes } from '../model/searchAttributes';
+import { type JobDescription, jobStaticDetails, jobStaticSummary } from '../model/workflowSummary';
 import { bundleScript } from './bundleScript';
 import type { BatchEnvironment } from './environment';
 import { taskQueue } from './temporalSettings';
@@ -85,6 +87,8 @@ export interface PreparedSubmission {
   inputs: JobInput[];
   /** Other settings the caller handles itself (e.g. spanSize for arrays). */
   rest: Record<string, unknown>;
+  /** The script's file name, for the workflow's summary. */
+  scriptFileName?: string;
 }
 
 /**
@@ -109,7 +113,10 @@ export async function prepareSubmission(
 
   const jobId = jobIdForUUID(randomUUID());
   const container = env.azure().blobs.getContainerClient(jobContainerName(jobId));
-  await container.createIfNotExists();
+  // Marked pending until the workflow starts: the reconciler deletes it if the start never happens.
+  await container.createIfNotExists({
+    metadata: { [pendingUploadMetadata.workflowId]: jobId, [pendingUploadMetadata.uploadedAt]: new Date().toISOString() },
+  });
   const inputs: JobInput[] = [];
   for (const file of inputFiles) {
     const name = path.basename(file);
@@ -124,7 +131,8 @@ export async function prepareSubmission(
   } else {
     jobBody = { kind: 'command', commandLine: (body as { command: string }).command };
   }
-  return { jobId, settings: jobSettings, body: jobBody, inputs, rest };
+  const scriptFileName = 'script' in body ? path.basename(body.script) : undefined;
+  return { jobId, settings: jobSettings, body: jobBody, inputs, rest, ...(scriptFileName ? { scriptFileName } : {}) };
 }
 
 /** Starts a job's workflow with its memo and search attributes set, so it reads and lists at once. */
@@ -134,9 +142,19 @@ export async function startJobWorkflow(
   prepared: PreparedSubmission,
   input: unknown,
   initialState: object,
-  summary: string,
+  array?: { childCount: number; spanSize: number },
 ): Promise<void> {
   const client = await env.client();
+  const description: JobDescription = {
+    type: workflowType === 'singleJob' ? 'Single' : 'Array',
+    poolId: env.poolId,
+    runs:
+      prepared.body.kind === 'command'
+        ? { kind: 'command', commandLine: prepared.body.commandLine }
+        : { kind: 'script', fileName: prepared.scriptFileName ?? scriptBundleFileName, exportName: prepared.body.exportName ?? defaultExportName },
+    settings: prepared.settings,
+    ...array,
+  };
   await client.workflow.start(workflowType, {
     taskQueue,
     workflowId: prepared.jobId,
@@ -149,7 +167,8 @@ export async function startJobWorkflow(
       jobId: prepared.jobId,
       connection: env.connection,
     }),
-    staticSummary: summary,
-    staticDetails: prepared.body.kind === 'command' ? `command: ${prepared.body.commandLine}` : 'script job',
+    staticSummary: jobStaticSummary(description),
+    staticDetails: jobStaticDetails(description),
   });
+  await env.azure().blobs.getContainerClient(jobContainerName(prepared.jobId)).setMetadata({ [pendingUploadMetadata.workflowId]: prepared.jobId });
 }

@@ -18,6 +18,6 @@ export async function submit(env: BatchEnvironment, body: JobBodySpec, settings:
     submittedAt: new Date().toISOString(),
   };
   const initialState = initialSingleJobState(input, prepared.jobId, prepared.settings, singleJobTaskId);
-  await startJobWorkflow(env, 'singleJob', prepared, input, initialState, `Single job ${prepared.jobId} on pool ${env.poolId}`);
+  await startJobWorkflow(env, 'singleJob', prepared, input, initialState);
   return new BatchJob(env, prepared.jobId);
 }

@@ -86,3 +86,11 @@ export function resolveConnection(name: string, env: NodeJS.ProcessEnv = process
   }
   throw new ConnectionNotFoundError(name, name === 'default' ? `${file} and AZURE_* variables` : file);
 }
+
+/** Every connection name this process can resolve: the saved ones, the local stack's, and `default` from AZURE_* variables. */
+export function knownConnectionNames(env: NodeJS.ProcessEnv = process.env): string[] {
+  const names = new Set(Object.keys(readConnectionsFile(connectionsFilePath(env)).connections));
+  if (readConnectionsFile(localStackConnectionsFile).connections.local) names.add('local');
+  if (connectionFromEnvironment(env)) names.add('default');
+  return [...names].sort();
+}

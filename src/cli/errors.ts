@@ -54,7 +54,7 @@ export function explainError(error: unknown, context: { temporalAddress?: string
     const where = context.environment ? ` (${context.environment})` : '';
     return { message: `no job ${error.jobId} in this environment${where}`, exitCode: exitCodes.notFound };
   }
-  if (named(error, 'PoolNotFoundError', 'ConnectionNotFoundError')) return { message: error.message, exitCode: exitCodes.notFound };
+  if (named(error, 'PoolNotFoundError', 'ConnectionNotFoundError', 'ChildNotFoundError')) return { message: error.message, exitCode: exitCodes.notFound };
   if (named(error, 'UnknownPropertyError', 'InvalidSettingError', 'LoginInputError')) return { message: error.message, exitCode: exitCodes.usage };
   if (named(error, 'ConnectionsFileError')) return { message: error.message, exitCode: exitCodes.credentials };
   if (named<ConnectionCheckError>(error, 'ConnectionCheckError')) {

@@ -4,7 +4,7 @@ export { BatchJob, jobObject, JobNotFoundError, type JobOutputFile } from './job
 export { type EvaluationData } from './taskJobProperties';
 export { mapSubmit, type MapSubmitSettings } from './mapSubmit';
 export { ArrayJob } from './arrayJobObject';
-export { ArrayChildJob } from './arrayChildJob';
+export { ArrayChildJob, ChildNotFoundError } from './arrayChildJob';
 export { arrayJobPropertyNames } from './arrayProperties';
 export { listJobs, type ListJobsOptions } from './listJobs';
 export { singleJobPropertyNames, UnknownPropertyError } from './properties';

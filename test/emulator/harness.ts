@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BatchServiceClient, BatchSharedKeyCredentials, type BatchServiceModels } from '@azure/batch';
+import { waitFor } from '../support/waitFor';
 import { startEmulator, DEFAULT_ACCOUNT_KEY, DEFAULT_ACCOUNT_NAME, type EmulatorOptions } from '../../src/emulator';
+
+export { waitFor };
 
 type RunningEmulator = Awaited<ReturnType<typeof startEmulator>>;
 
@@ -40,16 +43,6 @@ let counter = 0;
 /** A fresh, valid Batch id for one test. */
 export function uniqueId(prefix: string): string {
   return `${prefix}-${process.pid}-${++counter}`;
-}
-
-export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 export function waitForTaskState(client: BatchServiceClient, jobId: string, taskId: string, states: BatchServiceModels.TaskState[] = ['completed'], timeoutMs?: number) {

@@ -114,15 +114,18 @@ Examples:
       act(ctx, async (jobId: string, flags: { wait?: boolean; timeout?: number; json?: boolean }, command: Command) => {
         const ref = await ctx.job(command, jobId);
         if (ref.kind !== 'Array') throw usageError(`${ref.id} is ${ref.kind === 'Single' ? 'a Single job' : 'an array child'}; retry reruns the failed children of an array job.`);
-        let rerun: number;
-        try {
-          rerun = await ref.array.retryFailed();
-        } catch (error) {
-          if (error instanceof RangeError) throw new CliError(error.message, exitCodes.usage);
-          throw error;
+        let rerun = 0;
+        // Nothing failed: that is the answer, whether the workflow is still open or has closed.
+        if ((await ref.array.state()).counts.failed > 0) {
+          try {
+            rerun = await ref.array.retryFailed();
+          } catch (error) {
+            if (error instanceof RangeError) throw new CliError(error.message, exitCodes.usage);
+            throw error;
+          }
         }
         if (flags.json) ctx.out.jsonLine({ jobId: ref.id, rerun });
-        else ctx.out.line(rerun ? `rerunning ${rerun} failed child${rerun === 1 ? '' : 'ren'} of ${ref.id}` : `${ref.id} has no failed children to rerun.`);
+        else ctx.out.line(rerun ? `rerunning ${rerun} failed child${rerun === 1 ? '' : 'ren'} of ${ref.id}` : `${ref.id} has no failed children to retry.`);
         if (!flags.wait) return exitCodes.ok;
         return watchArray(ctx, ref.array, { json: flags.json, timeoutInMs: flags.timeout !== undefined ? flags.timeout * 1000 : undefined });
       }),

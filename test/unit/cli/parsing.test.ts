@@ -76,9 +76,9 @@ describe('remote-batch command line', () => {
     expect(run.stderr).toContain("PoolID 'no good' is not a valid Batch pool id");
   });
 
-  it('refuses a misspelt property with the closest name, before contacting anything', async () => {
+  it('refuses a misspelt property with the closest name, before contacting anything (exit 3, not found)', async () => {
     const run = await runInMemory(['--pool', 'local', 'status', 'rb-1', 'JobStatu']);
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(3);
     expect(run.stderr).toContain("Did you mean 'JobStatus'?");
   });
 

@@ -56,6 +56,7 @@ export function explainError(error: unknown, context: { temporalAddress?: string
   }
   if (named(error, 'PoolNotFoundError', 'ConnectionNotFoundError', 'ChildNotFoundError', 'UnknownPropertyError')) return { message: error.message, exitCode: exitCodes.notFound };
   if (named(error, 'InvalidSettingError', 'LoginInputError')) return { message: error.message, exitCode: exitCodes.usage };
+  if (named(error, 'JobInProgressError')) return { message: error.message, exitCode: exitCodes.notFinished };
   if (named(error, 'ConnectionsFileError')) return { message: error.message, exitCode: exitCodes.credentials };
   if (named<ConnectionCheckError>(error, 'ConnectionCheckError')) {
     return { message: error.message, exitCode: error.reason === 'refused' ? exitCodes.credentials : exitCodes.unavailable };

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { registerAbort } from './commands/abort';
 import { registerArrayCommands } from './commands/arrays';
+import { registerCleanup } from './commands/cleanup';
 import { registerEnv } from './commands/env';
 import { registerLogin } from './commands/login';
 import { registerLogs } from './commands/logs';
@@ -69,6 +70,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerResult(program, ctx);
   registerOutputs(program, ctx);
   registerAbort(program, ctx);
+  registerCleanup(program, ctx);
   registerStack(program, ctx);
 
   // Every subcommand gets the strictness and the exit code table too.

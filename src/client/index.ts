@@ -15,3 +15,4 @@ export { jobOwnership, type JobOwnership } from './jobOwnership';
 export { login, type LoginAnswers, type LoginOptions, type LoginOutcome, type Prompter } from '../connections/login';
 export { verifyConnection, ConnectionCheckError, type ConnectionCheck } from '../connections/verify';
 export { listChildSummaries, type ChildSummary, type ChildSummaryPage } from './childSummaries';
+export { cleanJobs, deleteJob, findJobsToClean, JobInProgressError, removeJob, type CleanJobsOptions, type DeletedJob, type DeleteJobOptions, type JobToClean } from './cleanup';

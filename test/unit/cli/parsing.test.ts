@@ -187,3 +187,11 @@ describe('map arguments and job references', () => {
     expect(() => parseJobRef('rb-1/0')).toThrow('a whole number from 1');
   });
 });
+
+describe('ages for clean --older-than', () => {
+  it('reads 7d, 12h, 30m, 45s, 2w and sums like 1d12h; refuses anything else naming the flag', () => {
+    const { parseAge } = require('../../../src/cli/commands/cleanup') as typeof import('../../../src/cli/commands/cleanup');
+    expect(['7d', '12h', '30m', '45s', '2w', '1d12h', '0s'].map(parseAge)).toEqual([604_800_000, 43_200_000, 1_800_000, 45_000, 1_209_600_000, 129_600_000, 0]);
+    for (const bad of ['', '7', 'd', '7 d', '7y', '-1d']) expect(() => parseAge(bad)).toThrow('--older-than');
+  });
+});

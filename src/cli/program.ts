@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { registerAbort } from './commands/abort';
 import { registerArrayCommands } from './commands/arrays';
 import { registerCleanup } from './commands/cleanup';
+import { registerCompletion } from './commands/completion';
 import { registerEnv } from './commands/env';
 import { registerLogin } from './commands/login';
 import { registerLogs } from './commands/logs';
@@ -72,6 +73,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerAbort(program, ctx);
   registerCleanup(program, ctx);
   registerStack(program, ctx);
+  registerCompletion(program, ctx);
 
   // Every subcommand gets the strictness and the exit code table too.
   for (const command of program.commands) {

@@ -133,6 +133,7 @@ export function progressBar(done: number, total: number, width = 30, failed = 0)
 
 /** "showing 51–100 of 230 jobs (page 2 of 5; --page 3 for more)". */
 export function pageLine(page: { total: number; page: number; pageSize: number; shown: number }, noun = 'jobs'): string {
+  if (page.total === 1 && page.shown === 1) return `showing the only ${noun.replace(/jobs$/, 'job').replace(/children$/, 'child')}`;
   const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
   if (page.shown === 0) return `showing 0 of ${page.total} ${noun}${page.total ? ` (there are ${pages} page${pages === 1 ? '' : 's'})` : ''}`;
   const first = (page.page - 1) * page.pageSize + 1;

@@ -50,16 +50,16 @@ export function registerLs(program: Command, ctx: CommandContext): void {
         const env = await ctx.environment(command);
         const { listJobSummaryPage } = require('../../client/jobSummaries') as typeof import('../../client/jobSummaries');
         const page = await listJobSummaryPage(env, { type: flags.type, status: flags.status, pageSize: flags.limit, page: flags.page });
-        const filtered = flags.type || flags.status ? ' that match' : '';
+        const filtered = Boolean(flags.type || flags.status);
         if (flags.json) {
           ctx.out.json(page.jobs);
         } else if (page.total === 0) {
-          ctx.out.info(`no jobs${filtered} in this environment (pool ${env.poolId}, connection ${env.connection}).`);
+          ctx.out.info(`no jobs${filtered ? ' that match' : ''} in this environment (pool ${env.poolId}, connection ${env.connection}).`);
           return exitCodes.ok;
         } else {
           for (const line of jobTableLines(page.jobs, ctx.out.color)) ctx.out.line(line);
         }
-        ctx.out.info(pageLine({ ...page, shown: page.jobs.length }, `jobs${filtered}`));
+        ctx.out.info(pageLine({ ...page, shown: page.jobs.length }, filtered ? 'matching jobs' : 'jobs'));
         return exitCodes.ok;
       }),
     );

@@ -28,6 +28,7 @@ describe('rendering', () => {
 
   it('says which part of a listing is shown', () => {
     expect(pageLine({ total: 3, page: 1, pageSize: 50, shown: 3 })).toBe('showing all 3 jobs');
+    expect(pageLine({ total: 1, page: 1, pageSize: 50, shown: 1 }, 'matching jobs')).toBe('showing the only matching job');
     expect(pageLine({ total: 230, page: 2, pageSize: 50, shown: 50 })).toBe('showing 51–100 of 230 jobs (page 2 of 5; --page 3 for more)');
     expect(pageLine({ total: 230, page: 5, pageSize: 50, shown: 30 }, 'children')).toBe('showing 201–230 of 230 children (page 5 of 5)');
     expect(pageLine({ total: 20, page: 9, pageSize: 10, shown: 0 })).toBe('showing 0 of 20 jobs (there are 2 pages)');

@@ -125,9 +125,10 @@ Examples:
             else ctx.out.line(`rerunning ${ref.id} (attempt ${attempt})`);
             return flags.wait ? watchJob(ctx, ref, { json: flags.json, timeoutInMs }) : exitCodes.ok;
           }
-          const rerun = await ref.array.retryFailed();
+          // Nothing failed: that is the answer, whether the workflow is still open or has closed.
+          const rerun = (await ref.array.state()).counts.failed > 0 ? await ref.array.retryFailed() : 0;
           if (flags.json) ctx.out.jsonLine({ jobId: ref.id, rerun });
-          else ctx.out.line(rerun ? `rerunning ${rerun} failed child${rerun === 1 ? '' : 'ren'} of ${ref.id}` : `${ref.id} has no failed children to rerun.`);
+          else ctx.out.line(rerun ? `rerunning ${rerun} failed child${rerun === 1 ? '' : 'ren'} of ${ref.id}` : `${ref.id} has no failed children to retry.`);
           return flags.wait ? watchArray(ctx, ref.array, { json: flags.json, timeoutInMs }) : exitCodes.ok;
         } catch (error) {
           if (error instanceof RangeError) throw new CliError(error.message, exitCodes.usage);

@@ -1,4 +1,4 @@
-/** Three projects so the fast part gives feedback in seconds: `npm run test:unit`. */
+/** Separate projects so the fast part gives feedback in seconds: `npm run test:unit`. */
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 
 module.exports = {
@@ -13,6 +13,14 @@ module.exports = {
       testEnvironment: 'node',
       globalSetup: '<rootDir>/test/e2e/support/globalSetup.ts',
       globalTeardown: '<rootDir>/test/e2e/support/globalTeardown.ts',
+    },
+    {
+      // The real Temporal server on PostgreSQL with several workers; its globalSetup builds the server once (minutes).
+      displayName: 'production',
+      testMatch: ['<rootDir>/test/production/**/*.test.ts'],
+      transform,
+      testEnvironment: 'node',
+      globalSetup: '<rootDir>/test/production/support/globalSetup.ts',
     },
   ],
 };

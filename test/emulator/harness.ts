@@ -3,6 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { BatchServiceClient, BatchSharedKeyCredentials, type BatchServiceModels } from '@azure/batch';
 import { startEmulator, DEFAULT_ACCOUNT_KEY, DEFAULT_ACCOUNT_NAME, type EmulatorOptions } from '../../src/emulator';
+import { waitFor } from '../support/waitFor';
+
+export { waitFor };
 
 type RunningEmulator = Awaited<ReturnType<typeof startEmulator>>;
 
@@ -42,15 +45,6 @@ export function uniqueId(prefix: string): string {
   return `${prefix}-${process.pid}-${++counter}`;
 }
 
-export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 export function waitForTaskState(client: BatchServiceClient, jobId: string, taskId: string, states: BatchServiceModels.TaskState[] = ['completed'], timeoutMs?: number) {
   return waitFor(() => client.task.get(jobId, taskId), (task) => states.includes(task.state!), timeoutMs, `task ${jobId}/${taskId} to be ${states.join('/')}`);

@@ -84,7 +84,7 @@ async function startTogether<T extends readonly Promise<Stoppable>[]>(
   return settled.map((result) => (result as PromiseFulfilledResult<Stoppable>).value) as never;
 }
 
-/** Temporal, Azurite, the Batch emulator and our worker, each health-checked, all on loopback. */
+/** Temporal, Azurite, the Batch emulator and our workers, each health-checked, all on loopback. */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
   const topology: StackTopology = { temporal: 'dev', workers: 1, ...options.topology };

@@ -116,11 +116,12 @@ function clusterDir(dataDir: string): string {
   return path.join(os.tmpdir(), `remote-batch-postgres-${name}`);
 }
 
-async function initCluster(binDir: string, cluster: string, dataDir: string, log: (line: string) => void): Promise<void> {
+async function initCluster(binDir: string, cluster: string, log: (line: string) => void): Promise<void> {
   log(`creating a PostgreSQL cluster in ${cluster} ...`);
   const ids = serviceUserIds();
   fs.mkdirSync(cluster, { recursive: true, mode: 0o700 });
-  const passwordFile = path.join(dataDir, 'initdb-password');
+  // Beside the cluster, where the service user can read it (the stack's folder may be out of its reach).
+  const passwordFile = path.join(path.dirname(cluster), `initdb-password-${process.pid}`);
   fs.writeFileSync(passwordFile, `${temporalDatabasePassword}\n`, { mode: 0o600 });
   if (ids) {
     fs.chownSync(cluster, ids.uid, ids.gid);
@@ -157,7 +158,7 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
   const dataDir = path.resolve(options.dataDir);
   fs.mkdirSync(dataDir, { recursive: true });
   const cluster = clusterDir(dataDir);
-  if (!fs.existsSync(path.join(cluster, 'PG_VERSION'))) await initCluster(binDir, cluster, dataDir, log);
+  if (!fs.existsSync(path.join(cluster, 'PG_VERSION'))) await initCluster(binDir, cluster, log);
   const postgres = asServiceUser(path.join(binDir, 'postgres'), [
     '-D', cluster,
     '-p', String(options.port),

@@ -6,6 +6,7 @@ import { startAzurite } from './azurite';
 import { defaultDataDir, portsFromEnvironment, portVariables, repoRoot, type StackPorts } from './config';
 import { startEmulatorProcess } from './emulatorProcess';
 import { stopLeftovers } from './managedProcess';
+import { chooseMetricsPort } from './metricsPort';
 import { assertPortFree } from './ports';
 import { startStackTemporal } from './stackTemporal';
 import { ensureTemporalCli } from './temporalCli';
@@ -25,6 +26,8 @@ export interface LocalStackOptions {
   log?: (line: string) => void;
   /** More flags for the Batch emulator, e.g. `['--latency-ms', '25']`. */
   emulatorArgs?: string[];
+  /** The (first) worker's Prometheus port; default REMOTE_BATCH_METRICS_PORT, else 9464 or a free one. */
+  metricsPort?: number;
   /** Default: the dev server and one worker. */
   topology?: Partial<StackTopology>;
 }
@@ -41,6 +44,8 @@ export interface LocalStack {
   batchEndpoint: string;
   connectionsFile: string;
   logsDir: string;
+  /** The (first) worker's Prometheus endpoint (Temporal SDK and remote-batch series); each worker's is in `workers`. */
+  metricsUrl: string;
   workflowUrl(workflowId: string): string | undefined;
   /** Stops the Temporal server process and starts it again on the same state (fault tests). */
   restartTemporal(): Promise<void>;
@@ -97,6 +102,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   for (const key of Object.keys(ports) as (keyof StackPorts)[]) {
     await assertPortFree(ports[key], serviceNames[key], portVariables[key]);
   }
+  const metricsPort = await chooseMetricsPort(options.metricsPort);
   const cliPath = topology.temporal === 'dev' ? ensureTemporalCli(log) : undefined;
 
   const stoppers: (() => Promise<void>)[] = [];
@@ -146,6 +152,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       namespace: temporal.namespace,
       connectionsFile,
       logsDir,
+      firstMetricsPort: metricsPort,
     });
     // The workers stop first so no activity runs against services already gone.
     stoppers.push(() => workers.stop());
@@ -160,6 +167,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       batchEndpoint: emulator.endpoint,
       connectionsFile,
       logsDir,
+      metricsUrl: workers.workers[0].metricsUrl,
       workflowUrl: (workflowId) =>
         temporal.uiUrl && `${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`,
       restartTemporal: () => temporal.restart(),

@@ -17,7 +17,10 @@ async function main(): Promise<void> {
       `  Temporal Web UI     ${stack.temporalUiUrl ?? 'none (the real server has no built-in UI)'}`,
       `  Azure Batch (emu)   ${stack.batchEndpoint}  pool(s): ${process.env.REMOTE_BATCH_POOLS ?? 'local:2:4'}`,
       `  Blob Storage        ${stack.blobEndpoint} (Azurite)`,
-      ...stack.workers.map((worker) => `  worker              ${worker.identity} on task queue 'remote-batch'`),
+      ...stack.workers.flatMap((worker) => [
+        `  worker              ${worker.identity} on task queue 'remote-batch'`,
+        `  worker metrics      ${worker.metricsUrl}`,
+      ]),
       `  connection 'local'  ${stack.connectionsFile}`,
       `  logs                ${stack.logsDir}`,
       '',

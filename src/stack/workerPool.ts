@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
+import { loopback } from './config';
+import { findFreePort } from './ports';
 import { startWorkerProcess } from './workerProcess';
 
 export interface WorkerPoolOptions {
@@ -9,6 +11,8 @@ export interface WorkerPoolOptions {
   namespace: string;
   connectionsFile: string;
   logsDir: string;
+  /** The first worker's Prometheus port (chooseMetricsPort); the others take free ones. */
+  firstMetricsPort: number;
 }
 
 export interface PooledWorker {
@@ -19,6 +23,8 @@ export interface PooledWorker {
   pidFile: string;
   /** What it ran, kept by the worker itself (activities/activityCounts.ts). */
   countsFile: string;
+  metricsPort: number;
+  metricsUrl: string;
 }
 
 export interface RunningWorkerPool {
@@ -30,9 +36,11 @@ export interface RunningWorkerPool {
  * One worker keeps today's file names (`worker.log`, `worker.pid`); several are
  * numbered (`worker-2.log`, …). Each has its own identity and counts file.
  */
-export function pooledWorker(logsDir: string, count: number, index: number): PooledWorker {
+export function pooledWorker(logsDir: string, count: number, index: number, metricsPort: number): PooledWorker {
   const base = path.join(logsDir, count === 1 ? 'worker' : `worker-${index}`);
   return {
+    metricsPort,
+    metricsUrl: `http://${loopback}:${metricsPort}/metrics`,
     // Unique per start: a poller a killed worker left in Temporal's list must not pass for this one's.
     identity: `remote-batch-worker-${index}@${os.hostname()}/${randomBytes(3).toString('hex')}`,
     logFile: `${base}.log`,
@@ -43,7 +51,11 @@ export function pooledWorker(logsDir: string, count: number, index: number): Poo
 
 /** `count` worker processes on the one task queue, started side by side; a failed start stops the others. */
 export async function startWorkerPool(options: WorkerPoolOptions): Promise<RunningWorkerPool> {
-  const workers = Array.from({ length: options.count }, (_, i) => pooledWorker(options.logsDir, options.count, i + 1));
+  const workers: PooledWorker[] = [];
+  for (let index = 1; index <= options.count; index++) {
+    const metricsPort = index === 1 ? options.firstMetricsPort : await findFreePort();
+    workers.push(pooledWorker(options.logsDir, options.count, index, metricsPort));
+  }
   const starts = await Promise.allSettled(
     workers.map((worker) =>
       startWorkerProcess({
@@ -53,6 +65,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Runni
         logFile: worker.logFile,
         identity: worker.identity,
         countsFile: worker.countsFile,
+        metricsPort: worker.metricsPort,
       }),
     ),
   );

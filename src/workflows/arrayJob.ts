@@ -10,9 +10,10 @@ import {
 } from '@temporalio/workflow';
 import type { TaskInputBlob, TaskTemplate } from '../activities/taskDefinition';
 import { type ArrayJobInput, type ArrayJobState, initialArrayJobState } from '../model/arrayJob';
-import { azureTerminateReason, clientTerminationReason } from '../model/outcome';
+import { clientAbort, type JobAbort } from '../model/outcome';
 import { childrenFailedKey, childrenRunningKey, childrenSucceededKey, jobSearchAttributes } from '../model/searchAttributes';
 import { azure, watcher } from './activityProxies';
+import { CancellationAsAbort } from './cancellation';
 import { abortChildSignal, abortSignal, abortUpdate, arrayStateQuery, retryFailedUpdate } from './arrayMessages';
 import { setUpAzureJob, unlessAborted, validateJobInput, validateReason } from './jobSetup';
 
@@ -45,7 +46,9 @@ export async function arrayJob(input: ArrayJobInput, carry?: ArrayJobCarry): Pro
   const childAborts: { child: number; reason: string }[] = [];
   let retryRequested = false;
   let retriedCount: number | undefined;
-  const isAborted = () => abortReason !== undefined;
+  const cancellation = new CancellationAsAbort();
+  const isAborted = () => abortReason !== undefined || cancellation.isRequested;
+  const abortOf = (): Promise<JobAbort> => (abortReason !== undefined ? Promise.resolve(clientAbort(abortReason)) : cancellation.abort());
 
   const publish = (details: string) => {
     upsertMemo({ state });
@@ -97,85 +100,88 @@ export async function arrayJob(input: ArrayJobInput, carry?: ArrayJobCarry): Pro
     },
   );
 
-  let template = carry?.template;
-  let inputBlobs = carry?.inputBlobs;
-  if (!template || !inputBlobs) {
-    publish('Creating the Azure job.');
-    const setup = await setUpAzureJob(input, jobId, settings, { endsWithTasks: false, isAborted });
-    if (setup.outcome !== 'ready') {
-      const reason = setup.outcome === 'refused' ? setup.reason : clientTerminationReason(abortReason!);
-      return closeAs('Completed', reason, { failAll: true });
+  return cancellation.run(async () => {
+    let template = carry?.template;
+    let inputBlobs = carry?.inputBlobs;
+    if (!template || !inputBlobs) {
+      publish('Creating the Azure job.');
+      const setup = await setUpAzureJob(input, jobId, settings, { endsWithTasks: false, isAborted });
+      if (setup.outcome !== 'ready') {
+        const reason = setup.outcome === 'refused' ? setup.reason : (await abortOf()).statusReason;
+        return closeAs('Completed', reason, { failAll: true });
+      }
+      template = setup.template;
+      inputBlobs = setup.inputBlobs;
     }
-    template = setup.template;
-    inputBlobs = setup.inputBlobs;
-  }
 
-  for (let turn = 0; ; turn++) {
-    // Children aborted alone come first, so they keep their own reasons if the array is aborted too.
-    while (childAborts.length > 0) {
-      const { child, reason } = childAborts.shift()!;
-      await azure.abortArrayChild({ connection, jobId, childCount, child, reason });
-    }
-    if (isAborted()) return abortArray();
+    for (let turn = 0; ; turn++) {
+      // Children aborted alone come first, so they keep their own reasons if the array is aborted too.
+      while (childAborts.length > 0) {
+        const { child, reason } = childAborts.shift()!;
+        await azure.abortArrayChild({ connection, jobId, childCount, child, reason });
+      }
+      if (isAborted()) return abortArray();
 
-    if (state.status === 'Active') {
-      const from = state.added + 1;
-      const to = Math.min(childCount, state.added + childrenPerAddCall);
-      const work = Promise.all([
-        from <= to
-          ? watcher.addArrayChildren({ connection, jobId, from, to, spanSize, template, sharedInputs: inputBlobs, bodyKind: input.body.kind }).then(() => to)
-          : Promise.resolve(state.added),
-        watcher.pollArrayProgress({ connection, jobId, childCount, added: state.added, cursor: state.cursor, minWaitMs: 1000, maxWaitMs: 15000, bodyKind: input.body.kind }),
-      ]);
-      const outcome = await unlessAborted(() => isAborted() || childAborts.length > 0, () => work);
-      if (outcome === 'aborted') continue;
-      const [added, progress] = outcome;
-      state.added = added;
-      state.counts = progress.counts;
-      state.cursor = progress.cursor;
-      state.startedAt ??= progress.counts.running > 0 || progress.counts.succeeded + progress.counts.failed > 0 ? new Date().toISOString() : undefined;
-      if (progress.allCompleted && state.added === childCount) {
-        if (input.body.kind === 'command') await azure.gatherArrayResults({ connection, jobId, childCount });
-        state.status = 'Completed';
-        state.completedAt = new Date().toISOString();
-        state.statusReason = `All ${childCount} children completed: ${state.counts.succeeded} succeeded, ${state.counts.failed} failed.`;
-        if (state.counts.failed === 0) return closeAs('Completed', state.statusReason);
-        publish(`Failed children can be rerun with retryFailed until the Azure job is closed.`);
+      if (state.status === 'Active') {
+        const from = state.added + 1;
+        const to = Math.min(childCount, state.added + childrenPerAddCall);
+        const work = Promise.all([
+          from <= to
+            ? watcher.addArrayChildren({ connection, jobId, from, to, spanSize, template, sharedInputs: inputBlobs, bodyKind: input.body.kind }).then(() => to)
+            : Promise.resolve(state.added),
+          watcher.pollArrayProgress({ connection, jobId, childCount, added: state.added, cursor: state.cursor, minWaitMs: 1000, maxWaitMs: 15000, bodyKind: input.body.kind }),
+        ]);
+        const outcome = await unlessAborted(() => isAborted() || childAborts.length > 0, () => work);
+        if (outcome === 'aborted') continue;
+        const [added, progress] = outcome;
+        state.added = added;
+        state.counts = progress.counts;
+        state.cursor = progress.cursor;
+        state.startedAt ??= progress.counts.running > 0 || progress.counts.succeeded + progress.counts.failed > 0 ? new Date().toISOString() : undefined;
+        if (progress.allCompleted && state.added === childCount) {
+          if (input.body.kind === 'command') await azure.gatherArrayResults({ connection, jobId, childCount });
+          state.status = 'Completed';
+          state.completedAt = new Date().toISOString();
+          state.statusReason = `All ${childCount} children completed: ${state.counts.succeeded} succeeded, ${state.counts.failed} failed.`;
+          if (state.counts.failed === 0) return closeAs('Completed', state.statusReason);
+          publish(`Failed children can be rerun with retryFailed until the Azure job is closed.`);
+        } else {
+          publish(`${state.added} of ${childCount} children added.`);
+        }
       } else {
-        publish(`${state.added} of ${childCount} children added.`);
+        // Completed with failures: open for retryFailed until the window ends.
+        const windowSeconds = input.retryWindowSeconds ?? defaultRetryWindowSeconds;
+        const woke = await condition(() => retryRequested || isAborted() || childAborts.length > 0, windowSeconds * 1000);
+        if (!woke) return closeAs('Completed', state.statusReason ?? 'Completed.');
+        if (retryRequested) {
+          retryRequested = false;
+          retriedCount = await azure.retryFailedChildren({ connection, jobId, childCount });
+          state.retries++;
+          state.status = 'Active';
+          state.statusReason = undefined;
+          state.completedAt = undefined;
+          state.counts = { ...state.counts, active: state.counts.active + retriedCount, failed: state.counts.failed - retriedCount };
+          publish(`Rerunning ${retriedCount} failed children.`);
+        }
       }
-    } else {
-      // Completed with failures: open for retryFailed until the window ends.
-      const windowSeconds = input.retryWindowSeconds ?? defaultRetryWindowSeconds;
-      const woke = await condition(() => retryRequested || isAborted() || childAborts.length > 0, windowSeconds * 1000);
-      if (!woke) return closeAs('Completed', state.statusReason ?? 'Completed.');
-      if (retryRequested) {
-        retryRequested = false;
-        retriedCount = await azure.retryFailedChildren({ connection, jobId, childCount });
-        state.retries++;
-        state.status = 'Active';
-        state.statusReason = undefined;
-        state.completedAt = undefined;
-        state.counts = { ...state.counts, active: state.counts.active + retriedCount, failed: state.counts.failed - retriedCount };
-        publish(`Rerunning ${retriedCount} failed children.`);
-      }
-    }
 
-    if (turn >= (input.turnsPerRun ?? turnsPerRun) || workflowInfo().continueAsNewSuggested) {
-      await condition(allHandlersFinished);
-      return continueAsNew<typeof arrayJob>(input, { state, template, inputBlobs });
+      if (turn >= (input.turnsPerRun ?? turnsPerRun) || workflowInfo().continueAsNewSuggested) {
+        await condition(allHandlersFinished);
+        return continueAsNew<typeof arrayJob>(input, { state, template, inputBlobs });
+      }
     }
-  }
+  });
 
   async function abortArray(): Promise<ArrayJobState> {
-    const reason = abortReason!;
+    const abort = await abortOf();
+    const reason = abort.reason;
     state.abortReason = reason;
     const abortedAt = new Date().toISOString();
-    await azure.terminateAzureJob({ connection, jobId, reason: azureTerminateReason(reason) });
+    await azure.terminateAzureJob({ connection, jobId, reason: abort.azureReason });
     await watcher.pollArrayProgress({ connection, jobId, childCount, added: state.added, cursor: state.cursor, minWaitMs: 0, maxWaitMs: 0, bodyKind: input.body.kind });
-    await azure.failUnfinishedChildren({ connection, jobId, childCount, reason, abortedAt });
+    await azure.failUnfinishedChildren({ connection, jobId, childCount, reason, abortedAt, statusReason: abort.statusReason });
     state.counts = { active: 0, running: 0, succeeded: state.counts.succeeded, failed: childCount - state.counts.succeeded };
-    return closeAs('Completed', clientTerminationReason(reason), { alreadyTerminated: true });
+    return closeAs('Completed', abort.statusReason, { alreadyTerminated: true });
   }
 
   async function closeAs(

@@ -2,10 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BatchServiceClient, BatchSharedKeyCredentials, type BatchServiceModels } from '@azure/batch';
-import { startEmulator, DEFAULT_ACCOUNT_KEY, DEFAULT_ACCOUNT_NAME, type EmulatorOptions } from '../../src/emulator';
 import { waitFor } from '../support/waitFor';
-
-export { waitFor };
+import { startEmulator, DEFAULT_ACCOUNT_KEY, DEFAULT_ACCOUNT_NAME, type EmulatorOptions } from '../../src/emulator';
 
 type RunningEmulator = Awaited<ReturnType<typeof startEmulator>>;
 
@@ -39,12 +37,13 @@ export function clientFor(url: string, account = DEFAULT_ACCOUNT_NAME, key = DEF
   return new BatchServiceClient(new BatchSharedKeyCredentials(account, key), url);
 }
 
+export { waitFor };
+
 let counter = 0;
 /** A fresh, valid Batch id for one test. */
 export function uniqueId(prefix: string): string {
   return `${prefix}-${process.pid}-${++counter}`;
 }
-
 
 export function waitForTaskState(client: BatchServiceClient, jobId: string, taskId: string, states: BatchServiceModels.TaskState[] = ['completed'], timeoutMs?: number) {
   return waitFor(() => client.task.get(jobId, taskId), (task) => states.includes(task.state!), timeoutMs, `task ${jobId}/${taskId} to be ${states.join('/')}`);

@@ -13,7 +13,7 @@ import { InvalidSettingError } from '../model/errors';
 import { toStrictJson } from '../model/json';
 import { ArrayJob } from './arrayJobObject';
 import type { BatchEnvironment } from './environment';
-import { type JobBodySpec, prepareSubmission, startJobWorkflow, type SubmitSettings } from './submission';
+import { checkRetryWindow, type JobBodySpec, prepareSubmission, startJobWorkflow, type SubmitSettings } from './submission';
 import { mapWithConcurrency } from '../activities/concurrency';
 
 export interface MapSubmitSettings extends SubmitSettings {
@@ -74,10 +74,7 @@ export async function mapSubmit(env: BatchEnvironment, body: JobBodySpec, items:
   const elements = checkItems(items);
   const spanSize = checkSpanSize(settings.spanSize, elements.length);
   const childCount = childCountOf(elements.length, spanSize);
-  const retryWindowSeconds = settings.retryWindowSeconds;
-  if (retryWindowSeconds !== undefined && !(typeof retryWindowSeconds === 'number' && retryWindowSeconds >= 0)) {
-    throw new InvalidSettingError('retryWindowSeconds', 'retryWindowSeconds must be a number of seconds, 0 or more.');
-  }
+  const retryWindowSeconds = checkRetryWindow(settings.retryWindowSeconds);
   if (settings.turnsPerRun !== undefined && !(Number.isInteger(settings.turnsPerRun) && settings.turnsPerRun >= 1)) {
     throw new InvalidSettingError('turnsPerRun', 'turnsPerRun must be a whole number, at least 1.');
   }

@@ -43,9 +43,9 @@ describe('docker-compose.yml, as `compose config` resolves it', () => {
     expect(service('temporal-ui').image).toMatch(/^temporalio\/ui:\d+\.\d+\.\d+$/);
   });
 
-  test('every service that keeps running has a health check; the one-shots do not restart', () => {
+  test('every service that keeps running has a health check and restarts; the one-shots do not restart', () => {
     for (const s of Object.values(model.services)) {
-      const expected = oneShots.includes(s.name) ? { restart: 'no', checked: false } : { restart: s.restart, checked: true };
+      const expected = oneShots.includes(s.name) ? { restart: 'no', checked: false } : { restart: 'unless-stopped', checked: true };
       expect({ service: s.name, restart: s.restart, checked: (s.healthcheck?.length ?? 0) > 1 }).toEqual({ service: s.name, ...expected });
     }
   });

@@ -148,6 +148,22 @@ describe('docker-compose.yml, as `compose config` resolves it', () => {
     });
   });
 
+  test('the emulator and Azurite get only flags and variables their own option parsers define', () => {
+    const emulatorSource = fs.readFileSync(path.join(repoRoot, 'src', 'emulator', 'main.ts'), 'utf8');
+    const emulatorFlags = new Set([...emulatorSource.matchAll(/^\s+'?([a-z][a-z-]*)'?: \{ type: '(?:string|boolean)'/gm)].map((match) => `--${match[1]}`));
+    expect(emulatorFlags).toContain('--data-dir');
+    const emulator = service('batch-emulator');
+    for (const flag of emulator.command.filter((part) => part.startsWith('--') && part !== '--import')) expect({ flag, parsed: emulatorFlags.has(flag) }).toEqual({ flag, parsed: true });
+    const emulatorVariables = variablesReadBy('src/emulator/main.ts');
+    for (const name of Object.keys(emulator.environment)) expect({ name, read: emulatorVariables.has(name) }).toEqual({ name, read: true });
+
+    const azuriteSource = fs.readFileSync(path.join(repoRoot, 'node_modules', 'azurite', 'dist', 'src', 'blob', 'BlobEnvironment.js'), 'utf8');
+    const azuriteFlags = new Set([...azuriteSource.matchAll(/\.option\(\["\w*", "(\w+)"\]/g)].map((match) => `--${match[1]}`));
+    const azurite = service('azurite');
+    const afterMain = azurite.command.slice(azurite.command.findIndex((part) => part.endsWith('blob/main.js')) + 1);
+    for (const flag of afterMain.filter((part) => part.startsWith('--'))) expect({ flag, parsed: azuriteFlags.has(flag) }).toEqual({ flag, parsed: true });
+  });
+
   test('the emulator’s pools parse with the emulator’s own parser', () => {
     const pools = parsePoolSpecs(service('batch-emulator').environment.BATCH_EMULATOR_POOLS);
     expect(pools.map((pool) => pool.id)).toContain('local');

@@ -9,7 +9,10 @@ import os from 'node:os';
 import { taskQueue, type TemporalSettings, temporalSettingsFromEnvironment } from './client/temporalSettings';
 
 /** Identities (`pid@host` by default) of the workers polling our workflow task queue. */
-export async function workflowPollerIdentities(settings: Pick<TemporalSettings, 'address' | 'namespace'> & Partial<TemporalSettings>): Promise<string[]> {
+export async function workflowPollerIdentities(
+  settings: Pick<TemporalSettings, 'address' | 'namespace'> & Partial<TemporalSettings>,
+  queue = taskQueue,
+): Promise<string[]> {
   const connection = await Connection.connect({
     address: settings.address,
     tls: settings.tls,
@@ -19,7 +22,7 @@ export async function workflowPollerIdentities(settings: Pick<TemporalSettings, 
   try {
     const response = await connection.workflowService.describeTaskQueue({
       namespace: settings.namespace,
-      taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      taskQueue: { name: queue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
       taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
     });
     return (response.pollers ?? []).map((poller) => poller.identity ?? '');

@@ -6,6 +6,7 @@ import { childStatus, type ChildUpdate, resetChild, updateChild } from '../model
 import { evaluationFileName, jobContainerName, resultFileName, taskOutputPath } from '../model/conventions';
 import type { TaskObservation } from '../model/jobSpec';
 import { clientTerminationReason, outcomeOfTask } from '../model/outcome';
+import { recordChildrenCompleted } from '../telemetry/metrics';
 import { batchErrorCode } from './batchErrors';
 import { ChildShardStore } from './childShards';
 import { mapWithConcurrency } from './concurrency';
@@ -180,6 +181,8 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
           for (const [child, update] of real) updateChild(shard, child, update);
           if (real.length > 0) await store.write(index, shard);
           changed += real.length;
+          recordChildrenCompleted('Succeeded', real.filter(([, update]) => update.status === 'Succeeded').length);
+          recordChildrenCompleted('Failed', real.filter(([, update]) => update.status === 'Failed').length);
         }
         const allCompleted = input.added === input.childCount && counts.completed === input.childCount;
         const waited = Date.now() - startedAt;
@@ -269,6 +272,7 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
         }
         if (touched) await store.write(index, shard);
       }
+      recordChildrenCompleted('Failed', failed);
       return failed;
     },
 

@@ -28,6 +28,7 @@ export default async function globalSetup(): Promise<void> {
   const runsDir = path.join(defaultDataDir, 'test-stacks');
   clearDeadRuns(runsDir);
   const dataDir = path.join(runsDir, String(process.pid));
+  const metricsPort = await findFreePort();
   const stack = await startLocalStack({
     dataDir,
     ports: {
@@ -36,11 +37,15 @@ export default async function globalSetup(): Promise<void> {
       azurite: await findFreePort(),
       emulator: await findFreePort(),
     },
+    metricsPort,
     pools: 'local:2:4,single:1:1',
     log: (line) => process.stderr.write(`[e2e stack] ${line}\n`),
   });
   process.env.TEMPORAL_ADDRESS = stack.temporalAddress;
   process.env.REMOTE_BATCH_TEST_UI_URL = stack.temporalUiUrl;
   process.env.REMOTE_BATCH_TEST_LOGS_DIR = stack.logsDir;
+  // A suite that restarts the worker passes the same port, so the metrics endpoint survives it.
+  process.env.REMOTE_BATCH_TEST_METRICS_PORT = String(metricsPort);
+  process.env.REMOTE_BATCH_TEST_METRICS_URL = stack.metricsUrl;
   (globalThis as { __remoteBatchStack?: { stop(): Promise<void> } }).__remoteBatchStack = stack;
 }

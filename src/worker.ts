@@ -2,7 +2,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { sanitizedActivityErrors } from './activities/azureErrors';
 import { ConnectionClients } from './azure/connectionClients';
-import { taskQueue, temporalSettingsFromEnvironment } from './client/temporalSettings';
+import { temporalSettingsFromEnvironment, workerTaskQueue } from './client/temporalSettings';
 import { installWorkerTelemetry } from './telemetry/workerTelemetry';
 import { workerBuildId } from './workerBuildId';
 import { workflowSource } from './workflowBundle';
@@ -11,8 +11,7 @@ import { workflowSource } from './workflowBundle';
 export async function runWorker(): Promise<void> {
   const temporal = temporalSettingsFromEnvironment();
   const telemetry = installWorkerTelemetry();
-  // REMOTE_BATCH_TASK_QUEUE lets a worker serve a queue of its own (tests, canaries); clients submit to 'remote-batch'.
-  const queue = process.env.REMOTE_BATCH_TASK_QUEUE || taskQueue;
+  const queue = workerTaskQueue();
   const connection = await NativeConnection.connect({ address: temporal.address, tls: temporal.tls, apiKey: temporal.apiKey });
   const buildId = workerBuildId();
   try {

@@ -16,7 +16,11 @@ export interface JobSummary {
 /** The environment's jobs, newest first, with their status: what `remote-batch ls` prints. */
 export async function* listJobSummaries(env: BatchEnvironment, options: ListJobsOptions = {}): AsyncGenerator<JobSummary> {
   const client = await env.client();
+  // A job retried (or continued as new) has several runs; the newest, listed first, is the job.
+  const seen = new Set<string>();
   for await (const execution of client.workflow.list({ query: listJobsQuery(env, options) })) {
+    if (seen.has(execution.workflowId)) continue;
+    seen.add(execution.workflowId);
     const state = execution.memo?.state as Partial<SingleJobState> | undefined;
     const submitted = state?.submittedAt ? new Date(state.submittedAt) : execution.startTime;
     yield {

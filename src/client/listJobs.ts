@@ -23,7 +23,11 @@ export function listJobsQuery(env: BatchEnvironment, options: ListJobsOptions = 
 /** The seed's RemoteBatchJobs: the environment's jobs, newest first, as a paged async iterator. */
 export async function* listJobs(env: BatchEnvironment, options: ListJobsOptions = {}): AsyncGenerator<BatchJob> {
   const client = await env.client();
+  // A job retried (or continued as new) has several runs; the newest, listed first, is the job.
+  const seen = new Set<string>();
   for await (const execution of client.workflow.list({ query: listJobsQuery(env, options) })) {
+    if (seen.has(execution.workflowId)) continue;
+    seen.add(execution.workflowId);
     yield new BatchJob(env, execution.workflowId);
   }
 }

@@ -1,10 +1,12 @@
-/** Three projects so the fast part gives feedback in seconds: `npm run test:unit`. */
+/** Several projects so the fast part gives feedback in seconds: `npm run test:unit`. */
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 
 module.exports = {
   testTimeout: 120000,
   projects: [
     { displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'], transform, testEnvironment: 'node' },
+    { displayName: 'workflow', testMatch: ['<rootDir>/test/workflow/**/*.test.ts'], transform, testEnvironment: 'node' },
+    { displayName: 'deploy', testMatch: ['<rootDir>/test/deploy/**/*.test.ts'], transform, testEnvironment: 'node' },
     { displayName: 'emulator', testMatch: ['<rootDir>/test/emulator/**/*.test.ts'], transform, testEnvironment: 'node' },
     {
       displayName: 'e2e',

@@ -1,26 +1,59 @@
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { sanitizedActivityErrors } from './activities/azureErrors';
+import { createReconcilerActivities } from './activities/reconciler';
 import { ConnectionClients } from './azure/connectionClients';
+import { ensureReconcilerSchedule } from './client/reconcilerSchedule';
 import { taskQueue, temporalSettingsFromEnvironment } from './client/temporalSettings';
+import { knownConnectionNames } from './connections/store';
+import { reconcilerSettingsFromEnvironment } from './model/reconcilerSettings';
+import { installWorkerTelemetry } from './telemetry/workerTelemetry';
+import { workerBuildId } from './workerBuildId';
+import { workflowSource } from './workflowBundle';
 
 /** Runs our workflows and activities until SIGINT/SIGTERM. */
 export async function runWorker(): Promise<void> {
   const temporal = temporalSettingsFromEnvironment();
+  const reconciler = reconcilerSettingsFromEnvironment(process.env);
+  const telemetry = installWorkerTelemetry();
+  // REMOTE_BATCH_TASK_QUEUE lets a worker serve a queue of its own (tests, canaries); clients submit to 'remote-batch'.
+  const queue = process.env.REMOTE_BATCH_TASK_QUEUE || taskQueue;
   const connection = await NativeConnection.connect({ address: temporal.address, tls: temporal.tls, apiKey: temporal.apiKey });
+  const buildId = workerBuildId();
   try {
-    const worker = await Worker.create({
+    const client = new Client({ connection, namespace: temporal.namespace });
+    const clients = new ConnectionClients();
+    const workflows = workflowSource();
+    const options = telemetry.configure({
       connection,
       namespace: temporal.namespace,
-      taskQueue,
-      workflowsPath: require.resolve('./workflows'),
-      activities: createActivities(new ConnectionClients()),
+      taskQueue: queue,
+      ...workflows,
+      activities: {
+        ...createActivities(clients),
+        ...createReconcilerActivities({ clients, temporal: client, connectionNames: () => knownConnectionNames() }),
+      },
       interceptors: { activity: [sanitizedActivityErrors] },
       shutdownGraceTime: '5 seconds',
+      // Names the code in every workflow task it completes; routing by version stays off (see CONTRIBUTING.md).
+      workerDeploymentOptions: { version: { deploymentName: 'remote-batch', buildId }, useWorkerVersioning: false },
     });
-    console.log(`remote-batch worker polling task queue '${taskQueue}' on ${temporal.address} (namespace ${temporal.namespace})`);
+    // A prebuilt bundle already holds its workflow code: workflow interceptor modules cannot be added to it here.
+    if ('workflowBundle' in workflows && options.interceptors) delete options.interceptors.workflowModules;
+    const worker = await Worker.create(options);
+    telemetry.start(connection, temporal.namespace);
+    // The namespace's reconciler runs on the main queue; a worker on a queue of its own leaves the schedule alone.
+    if (queue === taskQueue) {
+      const schedule = await ensureReconcilerSchedule(client, reconciler);
+      console.log(`reconciler schedule ${schedule}: every ${reconciler.intervalMs / 1000} s, grace period ${reconciler.gracePeriodMs / 1000} s`);
+    }
+    const from = 'workflowBundle' in workflows ? `prebuilt workflow bundle ${workflows.workflowBundle.codePath}` : 'workflows bundled at start';
+    console.log(`remote-batch worker ${buildId} polling task queue '${queue}' on ${temporal.address} (namespace ${temporal.namespace}; ${from})`);
+    if (telemetry.metricsUrl) console.log(`metrics for Prometheus at ${telemetry.metricsUrl}`);
     await worker.run();
   } finally {
+    await telemetry.shutdown();
     await connection.close();
   }
 }

@@ -8,13 +8,14 @@
  * work is not counted against it. Prints both wall times, the ratio, and where the
  * emulator's time went (adding, CPU of the emulator process).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BatchServiceClient, BatchSharedKeyCredentials } from '@azure/batch';
 import { DEFAULT_ACCOUNT_KEY, DEFAULT_ACCOUNT_NAME } from '../../src/emulator';
+import { cpuSeconds, median, startEmulatorProcess } from './emulatorProcess';
 
 const { values } = parseArgs({
   options: {
@@ -36,13 +37,6 @@ const CONCURRENCY = Number(values.concurrency);
 const ROUNDS = Number(values.rounds);
 const command = (i: number): string => `/bin/echo task ${i}`;
 
-const root = path.resolve(__dirname, '../..');
-
-/** CPU seconds of a process (utime+stime) and of its reaped children (cutime+cstime), from /proc/<pid>/stat. */
-function cpuSeconds(pid: number): { self: number; children: number } {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return { self: (Number(fields[11]) + Number(fields[12])) / 100, children: (Number(fields[13]) + Number(fields[14])) / 100 };
-}
 
 /** The emulator's launcher processes: their own CPU, and that of the task processes they started. */
 function launcherCpu(emulatorPid: number): { launchers: number; tasks: number } {
@@ -76,38 +70,13 @@ function runXargs(): number {
   return seconds;
 }
 
-async function startEmulatorProcess(dataDir: string, nodesDir: string | undefined): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const args = [path.join(root, 'src/emulator/main.ts'), '--port', '0', '--data-dir', dataDir, '--pool', `local:${NODES}:${SLOTS}`];
-  if (values.memory) args.push('--memory');
-  if (nodesDir) args.push('--nodes-dir', nodesDir);
-  // BENCH_PROFILE_DIR=<dir> writes a V8 CPU profile of the emulator there.
-  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'], cwd: root });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (\S+)/.exec(out);
-      if (match) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-  });
-  const pid = child.pid!;
-  return {
-    url,
-    pid,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
 async function runEmulator(): Promise<{ seconds: number; addSeconds: number; cpuSelf: number; cpuLaunchers: number; cpuTasks: number }> {
   const dataDir = fs.mkdtempSync(path.join(values['data-root']!, 'bench-emulator-'));
   const nodesDir = values['nodes-root'] ? fs.mkdtempSync(path.join(values['nodes-root'], 'bench-nodes-')) : undefined;
-  const emulator = await startEmulatorProcess(dataDir, nodesDir);
+  const args = ['--data-dir', dataDir, '--pool', `local:${NODES}:${SLOTS}`];
+  if (values.memory) args.push('--memory');
+  if (nodesDir) args.push('--nodes-dir', nodesDir);
+  const emulator = await startEmulatorProcess(args);
   try {
     const client = new BatchServiceClient(new BatchSharedKeyCredentials(DEFAULT_ACCOUNT_NAME, DEFAULT_ACCOUNT_KEY), emulator.url);
     await client.job.add({ id: 'bench', poolInfo: { poolId: 'local' } });
@@ -147,7 +116,6 @@ async function runEmulator(): Promise<{ seconds: number; addSeconds: number; cpu
   }
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main(): Promise<void> {
   console.log(`${TASKS} tasks, ${NODES} nodes x ${SLOTS} slots (xargs -P${PARALLEL}), ${os.cpus().length} CPUs, persistence ${values.memory ? 'memory' : 'disk'}, state under ${values['data-root']}, nodes under ${values['nodes-root'] ?? values['data-root']}`);

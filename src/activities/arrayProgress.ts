@@ -6,7 +6,8 @@ import { childStatus, type ChildUpdate, resetChild, updateChild } from '../model
 import { evaluationFileName, jobContainerName, resultFileName, taskOutputPath } from '../model/conventions';
 import type { TaskObservation } from '../model/jobSpec';
 import { clientTerminationReason, outcomeOfTask } from '../model/outcome';
-import { batchErrorCode } from './batchErrors';
+import { recordChildrenCompleted } from '../telemetry/metrics';
+import { batchErrorCode, invalidInput } from './batchErrors';
 import { ChildShardStore } from './childShards';
 import { mapWithConcurrency } from './concurrency';
 
@@ -111,7 +112,7 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
     const observation = observationOf(task);
     if (observation.state === 'active') return { status: 'Active' };
     if (observation.state !== 'completed') return { status: 'Running', startTime: observation.startTime };
-    const outcome = outcomeOfTask(observation, abortReason ?? undefined);
+    const outcome = outcomeOfTask(observation, abortReason !== null ? clientTerminationReason(abortReason) : undefined);
     const taskId = task.id!;
     const result = readOutputs ? await readJson(connection, jobId, taskOutputPath(taskId, resultFileName)) : undefined;
     let reason = outcome.statusReason;
@@ -180,6 +181,8 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
           for (const [child, update] of real) updateChild(shard, child, update);
           if (real.length > 0) await store.write(index, shard);
           changed += real.length;
+          recordChildrenCompleted('Succeeded', real.filter(([, update]) => update.status === 'Succeeded').length);
+          recordChildrenCompleted('Failed', real.filter(([, update]) => update.status === 'Failed').length);
         }
         const allCompleted = input.added === input.childCount && counts.completed === input.childCount;
         const waited = Date.now() - startedAt;
@@ -237,9 +240,17 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
      * finished before `abortedAt` (never added, waiting, or killed) ends Failed
      * with the abort's reason, or its own if it was aborted alone first.
      */
-    async failUnfinishedChildren(input: { connection: string; jobId: string; childCount: number; reason: string; abortedAt: string }): Promise<number> {
+    async failUnfinishedChildren(input: {
+      connection: string;
+      jobId: string;
+      childCount: number;
+      reason: string;
+      abortedAt: string;
+      /** The children's JobStatusReason; by default the client's abort with `reason`. */
+      statusReason?: string;
+    }): Promise<number> {
       const store = shardsOf(input.connection, input.jobId, input.childCount);
-      const reason = clientTerminationReason(input.reason);
+      const reason = input.statusReason ?? clientTerminationReason(input.reason);
       let failed = 0;
       for (let index = 0; index < store.shardCount; index++) {
         const shard = await store.read(index);
@@ -261,6 +272,7 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
         }
         if (touched) await store.write(index, shard);
       }
+      recordChildrenCompleted('Failed', failed);
       return failed;
     },
 
@@ -278,8 +290,12 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
           try {
             await batch.task.reactivate(input.jobId, childTaskId(child));
           } catch (error) {
+            const code = batchErrorCode(error);
+            if (code === 'JobCompleted' || code === 'JobNotFound') {
+              throw invalidInput(`Azure job '${input.jobId}' has ended (${code}): its failed children can no longer be rerun.`);
+            }
             // Already active again: an earlier attempt of this activity reactivated it.
-            if (batchErrorCode(error) !== 'TaskNotCompleted' && batchErrorCode(error) !== 'TaskAlreadyActive') throw error;
+            if (code !== 'TaskNotCompleted' && code !== 'TaskAlreadyActive' && code !== 'OperationInvalidForCurrentState') throw error;
           }
           resetChild(shard, child);
         });

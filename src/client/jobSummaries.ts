@@ -1,6 +1,7 @@
+import type { WorkflowExecutionInfo } from '@temporalio/client';
 import type { SingleJobState } from '../model/jobSpec';
 import { jobStatusKey, jobTypeKey } from '../model/searchAttributes';
-import type { JobStatus, JobType } from '../model/status';
+import { isFinished, type JobStatus, type JobType } from '../model/status';
 import type { BatchEnvironment } from './environment';
 
 export interface ListJobsOptions {
@@ -18,6 +19,8 @@ export function listJobsQuery(env: BatchEnvironment, options: ListJobsOptions = 
   const clauses = [`RemoteBatchEnvironment = ${quote(`${env.connection}/${env.poolId}`)}`];
   if (options.type) clauses.push(`RemoteBatchJobType = ${quote(options.type)}`);
   if (options.status) clauses.push(`RemoteBatchJobStatus = ${quote(options.status)}`);
+  // Only an open run can be Active or Running: a closed run that last said so was ended from outside.
+  if (options.status && !isFinished(options.status)) clauses.push(`ExecutionStatus = 'Running'`);
   return clauses.join(' AND ');
 }
 
@@ -50,12 +53,19 @@ export interface JobSummaryPage {
 /**
  * Every job of the environment that matches, newest submission first. Temporal's
  * SQL visibility lists open workflows before closed ones and cannot be told to
- * order otherwise, so the listing is read whole and sorted here.
+ * order otherwise, so the listing is read whole and sorted here. A job may have
+ * several runs (a retry, or the reconciler's closing run after a terminate):
+ * its newest run is the job.
  */
 export async function listJobSummaries(env: BatchEnvironment, options: ListJobsOptions = {}): Promise<JobSummary[]> {
   const client = await env.client();
-  const jobs: JobSummary[] = [];
+  const newest = new Map<string, WorkflowExecutionInfo>();
   for await (const execution of client.workflow.list({ query: listJobsQuery(env, options) })) {
+    const seen = newest.get(execution.workflowId);
+    if (!seen || seen.startTime < execution.startTime) newest.set(execution.workflowId, execution);
+  }
+  const jobs: JobSummary[] = [];
+  for (const execution of newest.values()) {
     const state = execution.memo?.state as Partial<SingleJobState> | undefined;
     jobs.push({
       jobId: execution.workflowId,

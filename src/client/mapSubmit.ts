@@ -88,6 +88,6 @@ export async function mapSubmit(env: BatchEnvironment, body: JobBodySpec, items:
   await mapWithConcurrency(chunks, 8, (lines, chunk) => container.getBlockBlobClient(elementChunkBlob(chunk)).upload(lines, Buffer.byteLength(lines)));
 
   const initialState = initialArrayJobState(input, plan.jobId, plan.settings);
-  await startJobWorkflow(env, 'arrayJob', plan, input, initialState, `Array job ${plan.jobId}: ${childCount} children on pool ${env.poolId}`);
+  await startJobWorkflow(env, 'arrayJob', plan, input, initialState, { childCount, spanSize: input.spanSize });
   return new ArrayJob(env, plan.jobId);
 }

@@ -7,7 +7,9 @@ import { InvalidSettingError } from '../model/errors';
 import { type JobBody, type JobInput, jobIdForUUID } from '../model/jobSpec';
 import { defaultExportName, isValidExportName, scriptBundleFileName } from '../model/scriptJob';
 import { type JobSettings, validateSettings } from '../model/settings';
+import { pendingUploadMetadata } from '../model/reconciliation';
 import { jobSearchAttributes } from '../model/searchAttributes';
+import { type JobDescription, jobStaticDetails, jobStaticSummary } from '../model/workflowSummary';
 import { bundleScript } from './bundleScript';
 import type { BatchEnvironment } from './environment';
 import { taskQueue } from './temporalSettings';
@@ -128,7 +130,10 @@ export async function carryOutSubmission(env: BatchEnvironment, plan: PreparedSu
   const bundle = plan.script !== undefined && plan.body.kind === 'script' ? await bundleScript(plan.script, plan.body.exportName) : undefined;
   await checkPool(env, plan.settings);
   const container = env.azure().blobs.getContainerClient(jobContainerName(plan.jobId));
-  await container.createIfNotExists();
+  // Marked pending until the workflow starts: the reconciler deletes it if the start never happens.
+  await container.createIfNotExists({
+    metadata: { [pendingUploadMetadata.workflowId]: plan.jobId, [pendingUploadMetadata.uploadedAt]: new Date().toISOString() },
+  });
   for (const file of plan.localFiles) await container.getBlockBlobClient(inputBlobName(path.basename(file))).uploadFile(file);
   if (bundle !== undefined && plan.body.kind === 'script') await container.getBlockBlobClient(plan.body.bundleBlob).upload(bundle, Buffer.byteLength(bundle));
 }
@@ -140,9 +145,19 @@ export async function startJobWorkflow(
   prepared: PreparedSubmission,
   input: unknown,
   initialState: object,
-  summary: string,
+  array?: { childCount: number; spanSize: number },
 ): Promise<void> {
   const client = await env.client();
+  const description: JobDescription = {
+    type: workflowType === 'singleJob' ? 'Single' : 'Array',
+    poolId: env.poolId,
+    runs:
+      prepared.body.kind === 'command'
+        ? { kind: 'command', commandLine: prepared.body.commandLine }
+        : { kind: 'script', fileName: prepared.script !== undefined ? path.basename(prepared.script) : scriptBundleFileName, exportName: prepared.body.exportName ?? defaultExportName },
+    settings: prepared.settings,
+    ...array,
+  };
   await client.workflow.start(workflowType, {
     taskQueue,
     workflowId: prepared.jobId,
@@ -155,7 +170,8 @@ export async function startJobWorkflow(
       jobId: prepared.jobId,
       connection: env.connection,
     }),
-    staticSummary: summary,
-    staticDetails: prepared.body.kind === 'command' ? `command: ${prepared.body.commandLine}` : 'script job',
+    staticSummary: jobStaticSummary(description),
+    staticDetails: jobStaticDetails(description),
   });
+  await env.azure().blobs.getContainerClient(jobContainerName(prepared.jobId)).setMetadata({ [pendingUploadMetadata.workflowId]: prepared.jobId });
 }

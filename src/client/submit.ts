@@ -25,6 +25,6 @@ export async function submit(env: BatchEnvironment, body: JobBodySpec, settings:
   parseWorkflowInput(singleJobInputSchema, input);
   await carryOutSubmission(env, plan);
   const initialState = initialSingleJobState(input, plan.jobId, plan.settings, singleJobTaskId);
-  await startJobWorkflow(env, 'singleJob', plan, input, initialState, `Single job ${plan.jobId} on pool ${env.poolId}`);
+  await startJobWorkflow(env, 'singleJob', plan, input, initialState);
   return new BatchJob(env, plan.jobId);
 }

@@ -94,3 +94,11 @@ export function resolveConnection(name: string, env: NodeJS.ProcessEnv = process
   const where = name === 'default' ? `${file} and AZURE_* variables` : name === 'local' ? `${file} and ${localStackConnectionsFile(env)}` : file;
   throw new ConnectionNotFoundError(name, where);
 }
+
+/** Every connection name this process can resolve: the saved ones, the local stack's, and `default` from AZURE_* variables. */
+export function knownConnectionNames(env: NodeJS.ProcessEnv = process.env): string[] {
+  const names = new Set(Object.keys(readConnectionsFile(connectionsFilePath(env)).connections));
+  if (readConnectionsFile(localStackConnectionsFile(env)).connections.local) names.add('local');
+  if (connectionFromEnvironment(env)) names.add('default');
+  return [...names].sort();
+}

@@ -110,8 +110,14 @@ const commonInputFields = {
   submittedAt: z.iso.datetime({ offset: true }).optional().describe('When the client submitted it; the workflow start time when absent.'),
 };
 
+const retryWindowSecondsSchema = z
+  .number()
+  .min(0, { error: 'retryWindowSeconds must be a number of seconds, 0 or more.' })
+  .optional()
+  .describe('How long a job that ended with failures keeps its Azure job open for a retry; default 86400.');
+
 export const singleJobInputSchema = z
-  .object(commonInputFields)
+  .object({ ...commonInputFields, retryWindowSeconds: retryWindowSecondsSchema })
   .meta({
     title: 'singleJob workflow input',
     description:
@@ -132,11 +138,7 @@ export const arrayJobInputSchema = z
       .min(1, { error: 'spanSize must be a whole number of elements per child, at least 1.' })
       .default(1)
       .describe('Elements per child.'),
-    retryWindowSeconds: z
-      .number()
-      .min(0, { error: 'retryWindowSeconds must be a number of seconds, 0 or more.' })
-      .optional()
-      .describe('How long a Completed array with failed children stays open for retryFailed; default 86400.'),
+    retryWindowSeconds: retryWindowSecondsSchema,
     turnsPerRun: z.number().int().min(1, { error: 'turnsPerRun must be a whole number, at least 1.' }).optional().describe('Loop turns per run before continue-as-new; default 150.'),
   })
   .superRefine((input, context) => {
@@ -159,8 +161,25 @@ export const arrayJobInputSchema = z
       "its element, or its span's elements as a JSON array), uploaded before the workflow starts.",
   });
 
+/** A retry: a new run under the same workflow id, over the Azure job the previous run left open. */
+export const retryInputSchema = z
+  .object({
+    retry: z
+      .object({
+        previousRunId: z
+          .string({ error: 'retry.previousRunId must be the run id of the run that closed with failures.' })
+          .min(1, { error: 'retry.previousRunId must be the run id of the run that closed with failures.' })
+          .describe('The run (of this same workflow id) that closed with failures; the workflow reads the job\'s input and final state from it.'),
+      })
+      .describe('Rerun only what failed, within the retry window; every other field is the retried run\'s.'),
+  })
+  .meta({ title: 'retry', description: 'Start it under the same workflow id as the run it retries.' });
+
 /** Each workflow's input schema by workflow type: `schema/<type>.input.json` is generated from it. */
-export const workflowInputSchemas = { singleJob: singleJobInputSchema, arrayJob: arrayJobInputSchema } as const;
+export const workflowInputSchemas = {
+  singleJob: z.union([singleJobInputSchema, retryInputSchema]).meta(singleJobInputSchema.meta() ?? {}),
+  arrayJob: z.union([arrayJobInputSchema, retryInputSchema]).meta(arrayJobInputSchema.meta() ?? {}),
+} as const;
 
 /** The JSON Schema documents under schema/, by file name, as `npm run schemas` writes them. */
 export function workflowInputSchemaFiles(): Record<string, string> {

@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { saveConnection } from '../connections/store';
 import { startAzurite } from './azurite';
-import { defaultDataDir, portsFromEnvironment, portVariables, repoRoot, type StackPorts } from './config';
+import { defaultDataDir, loopback, portsFromEnvironment, portVariables, repoRoot, type StackPorts } from './config';
 import { startEmulatorProcess } from './emulatorProcess';
 import { stopLeftovers } from './managedProcess';
+import { chooseMetricsPort } from './metricsPort';
 import { assertPortFree } from './ports';
 import { ensureTemporalCli } from './temporalCli';
 import { startTemporalServer } from './temporalServer';
@@ -24,6 +25,8 @@ export interface LocalStackOptions {
   log?: (line: string) => void;
   /** More flags for the Batch emulator, e.g. `['--latency-ms', '25']`. */
   emulatorArgs?: string[];
+  /** The worker's Prometheus port; default REMOTE_BATCH_METRICS_PORT, else 9464 or a free one. */
+  metricsPort?: number;
 }
 
 export interface LocalStack {
@@ -34,6 +37,8 @@ export interface LocalStack {
   batchEndpoint: string;
   connectionsFile: string;
   logsDir: string;
+  /** The worker's Prometheus endpoint (Temporal SDK and remote-batch series). */
+  metricsUrl: string;
   workflowUrl(workflowId: string): string;
   stop(): Promise<void>;
 }
@@ -87,6 +92,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   for (const key of Object.keys(ports) as (keyof StackPorts)[]) {
     await assertPortFree(ports[key], serviceNames[key], portVariables[key]);
   }
+  const metricsPort = await chooseMetricsPort(options.metricsPort);
   const cliPath = ensureTemporalCli(log);
 
   const stoppers: (() => Promise<void>)[] = [];
@@ -133,6 +139,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       namespace: temporal.namespace,
       connectionsFile,
       logFile: path.join(logsDir, 'worker.log'),
+      metricsPort,
     });
     // The worker stops first so no activity runs against services already gone.
     stoppers.push(() => worker.stop());
@@ -145,6 +152,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       batchEndpoint: emulator.endpoint,
       connectionsFile,
       logsDir,
+      metricsUrl: `http://${loopback}:${metricsPort}/metrics`,
       workflowUrl: (workflowId) => `${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`,
       stop: stopAll,
     };

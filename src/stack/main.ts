@@ -14,6 +14,7 @@ async function main(): Promise<void> {
       `  Azure Batch (emu)   ${stack.batchEndpoint}  pool(s): ${process.env.REMOTE_BATCH_POOLS ?? 'local:2:4'}`,
       `  Blob Storage        ${stack.blobEndpoint} (Azurite)`,
       `  worker              task queue 'remote-batch'`,
+      `  worker metrics      ${stack.metricsUrl}`,
       `  connection 'local'  ${stack.connectionsFile}`,
       `  logs                ${stack.logsDir}`,
       '',

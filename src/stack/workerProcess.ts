@@ -1,7 +1,6 @@
-import { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import path from 'node:path';
 import { taskQueue } from '../client/temporalSettings';
+import { workflowPollerIdentities } from '../workerHealth';
 import { repoRoot } from './config';
 import { ManagedProcess } from './managedProcess';
 
@@ -10,21 +9,17 @@ export interface WorkerProcessOptions {
   namespace: string;
   connectionsFile: string;
   logFile: string;
+  /** The worker's Prometheus port (REMOTE_BATCH_METRICS_PORT); no endpoint when left out. */
+  metricsPort?: number;
+  /** A task queue of its own instead of 'remote-batch' (REMOTE_BATCH_TASK_QUEUE). */
+  taskQueue?: string;
+  /** More environment for the worker, e.g. OTEL_EXPORTER_OTLP_ENDPOINT. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Ready when Temporal reports a poller on our task queue: the worker has bundled its workflows and connected. */
-async function hasWorkflowPoller(address: string, namespace: string): Promise<boolean> {
-  const connection = await Connection.connect({ address, connectTimeout: 1000 });
-  try {
-    const response = await connection.workflowService.describeTaskQueue({
-      namespace,
-      taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-    });
-    return (response.pollers ?? []).length > 0;
-  } finally {
-    await connection.close();
-  }
+async function hasWorkflowPoller(address: string, namespace: string, queue: string): Promise<boolean> {
+  return (await workflowPollerIdentities({ address, namespace }, queue)).length > 0;
 }
 
 export async function startWorkerProcess(options: WorkerProcessOptions): Promise<ManagedProcess> {
@@ -38,9 +33,12 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       TEMPORAL_ADDRESS: options.temporalAddress,
       TEMPORAL_NAMESPACE: options.namespace,
       REMOTE_BATCH_CONNECTIONS_FILE: options.connectionsFile,
+      REMOTE_BATCH_METRICS_PORT: String(options.metricsPort ?? ''),
+      REMOTE_BATCH_TASK_QUEUE: options.taskQueue ?? '',
+      ...options.env,
     },
     logFile: options.logFile,
-    isReady: () => hasWorkflowPoller(options.temporalAddress, options.namespace),
+    isReady: () => hasWorkflowPoller(options.temporalAddress, options.namespace, options.taskQueue ?? taskQueue),
     readyTimeoutMs: 120_000,
   });
 }

@@ -21,6 +21,7 @@ async function restartWorker(): Promise<void> {
     namespace: 'default',
     connectionsFile: process.env.REMOTE_BATCH_CONNECTIONS_FILE!,
     logFile: path.join(logsDir(), 'worker.log'),
+    metricsPort: Number(process.env.REMOTE_BATCH_TEST_METRICS_PORT),
   });
 }
 

@@ -2,6 +2,7 @@ import { ErrorFactory } from '../errors/errorFactory';
 import type { BatchRequest } from '../http/request';
 import { json, type HandlerResult } from '../http/result';
 import { setJobState, touch } from '../model/transitions';
+import type { AccountQuotas } from '../model/quotas';
 import type { JobRecord, JsonObject } from '../model/types';
 import type { NodeLayout } from '../node/layout';
 import { JOB_FILTER } from '../protocol/odataFilter';
@@ -14,6 +15,7 @@ import type { BatchStore } from '../store/store';
 import { changed, checkConditions, created, entity, entityHeaders } from './common';
 import { listPage } from './listing';
 import { removeJobFiles } from './nodeFiles';
+import { timestamp } from '../model/timestamp';
 
 /** Jobs: add, get, list, patch, update, delete, disable, enable, terminate, task counts. */
 export class JobHandler {
@@ -21,6 +23,7 @@ export class JobHandler {
     private readonly store: BatchStore,
     private readonly scheduler: Scheduler,
     private readonly layout: NodeLayout,
+    private readonly quotas: AccountQuotas,
   ) {}
 
   add(request: BatchRequest): HandlerResult {
@@ -33,17 +36,19 @@ export class JobHandler {
       if (body[name]) throw ErrorFactory.unsupportedProperty(name, `The emulator does not run ${name}s; add the work as ordinary tasks instead.`);
     }
     if (this.store.getJob(body.id)) throw ErrorFactory.jobExists();
+    const quota = this.quotas.activeJobAndJobScheduleQuota;
+    if (this.store.listJobs().filter((existing) => existing.state !== 'completed').length >= quota) throw ErrorFactory.activeJobAndScheduleQuotaReached(quota);
     const now = request.receivedAt;
     const { id, ...spec } = body;
     const job: JobRecord = {
       id,
       spec: spec as JsonObject,
       state: 'active',
-      stateTransitionTime: now.toISOString(),
-      creationTime: now.toISOString(),
-      lastModified: now.toISOString(),
+      stateTransitionTime: timestamp(now),
+      creationTime: timestamp(now),
+      lastModified: timestamp(now),
       eTag: '',
-      executionInfo: { startTime: now.toISOString(), poolId: body.poolInfo.poolId },
+      executionInfo: { startTime: timestamp(now), poolId: body.poolInfo.poolId },
       seq: this.store.nextSequence(),
     };
     touch(job, now);

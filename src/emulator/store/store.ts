@@ -24,6 +24,11 @@ export interface BatchStore {
   getTask(jobId: string, taskId: string): TaskRecord | undefined;
   /** In submission order. */
   listTasks(jobId: string): TaskRecord[];
+  /**
+   * Tasks whose stateTransitionTime is after `time` (a canonical timestamp; at it too when
+   * `inclusive`), in submission order; from an index, without looking at the other tasks.
+   */
+  listTasksChangedSince(jobId: string, time: string, inclusive: boolean): TaskRecord[];
   saveTask(task: TaskRecord): void;
   deleteTask(jobId: string, taskId: string): void;
 

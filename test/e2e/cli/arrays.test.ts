@@ -121,7 +121,7 @@ describe('remote-batch with array jobs on the local stack', () => {
     }
     const single = await runCli(['retry', `${arrayId}/1`]);
     expect(single.code).toBe(2);
-    expect(single.stderr).toContain('retry reruns the failed children of an array job');
+    expect(single.stderr).toContain('retry the array job');
   });
 
   it('answers retry of an array with no failed children clearly, after it has closed too (exit 0)', async () => {

@@ -16,3 +16,4 @@ export { login, type LoginAnswers, type LoginOptions, type LoginOutcome, type Pr
 export { verifyConnection, ConnectionCheckError, type ConnectionCheck } from '../connections/verify';
 export { listChildSummaries, type ChildSummary, type ChildSummaryPage } from './childSummaries';
 export { cleanJobs, deleteJob, findJobsToClean, JobInProgressError, removeJob, type CleanJobsOptions, type DeletedJob, type DeleteJobOptions, type JobToClean } from './cleanup';
+export { listArrayOutputs, type ChildOutputFile } from './taskOutputs';

@@ -42,8 +42,8 @@ describe('remote-batch delete and clean', () => {
 
     const again = await cli(['delete', jobId, '--yes', '--workflow', '--json']);
     expect(JSON.parse(again.stdout)).toMatchObject({ jobId, azureJob: 'absent', container: 'absent', workflow: 'deleted' });
-    // Temporal deletes a workflow asynchronously: it is gone for good within moments.
-    await waitFor(() => cli(['status', jobId]), (run) => run.code === 3, 30_000, `${jobId} to read as not found`, 500);
+    // Temporal deletes a workflow in the background: it reads as not found soon after.
+    await waitFor(() => cli(['status', jobId]), (run) => run.code === 3, { timeoutMs: 60_000, what: `${jobId} to be gone`, intervalMs: 500 });
   });
 
   it('refuses to delete a job in progress (exit 4), leaving everything', async () => {
@@ -77,7 +77,7 @@ describe('remote-batch delete and clean', () => {
     expect(cleaned.stdout).toContain(`deleted ${failed} (Azure job deleted, container deleted, workflow deleted)`);
     expect(await containerExists(failed)).toBe(false);
     expect(await containerExists(succeeded)).toBe(true);
-    await waitFor(() => cli(['status', failed]), (run) => run.code === 3, 30_000, `${failed} to read as not found`, 500);
+    await waitFor(() => cli(['status', failed]), (run) => run.code === 3, { timeoutMs: 60_000, what: `${failed} to be gone`, intervalMs: 500 });
 
     const badAge = await cli(['clean', '--older-than', 'a week']);
     expect(badAge.code).toBe(2);

@@ -1,7 +1,7 @@
 import { submit } from '../../../src/client';
 import { temporalCancellationPrefix } from '../../../src/model/outcome';
 import { waitFor } from '../../support/waitFor';
-import { type UiBrowser, openUiBrowser } from '../support/browser';
+import { browserForSuite } from '../support/browser';
 import { stackEnvironments } from '../support/environments';
 import { waitForStatus } from '../support/jobs';
 import { openUntilVisible, statusBadge } from '../support/uiPages';
@@ -9,14 +9,7 @@ import { openUntilVisible, statusBadge } from '../support/uiPages';
 /** The Request Cancellation button, as a person presses it in the Temporal UI. */
 describe('Request Cancellation in the Temporal UI', () => {
   const { local: env } = stackEnvironments();
-  let ui: UiBrowser;
-
-  beforeAll(async () => {
-    ui = await openUiBrowser();
-  });
-  afterAll(async () => {
-    await ui?.close();
-  });
+  const ui = browserForSuite();
 
   it('ends a running job as an abort when Request Cancellation is pressed: Azure job terminated, job Failed with the reason', async () => {
     const job = await submit(env, { command: '/bin/sh -c "sleep 300"' });

@@ -16,5 +16,13 @@ module.exports = {
       globalSetup: '<rootDir>/test/e2e/support/globalSetup.ts',
       globalTeardown: '<rootDir>/test/e2e/support/globalTeardown.ts',
     },
+    {
+      // The real Temporal server on PostgreSQL with several workers; its globalSetup builds the server once (minutes).
+      displayName: 'production',
+      testMatch: ['<rootDir>/test/production/**/*.test.ts'],
+      transform,
+      testEnvironment: 'node',
+      globalSetup: '<rootDir>/test/production/support/globalSetup.ts',
+    },
   ],
 };

@@ -7,7 +7,7 @@ import { evaluationFileName, jobContainerName, resultFileName, taskOutputPath } 
 import type { TaskObservation } from '../model/jobSpec';
 import { clientTerminationReason, outcomeOfTask } from '../model/outcome';
 import { recordChildrenCompleted } from '../telemetry/metrics';
-import { batchErrorCode } from './batchErrors';
+import { batchErrorCode, invalidInput } from './batchErrors';
 import { ChildShardStore } from './childShards';
 import { mapWithConcurrency } from './concurrency';
 
@@ -290,8 +290,12 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
           try {
             await batch.task.reactivate(input.jobId, childTaskId(child));
           } catch (error) {
+            const code = batchErrorCode(error);
+            if (code === 'JobCompleted' || code === 'JobNotFound') {
+              throw invalidInput(`Azure job '${input.jobId}' has ended (${code}): its failed children can no longer be rerun.`);
+            }
             // Already active again: an earlier attempt of this activity reactivated it.
-            if (batchErrorCode(error) !== 'TaskNotCompleted' && batchErrorCode(error) !== 'TaskAlreadyActive') throw error;
+            if (code !== 'TaskNotCompleted' && code !== 'TaskAlreadyActive' && code !== 'OperationInvalidForCurrentState') throw error;
           }
           resetChild(shard, child);
         });

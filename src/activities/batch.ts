@@ -3,6 +3,7 @@ import { Context } from '@temporalio/activity';
 import type { ConnectionClients } from '../azure/connectionClients';
 import { jobContainerName } from '../model/conventions';
 import type { TaskObservation } from '../model/jobSpec';
+import { retryUntilMetadataKey, workflowIdMetadataKey } from '../model/retry';
 import { batchErrorCode, invalidInput } from './batchErrors';
 import { sasLifetimeMs, signInputs, type TaskInputBlob, type TaskTemplate, taskDefinition } from './taskDefinition';
 
@@ -104,14 +105,14 @@ export function createBatchActivities(clients: ConnectionClients) {
         poolInfo: { poolId: input.poolId },
         onAllTasksComplete: input.endsWithTasks ? 'terminatejob' : 'noaction',
         usesTaskDependencies: false,
-        metadata: [{ name: 'remote-batch-workflow-id', value: input.workflowId }],
+        metadata: [{ name: workflowIdMetadataKey, value: input.workflowId }],
       };
       try {
         await batch.job.add(job);
       } catch (error) {
         if (batchErrorCode(error) !== 'JobExists') throw error;
         const existing = await batch.job.get(input.jobId);
-        const owner = existing.metadata?.find((item) => item.name === 'remote-batch-workflow-id')?.value;
+        const owner = existing.metadata?.find((item) => item.name === workflowIdMetadataKey)?.value;
         if (owner !== input.workflowId) {
           throw invalidInput(`Azure job '${input.jobId}' already exists and belongs to someone else (${owner ?? 'no owner'}).`, 'JobExists');
         }
@@ -160,6 +161,38 @@ export function createBatchActivities(clients: ConnectionClients) {
 
     async observeTask(input: { connection: string; jobId: string; taskId: string }): Promise<TaskObservation> {
       return observeTask(input.connection, input.jobId, input.taskId);
+    },
+
+    /**
+     * Keeps a job whose workflow closes with failures active until `until`, and
+     * says so in its metadata: whatever terminates Azure jobs of closed
+     * workflows leaves it alone until then. Idempotent.
+     */
+    async openRetryWindow(input: { connection: string; jobId: string; until: string }): Promise<void> {
+      const { batch } = clients.get(input.connection);
+      const job = await batch.job.get(input.jobId, { jobGetOptions: { select: 'metadata' } });
+      const metadata = (job.metadata ?? []).filter((item) => item.name !== retryUntilMetadataKey);
+      await batch.job.patch(input.jobId, { metadata: [...metadata, { name: retryUntilMetadataKey, value: input.until }] });
+    },
+
+    /**
+     * Reruns a failed task of an active job (same id, same definition). A job
+     * already ended cannot rerun anything: that is the caller's input error.
+     * Idempotent: a task active or running again was reactivated by an earlier attempt.
+     */
+    async reactivateTask(input: { connection: string; jobId: string; taskId: string }): Promise<void> {
+      const { batch } = clients.get(input.connection);
+      try {
+        await batch.task.reactivate(input.jobId, input.taskId);
+      } catch (error) {
+        const code = batchErrorCode(error);
+        if (code === 'JobCompleted' || code === 'JobNotFound' || code === 'TaskNotFound') {
+          throw invalidInput(`Azure job '${input.jobId}' has ended (${code}): its task can no longer be rerun.`, 'InvalidInput');
+        }
+        const task = await batch.task.get(input.jobId, input.taskId, { taskGetOptions: { select: 'state' } });
+        if (task.state !== 'completed') return;
+        throw error;
+      }
     },
 
     /** Idempotent: a job already completed stays as it is. */

@@ -8,12 +8,11 @@ import {
   closedWorkflowReason,
   pendingUploadMetadata,
   reconcileActiveJob,
-  retryUntilMetadataName,
   staleRunsHorizonMs,
   staleRunsQuery,
-  workflowIdMetadataName,
   type WorkflowFacts,
 } from '../model/reconciliation';
+import { retryUntilMetadataKey, workflowIdMetadataKey } from '../model/retry';
 import { azureJobIdKey, environmentKey, jobStatusKey, jobTypeKey } from '../model/searchAttributes';
 import type { JobStatus } from '../model/status';
 import { batchErrorCode } from './batchErrors';
@@ -86,10 +85,10 @@ export function createReconcilerActivities({ clients, temporal, connectionNames 
     let page = await batch.job.list({ jobListOptions });
     for (;;) {
       for (const job of page) {
-        const workflowId = job.metadata?.find((item) => item.name === workflowIdMetadataName)?.value;
+        const workflowId = job.metadata?.find((item) => item.name === workflowIdMetadataKey)?.value;
         if (!workflowId || !job.id) continue;
         const workflow = await describeWorkflow(workflowId);
-        const retryUntil = job.metadata?.find((item) => item.name === retryUntilMetadataName)?.value;
+        const retryUntil = job.metadata?.find((item) => item.name === retryUntilMetadataKey)?.value;
         const createdAt = job.creationTime ? new Date(job.creationTime).toISOString() : undefined;
         const decision = reconcileActiveJob({ createdAt, retryUntil }, workflow, now, gracePeriodMs);
         if (decision.action === 'none') continue;

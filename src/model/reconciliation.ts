@@ -1,15 +1,9 @@
 import { isFinished, type JobStatus } from './status';
 
-/** Batch job metadata naming the workflow that owns an Azure job (written when the job is created). */
-export const workflowIdMetadataName = 'remote-batch-workflow-id';
-/** Batch job metadata: the end (ISO time) of a closed array's retryFailed window; the job stays active until then. */
-export const retryUntilMetadataName = 'remoteBatchRetryUntil';
 
 /** Container metadata a client writes on upload and clears once the workflow started: a pending submission. */
 export const pendingUploadMetadata = { uploadedAt: 'remotebatchuploadedat', workflowId: 'remotebatchworkflowid' } as const;
 
-/** The failure type a job's workflow closes with when the job ended Failed (details: the final state). */
-export const jobFailedFailureType = 'RemoteBatchJobFailed';
 
 /** What Temporal says of the workflow named in an Azure job's metadata; undefined when it does not exist. */
 export interface WorkflowFacts {

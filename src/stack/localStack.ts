@@ -3,14 +3,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { saveConnection } from '../connections/store';
 import { startAzurite } from './azurite';
-import { defaultDataDir, loopback, portsFromEnvironment, portVariables, repoRoot, type StackPorts } from './config';
+import { defaultDataDir, portsFromEnvironment, portVariables, repoRoot, type StackPorts } from './config';
 import { startEmulatorProcess } from './emulatorProcess';
 import { stopLeftovers } from './managedProcess';
 import { chooseMetricsPort } from './metricsPort';
 import { assertPortFree } from './ports';
+import { startStackTemporal } from './stackTemporal';
 import { ensureTemporalCli } from './temporalCli';
-import { startTemporalServer } from './temporalServer';
-import { startWorkerProcess } from './workerProcess';
+import type { StackTopology } from './topology';
+import { type PooledWorker, startWorkerPool } from './workerPool';
 
 /** The emulator's account for the local stack. Not a secret: it guards nothing but loopback test data. */
 export const localBatchAccountName = 'localbatch';
@@ -25,21 +26,29 @@ export interface LocalStackOptions {
   log?: (line: string) => void;
   /** More flags for the Batch emulator, e.g. `['--latency-ms', '25']`. */
   emulatorArgs?: string[];
-  /** The worker's Prometheus port; default REMOTE_BATCH_METRICS_PORT, else 9464 or a free one. */
+  /** The (first) worker's Prometheus port; default REMOTE_BATCH_METRICS_PORT, else 9464 or a free one. */
   metricsPort?: number;
+  /** Default: the dev server and one worker. */
+  topology?: Partial<StackTopology>;
 }
 
 export interface LocalStack {
   temporalAddress: string;
   namespace: string;
-  temporalUiUrl: string;
+  /** Undefined for the `postgres` topology: the real server has no built-in Web UI. */
+  temporalUiUrl?: string;
+  /** `host:port` of PostgreSQL, for the `postgres` topology. */
+  temporalDatabaseAddress?: string;
+  workers: PooledWorker[];
   blobEndpoint: string;
   batchEndpoint: string;
   connectionsFile: string;
   logsDir: string;
-  /** The worker's Prometheus endpoint (Temporal SDK and remote-batch series). */
+  /** The (first) worker's Prometheus endpoint (Temporal SDK and remote-batch series); each worker's is in `workers`. */
   metricsUrl: string;
-  workflowUrl(workflowId: string): string;
+  workflowUrl(workflowId: string): string | undefined;
+  /** Stops the Temporal server process and starts it again on the same state (fault tests). */
+  restartTemporal(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -80,10 +89,11 @@ async function startTogether<T extends readonly Promise<Stoppable>[]>(
   return settled.map((result) => (result as PromiseFulfilledResult<Stoppable>).value) as never;
 }
 
-/** Temporal, Azurite, the Batch emulator and our worker, each health-checked, all on loopback. */
+/** Temporal, Azurite, the Batch emulator and our workers, each health-checked, all on loopback. */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
-  const dataDir = options.dataDir ?? path.join(defaultDataDir, 'stack');
+  const topology: StackTopology = { temporal: 'dev', workers: 1, ...options.topology };
+  const dataDir = options.dataDir ?? path.join(defaultDataDir, topology.temporal === 'dev' ? 'stack' : `stack-${topology.temporal}`);
   const ports = { ...portsFromEnvironment(), ...options.ports };
   const logsDir = path.join(dataDir, 'logs');
   fs.mkdirSync(logsDir, { recursive: true });
@@ -93,7 +103,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await assertPortFree(ports[key], serviceNames[key], portVariables[key]);
   }
   const metricsPort = await chooseMetricsPort(options.metricsPort);
-  const cliPath = ensureTemporalCli(log);
+  const cliPath = topology.temporal === 'dev' ? ensureTemporalCli(log) : undefined;
 
   const stoppers: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -103,12 +113,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     log('starting Temporal, Azurite and the Azure Batch emulator ...');
     const [temporal, azurite, emulator] = await startTogether([
-      startTemporalServer({
+      startStackTemporal({
+        kind: topology.temporal,
         cliPath,
         port: ports.temporal,
         uiPort: ports.temporalUi,
-        dataDir: path.join(dataDir, 'temporal'),
-        logFile: path.join(logsDir, 'temporal.log'),
+        dataDir,
+        logsDir,
+        log,
       }),
       startAzurite({
         port: ports.azurite,
@@ -133,27 +145,32 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     process.env.REMOTE_BATCH_CONNECTIONS_FILE = connectionsFile;
 
-    log('starting the remote-batch worker (bundling workflows) ...');
-    const worker = await startWorkerProcess({
+    log(`starting ${topology.workers === 1 ? 'the remote-batch worker' : `${topology.workers} remote-batch workers`} (bundling workflows) ...`);
+    const workers = await startWorkerPool({
+      count: topology.workers,
       temporalAddress: temporal.address,
       namespace: temporal.namespace,
       connectionsFile,
-      logFile: path.join(logsDir, 'worker.log'),
-      metricsPort,
+      logsDir,
+      firstMetricsPort: metricsPort,
     });
-    // The worker stops first so no activity runs against services already gone.
-    stoppers.push(() => worker.stop());
+    // The workers stop first so no activity runs against services already gone.
+    stoppers.push(() => workers.stop());
 
     return {
       temporalAddress: temporal.address,
       namespace: temporal.namespace,
       temporalUiUrl: temporal.uiUrl,
+      temporalDatabaseAddress: temporal.databaseAddress,
+      workers: workers.workers,
       blobEndpoint: azurite.blobEndpoint,
       batchEndpoint: emulator.endpoint,
       connectionsFile,
       logsDir,
-      metricsUrl: `http://${loopback}:${metricsPort}/metrics`,
-      workflowUrl: (workflowId) => `${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`,
+      metricsUrl: workers.workers[0].metricsUrl,
+      workflowUrl: (workflowId) =>
+        temporal.uiUrl && `${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`,
+      restartTemporal: () => temporal.restart(),
       stop: stopAll,
     };
   } catch (error) {

@@ -15,11 +15,19 @@ export interface WorkerProcessOptions {
   taskQueue?: string;
   /** More environment for the worker, e.g. OTEL_EXPORTER_OTLP_ENDPOINT. */
   env?: NodeJS.ProcessEnv;
+  /** This worker's name to Temporal; with several workers, readiness waits for this one's poller. */
+  identity?: string;
+  /** Where the worker keeps its activity counts (see activities/activityCounts.ts). */
+  countsFile?: string;
 }
 
-/** Ready when Temporal reports a poller on our task queue: the worker has bundled its workflows and connected. */
-async function hasWorkflowPoller(address: string, namespace: string, queue: string): Promise<boolean> {
-  return (await workflowPollerIdentities({ address, namespace }, queue)).length > 0;
+/**
+ * Ready when Temporal reports a poller on our task queue (this worker's own,
+ * when it has an identity): the worker has bundled its workflows and connected.
+ */
+async function hasWorkflowPoller(address: string, namespace: string, queue: string, identity?: string): Promise<boolean> {
+  const identities = await workflowPollerIdentities({ address, namespace }, queue);
+  return identity === undefined ? identities.length > 0 : identities.includes(identity);
 }
 
 export async function startWorkerProcess(options: WorkerProcessOptions): Promise<ManagedProcess> {
@@ -35,10 +43,12 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       REMOTE_BATCH_CONNECTIONS_FILE: options.connectionsFile,
       REMOTE_BATCH_METRICS_PORT: String(options.metricsPort ?? ''),
       REMOTE_BATCH_TASK_QUEUE: options.taskQueue ?? '',
+      ...(options.identity ? { REMOTE_BATCH_WORKER_IDENTITY: options.identity } : {}),
+      ...(options.countsFile ? { REMOTE_BATCH_WORKER_COUNTS_FILE: options.countsFile } : {}),
       ...options.env,
     },
     logFile: options.logFile,
-    isReady: () => hasWorkflowPoller(options.temporalAddress, options.namespace, options.taskQueue ?? taskQueue),
+    isReady: () => hasWorkflowPoller(options.temporalAddress, options.namespace, options.taskQueue ?? taskQueue, options.identity),
     readyTimeoutMs: 120_000,
   });
 }

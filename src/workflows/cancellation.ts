@@ -1,4 +1,4 @@
-import { CancellationScope, CancelledFailure, patched } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, CancelledFailure, patched } from '@temporalio/workflow';
 import { type JobAbort, temporalCancellation } from '../model/outcome';
 import { azure } from './activityProxies';
 
@@ -35,10 +35,19 @@ export class CancellationAsAbort {
    */
   async run<T>(job: () => Promise<T>): Promise<T> {
     if (!this.enabled) return job();
-    const state = await CancellationScope.nonCancellable(job);
-    if (this.endedTheJob) throw new CancelledFailure('The workflow was cancelled; its Azure job was terminated first.', [state]);
+    const message = 'The workflow was cancelled; its Azure job was terminated first.';
+    let state: T;
+    try {
+      state = await CancellationScope.nonCancellable(job);
+    } catch (error) {
+      // A job that closes as it ends fails when aborted; cancelled is what this run was asked to be.
+      if (this.endedTheJob && error instanceof ApplicationFailure) throw new CancelledFailure(message, error.details as unknown[]);
+      throw error;
+    }
+    if (this.endedTheJob) throw new CancelledFailure(message, [state]);
     return state;
   }
+
 
   /** What the cancellation says, naming who asked where Temporal recorded it. */
   async abort(): Promise<JobAbort> {

@@ -4,7 +4,8 @@ import type { ReconcilerActivities } from '../activities/reconciler';
 import type { ArrayJobState } from '../model/arrayJob';
 import type { SingleJobState } from '../model/jobSpec';
 import { outcomeOfTask } from '../model/outcome';
-import { jobFailedFailureType, reconcilerAzureReason, reconcilerReason } from '../model/reconciliation';
+import { reconcilerAzureReason, reconcilerReason } from '../model/reconciliation';
+import { jobFailedType } from '../model/retry';
 import { childrenFailedKey, childrenRunningKey, childrenSucceededKey, jobSearchAttributes } from '../model/searchAttributes';
 
 /** What the reconciler knows of a job whose workflow closed before the job ended. */
@@ -49,7 +50,7 @@ export async function closeOrphanedJob(input: CloseOrphanedJobInput): Promise<Si
     upsertSearchAttributes(jobSearchAttributes({ status: state.status, type: 'Single', poolId, jobId, connection }));
     setCurrentDetails(`**${state.status}** — Azure job \`${jobId}\` on pool \`${poolId}\`\n\nReason: ${state.statusReason ?? ''}`);
     if (state.status === 'Succeeded') return state;
-    throw ApplicationFailure.create({ type: jobFailedFailureType, message: reason, nonRetryable: true, details: [state] });
+    throw ApplicationFailure.create({ type: jobFailedType, message: reason, nonRetryable: true, details: [state] });
   }
 
   const state = { ...(input.state as ArrayJobState) };
@@ -83,5 +84,5 @@ export async function closeOrphanedJob(input: CloseOrphanedJobInput): Promise<Si
     `**${state.status}** — array of ${state.childCount} children, Azure job \`${jobId}\` on pool \`${poolId}\`\n\n` +
       `| active | running | succeeded | failed |\n|---|---|---|---|\n| 0 | 0 | ${succeeded} | ${state.counts.failed} |\n\nReason: ${reason}`,
   );
-  throw ApplicationFailure.create({ type: jobFailedFailureType, message: reason, nonRetryable: true, details: [state] });
+  throw ApplicationFailure.create({ type: jobFailedType, message: reason, nonRetryable: true, details: [state] });
 }

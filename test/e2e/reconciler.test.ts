@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { listJobSummaries, mapSubmit, submit } from '../../src/client';
-import { prepareSubmission } from '../../src/client/submission';
+import { carryOutSubmission, planSubmission } from '../../src/client/submission';
 import { jobContainerName } from '../../src/model/conventions';
 import { taskQueue } from '../../src/client/temporalSettings';
 import { jobObject } from '../../src/client';
@@ -26,8 +26,7 @@ describe('the reconciler: no Azure job outlives its workflow', () => {
     waitFor(() => env.azure().batch.job.get(jobId), (job) => job.state === 'completed', reconciled, `Azure job ${jobId} to be terminated`, 500);
 
   async function listed(jobId: string, status?: 'Running' | 'Failed') {
-    for await (const summary of listJobSummaries(env, status ? { status } : {})) if (summary.jobId === jobId) return summary;
-    return undefined;
+    return (await listJobSummaries(env, status ? { status } : {})).find((summary) => summary.jobId === jobId);
   }
 
   it('terminates the Azure job of a single job whose workflow was terminated, and status and ls say Failed and why', async () => {
@@ -106,7 +105,8 @@ describe('the reconciler: no Azure job outlives its workflow', () => {
     fs.writeFileSync(inputFile, 'uploaded, then the start was refused');
     const started = await submit(env, { command: '/bin/sh -c "cat data.txt"' }, { inputFiles: [inputFile] });
     // What submit does before Temporal is asked to start anything, and no start after it.
-    const abandoned = await prepareSubmission(env, { command: '/bin/sh -c "cat data.txt"' }, { inputFiles: [inputFile] });
+    const abandoned = planSubmission({ command: '/bin/sh -c "cat data.txt"' }, { inputFiles: [inputFile] });
+    await carryOutSubmission(env, abandoned);
     const blobs = env.azure().blobs;
     expect(await blobs.getContainerClient(jobContainerName(abandoned.jobId)).exists()).toBe(true);
 

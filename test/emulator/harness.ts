@@ -5,6 +5,8 @@ import { BatchServiceClient, BatchSharedKeyCredentials, type BatchServiceModels 
 import { waitFor } from '../support/waitFor';
 import { startEmulator, DEFAULT_ACCOUNT_KEY, DEFAULT_ACCOUNT_NAME, type EmulatorOptions } from '../../src/emulator';
 
+export { waitFor };
+
 type RunningEmulator = Awaited<ReturnType<typeof startEmulator>>;
 
 // Scenarios run real processes; on a busy 2-core machine a few take longer than Jest's 5 s default.
@@ -36,8 +38,6 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
 export function clientFor(url: string, account = DEFAULT_ACCOUNT_NAME, key = DEFAULT_ACCOUNT_KEY): BatchServiceClient {
   return new BatchServiceClient(new BatchSharedKeyCredentials(account, key), url);
 }
-
-export { waitFor };
 
 let counter = 0;
 /** A fresh, valid Batch id for one test. */

@@ -42,6 +42,11 @@ async function runIds(client: Client, workflowId: string): Promise<string[]> {
   return runs.sort((a, b) => a.startTime - b.startTime).map((run) => run.runId);
 }
 
+/** Stack traces name this machine's files and play no part in replay. */
+function withoutStackTraces(json: string): string {
+  return JSON.stringify(JSON.parse(json, (key, value: unknown) => (key === 'stackTrace' ? '' : value)), null, 2);
+}
+
 async function record(client: Client, name: string, tag: string | undefined, workflowId: string): Promise<string[]> {
   const runs = await runIds(client, workflowId);
   if (runs.length === 0) throw new Error(`${name}: no run of ${workflowId} is listed.`);
@@ -50,7 +55,7 @@ async function record(client: Client, name: string, tag: string | undefined, wor
     const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     const file = path.join(historiesDir, `${name}${tag ? `.${tag}` : ''}${runs.length > 1 ? `.run${index + 1}` : ''}.json`);
     if (fs.existsSync(file)) throw new Error(`${path.relative(process.cwd(), file)} exists; record under another --tag.`);
-    fs.writeFileSync(file, `${historyToJson(history)}\n`);
+    fs.writeFileSync(file, `${withoutStackTraces(historyToJson(history))}\n`);
     written.push(path.basename(file));
   }
   return written;

@@ -45,6 +45,15 @@ export const scenarios: Record<string, Scenario> = {
 
   'single-failure': async (context) => settled(context, (await submit(context.env, { command: '/bin/sh -c "exit 3"' })).jobId),
 
+  'single-retry': async (context) => {
+    // Fails on its first attempt only: the marker it leaves makes the retry succeed.
+    const marker = path.join(os.tmpdir(), `rb-record-single-${process.pid}-${Date.now()}`);
+    const job = await submit(context.env, { command: `/bin/sh -c "if [ ! -e ${marker} ]; then touch ${marker}; exit 7; fi"` });
+    await settled(context, job.jobId);
+    await job.retry();
+    return settled(context, job.jobId);
+  },
+
   'single-abort': async (context) => {
     const job = await submit(context.env, { command: '/bin/sh -c "sleep 60"' });
     await whenRunning(job);
@@ -97,7 +106,8 @@ export const scenarios: Record<string, Scenario> = {
   },
 
   'array-continue-as-new': async (context) => {
-    const array = await mapSubmit(context.env, { command: '/bin/sh -c "sleep 0.$REMOTE_BATCH_CHILD_INDEX; exit $(( REMOTE_BATCH_CHILD_INDEX == 3 ? 3 : 0 ))"' }, [1, 2, 3, 4], {
+    // Children end 2 s apart: several loop turns, so with one turn per run it continues as new.
+    const array = await mapSubmit(context.env, { command: '/bin/sh -c "sleep $(( REMOTE_BATCH_CHILD_INDEX * 2 )); exit $(( REMOTE_BATCH_CHILD_INDEX == 3 ? 3 : 0 ))"' }, [1, 2, 3, 4], {
       retryWindowSeconds: 1,
       turnsPerRun: 1,
     });

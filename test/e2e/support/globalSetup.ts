@@ -1,25 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { defaultDataDir, repoRoot } from '../../../src/stack/config';
 import { startLocalStack } from '../../../src/stack/localStack';
-import { stopLeftovers } from '../../../src/stack/managedProcess';
 import { findFreePort } from '../../../src/stack/ports';
+import { clearDeadRuns } from '../../support/testStacks';
 import { chromiumProblemVariable } from './browser';
-import { isAlive } from './processes';
-
-/**
- * Each run has its own folder, named by its pid, so runs side by side never
- * touch each other; a run that was killed left services behind, which its pid
- * files find.
- */
-function clearDeadRuns(runsDir: string): void {
-  for (const name of fs.existsSync(runsDir) ? fs.readdirSync(runsDir) : []) {
-    if (isAlive(Number(name))) continue;
-    stopLeftovers(path.join(runsDir, name, 'logs'));
-    fs.rmSync(path.join(runsDir, name), { recursive: true, force: true });
-  }
-}
 
 /**
  * One real stack (Temporal dev server, Azurite, the Batch emulator, the worker)

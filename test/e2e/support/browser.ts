@@ -59,6 +59,29 @@ export async function openUiBrowser(): Promise<UiBrowser> {
   };
 }
 
+/** One browser for a test file: opened before its tests, closed after them. */
+export function browserForSuite(): UiBrowser {
+  let opened: UiBrowser | undefined;
+  beforeAll(async () => {
+    opened = await openUiBrowser();
+  });
+  afterAll(async () => {
+    await opened?.close();
+  });
+  const current = () => {
+    if (!opened) throw new Error('the browser did not open: see the error of beforeAll');
+    return opened;
+  };
+  return {
+    get page() {
+      return current().page;
+    },
+    open: (pathInNamespace) => current().open(pathInNamespace),
+    screenshot: (name) => current().screenshot(name),
+    close: async () => undefined,
+  };
+}
+
 /**
  * The UI renders summaries and details (Markdown) each in its own frame: the
  * first visible element, in the page or any of its frames, showing `text`.

@@ -26,3 +26,11 @@ export async function openUserMetadata(ui: UiBrowser, workflowId: string): Promi
   await ui.page.getByText('User Metadata', { exact: true }).first().click();
   await ui.page.getByText('Current Details', { exact: true }).first().waitFor();
 }
+
+/** The status badge beside a workflow's id at the top of its page, as shown (e.g. `RUNNING`, `FAILED`). */
+export async function statusBadge(ui: UiBrowser, workflowId: string): Promise<string> {
+  await openUntilVisible(ui, `workflows/${encodeURIComponent(workflowId)}`, 'Workflow Type');
+  const lines = (await ui.page.locator('main').innerText()).split('\n').map((line) => line.trim());
+  const at = lines.indexOf(workflowId);
+  return at > 0 ? lines[at - 1] : '';
+}

@@ -1,5 +1,5 @@
 import { mapSubmit, submit } from '../../../src/client';
-import { findText, type UiBrowser, openUiBrowser, tableRow } from '../support/browser';
+import { findText, browserForSuite, tableRow } from '../support/browser';
 import { stackEnvironments } from '../support/environments';
 import { waitForStatus } from '../support/jobs';
 import { openUntilVisible, openUserMetadata } from '../support/uiPages';
@@ -7,14 +7,7 @@ import { openUntilVisible, openUserMetadata } from '../support/uiPages';
 /** What a person sees in the stack's Temporal UI, read from the page in headless Chromium (screenshots in screenshots/ui/). */
 describe('the Temporal UI in a real browser', () => {
   const { local: env } = stackEnvironments();
-  let ui: UiBrowser;
-
-  beforeAll(async () => {
-    ui = await openUiBrowser();
-  });
-  afterAll(async () => {
-    await ui?.close();
-  });
+  const ui = browserForSuite();
 
   it('lists a running job filtered by RemoteBatchJobStatus and RemoteBatchPoolId, and its page says what the job is', async () => {
     const job = await submit(env, { command: '/bin/sh -c "sleep 120"' }, { VCPUCount: 2, JobPriority: 0.5 });

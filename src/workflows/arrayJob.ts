@@ -44,7 +44,7 @@ export async function arrayJob(given: ArrayJobInput, carry?: ArrayJobCarry): Pro
   // A retry's first run reads the job's input and final state from the run it retries; its continuations carry them.
   const previous = given?.retry && !carry ? await azure.previousRun({ previousRunId: given.retry.previousRunId }) : undefined;
   const input = (previous?.input ?? given) as ArrayJobInput;
-  const { jobId, settings } = validateJobInput(input);
+  const { jobId, settings } = validateJobInput(input, !given?.retry && !carry);
   const { connection, poolId } = input.environment;
   validateArrayInput(input);
 

@@ -4,10 +4,11 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { TaskInputBlob, TaskTemplate } from '../activities/taskDefinition';
-import { inputBlobName } from '../model/conventions';
+import { inputBlobName, jobIdPattern, jobIdRule } from '../model/conventions';
 import type { EnvironmentRef, JobBody, JobInput } from '../model/jobSpec';
 import { defaultExportName, scriptArgsFileName, scriptBundleFileName, scriptCommandLine } from '../model/scriptJob';
 import { batchPriority, type JobSettings, processorCountVariable, validateSettings } from '../model/settings';
@@ -28,8 +29,13 @@ export function invalid(message: string): ApplicationFailure {
   return ApplicationFailure.create({ message, type: 'InvalidInput', nonRetryable: true });
 }
 
-/** Checks the JSON a workflow was started with; returns the Azure job id and the full settings. */
-export function validateJobInput(input: JobInputBase): { jobId: string; settings: JobSettings } {
+/**
+ * Checks the JSON a workflow was started with; returns the Azure job id and the
+ * full settings. `newJob`: the first run of a job (not a retry, not a
+ * continuation), held to the id rule that makes `job-<id>` its container;
+ * runs of jobs started before that rule keep their ids.
+ */
+export function validateJobInput(input: JobInputBase, newJob = true): { jobId: string; settings: JobSettings } {
   if (!input || typeof input !== 'object') throw invalid('The workflow takes one JSON object; see the schemas under schema/.');
   if (typeof input.environment?.poolId !== 'string' || input.environment.poolId === '') {
     throw invalid('PoolID is required: environment.poolId must be a non-empty string.');
@@ -41,6 +47,9 @@ export function validateJobInput(input: JobInputBase): { jobId: string; settings
   const jobId = input.jobId ?? workflowInfo().workflowId;
   if (typeof jobId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(jobId)) {
     throw invalid('jobId (or, without one, the workflow id) must be 1 to 64 letters, digits, hyphens or underscores: it becomes the Azure job id.');
+  }
+  if (newJob && patched('job-id-names-its-container') && !jobIdPattern.test(jobId)) {
+    throw invalid(`jobId (or, without one, the workflow id) ${JSON.stringify(jobId)} is not a valid job id: ${jobIdRule}`);
   }
   if (input.body?.kind !== 'script' && input.body?.kind !== 'command') throw invalid("body.kind must be 'script' or 'command'.");
   if (input.body.kind === 'command' && (typeof input.body.commandLine !== 'string' || input.body.commandLine.trim() === '')) {

@@ -19,7 +19,7 @@ import { abortSignal, abortUpdate, stateQuery } from './messages';
 export async function singleJob(given: SingleJobInput): Promise<SingleJobState> {
   const previous = given?.retry ? await azure.previousRun({ previousRunId: given.retry.previousRunId }) : undefined;
   const input = (previous?.input ?? given) as SingleJobInput;
-  const { jobId, settings } = validateJobInput(input);
+  const { jobId, settings } = validateJobInput(input, !given?.retry);
   const { connection, poolId } = input.environment;
   const taskId = singleJobTaskId;
   const state: SingleJobState = previous

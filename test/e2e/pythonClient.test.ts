@@ -28,6 +28,6 @@ describe('the Python client (clients/python) against the local stack', () => {
     });
     const report = `${pytest.stdout}${pytest.stderr}`;
     if (pytest.status !== 0) throw new Error(`pytest failed (exit ${pytest.status}):\n${report}`);
-    expect(report).toMatch(/\b6 passed\b/);
+    expect(report).toMatch(/\b7 passed\b/);
   }, 900_000);
 });

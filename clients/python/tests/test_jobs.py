@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 import pytest
 
-from remote_batch import ArrayJob, BatchEnvironment, Job, JobFailed, get_job, map_submit, submit
+from remote_batch import ArrayJob, BatchEnvironment, Job, JobFailed, WorkflowRefused, get_job, map_submit, submit
+from remote_batch.conventions import TASK_QUEUE
 
 
 def run(test: Callable[[], Awaitable[Any]]) -> Any:
@@ -117,5 +119,18 @@ def test_ids_outside_the_container_rule_are_refused_before_anything_starts(env: 
             await submit(env, "true", job_id="Py_Upper_1")
         with pytest.raises(ValueError, match=r"items\[1\]"):
             await map_submit(env, "true", [1, float("nan")])
+
+    run(scenario)
+
+
+def test_input_the_workflow_refuses_fails_it_as_invalid_input_with_no_job_state(env: BatchEnvironment) -> None:
+    async def scenario() -> None:
+        job_id = f"py-invalid-{uuid.uuid4()}"
+        bad_input = {"environment": env.ref, "body": {"kind": "shell", "commandLine": "true"}}
+        await (await env.client()).start_workflow("singleJob", bad_input, id=job_id, task_queue=TASK_QUEUE)
+        with pytest.raises(WorkflowRefused) as refusal:
+            await Job(env, job_id).wait()
+        assert refusal.value.failure_type == "InvalidInput"
+        assert "body.kind" in str(refusal.value)
 
     run(scenario)

@@ -21,7 +21,7 @@ from .conventions import (
     RESULT_FILE,
 )
 from .environment import BatchEnvironment
-from .outcome import JobFailed, JobOutcome, WorkflowRefused, final_state_of_failure
+from .outcome import JobFailed, JobOutcome, final_state_of_failure, refusal_of_failure
 
 SINGLE_PROPERTIES = (
     "JobStatus", "JobType", "JobUUID", "Provider", "Environment", "JobInProgressQ", "JobSucceededQ", "JobFailedQ",
@@ -74,8 +74,7 @@ class _Job:
             if state is None and (await handle.describe()).status == WorkflowExecutionStatus.CANCELED:
                 state = await self.state()
             if state is None:
-                cause = error.cause
-                raise WorkflowRefused(getattr(cause, "type", None), str(cause or error)) from error
+                raise refusal_of_failure(error) from error
             return JobOutcome.of_state(state)
 
     async def abort(self, reason: str = "no reason given") -> None:

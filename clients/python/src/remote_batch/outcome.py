@@ -47,6 +47,14 @@ class WorkflowRefused(Exception):
         self.failure_type = failure_type
 
 
+def refusal_of_failure(error: WorkflowFailureError) -> WorkflowRefused:
+    """The application failure (possibly under an activity failure) a run failed with for a reason other than its job."""
+    cause: Optional[BaseException] = error.cause
+    while cause is not None and not isinstance(cause, ApplicationError):
+        cause = cause.__cause__
+    return WorkflowRefused(cause.type if cause is not None else None, str(cause or error.cause or error))
+
+
 def final_state_of_failure(error: WorkflowFailureError) -> Optional[dict[str, Any]]:
     """The final state a failed or cancelled run carries, or None when it failed for another reason."""
     cause = error.cause

@@ -109,6 +109,8 @@ def test_retry_of_a_failed_job_reruns_it_and_succeeds(env: BatchEnvironment, tmp
         state = await job.state()
         assert state["status"] == "Succeeded"
         assert [attempt["exitCode"] for attempt in state["attempts"]] == [4]
+        with pytest.raises(RuntimeError, match="nothing that failed"):
+            await job.retry()
 
     run(scenario)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Optional
 
 from temporalio.client import WorkflowExecutionStatus, WorkflowFailureError, WorkflowHandle
@@ -38,6 +38,20 @@ ARRAY_PROPERTIES = (
 
 def _time(value: Optional[str]) -> Optional[datetime]:
     return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
+def _retry_refusal(job_id: str, state: Optional[dict[str, Any]]) -> Optional[str]:
+    """Why a closed run cannot be retried (the checks README "From any language" leaves to clients), or None."""
+    if state is None:
+        return f"{job_id} has no state to retry from."
+    if not JobOutcome.of_state(state).failed:
+        return f"{job_id} has nothing that failed to retry."
+    until = _time(state.get("retryUntil"))
+    if until is None:
+        return f"{job_id} cannot be retried: its Azure job was ended (aborted, cancelled or never created)."
+    if until <= datetime.now(timezone.utc):
+        return f"{job_id} cannot be retried: its retry window ended at {state['retryUntil']}."
+    return None
 
 
 class _Job:
@@ -87,6 +101,9 @@ class _Job:
         if description.status == WorkflowExecutionStatus.RUNNING:
             raise RuntimeError(f"{self.job_id} is still running: only a closed run can be retried.")
         previous = await description.memo_value("state", None)
+        refusal = _retry_refusal(self.job_id, previous)
+        if refusal:
+            raise RuntimeError(refusal)
         resumed = {**(previous or {}), "status": "Active", "previousRunId": description.run_id}
         if "childCount" in resumed:
             resumed["closed"] = False

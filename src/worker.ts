@@ -7,7 +7,7 @@ import { sanitizedActivityErrors } from './activities/azureErrors';
 import { createReconcilerActivities } from './activities/reconciler';
 import { ConnectionClients } from './azure/connectionClients';
 import { ensureReconcilerSchedule } from './client/reconcilerSchedule';
-import { taskQueue, temporalSettingsFromEnvironment } from './client/temporalSettings';
+import { taskQueue, temporalSettingsFromEnvironment, workerTaskQueue } from './client/temporalSettings';
 import { knownConnectionNames } from './connections/store';
 import { reconcilerSettingsFromEnvironment } from './model/reconcilerSettings';
 import { installWorkerTelemetry } from './telemetry/workerTelemetry';
@@ -25,8 +25,7 @@ export async function runWorker(): Promise<void> {
   const identity = process.env.REMOTE_BATCH_WORKER_IDENTITY || `${process.pid}@${os.hostname()}`;
   const countsFile = process.env.REMOTE_BATCH_WORKER_COUNTS_FILE;
   const telemetry = installWorkerTelemetry();
-  // REMOTE_BATCH_TASK_QUEUE lets a worker serve a queue of its own (tests, canaries); clients submit to 'remote-batch'.
-  const queue = process.env.REMOTE_BATCH_TASK_QUEUE || taskQueue;
+  const queue = workerTaskQueue();
   const connection = await NativeConnection.connect({ address: temporal.address, tls: temporal.tls, apiKey: temporal.apiKey });
   const buildId = workerBuildId();
   try {

@@ -6,9 +6,9 @@
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import os from 'node:os';
-import { taskQueue, type TemporalSettings, temporalSettingsFromEnvironment } from './client/temporalSettings';
+import { taskQueue, type TemporalSettings, temporalSettingsFromEnvironment, workerTaskQueue } from './client/temporalSettings';
 
-/** Identities (`pid@host` by default) of the workers polling our workflow task queue. */
+/** Identities (`pid@host` by default) of the workers polling a workflow task queue. */
 export async function workflowPollerIdentities(
   settings: Pick<TemporalSettings, 'address' | 'namespace'> & Partial<TemporalSettings>,
   queue = taskQueue,
@@ -33,9 +33,10 @@ export async function workflowPollerIdentities(
 
 async function main(): Promise<void> {
   const host = os.hostname();
-  const identities = await workflowPollerIdentities(temporalSettingsFromEnvironment());
+  const queue = workerTaskQueue();
+  const identities = await workflowPollerIdentities(temporalSettingsFromEnvironment(), queue);
   if (identities.some((identity) => identity.endsWith(`@${host}`))) return;
-  console.error(`no worker on ${host} polls task queue '${taskQueue}' (pollers: ${identities.join(', ') || 'none'})`);
+  console.error(`no worker on ${host} polls task queue '${queue}' (pollers: ${identities.join(', ') || 'none'})`);
   process.exitCode = 1;
 }
 

@@ -8,6 +8,7 @@
 import { bundleWorkflowCode } from '@temporalio/worker';
 import fs from 'node:fs';
 import path from 'node:path';
+import { workflowTracingModule } from './telemetry/workflowTracing';
 
 export const workflowBundleVariable = 'REMOTE_BATCH_WORKFLOW_BUNDLE';
 
@@ -34,7 +35,8 @@ export function workflowSource(env: NodeJS.ProcessEnv = process.env): WorkflowSo
 }
 
 export async function writeWorkflowBundle(outFile: string): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath });
+  // The tracing interceptors are built in, so the same image traces when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: [workflowTracingModule] });
   fs.mkdirSync(path.dirname(path.resolve(outFile)), { recursive: true });
   fs.writeFileSync(outFile, code);
 }

@@ -12,7 +12,7 @@ import { InvalidSettingError } from '../model/errors';
 import { toStrictJson } from '../model/json';
 import { ArrayJob } from './arrayJobObject';
 import type { BatchEnvironment } from './environment';
-import { carryOutSubmission, type JobBodySpec, planSubmission, startJobWorkflow, type SubmitSettings } from './submission';
+import { carryOutSubmission, checkRetryWindow, type JobBodySpec, planSubmission, startJobWorkflow, type SubmitSettings } from './submission';
 import { arrayJobInputSchema, parseWorkflowInput } from '../model/workflowInputs';
 import { mapWithConcurrency } from '../activities/concurrency';
 
@@ -75,7 +75,7 @@ export async function mapSubmit(env: BatchEnvironment, body: JobBodySpec, items:
     elementCount: elements.length,
     spanSize: (plan.rest.spanSize as number | undefined) ?? 1,
     submittedAt: new Date().toISOString(),
-    ...(plan.rest.retryWindowSeconds !== undefined ? { retryWindowSeconds: plan.rest.retryWindowSeconds as number } : {}),
+    ...(plan.rest.retryWindowSeconds !== undefined ? { retryWindowSeconds: checkRetryWindow(plan.rest.retryWindowSeconds) } : {}),
     ...(plan.rest.turnsPerRun !== undefined ? { turnsPerRun: plan.rest.turnsPerRun as number } : {}),
   };
   parseWorkflowInput(arrayJobInputSchema, input);

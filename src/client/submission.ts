@@ -138,6 +138,14 @@ export async function carryOutSubmission(env: BatchEnvironment, plan: PreparedSu
   if (bundle !== undefined && plan.body.kind === 'script') await container.getBlockBlobClient(plan.body.bundleBlob).upload(bundle, Buffer.byteLength(bundle));
 }
 
+/** The retryWindowSeconds setting of submit and mapSubmit: seconds a failed job's Azure job stays open for a retry. */
+export function checkRetryWindow(value: unknown): number | undefined {
+  if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
+    throw new InvalidSettingError('retryWindowSeconds', `retryWindowSeconds must be a number of seconds, 0 or more; got ${JSON.stringify(value)}.`);
+  }
+  return value;
+}
+
 /** Starts a job's workflow with its memo and search attributes set, so it reads and lists at once. */
 export async function startJobWorkflow(
   env: BatchEnvironment,

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { FaultOptions } from './http/faults';
 import { DEFAULT_QUOTAS, QUOTA_NAMES, type AccountQuotas } from './model/quotas';
+import type { LauncherKind } from './node/launcher';
 import type { PoolDefinition } from './scheduler/poolManager';
 
 export const DEFAULT_ACCOUNT_NAME = 'localbatch';
@@ -36,6 +37,8 @@ export interface EmulatorOptions {
   faults?: FaultOptions;
   /** The account's quotas; each missing one takes its default (DEFAULT_QUOTAS). */
   quotas?: Partial<AccountQuotas>;
+  /** What starts task processes: `auto` (default) takes the Python posix_spawn launcher when python3 3.9+ is there, else Node's. */
+  launcher?: LauncherKind;
   /** Accept `Authorization: Bearer …` without checking it; for tests of token clients only. */
   acceptBearerTokens?: boolean;
   maxBodyBytes?: number;
@@ -56,6 +59,7 @@ export interface ResolvedOptions {
   persistence: 'disk' | 'memory';
   faults: FaultOptions;
   quotas: AccountQuotas;
+  launcher: LauncherKind;
   acceptBearerTokens: boolean;
   maxBodyBytes: number;
   retentionSweepMs: number;
@@ -79,6 +83,9 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new EmulatorConfigError(`port ${port} must be an integer from 0 to 65535.`);
   const pools = options.pools ?? DEFAULT_POOLS;
   for (const pool of pools) validatePool(pool);
+  if (options.launcher !== undefined && !['auto', 'node', 'python'].includes(options.launcher)) {
+    throw new EmulatorConfigError(`launcher '${options.launcher}' must be auto, node or python.`);
+  }
   const quotas = { ...DEFAULT_QUOTAS };
   for (const name of QUOTA_NAMES) {
     const value = options.quotas?.[name];
@@ -97,6 +104,7 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     persistence: options.persistence ?? 'disk',
     faults: options.faults ?? {},
     quotas,
+    launcher: options.launcher ?? 'auto',
     acceptBearerTokens: options.acceptBearerTokens ?? false,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     retentionSweepMs: options.retentionSweepMs ?? 60_000,

@@ -35,7 +35,7 @@ export class BatchEmulator {
   readonly store: BatchStore;
   readonly scheduler: Scheduler;
   readonly pools: PoolManager;
-  private readonly launchers = new ProcessLaunchers();
+  private readonly launchers: ProcessLaunchers;
   private readonly retention: RetentionSweeper;
   private server: http.Server | undefined;
   private closing: Promise<void> | undefined;
@@ -44,6 +44,7 @@ export class BatchEmulator {
 
   constructor(readonly options: ResolvedOptions) {
     fs.mkdirSync(options.dataDir, { recursive: true });
+    this.launchers = new ProcessLaunchers(options.launcher);
     this.store = options.persistence === 'disk' ? FileStore.open(options.dataDir, options.log) : new MemoryStore();
     const layout = new NodeLayout(options.nodesDir);
     this.scheduler = new Scheduler({ store: this.store, layout, launchers: this.launchers, accountName: options.accountName, log: options.log });

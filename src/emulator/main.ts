@@ -26,6 +26,8 @@ const USAGE = `Usage: tsx src/emulator/main.ts [options]
   --quota-pools <n>              pools (env BATCH_EMULATOR_QUOTA_POOLS, default 100)
   --max-nodes-per-pool <n>       nodes one pool may have (env BATCH_EMULATOR_MAX_NODES_PER_POOL, default 2000)
   --memory            keep state in memory only (forgotten on exit)
+  --launcher <kind>   what starts task processes: auto (default: python3 posix_spawn if available), node, python
+                      (env BATCH_EMULATOR_LAUNCHER)
   --error-rate <f>    answer this fraction of requests with 503/500/429 (fault injection)
   --latency-ms <n>    delay every request by n milliseconds (fault injection)
   --preemption-every-ms <n>  preempt a busy low-priority node every n ms, restored n/2 ms later (fault injection)
@@ -84,6 +86,7 @@ function readOptions(): EmulatorOptions {
     persistence: values.memory ? 'memory' : 'disk',
     faults: { errorRate, latencyMs, preemptionEveryMs },
     quotas,
+    launcher: (values.launcher ?? env.BATCH_EMULATOR_LAUNCHER) as EmulatorOptions['launcher'],
   };
 }
 
@@ -98,6 +101,7 @@ function parse() {
       'nodes-dir': { type: 'string' },
       pool: { type: 'string', multiple: true },
       memory: { type: 'boolean' },
+      launcher: { type: 'string' },
       'error-rate': { type: 'string' },
       'latency-ms': { type: 'string' },
       'preemption-every-ms': { type: 'string' },

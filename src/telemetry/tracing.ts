@@ -10,6 +10,7 @@ import {
   OpenTelemetryWorkflowClientInterceptor,
 } from '@temporalio/interceptors-opentelemetry';
 import type { WorkerOptions } from '@temporalio/worker';
+import { workflowTracingModule } from './workflowTracing';
 
 export interface Tracing {
   processor: SpanProcessor;
@@ -59,7 +60,7 @@ export function withWorkerTracing(tracing: Tracing, options: WorkerOptions): Wor
     ...options,
     interceptors: {
       ...interceptors,
-      workflowModules: [...(interceptors.workflowModules ?? []), require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')],
+      workflowModules: [...(interceptors.workflowModules ?? []), workflowTracingModule],
       activity: [
         (ctx) => ({
           inbound: new OpenTelemetryActivityInboundInterceptor(ctx, { tracer }),

@@ -5,6 +5,7 @@ import { startJobCountSampler } from './jobCounts';
 import { histogramBuckets, useMetricMeter } from './metrics';
 import { metricsPortVariable, metricsUrl, telemetrySettingsFromEnvironment } from './telemetrySettings';
 import type { Tracing } from './tracing';
+import { discardedWorkflowSpans } from './workflowTracing';
 
 export interface WorkerTelemetry {
   /** Where Prometheus scrapes this worker, when metrics are on. */
@@ -54,7 +55,7 @@ export function installWorkerTelemetry(env: NodeJS.ProcessEnv = process.env, log
         ...options,
         interceptors: { ...interceptors, activity: [...(interceptors.activity ?? []), activityMetrics] },
       };
-      if (!tracing) return configured;
+      if (!tracing) return { ...configured, sinks: { ...discardedWorkflowSpans, ...options.sinks } };
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded with tracing above
       const { withWorkerTracing } = require('./tracing') as typeof import('./tracing');
       return withWorkerTracing(tracing, configured);

@@ -19,9 +19,6 @@ export function validateArrayInput(input: ArrayJobInput): void {
   if (children > maxArrayChildren) {
     throw invalid(`elementCount ${input.elementCount} in spans of ${input.spanSize ?? 1} makes ${children} children; an array job has at most ${maxArrayChildren}.`);
   }
-  if (input.retryWindowSeconds !== undefined && !(typeof input.retryWindowSeconds === 'number' && input.retryWindowSeconds >= 0 && Number.isFinite(input.retryWindowSeconds))) {
-    throw invalid(`retryWindowSeconds must be a number of seconds, 0 or more; got ${JSON.stringify(input.retryWindowSeconds)}.`);
-  }
   if (input.turnsPerRun !== undefined && !isWhole(input.turnsPerRun, 1)) {
     throw invalid(`turnsPerRun must be a whole number, at least 1; got ${JSON.stringify(input.turnsPerRun)}.`);
   }

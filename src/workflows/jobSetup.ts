@@ -20,6 +20,8 @@ export interface JobInputBase {
   body: JobBody;
   settings: JobSettings;
   inputs: JobInput[];
+  /** How long a failed job's Azure job stays open for a retry (seconds). */
+  retryWindowSeconds?: number;
 }
 
 export function invalid(message: string): ApplicationFailure {
@@ -45,6 +47,10 @@ export function validateJobInput(input: JobInputBase): { jobId: string; settings
     throw invalid('body.commandLine must be a non-empty command line.');
   }
   if (!Array.isArray(input.inputs)) input.inputs = [];
+  const window = input.retryWindowSeconds;
+  if (window !== undefined && !(typeof window === 'number' && Number.isFinite(window) && window >= 0)) {
+    throw invalid(`retryWindowSeconds must be a number of seconds, 0 or more; got ${JSON.stringify(window)}.`);
+  }
   try {
     return { jobId, settings: validateSettings((input.settings ?? {}) as unknown as Record<string, unknown>) };
   } catch (error) {

@@ -43,9 +43,9 @@ describe('docker-compose.yml, as `compose config` resolves it', () => {
     expect(service('temporal-ui').image).toMatch(/^temporalio\/ui:\d+\.\d+\.\d+$/);
   });
 
-  test('every service that keeps running has a health check; the one-shots do not restart', () => {
+  test('every service that keeps running has a health check and restarts; the one-shots do not restart', () => {
     for (const s of Object.values(model.services)) {
-      const expected = oneShots.includes(s.name) ? { restart: 'no', checked: false } : { restart: s.restart, checked: true };
+      const expected = oneShots.includes(s.name) ? { restart: 'no', checked: false } : { restart: 'unless-stopped', checked: true };
       expect({ service: s.name, restart: s.restart, checked: (s.healthcheck?.length ?? 0) > 1 }).toEqual({ service: s.name, ...expected });
     }
   });
@@ -146,6 +146,22 @@ describe('docker-compose.yml, as `compose config` resolves it', () => {
       AccountKey: azuriteAccountKey,
       BlobEndpoint: `http://azurite:${blobPort}/${azuriteAccountName}`,
     });
+  });
+
+  test('the emulator and Azurite get only flags and variables their own option parsers define', () => {
+    const emulatorSource = fs.readFileSync(path.join(repoRoot, 'src', 'emulator', 'main.ts'), 'utf8');
+    const emulatorFlags = new Set([...emulatorSource.matchAll(/^\s+'?([a-z][a-z-]*)'?: \{ type: '(?:string|boolean)'/gm)].map((match) => `--${match[1]}`));
+    expect(emulatorFlags).toContain('--data-dir');
+    const emulator = service('batch-emulator');
+    for (const flag of emulator.command.filter((part) => part.startsWith('--') && part !== '--import')) expect({ flag, parsed: emulatorFlags.has(flag) }).toEqual({ flag, parsed: true });
+    const emulatorVariables = variablesReadBy('src/emulator/main.ts');
+    for (const name of Object.keys(emulator.environment)) expect({ name, read: emulatorVariables.has(name) }).toEqual({ name, read: true });
+
+    const azuriteSource = fs.readFileSync(path.join(repoRoot, 'node_modules', 'azurite', 'dist', 'src', 'blob', 'BlobEnvironment.js'), 'utf8');
+    const azuriteFlags = new Set([...azuriteSource.matchAll(/\.option\(\["\w*", "(\w+)"\]/g)].map((match) => `--${match[1]}`));
+    const azurite = service('azurite');
+    const afterMain = azurite.command.slice(azurite.command.findIndex((part) => part.endsWith('blob/main.js')) + 1);
+    for (const flag of afterMain.filter((part) => part.startsWith('--'))) expect({ flag, parsed: azuriteFlags.has(flag) }).toEqual({ flag, parsed: true });
   });
 
   test('the emulator’s pools parse with the emulator’s own parser', () => {

@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { ManagedProcess } from '../../src/stack/managedProcess';
 import { startWorkerProcess } from '../../src/stack/workerProcess';
 import { clientInterceptorsFromEnvironment, flushClientTracing } from '../../src/telemetry/clientTracing';
+import { workflowBundleVariable, writeWorkflowBundle } from '../../src/workflowBundle';
 import { waitFor } from '../support/waitFor';
 
 interface ReceivedSpan {
@@ -47,65 +48,85 @@ async function startOtlpReceiver(): Promise<{ url: string; spans: ReceivedSpan[]
   };
 }
 
-describe('OpenTelemetry traces over OTLP', () => {
-  let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
+let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
+// The client's tracer provider is one per process, so one receiver serves every worker here.
+beforeAll(async () => {
+  receiver = await startOtlpReceiver();
+});
+afterAll(async () => {
+  await receiver?.close();
+});
+
+async function runTracedJob(taskQueue: string): Promise<void> {
+  const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
+  const client = new Client({
+    connection,
+    interceptors: clientInterceptorsFromEnvironment({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: 'traced-client' }),
+  });
+  try {
+    const handle = await client.workflow.start('singleJob', {
+      taskQueue,
+      workflowId: `traced-${randomUUID()}`,
+      args: [{ environment: { poolId: 'local', connection: 'local' }, body: { kind: 'command', commandLine: 'true' } }],
+    });
+    expect(await handle.result()).toMatchObject({ status: 'Succeeded' });
+    await flushClientTracing();
+  } finally {
+    await connection.close();
+  }
+}
+
+describe.each([
+  { how: 'bundling its workflows at start', name: 'bundled', prebuilt: false },
+  { how: 'running a prebuilt workflow bundle (as the container image does)', name: 'prebuilt', prebuilt: true },
+])('OpenTelemetry traces over OTLP from a worker $how', ({ name, prebuilt }) => {
   let worker: ManagedProcess;
-  // A queue of its own, so only the traced worker runs this test's job.
-  const taskQueue = `traced-${process.pid}`;
+  // A queue of its own, so only this traced worker runs the job.
+  const taskQueue = `traced-${name}-${process.pid}`;
+  const service = `traced-worker-${name}`;
 
   beforeAll(async () => {
-    receiver = await startOtlpReceiver();
+    const logsDir = process.env.REMOTE_BATCH_TEST_LOGS_DIR!;
+    const bundle = path.join(logsDir, `workflow-bundle-${name}.js`);
+    if (prebuilt) await writeWorkflowBundle(bundle);
     worker = await startWorkerProcess({
       temporalAddress: process.env.TEMPORAL_ADDRESS!,
       namespace: 'default',
       connectionsFile: process.env.REMOTE_BATCH_CONNECTIONS_FILE!,
-      logFile: path.join(process.env.REMOTE_BATCH_TEST_LOGS_DIR!, 'worker-traced.log'),
+      logFile: path.join(logsDir, `worker-${service}.log`),
       taskQueue,
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: 'traced-worker' },
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_SERVICE_NAME: service,
+        [workflowBundleVariable]: prebuilt ? bundle : '',
+      },
     });
   });
 
   afterAll(async () => {
     await worker?.stop();
-    await receiver?.close();
   });
 
   it('exports one trace from the client through the workflow to its activities', async () => {
-    const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
-    const client = new Client({
-      connection,
-      interceptors: clientInterceptorsFromEnvironment({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: 'traced-client' }),
-    });
-    const workflowId = `traced-${randomUUID()}`;
-    try {
-      const handle = await client.workflow.start('singleJob', {
-        taskQueue,
-        workflowId,
-        args: [{ environment: { poolId: 'local', connection: 'local' }, body: { kind: 'command', commandLine: 'true' } }],
-      });
-      expect(await handle.result()).toMatchObject({ status: 'Succeeded' });
-      await flushClientTracing();
-    } finally {
-      await connection.close();
-    }
-
+    await runTracedJob(taskQueue);
     const spans = await waitFor(
       async () => [...receiver.spans],
-      (received) =>
-        ['StartWorkflow:singleJob', 'RunWorkflow:singleJob', 'StartActivity:createAzureJob', 'RunActivity:createAzureJob', 'RunActivity:addJobTask'].every(
-          (name) => received.some((span) => span.name === name),
-        ),
+      (received) => {
+        const run = received.find((span) => span.name === 'RunWorkflow:singleJob' && span.service === service);
+        const trace = received.filter((span) => span.traceId === run?.traceId);
+        return ['StartWorkflow:singleJob', 'StartActivity:createAzureJob', 'RunActivity:createAzureJob', 'RunActivity:addJobTask'].every((wanted) =>
+          trace.some((span) => span.name === wanted),
+        );
+      },
       60_000,
-      'client, workflow and activity spans',
+      'client, workflow and activity spans of one trace',
       200,
     );
-    const start = spans.find((span) => span.name === 'StartWorkflow:singleJob')!;
-    expect(start.service).toBe('traced-client');
-    const run = spans.find((span) => span.name === 'RunWorkflow:singleJob')!;
-    expect(run.service).toBe('traced-worker');
+    const run = spans.find((span) => span.name === 'RunWorkflow:singleJob' && span.service === service)!;
+    const trace = spans.filter((span) => span.traceId === run.traceId);
     // One trace: the client's context travelled in the workflow's headers, and from there to each activity.
-    expect(run.traceId).toBe(start.traceId);
-    expect(spans.find((span) => span.name === 'RunActivity:createAzureJob')!.traceId).toBe(start.traceId);
+    expect(trace.find((span) => span.name === 'StartWorkflow:singleJob')!.service).toBe('traced-client');
+    expect(trace.find((span) => span.name === 'RunActivity:createAzureJob')!.service).toBe(service);
     // Spans leave the machine: no SAS signature or account key in any of them.
     expect(receiver.bodies.filter((body) => /[?&]sig=|AccountKey=|SharedKey /.test(body))).toEqual([]);
   });

@@ -49,7 +49,7 @@ describe('a job workflow closes as its job ends', () => {
   });
 
   it('closes a Failed single job failed (RemoteBatchJobFailed with the state), its Azure job open for a retry; its result still reads', async () => {
-    const job = await submit(local, { command: '/bin/sh -c "exit 3"' });
+    const job = await submit(local, { command: '/bin/sh -c "exit 3"' }, { retryWindowSeconds: 3600 });
     expect(await closedStatus(job.jobId)).toBe('FAILED');
     const failure = await failureOf(job.jobId);
     expect(failure.type).toBe(jobFailedType);
@@ -60,7 +60,8 @@ describe('a job workflow closes as its job ends', () => {
     expect(await job.wait()).toBe('Failed');
     expect((await azureJob(job.jobId)).state).toBe('active');
     const until = await retryUntilOf(job.jobId);
-    expect(Date.parse(until!)).toBeGreaterThan(Date.now() + 23 * 3600_000);
+    expect(Date.parse(until!)).toBeGreaterThan(Date.now() + 50 * 60_000);
+    expect(Date.parse(until!)).toBeLessThanOrEqual(Date.now() + 3600_000);
     expect((await job.state()).retryUntil).toBe(until);
   });
 
@@ -99,7 +100,8 @@ describe('a job workflow closes as its job ends', () => {
     expect(await bad.get('JobStatus')).toBe('Completed');
     expect(await bad.get('JobFailedQ')).toBe(true);
     expect((await azureJob(bad.jobId)).state).toBe('active');
-    expect(await retryUntilOf(bad.jobId)).toBeDefined();
+    // The default window: a day.
+    expect(Date.parse((await retryUntilOf(bad.jobId))!)).toBeGreaterThan(Date.now() + 23 * 3600_000);
   });
 
   it('retries the failed children of a closed array in a new linked run, keeping every success', async () => {

@@ -10,7 +10,6 @@ import { jobDisableSchema, jobTerminateSchema, schemasFor } from '../protocol/sc
 import { jobToWire, jobUrl, metadataUrl } from '../protocol/serialize';
 import { parseJsonBody, parseOptionalJsonBody, validateBody } from '../protocol/validate';
 import type { Scheduler } from '../scheduler/scheduler';
-import { requiredSlotsOf } from '../model/settings';
 import type { BatchStore } from '../store/store';
 import { changed, checkConditions, created, entity, entityHeaders } from './common';
 import { listPage } from './listing';
@@ -153,20 +152,8 @@ export class JobHandler {
 
   taskCounts(request: BatchRequest, params: Record<string, string>): HandlerResult {
     const job = this.find(params.jobId);
-    const counts = { active: 0, running: 0, completed: 0, succeeded: 0, failed: 0 };
-    const slots = { active: 0, running: 0, completed: 0, succeeded: 0, failed: 0 };
-    for (const task of this.store.listTasks(job.id)) {
-      const required = requiredSlotsOf(task);
-      const bucket = task.state === 'active' ? 'active' : task.state === 'completed' ? 'completed' : 'running';
-      counts[bucket]++;
-      slots[bucket] += required;
-      if (task.state === 'completed') {
-        const outcome = task.executionInfo?.result === 'failure' ? 'failed' : 'succeeded';
-        counts[outcome]++;
-        slots[outcome] += required;
-      }
-    }
-    return json(200, { 'odata.metadata': metadataUrl(request.baseUrl, 'taskcounts/@Element'), taskCounts: counts, taskSlotCounts: slots }, entityHeaders(job));
+    const { taskCounts, taskSlotCounts } = this.store.taskCounts(job.id);
+    return json(200, { 'odata.metadata': metadataUrl(request.baseUrl, 'taskcounts/@Element'), taskCounts, taskSlotCounts }, entityHeaders(job));
   }
 
   /** No job here has preparation or release tasks, so there is never a status to list. */

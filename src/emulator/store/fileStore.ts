@@ -49,6 +49,8 @@ export class FileStore extends MemoryStore {
   private flushTimer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private compacting: Promise<void> | undefined;
+  /** Kept open between appends (opening the file per batch cost more than writing it). */
+  private journal: fs.promises.FileHandle | undefined;
   private journalEntries = 0;
   private dirtyBuckets = new Set<number>();
   private closed = false;
@@ -199,8 +201,10 @@ export class FileStore extends MemoryStore {
    * Called between journal appends: the journal so far becomes the previous one, appends go
    * to a fresh journal, and the changed buckets are written in the background, one at a time.
    */
-  private startCompaction(): void {
+  private async startCompaction(): Promise<void> {
     if (this.compacting) return;
+    await this.journal?.close();
+    this.journal = undefined;
     if (fs.existsSync(this.previousJournalPath)) {
       // The last compaction failed and its journal is still needed: this one goes after it.
       fs.appendFileSync(this.previousJournalPath, fs.readFileSync(this.journalPath));
@@ -278,9 +282,10 @@ export class FileStore extends MemoryStore {
     this.pending = [];
     this.writing = this.writing.then(async () => {
       try {
-        await fs.promises.appendFile(this.journalPath, lines.join('\n') + '\n');
+        this.journal ??= await fs.promises.open(this.journalPath, 'a');
+        await this.journal.appendFile(lines.join('\n') + '\n');
         this.journalEntries += lines.length;
-        if (this.journalEntries > this.compactAfterEntries && !this.closed) this.startCompaction();
+        if (this.journalEntries > this.compactAfterEntries && !this.closed) await this.startCompaction();
       } catch (error) {
         this.log(`batch emulator: could not write the state journal ${this.journalPath}: ${(error as Error).message}`);
       }
@@ -292,6 +297,8 @@ export class FileStore extends MemoryStore {
     await this.flush();
     await this.compacted();
     this.closed = true;
+    await this.journal?.close();
+    this.journal = undefined;
   }
 }
 

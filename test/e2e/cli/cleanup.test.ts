@@ -1,5 +1,6 @@
 import { batchEnvironment } from '../../../src/client';
 import { jobContainerName } from '../../../src/model/conventions';
+import { waitFor } from '../../support/waitFor';
 import { runCli, stackEnv } from './support/cli';
 
 /** Pool `single`, so a clean of old jobs here touches no other suite's jobs on `local`. */
@@ -41,7 +42,8 @@ describe('remote-batch delete and clean', () => {
 
     const again = await cli(['delete', jobId, '--yes', '--workflow', '--json']);
     expect(JSON.parse(again.stdout)).toMatchObject({ jobId, azureJob: 'absent', container: 'absent', workflow: 'deleted' });
-    expect((await cli(['status', jobId])).code).toBe(3);
+    // Temporal deletes a workflow asynchronously: it is gone for good within moments.
+    await waitFor(() => cli(['status', jobId]), (run) => run.code === 3, 30_000, `${jobId} to read as not found`, 500);
   });
 
   it('refuses to delete a job in progress (exit 4), leaving everything', async () => {
@@ -75,7 +77,7 @@ describe('remote-batch delete and clean', () => {
     expect(cleaned.stdout).toContain(`deleted ${failed} (Azure job deleted, container deleted, workflow deleted)`);
     expect(await containerExists(failed)).toBe(false);
     expect(await containerExists(succeeded)).toBe(true);
-    expect((await cli(['status', failed])).code).toBe(3);
+    await waitFor(() => cli(['status', failed]), (run) => run.code === 3, 30_000, `${failed} to read as not found`, 500);
 
     const badAge = await cli(['clean', '--older-than', 'a week']);
     expect(badAge.code).toBe(2);

@@ -40,8 +40,8 @@ describe('the Temporal UI in a real browser', () => {
     await array.wait();
     await openUserMetadata(ui, array.jobId);
     await findText(ui.page, /^Array job of 3 children on pool local/);
-    const counts = await tableRow(ui.page, 'succeeded');
-    expect(counts).toMatchObject({ active: '0', running: '0', succeeded: '3', failed: '0' });
+    const counts = await tableRow(ui.page, 'Succeeded');
+    expect(counts).toMatchObject({ Active: '0', Running: '0', Succeeded: '3', Failed: '0', Children: '3' });
     await ui.screenshot('array-counts');
   });
 });

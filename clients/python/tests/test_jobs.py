@@ -69,6 +69,7 @@ def test_a_map_over_five_json_elements_gives_five_results_in_order(env: BatchEnv
         assert await array.get("ChildJobCount") == 5
         assert await array.get("ChildJobStatuses") == ["Succeeded"] * 5
         assert await array.get("ChildJobExitCodes") == [0] * 5
+        assert await array.get("ChildJobEvaluationResults") == [[index + 1, element] for index, element in enumerate(elements)]
         assert await array.get("ChildJobCounts") == {"active": 0, "running": 0, "succeeded": 5, "failed": 0}
         assert await array.get("JobSucceededQ") is True
         found = await get_job(env, array.job_id)

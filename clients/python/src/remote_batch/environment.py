@@ -22,6 +22,7 @@ class BatchEnvironment:
     namespace: str = "default"
     _client: Optional[Client] = field(default=None, init=False, repr=False)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False, repr=False)
+    _blobs: Optional[BlobServiceClient] = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.pool_id:
@@ -52,7 +53,9 @@ class BatchEnvironment:
             return self._client
 
     def blobs(self) -> BlobServiceClient:
-        return BlobServiceClient.from_connection_string(self.storage_connection_string)
+        if self._blobs is None:
+            self._blobs = BlobServiceClient.from_connection_string(self.storage_connection_string)
+        return self._blobs
 
     def __str__(self) -> str:
         return f"AzureBatch(pool={self.pool_id}, connection={self.connection})"

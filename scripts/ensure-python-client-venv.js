@@ -34,6 +34,22 @@ function findPython() {
   throw new Error('The Python client tests need Python 3.10 or newer with its venv module (e.g. apt-get install -y python3 python3-venv).');
 }
 
+/** Debian's python3 makes no virtualenv without its python3-venv package: installed (as root) when that is what fails. */
+function createVenv(python) {
+  if (spawnSync(python, ['-m', 'venv', venvDir], { cwd: root, stdio: 'inherit' }).status === 0) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status !== 0) {
+    throw new Error(`'${python} -m venv' failed; install your Python's venv support (Debian: apt-get install -y python3-venv).`);
+  }
+  fs.rmSync(venvDir, { recursive: true, force: true });
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'python3-venv']]) {
+    const result = spawnSync('apt-get', args, { stdio: 'inherit', env });
+    if (result.status !== 0) throw new Error(`'apt-get ${args.join(' ')}' failed (exit ${result.status}); see its output above.`);
+  }
+  run('python3', ['-m', 'venv', venvDir], 'creating the virtualenv');
+}
+
 /** What the venv's installed requirements depend on: the client's pyproject and the test tools. */
 function requirementsStamp() {
   const hash = crypto.createHash('sha256');
@@ -49,7 +65,7 @@ function ensurePythonClientVenv() {
   if (current !== stamp) {
     console.log('remote-batch: creating the Python client test virtualenv in .tools/python-client-venv ...');
     fs.rmSync(venvDir, { recursive: true, force: true });
-    run(findPython(), ['-m', 'venv', venvDir], 'creating the virtualenv');
+    createVenv(findPython());
     run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', clientDir, ...testRequirements], 'installing the client and pytest');
     fs.writeFileSync(stampFile, `${stamp}\n`);
   } else {

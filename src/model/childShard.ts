@@ -1,20 +1,38 @@
+import { z } from 'zod';
 import type { ChildCounts } from './arrayJob';
 import type { SingleJobStatus } from './status';
 
+const timeOrNull = z.union([z.iso.datetime(), z.null()]);
+
 /**
- * Facts of up to 1000 consecutive children, stored as one blob. Compact:
- * statuses are one letter each (A, R, S, F).
+ * Facts of up to 1000 consecutive children, stored as one blob
+ * (`state/children/<6-digit shard>.json` in the job's container, shard k holding
+ * children max(1, 1000k) … 1000k + 999). Compact: statuses are one letter each
+ * (A, R, S, F); every array has one entry per child of the shard, in order.
+ * `schema/arrayJob.children.json` is generated from this schema.
  */
-export interface ChildShard {
-  first: number;
-  statuses: string;
-  exitCodes: (number | null)[];
-  reasons: (string | null)[];
-  results: unknown[];
-  startTimes: (string | null)[];
-  endTimes: (string | null)[];
-  /** Set by an abort of that child, so the reason survives the task's completion. */
-  abortReasons: (string | null)[];
+export const childShardSchema = z
+  .object({
+    first: z.number().int().min(1).describe('The 1-based index of the shard\'s first child (its task id is 10000000 + first).'),
+    statuses: z
+      .string()
+      .regex(/^[ARSF]*$/)
+      .describe('One letter per child: A Active, R Running, S Succeeded, F Failed. A closed array\'s A and R children read as Failed with the array\'s statusReason.'),
+    exitCodes: z.array(z.union([z.number().int(), z.null()])).describe('Each child\'s exit code; null until it ran.'),
+    reasons: z.array(z.union([z.string(), z.null()])).describe('Each child\'s JobStatusReason; null when it has none.'),
+    results: z.array(z.unknown()).describe('Each child\'s result (the JSON of its result.json, or its script\'s return value); null when it wrote none.'),
+    startTimes: z.array(timeOrNull).describe('When each child\'s task started (ISO time).'),
+    endTimes: z.array(timeOrNull).describe('When each child\'s task ended (ISO time).'),
+    abortReasons: z.array(z.union([z.string(), z.null()])).describe('Set by an abort of that child, so the reason survives the task\'s completion.'),
+  })
+  .meta({ title: 'arrayJob children shard', description: 'Per-child statuses, exit codes, reasons and results of up to 1000 children of an array job.' });
+
+export type ChildShard = z.infer<typeof childShardSchema>;
+
+/** schema/arrayJob.children.json, as `npm run schemas` writes it. */
+export function childShardSchemaFile(): string {
+  const { $schema, ...rest } = z.toJSONSchema(childShardSchema, { target: 'draft-2020-12', io: 'output', unrepresentable: 'any' });
+  return `${JSON.stringify({ $schema, $id: 'remote-batch/arrayJob.children.json', ...rest }, null, 2)}\n`;
 }
 
 const letters: Record<SingleJobStatus, string> = { Active: 'A', Running: 'R', Succeeded: 'S', Failed: 'F' };

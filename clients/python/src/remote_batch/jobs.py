@@ -1,0 +1,251 @@
+"""Job objects: a single command job and an array (map) job, read by the seed's property names."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from temporalio.client import WorkflowExecutionStatus, WorkflowFailureError, WorkflowHandle
+
+from . import blobs
+from .conventions import (
+    STATUS_OF_LETTER,
+    TASK_QUEUE,
+    blob_count,
+    child_shard_blob,
+    child_task_id,
+    children_of_blob,
+    task_log_blob,
+    task_output_blob,
+    RESULT_FILE,
+)
+from .environment import BatchEnvironment
+from .outcome import JobFailed, JobOutcome, final_state_of_failure, refusal_of_failure
+
+SINGLE_PROPERTIES = (
+    "JobStatus", "JobType", "JobUUID", "Provider", "Environment", "JobInProgressQ", "JobSucceededQ", "JobFailedQ",
+    "JobStatusReason", "ProviderJobID", "ProviderTaskID", "JobSubmissionTime", "JobStartTime", "JobCompletionTime",
+    "JobExitCode", "JobLog", "JobStandardErrorLog", "EvaluationResult", "JobInputFilenames", "Properties",
+)
+ARRAY_PROPERTIES = (
+    "JobStatus", "JobType", "JobUUID", "Provider", "Environment", "JobInProgressQ", "JobSucceededQ", "JobFailedQ",
+    "JobStatusReason", "ProviderJobID", "ProviderFirstTaskID", "JobSubmissionTime", "JobStartTime", "JobCompletionTime",
+    "ChildJobCount", "ChildJobStatuses", "ChildJobExitCodes", "ChildJobStatusReasons", "ChildJobEvaluationResults",
+    "ChildJobCounts", "JobInputFilenames", "Properties",
+)
+
+
+def _time(value: Optional[str]) -> Optional[datetime]:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
+def _retry_refusal(job_id: str, state: Optional[dict[str, Any]]) -> Optional[str]:
+    """Why a closed run cannot be retried (the checks README "From any language" leaves to clients), or None."""
+    if state is None:
+        return f"{job_id} has no state to retry from."
+    if not JobOutcome.of_state(state).failed:
+        return f"{job_id} has nothing that failed to retry."
+    until = _time(state.get("retryUntil"))
+    if until is None:
+        return f"{job_id} cannot be retried: its Azure job was ended (aborted, cancelled or never created)."
+    if until <= datetime.now(timezone.utc):
+        return f"{job_id} cannot be retried: its retry window ended at {state['retryUntil']}."
+    return None
+
+
+class _Job:
+    workflow_type: str
+    properties: tuple[str, ...]
+
+    def __init__(self, env: BatchEnvironment, job_id: str, run_id: Optional[str] = None) -> None:
+        self.env = env
+        self.job_id = job_id
+        self._run_id = run_id
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.job_id!r})"
+
+    async def _handle(self, run_id: Optional[str] = None) -> WorkflowHandle[Any, Any]:
+        return (await self.env.client()).get_workflow_handle(self.job_id, run_id=run_id)
+
+    async def state(self) -> dict[str, Any]:
+        """The job's state document (schema/*.state.json): the latest run's memo, or its `state` query before the memo is set."""
+        handle = await self._handle()
+        description = await handle.describe()
+        state = await description.memo_value("state", None)
+        if state is None:
+            state = await handle.query("state")
+        return state
+
+    async def wait(self) -> JobOutcome:
+        """Waits for the run to end; the final state from its result, its failure's details, or (cancelled) its memo."""
+        handle = await self._handle(self._run_id)
+        try:
+            return JobOutcome.of_state(await handle.result())
+        except WorkflowFailureError as error:
+            state = final_state_of_failure(error)
+            if state is None and (await handle.describe()).status == WorkflowExecutionStatus.CANCELED:
+                state = await self.state()
+            if state is None:
+                raise refusal_of_failure(error) from error
+            return JobOutcome.of_state(state)
+
+    async def abort(self, reason: str = "no reason given") -> None:
+        """Terminates the Azure job; the job (every unfinished child) ends Failed with a reason quoting `reason`."""
+        await (await self._handle()).signal("abort", reason)
+
+    async def retry(self) -> None:
+        """Reruns what failed, over the same Azure job, as a new run of the same workflow id (within the retry window)."""
+        description = await (await self._handle()).describe()
+        if description.status == WorkflowExecutionStatus.RUNNING:
+            raise RuntimeError(f"{self.job_id} is still running: only a closed run can be retried.")
+        previous = await description.memo_value("state", None)
+        refusal = _retry_refusal(self.job_id, previous)
+        if refusal:
+            raise RuntimeError(refusal)
+        resumed = {**(previous or {}), "status": "Active", "previousRunId": description.run_id}
+        if "childCount" in resumed:
+            resumed["closed"] = False
+        handle = await (await self.env.client()).start_workflow(
+            description.workflow_type,
+            {"retry": {"previousRunId": description.run_id}},
+            id=self.job_id,
+            task_queue=TASK_QUEUE,
+            memo={"state": resumed},
+        )
+        self._run_id = handle.result_run_id
+
+    async def _common(self, name: str, state: dict[str, Any], finished: bool, failed: bool) -> Any:
+        if name == "JobStatus":
+            return state["status"]
+        if name == "JobUUID":
+            return self.job_id.removeprefix("rb-")
+        if name == "Provider":
+            return "AzureBatch"
+        if name == "Environment":
+            return str(self.env)
+        if name == "JobInProgressQ":
+            return not finished
+        if name == "JobSucceededQ":
+            return finished and not failed
+        if name == "JobFailedQ":
+            return finished and failed
+        if name == "JobStatusReason":
+            return state.get("statusReason")
+        if name == "ProviderJobID":
+            return state["jobId"]
+        if name == "JobSubmissionTime":
+            return _time(state.get("submittedAt"))
+        if name == "JobStartTime":
+            return _time(state.get("startedAt"))
+        if name == "JobCompletionTime":
+            return _time(state.get("completedAt"))
+        if name == "JobInputFilenames":
+            return state.get("inputNames", [])
+        if name == "Properties":
+            return list(self.properties)
+        raise KeyError(name)
+
+    def _check(self, name: str) -> None:
+        if name not in self.properties:
+            raise KeyError(f"{name!r} is not a property of a {self.workflow_type} job; known: {', '.join(self.properties)}.")
+
+
+class Job(_Job):
+    """A single job (the seed's JobType Single): one Azure job with task 10000000."""
+
+    workflow_type = "singleJob"
+    properties = SINGLE_PROPERTIES
+
+    async def get(self, name: str) -> Any:
+        self._check(name)
+        state = await self.state()
+        finished = state["status"] in ("Succeeded", "Failed")
+        if name == "JobType":
+            return "Single"
+        if name == "ProviderTaskID":
+            return state["taskId"]
+        if name == "JobExitCode":
+            return state.get("exitCode")
+        if name in ("JobLog", "JobStandardErrorLog"):
+            return await self.logs("stdout" if name == "JobLog" else "stderr") if finished else None
+        if name == "EvaluationResult":
+            return await blobs.read_json(self.env, state["jobId"], task_output_blob(state["taskId"], RESULT_FILE)) if finished else None
+        return await self._common(name, state, finished, state["status"] == "Failed")
+
+    async def result(self) -> Any:
+        """Waits for the job; its EvaluationResult (the JSON it wrote to result.json), or JobFailed when it Failed."""
+        outcome = await self.wait()
+        if outcome.failed:
+            raise JobFailed(outcome)
+        return await blobs.read_json(self.env, self.job_id, task_output_blob(outcome.state["taskId"], RESULT_FILE))
+
+    async def logs(self, stream: str = "stdout") -> str:
+        """The task's stdout (or stderr) from Blob Storage, once the job has ended; waits for the end."""
+        outcome = await self.wait()
+        return await blobs.read_text(self.env, self.job_id, task_log_blob(outcome.state["taskId"], f"{stream}.txt")) or ""
+
+
+class ArrayJob(_Job):
+    """An array job (the seed's JobType Array): child n (from 1) runs as task 10000000 + n of one Azure job."""
+
+    workflow_type = "arrayJob"
+    properties = ARRAY_PROPERTIES
+
+    async def children(self, state: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
+        """The child-state shards (schema/arrayJob.children.json); a closed array's unfinished children read as Failed."""
+        state = state or await self.state()
+        count = state["childCount"]
+
+        async def read(index: int) -> dict[str, Any]:
+            shard = await blobs.read_json(self.env, state["jobId"], child_shard_blob(index))
+            if shard is None:
+                first, last = children_of_blob(index, count)
+                size = last - first + 1
+                shard = {"first": first, "statuses": "A" * size, **{key: [None] * size for key in ("exitCodes", "reasons", "results")}}
+            if state.get("closed"):
+                for at, letter in enumerate(shard["statuses"]):
+                    if letter in "AR":
+                        shard["reasons"][at] = state.get("statusReason")
+                shard["statuses"] = shard["statuses"].replace("A", "F").replace("R", "F")
+            return shard
+
+        return list(await asyncio.gather(*(read(index) for index in range(blob_count(count)))))
+
+    async def get(self, name: str) -> Any:
+        self._check(name)
+        state = await self.state()
+        finished = state["status"] == "Completed"
+        failed = state.get("counts", {}).get("failed", 0) > 0 or state.get("abortReason") is not None
+        if name == "JobType":
+            return "Array"
+        if name == "ProviderFirstTaskID":
+            return child_task_id(1)
+        if name == "ChildJobCount":
+            return state["childCount"]
+        if name == "ChildJobCounts":
+            return dict(state["counts"])
+        if name == "ChildJobStatuses":
+            return [STATUS_OF_LETTER[letter] for shard in await self.children(state) for letter in shard["statuses"]]
+        if name == "ChildJobExitCodes":
+            return [code for shard in await self.children(state) for code in shard["exitCodes"]]
+        if name == "ChildJobStatusReasons":
+            return [reason for shard in await self.children(state) for reason in shard["reasons"]]
+        if name == "ChildJobEvaluationResults":
+            return [result for shard in await self.children(state) for result in shard["results"]]
+        return await self._common(name, state, finished, failed)
+
+    async def result(self) -> list[Any]:
+        """Waits for every child; their results in element order, or JobFailed when any child Failed."""
+        outcome = await self.wait()
+        if outcome.failed:
+            raise JobFailed(outcome)
+        return [result for shard in await self.children(outcome.state) for result in shard["results"]]
+
+    async def child_logs(self, child: int, stream: str = "stdout") -> str:
+        """Child `child`'s stdout (or stderr) from Blob Storage, once the array has ended; waits for the end."""
+        outcome = await self.wait()
+        if not 1 <= child <= outcome.state["childCount"]:
+            raise IndexError(f"Array {self.job_id} has children 1 to {outcome.state['childCount']}; got {child}.")
+        return await blobs.read_text(self.env, self.job_id, task_log_blob(child_task_id(child), f"{stream}.txt")) or ""

@@ -1,0 +1,157 @@
+"""Starting jobs: the seed's RemoteBatchSubmit (command jobs) and RemoteBatchMapSubmit (a command over JSON elements)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Optional, Sequence
+
+from . import blobs
+from .conventions import (
+    PENDING_UPLOADED_AT,
+    PENDING_WORKFLOW_ID,
+    SINGLE_JOB_TASK_ID,
+    TASK_QUEUE,
+    blob_count,
+    check_job_id,
+    children_of_blob,
+    element_chunk_blob,
+)
+from .environment import BatchEnvironment
+from .jobs import ArrayJob, Job
+
+MAX_ELEMENTS = 1_000_000
+MAX_CHILDREN = 100_000
+
+
+@dataclass
+class Settings:
+    """The seed's provider settings; None leaves the workflow's default (node:20-slim, priority 0, 1 vCPU)."""
+
+    container_image: Optional[str] = None
+    job_priority: Optional[float] = None
+    vcpu_count: Optional[int] = None
+    time_constraint: Optional[float] = None
+    environment_variables: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        named = {
+            "containerImage": self.container_image,
+            "jobPriority": self.job_priority,
+            "vcpuCount": self.vcpu_count,
+            "timeConstraint": self.time_constraint,
+        }
+        return {**{key: value for key, value in named.items() if value is not None}, "environmentVariables": dict(self.environment_variables)}
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _job_id(job_id: Optional[str]) -> str:
+    return check_job_id(job_id) if job_id is not None else f"rb-{uuid.uuid4()}"
+
+
+def _state_settings(settings: Settings) -> dict[str, Any]:
+    full = {"containerImage": "node:20-slim", "jobPriority": 0, "vcpuCount": 1, **settings.to_json()}
+    full.pop("environmentVariables")
+    return full
+
+
+def _job_input(env: BatchEnvironment, job_id: str, command: str, settings: Settings, submitted_at: str, **extra: Any) -> dict[str, Any]:
+    """The workflow input both job types share (schema/*.input.json): names and settings, never credentials."""
+    return {
+        "jobId": job_id,
+        "environment": env.ref,
+        "body": {"kind": "command", "commandLine": command},
+        "settings": settings.to_json(),
+        "inputs": [],
+        "submittedAt": submitted_at,
+        **extra,
+    }
+
+
+def _check_command(command: str) -> None:
+    if not isinstance(command, str) or not command.strip():
+        raise ValueError("command must be a non-empty command line.")
+
+
+async def submit(env: BatchEnvironment, command: str, settings: Optional[Settings] = None, *, job_id: Optional[str] = None) -> Job:
+    """Starts a command job; it may write its result (JSON) to result.json in its working directory."""
+    _check_command(command)
+    settings = settings or Settings()
+    job_id = _job_id(job_id)
+    submitted_at = _now()
+    job_input = _job_input(env, job_id, command, settings, submitted_at)
+    initial_state = {
+        "jobId": job_id, "taskId": SINGLE_JOB_TASK_ID, "poolId": env.pool_id, "status": "Active",
+        "submittedAt": submitted_at, "inputNames": [], "settings": _state_settings(settings),
+    }
+    client = await env.client()
+    handle = await client.start_workflow("singleJob", job_input, id=job_id, task_queue=TASK_QUEUE, memo={"state": initial_state})
+    return Job(env, job_id, handle.first_execution_run_id)
+
+
+def _json(value: Any, at: int) -> str:
+    try:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"items[{at}] is not a JSON value ({error}); every element must be one.") from None
+
+
+def _chunks(items: Sequence[Any], span_size: int, child_count: int) -> list[str]:
+    """One JSON line per child (its element, or its span's elements as a list), a thousand children per chunk blob."""
+    chunks = []
+    for index in range(blob_count(child_count)):
+        first, last = children_of_blob(index, child_count)
+        lines = []
+        for child in range(first, last + 1):
+            start = (child - 1) * span_size
+            span = [_json(items[at], at) for at in range(start, min(start + span_size, len(items)))]
+            lines.append(span[0] if span_size == 1 else f"[{','.join(span)}]")
+        chunks.append("\n".join(lines))
+    return chunks
+
+
+async def map_submit(
+    env: BatchEnvironment,
+    command: str,
+    items: Sequence[Any],
+    settings: Optional[Settings] = None,
+    *,
+    span_size: int = 1,
+    job_id: Optional[str] = None,
+) -> ArrayJob:
+    """Starts an array job: child n runs `command` with its element (JSON) in the file named by REMOTE_BATCH_ELEMENT_FILE."""
+    _check_command(command)
+    if not isinstance(span_size, int) or span_size < 1:
+        raise ValueError(f"span_size must be a whole number of elements per child, at least 1; got {span_size!r}.")
+    if not items:
+        raise ValueError("items: map_submit needs a non-empty list of elements to map over.")
+    if len(items) > MAX_ELEMENTS:
+        raise ValueError(f"items: an array job maps over at most {MAX_ELEMENTS:,} elements; got {len(items):,}.")
+    child_count = -(-len(items) // span_size)
+    if child_count > MAX_CHILDREN:
+        raise ValueError(f"items: {len(items):,} elements in spans of {span_size} make {child_count:,} children; at most {MAX_CHILDREN:,}.")
+    settings = settings or Settings()
+    job_id = _job_id(job_id)
+    # Serialized before anything is created: a bad element is an error, not a half-made job.
+    chunks = _chunks(items, span_size, child_count)
+
+    await blobs.create_container(env, job_id, {PENDING_WORKFLOW_ID: job_id, PENDING_UPLOADED_AT: _now()})
+    await asyncio.gather(*(blobs.upload_text(env, job_id, element_chunk_blob(index), text) for index, text in enumerate(chunks)))
+    submitted_at = _now()
+    job_input = _job_input(env, job_id, command, settings, submitted_at, elementCount=len(items), spanSize=span_size)
+    initial_state = {
+        "jobId": job_id, "poolId": env.pool_id, "status": "Active", "childCount": child_count,
+        "elementCount": len(items), "spanSize": span_size, "added": 0,
+        "counts": {"active": child_count, "running": 0, "succeeded": 0, "failed": 0},
+        "submittedAt": submitted_at, "retries": 0, "closed": False, "inputNames": [], "settings": _state_settings(settings),
+    }
+    client = await env.client()
+    handle = await client.start_workflow("arrayJob", job_input, id=job_id, task_queue=TASK_QUEUE, memo={"state": initial_state})
+    await blobs.set_container_metadata(env, job_id, {PENDING_WORKFLOW_ID: job_id})
+    return ArrayJob(env, job_id, handle.first_execution_run_id)

@@ -1,0 +1,139 @@
+"""Each test drives the real stack (Temporal, the worker, the Batch emulator, Azurite) through the Python client only."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+
+import pytest
+
+from remote_batch import ArrayJob, BatchEnvironment, Job, JobFailed, WorkflowRefused, get_job, map_submit, submit
+from remote_batch.conventions import TASK_QUEUE
+
+
+def run(test: Callable[[], Awaitable[Any]]) -> Any:
+    return asyncio.run(asyncio.wait_for(test(), timeout=120))
+
+
+async def until(check: Callable[[], Awaitable[bool]], what: str, seconds: float = 60) -> None:
+    """Polls with a deadline: waiting on a state, never a fixed sleep."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not await check():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting until {what}")
+        await asyncio.sleep(0.25)
+
+
+def test_a_command_job_succeeds_with_its_result_and_log(env: BatchEnvironment) -> None:
+    async def scenario() -> None:
+        job = await submit(env, """/bin/sh -c "echo hello from python; echo '{\\"answer\\": 42}' > result.json" """.strip())
+        assert await job.result() == {"answer": 42}
+        assert await job.get("JobStatus") == "Succeeded"
+        assert await job.get("JobExitCode") == 0
+        assert await job.get("EvaluationResult") == {"answer": 42}
+        assert await job.get("JobSucceededQ") is True
+        assert await job.get("ProviderTaskID") == "10000000"
+        assert "hello from python" in await job.logs()
+        assert "hello from python" in await job.get("JobLog")
+        found = await get_job(env, job.job_id)
+        assert isinstance(found, Job) and await found.get("JobStatus") == "Succeeded"
+
+    run(scenario)
+
+
+def test_a_failing_command_job_is_failed_with_its_exit_code_and_reason(env: BatchEnvironment) -> None:
+    async def scenario() -> None:
+        job = await submit(env, '/bin/sh -c "echo broken >&2; exit 3"')
+        with pytest.raises(JobFailed) as failure:
+            await job.result()
+        outcome = failure.value.outcome
+        assert (outcome.status, outcome.exit_code) == ("Failed", 3)
+        assert "3" in (outcome.status_reason or "")
+        assert await job.get("JobStatus") == "Failed"
+        assert await job.get("JobExitCode") == 3
+        assert await job.get("JobStatusReason") == outcome.status_reason
+        assert "broken" in await job.logs("stderr")
+
+    run(scenario)
+
+
+def test_a_map_over_five_json_elements_gives_five_results_in_order(env: BatchEnvironment) -> None:
+    async def scenario() -> None:
+        elements = [{"name": name} for name in ("a", "b", "c", "d", "e")]
+        array = await map_submit(env, '/bin/sh -c "echo [$REMOTE_BATCH_CHILD_INDEX,$(cat $REMOTE_BATCH_ELEMENT_FILE)] > result.json"', elements)
+        assert await array.result() == [[index + 1, element] for index, element in enumerate(elements)]
+        assert await array.get("JobStatus") == "Completed"
+        assert await array.get("ChildJobCount") == 5
+        assert await array.get("ChildJobStatuses") == ["Succeeded"] * 5
+        assert await array.get("ChildJobExitCodes") == [0] * 5
+        assert await array.get("ChildJobEvaluationResults") == [[index + 1, element] for index, element in enumerate(elements)]
+        assert await array.get("ChildJobCounts") == {"active": 0, "running": 0, "succeeded": 5, "failed": 0}
+        assert await array.get("JobSucceededQ") is True
+        found = await get_job(env, array.job_id)
+        assert isinstance(found, ArrayJob)
+
+    run(scenario)
+
+
+def test_abort_ends_the_job_failed_with_the_reason(env: BatchEnvironment) -> None:
+    async def scenario() -> None:
+        job = await submit(env, '/bin/sh -c "sleep 60"')
+
+        async def running() -> bool:
+            return await job.get("JobStatus") == "Running"
+
+        await until(running, "the job runs")
+        await job.abort("no longer needed (python)")
+        outcome = await job.wait()
+        assert outcome.status == "Failed"
+        assert "no longer needed (python)" in (outcome.status_reason or "")
+        assert "no longer needed (python)" in await job.get("JobStatusReason")
+
+    run(scenario)
+
+
+def test_retry_of_a_failed_job_reruns_it_and_succeeds(env: BatchEnvironment, tmp_path: Path) -> None:
+    marker = tmp_path / "ran-once"
+
+    async def scenario() -> None:
+        # Fails the first time (leaving the marker), succeeds the second.
+        command = f'/bin/sh -c "if [ ! -e {marker} ]; then touch {marker}; exit 4; fi; echo 7 > result.json"'
+        job = await submit(env, command)
+        with pytest.raises(JobFailed) as failure:
+            await job.result()
+        assert failure.value.outcome.exit_code == 4
+        await job.retry()
+        assert await job.result() == 7
+        state = await job.state()
+        assert state["status"] == "Succeeded"
+        assert [attempt["exitCode"] for attempt in state["attempts"]] == [4]
+        with pytest.raises(RuntimeError, match="nothing that failed"):
+            await job.retry()
+
+    run(scenario)
+
+
+def test_ids_outside_the_container_rule_are_refused_before_anything_starts(env: BatchEnvironment) -> None:
+    async def scenario() -> None:
+        with pytest.raises(ValueError, match="lowercase"):
+            await submit(env, "true", job_id="Py_Upper_1")
+        with pytest.raises(ValueError, match=r"items\[1\]"):
+            await map_submit(env, "true", [1, float("nan")])
+
+    run(scenario)
+
+
+def test_input_the_workflow_refuses_fails_it_as_invalid_input_with_no_job_state(env: BatchEnvironment) -> None:
+    async def scenario() -> None:
+        job_id = f"py-invalid-{uuid.uuid4()}"
+        bad_input = {"environment": env.ref, "body": {"kind": "shell", "commandLine": "true"}}
+        await (await env.client()).start_workflow("singleJob", bad_input, id=job_id, task_queue=TASK_QUEUE)
+        with pytest.raises(WorkflowRefused) as refusal:
+            await Job(env, job_id).wait()
+        assert refusal.value.failure_type == "InvalidInput"
+        assert "body.kind" in str(refusal.value)
+
+    run(scenario)

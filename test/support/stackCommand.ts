@@ -14,7 +14,14 @@ export interface StackCommand {
 
 /** `remote-batch stack …` as a user types it, on free ports; resolves once it says it is up (or has exited). */
 export async function startStackCommand(args: string[], readyTimeoutMs: number): Promise<StackCommand> {
-  const ports = { temporal: await findFreePort(), temporalUi: await findFreePort(), azurite: await findFreePort(), emulator: await findFreePort() };
+  const ports = {
+    temporal: await findFreePort(),
+    temporalUi: await findFreePort(),
+    azurite: await findFreePort(),
+    emulator: await findFreePort(),
+    // Not 9464: another stack on this machine (a developer's) may hold it.
+    metrics: await findFreePort(),
+  };
   const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'remote-batch.js'), 'stack', ...args], {
     cwd: repoRoot,
     env: {
@@ -23,6 +30,7 @@ export async function startStackCommand(args: string[], readyTimeoutMs: number):
       REMOTE_BATCH_TEMPORAL_UI_PORT: String(ports.temporalUi),
       REMOTE_BATCH_AZURITE_PORT: String(ports.azurite),
       REMOTE_BATCH_EMULATOR_PORT: String(ports.emulator),
+      REMOTE_BATCH_METRICS_PORT: String(ports.metrics),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -141,11 +141,11 @@ export function createBatchActivities(clients: ConnectionClients) {
     /**
      * Polls Batch inside one long activity, heartbeating, so workflow history
      * grows per state change rather than per poll. The interval backs off while
-     * nothing changes.
+     * nothing changes, from a short first wait: a trivial task is done in a fraction of a second.
      */
     async waitForTaskState(input: WaitForTaskInput): Promise<TaskObservation> {
       const context = Context.current();
-      let intervalMs = 250;
+      let intervalMs = 50;
       for (;;) {
         const observation = await observeTask(input.connection, input.jobId, input.taskId, input.until === 'jobEnded');
         const reached =

@@ -165,16 +165,6 @@ export function createBatchActivities(clients: ConnectionClients) {
       return pollTask(input, Infinity, (observation) => context.heartbeat(observation.state));
     },
 
-    /**
-     * The first moments of a task's watch, run as a local activity: a trivial
-     * task has ended before a watcher activity would even be dispatched. Returns
-     * the task once completed, or as it is after `withinMs` (a heartbeating
-     * `waitForTaskState` takes over from there).
-     */
-    async watchTaskBriefly(input: { connection: string; jobId: string; taskId: string; withinMs: number }): Promise<TaskObservation> {
-      return pollTask({ ...input, until: 'completed' }, Date.now() + input.withinMs, () => undefined);
-    },
-
     async observeTask(input: { connection: string; jobId: string; taskId: string }): Promise<TaskObservation> {
       return observeTask(input.connection, input.jobId, input.taskId);
     },

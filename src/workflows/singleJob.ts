@@ -77,12 +77,7 @@ export async function singleJob(given: SingleJobInput): Promise<SingleJobState> 
       if (setup?.outcome === 'ready') await calls.addJobTask({ connection, jobId, taskId, inputBlobs: setup.inputBlobs, ...setup.template });
       else await calls.reactivateTask({ connection, jobId, taskId });
 
-      // With local calls, a short local watch first: a quick task ends without a watcher activity's round trips.
-      const early = calls === azureLocal ? await azureLocal.watchTaskBriefly({ connection, jobId, taskId, withinMs: 1500 }) : undefined;
-      const started =
-        early !== undefined && early.state !== 'active'
-          ? early
-          : await unlessAborted(isAborted, () => watcher.waitForTaskState({ connection, jobId, taskId, until: 'started' }));
+      const started = await unlessAborted(isAborted, () => watcher.waitForTaskState({ connection, jobId, taskId, until: 'started' }));
       if (started !== 'aborted' && started.state !== 'completed') {
         state.status = 'Running';
         state.startedAt = started.startTime;

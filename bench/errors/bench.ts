@@ -32,6 +32,7 @@ async function workload(name: string, errorRate: string): Promise<number> {
     dataDir,
     ports: { temporal: await findFreePort(), temporalUi: await findFreePort(), azurite: await findFreePort(), emulator: await findFreePort() },
     pools: `${pool}:2:4`,
+    metricsPort: await findFreePort(),
     emulatorArgs: ['--latency-ms', values['latency-ms'], '--error-rate', errorRate],
   });
   const env = batchEnvironment({ poolId: pool, connection: 'local', temporal: { address: stack.temporalAddress } });

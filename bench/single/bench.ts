@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     dataDir,
     ports: { temporal: await findFreePort(), temporalUi: await findFreePort(), azurite: await findFreePort(), emulator: await findFreePort() },
     pools: `${pool}:2:4`,
+    metricsPort: await findFreePort(),
     emulatorArgs: ['--latency-ms', values['latency-ms']],
   });
   const env = batchEnvironment({ poolId: pool, connection: 'local', temporal: { address: stack.temporalAddress } });

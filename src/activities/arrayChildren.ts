@@ -18,6 +18,7 @@ import { jobContainerName } from '../model/conventions';
 import { batchStatusCode } from './batchErrors';
 import { mapWithConcurrency } from './concurrency';
 import { sasLifetimeMs, signInputs, type TaskInputBlob, type TaskTemplate, taskDefinition } from './taskDefinition';
+import { retryAfterMs } from '../azure/transientRetryPolicy';
 
 export interface AddArrayChildrenInput {
   connection: string;
@@ -66,10 +67,10 @@ export function withElementPrelude(commandLine: string): string {
   return `/bin/sh -c 'printf %s "$${inlineElementVariable}" > ${childElementFileName} && exec "$@"' remote-batch-child ${commandLine}`;
 }
 
-function retryAfterMs(error: unknown): number {
+/** What the answer's `Retry-After` asks for, or a second. */
+function retryDelayMs(error: unknown): number {
   const header = (error as { response?: { headers?: { get(name: string): string | undefined } } }).response?.headers?.get('retry-after');
-  const seconds = Number(header);
-  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000;
+  return retryAfterMs(header) || 1000;
 }
 
 export function createArrayChildrenActivities(clients: ConnectionClients) {
@@ -83,7 +84,7 @@ export function createArrayChildrenActivities(clients: ConnectionClients) {
       } catch (error) {
         const status = batchStatusCode(error);
         if ((status === 429 || status === 503) && attempt < 20) {
-          await new Promise((resolve) => setTimeout(resolve, retryAfterMs(error)));
+          await new Promise((resolve) => setTimeout(resolve, retryDelayMs(error)));
           continue;
         }
         if (status === 413 && pending.length > 1) {

@@ -82,6 +82,23 @@ export function createBatchActivities(clients: ConnectionClients) {
     return observation;
   }
 
+  /** Observes the task until `until` is reached or `deadline` (epoch ms) passes; the wait backs off from 50 ms. */
+  async function pollTask(input: WaitForTaskInput, deadline: number, onWait: (observation: TaskObservation) => void): Promise<TaskObservation> {
+    const context = Context.current();
+    let intervalMs = 50;
+    for (;;) {
+      const observation = await observeTask(input.connection, input.jobId, input.taskId, input.until === 'jobEnded');
+      const reached =
+        input.until === 'started'
+          ? observation.state !== 'active'
+          : observation.state === 'completed' || (input.until === 'jobEnded' && observation.jobCompleted === true);
+      if (reached || Date.now() + intervalMs > deadline) return observation;
+      onWait(observation);
+      await context.sleep(intervalMs);
+      intervalMs = Math.min(intervalMs * 1.5, 5_000);
+    }
+  }
+
   return {
     async getPoolFacts(connection: string, poolId: string): Promise<PoolFacts> {
       const { batch } = clients.get(connection);
@@ -141,22 +158,11 @@ export function createBatchActivities(clients: ConnectionClients) {
     /**
      * Polls Batch inside one long activity, heartbeating, so workflow history
      * grows per state change rather than per poll. The interval backs off while
-     * nothing changes.
+     * nothing changes, from a short first wait: a trivial task is done in a fraction of a second.
      */
     async waitForTaskState(input: WaitForTaskInput): Promise<TaskObservation> {
       const context = Context.current();
-      let intervalMs = 250;
-      for (;;) {
-        const observation = await observeTask(input.connection, input.jobId, input.taskId, input.until === 'jobEnded');
-        const reached =
-          input.until === 'started'
-            ? observation.state !== 'active'
-            : observation.state === 'completed' || (input.until === 'jobEnded' && observation.jobCompleted === true);
-        if (reached) return observation;
-        context.heartbeat(observation.state);
-        await context.sleep(intervalMs);
-        intervalMs = Math.min(intervalMs * 1.5, 5_000);
-      }
+      return pollTask(input, Infinity, (observation) => context.heartbeat(observation.state));
     },
 
     async observeTask(input: { connection: string; jobId: string; taskId: string }): Promise<TaskObservation> {

@@ -5,6 +5,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { Connection } from '../connections/connection';
 import { azureRequestMetrics } from '../telemetry/azureRequestMetrics';
 import { EntraBatchCredentials } from './entraBatchCredentials';
+import { transientRetryPolicy } from './transientRetryPolicy';
 
 /** Configured official SDK clients for one connection. */
 export interface AzureClients {
@@ -25,8 +26,10 @@ export function createAzureClients(connection: Connection): AzureClients {
   const batchCredentials = connection.batch.accountKey
     ? new BatchSharedKeyCredentials(connection.batch.accountName, connection.batch.accountKey)
     : new EntraBatchCredentials(new DefaultAzureCredential());
+  // Our own retry in place of the SDK's (see transientRetryPolicy); each try is measured.
   const batch = new BatchServiceClient(batchCredentials, connection.batch.endpoint, {
-    requestPolicyFactories: (defaults) => [azureRequestMetrics('batch'), ...defaults],
+    noRetryPolicy: true,
+    requestPolicyFactories: (defaults) => [transientRetryPolicy(), azureRequestMetrics('batch'), ...defaults],
   });
 
   if ('connectionString' in connection.storage) {

@@ -12,6 +12,7 @@ import { resumedArrayJobState } from '../model/retry';
 import { abortChildSignal, abortSignal, retryFailedUpdate } from '../workflows/arrayMessages';
 import { UnknownPropertyError } from './properties';
 import { taskJobReaders } from './taskJobReaders';
+import { waitForEnd, type WaitOptions } from './waitForEnd';
 
 const statusOfLetter: Record<string, SingleJobStatus> = { A: 'Active', R: 'Running', S: 'Succeeded', F: 'Failed' };
 
@@ -102,12 +103,8 @@ export class ArrayJob {
   }
 
   /** Resolves once every child completed (or was terminated). */
-  async wait(options: { abortSignal?: AbortSignal; pollIntervalInMs?: number } = {}): Promise<'Completed'> {
-    for (;;) {
-      options.abortSignal?.throwIfAborted();
-      if ((await this.state()).status === 'Completed') return 'Completed';
-      await new Promise((resolve) => setTimeout(resolve, options.pollIntervalInMs ?? 500));
-    }
+  async wait(options: WaitOptions = {}): Promise<'Completed'> {
+    return waitForEnd(this.environment, this.jobId, async () => ((await this.state()).status === 'Completed' ? ('Completed' as const) : undefined), options);
   }
 
   /** Aborts the whole array: every unfinished child ends Failed with the reason. False when already closed. */

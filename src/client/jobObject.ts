@@ -12,6 +12,7 @@ import { taskJobProperty, type TaskJobFacts } from './taskJobProperties';
 import { taskJobReaders } from './taskJobReaders';
 import { downloadTaskOutput, listTaskOutputs } from './taskOutputs';
 import { jobLogs, type JobLogsOptions } from './logs';
+import { waitForEnd, type WaitOptions } from './waitForEnd';
 
 export interface JobOutputFile {
   /** Path under ./JobOutput/ as the job wrote it. */
@@ -57,13 +58,11 @@ export class BatchJob {
   }
 
   /** Resolves with the final status once the job has ended. */
-  async wait(options: { abortSignal?: AbortSignal; pollIntervalInMs?: number } = {}): Promise<SingleJobState['status']> {
-    for (;;) {
-      options.abortSignal?.throwIfAborted();
-      const state = await this.state();
-      if (isFinished(state.status)) return state.status;
-      await new Promise((resolve) => setTimeout(resolve, options.pollIntervalInMs ?? 500));
-    }
+  async wait(options: WaitOptions = {}): Promise<SingleJobState['status']> {
+    return waitForEnd(this.environment, this.jobId, async () => {
+      const { status } = await this.state();
+      return isFinished(status) ? status : undefined;
+    }, options);
   }
 
   /**

@@ -12,7 +12,7 @@ import { inputBlobName, jobIdPattern, jobIdRule } from '../model/conventions';
 import type { EnvironmentRef, JobBody, JobInput } from '../model/jobSpec';
 import { defaultExportName, scriptArgsFileName, scriptBundleFileName, scriptCommandLine } from '../model/scriptJob';
 import { batchPriority, type JobSettings, processorCountVariable, validateSettings } from '../model/settings';
-import { azure } from './activityProxies';
+import { azure, type ShortCalls } from './activityProxies';
 
 /** What both workflows take, as any-language clients may send it. */
 export interface JobInputBase {
@@ -87,11 +87,14 @@ export async function setUpAzureJob(
     /** Batch ends the job when its tasks are done (onAllTasksComplete). */
     endsWithTasks: boolean;
     isAborted: () => boolean;
+    /** How the Azure calls are made (activities or local activities); `azure` by default. */
+    calls?: ShortCalls;
   },
 ): Promise<SetupResult> {
   const { connection, poolId } = input.environment;
+  const calls = options.calls ?? azure;
   try {
-    const pool = await azure.getPoolFacts(connection, poolId);
+    const pool = await calls.getPoolFacts(connection, poolId);
     if (settings.vcpuCount > pool.taskSlotsPerNode) {
       return {
         outcome: 'refused',
@@ -102,9 +105,9 @@ export async function setUpAzureJob(
     if (input.body.kind === 'script' && options.oneTask) {
       inlineInputs.push({ blob: inputBlobName(scriptArgsFileName), content: JSON.stringify(input.body.args ?? []) });
     }
-    await azure.uploadJobInputs({ connection, jobId, files: inlineInputs });
+    await calls.uploadJobInputs({ connection, jobId, files: inlineInputs });
     if (options.isAborted()) return { outcome: 'aborted' };
-    await azure.createAzureJob({
+    await calls.createAzureJob({
       connection,
       jobId,
       poolId,

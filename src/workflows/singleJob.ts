@@ -1,10 +1,10 @@
-import { condition, setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, patched, setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import { evaluationFileName, resultFileName, singleJobTaskId, taskOutputPath } from '../model/conventions';
 import { initialSingleJobState, type SingleJobInput, type SingleJobState } from '../model/jobSpec';
 import { clientAbort, type JobAbort, outcomeOfTask } from '../model/outcome';
 import { resumedSingleJobState, retryUntil } from '../model/retry';
 import { jobSearchAttributes } from '../model/searchAttributes';
-import { azure, watcher } from './activityProxies';
+import { azure, azureLocal, watcher } from './activityProxies';
 import { CancellationAsAbort } from './cancellation';
 import { singleDetails } from './currentDetails';
 import { closesAsJobEnds, jobFailed } from './jobEnding';
@@ -17,7 +17,9 @@ import { abortSignal, abortUpdate, stateQuery } from './messages';
  * over the Azure job a failed run left open: it reruns the same task.
  */
 export async function singleJob(given: SingleJobInput): Promise<SingleJobState> {
-  const previous = given?.retry ? await azure.previousRun({ previousRunId: given.retry.previousRunId }) : undefined;
+  // Short Azure calls as local activities: no workflow task round trip each (runs started before keep activities).
+  const calls = patched('single-job-local-calls') ? azureLocal : azure;
+  const previous = given?.retry ? await calls.previousRun({ previousRunId: given.retry.previousRunId }) : undefined;
   const input = (previous?.input ?? given) as SingleJobInput;
   const { jobId, settings } = validateJobInput(input, !given?.retry);
   const { connection, poolId } = input.environment;
@@ -67,13 +69,13 @@ export async function singleJob(given: SingleJobInput): Promise<SingleJobState> 
     let setup: Awaited<ReturnType<typeof setUpAzureJob>> | undefined;
     if (!previous) {
       // A job that closes as it ends keeps its Azure job open after a failure, for a retry.
-      setup = await setUpAzureJob(input, jobId, settings, { oneTask: true, endsWithTasks: !closesWithJob, isAborted });
+      setup = await setUpAzureJob(input, jobId, settings, { oneTask: true, endsWithTasks: !closesWithJob, isAborted, calls });
       if (setup.outcome === 'refused') return finish({ status: 'Failed', statusReason: setup.reason });
       if (setup.outcome === 'aborted') return finish({ status: 'Failed', statusReason: (await abortOf()).statusReason });
     }
     try {
-      if (setup?.outcome === 'ready') await azure.addJobTask({ connection, jobId, taskId, inputBlobs: setup.inputBlobs, ...setup.template });
-      else await azure.reactivateTask({ connection, jobId, taskId });
+      if (setup?.outcome === 'ready') await calls.addJobTask({ connection, jobId, taskId, inputBlobs: setup.inputBlobs, ...setup.template });
+      else await calls.reactivateTask({ connection, jobId, taskId });
 
       const started = await unlessAborted(isAborted, () => watcher.waitForTaskState({ connection, jobId, taskId, until: 'started' }));
       if (started !== 'aborted' && started.state !== 'completed') {
@@ -88,15 +90,15 @@ export async function singleJob(given: SingleJobInput): Promise<SingleJobState> 
 
       if (ended === 'aborted') {
         const abort = await abortOf();
-        await azure.terminateAzureJob({ connection, jobId, reason: abort.azureReason });
+        await calls.terminateAzureJob({ connection, jobId, reason: abort.azureReason });
         const task = await watcher.waitForTaskState({ connection, jobId, taskId, until: 'jobEnded' });
         return finish(outcomeOfTask(task, abort.statusReason), task);
       }
 
-      state.hasResult = await azure.blobExists({ connection, jobId, blob: taskOutputPath(taskId, resultFileName) });
+      state.hasResult = await calls.blobExists({ connection, jobId, blob: taskOutputPath(taskId, resultFileName) });
       const outcome = outcomeOfTask(ended);
       if (outcome.status === 'Failed' && input.body.kind === 'script') {
-        const scriptError = await azure.readEvaluationError({ connection, jobId, blob: taskOutputPath(taskId, evaluationFileName) });
+        const scriptError = await calls.readEvaluationError({ connection, jobId, blob: taskOutputPath(taskId, evaluationFileName) });
         if (scriptError) outcome.statusReason = `${outcome.statusReason} ${scriptError}`;
       }
       retryable = true;
@@ -114,16 +116,16 @@ export async function singleJob(given: SingleJobInput): Promise<SingleJobState> 
   /** Succeeded: the Azure job ends and the run completes. Failed: the run fails, its Azure job open for a retry if the task can rerun. */
   async function closeAsJobEnded(): Promise<SingleJobState> {
     if (state.status === 'Succeeded') {
-      await azure.terminateAzureJob({ connection, jobId, reason: 'AllTasksComplete' });
+      await calls.terminateAzureJob({ connection, jobId, reason: 'AllTasksComplete' });
       return state;
     }
     if (retryable) {
       state.retryUntil = retryUntil(new Date(), input.retryWindowSeconds);
-      await azure.openRetryWindow({ connection, jobId, until: state.retryUntil });
+      await calls.openRetryWindow({ connection, jobId, until: state.retryUntil });
       publish(`The job failed. It can be retried until ${state.retryUntil}: remote-batch retry ${jobId}.`);
     } else {
       // Aborted (already terminated), or refused: nothing can rerun, so nothing stays open.
-      await azure.terminateAzureJob({ connection, jobId, reason: 'remote-batch: the job failed' });
+      await calls.terminateAzureJob({ connection, jobId, reason: 'remote-batch: the job failed' });
     }
     throw jobFailed(jobId, state.statusReason, state);
   }

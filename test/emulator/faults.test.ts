@@ -1,3 +1,5 @@
+import { createAzureClients } from '../../src/azure/clients';
+import { DEFAULT_ACCOUNT_KEY, DEFAULT_ACCOUNT_NAME } from '../../src/emulator';
 import { addJob, batchError, signedFetch, startHarness, waitFor, waitForTaskState } from './harness';
 
 const V = 'api-version=2022-10-01.16.0';
@@ -33,6 +35,26 @@ describe('fault injection by configuration', () => {
       const error = await batchError(h.client.pool.get('local'));
       expect([error.statusCode, error.code]).toEqual([429, 'TooManyRequests']);
       expect((await h.client.pool.get('local')).id).toBe('local');
+    } finally {
+      await h.close();
+    }
+  });
+
+  test("remote-batch's Batch client retries each transient answer (503, 500, 429 after its Retry-After) and gets the real one", async () => {
+    // Per request: one draw decides whether to fail (< 0.5), a second picks the error; 0.9 passes.
+    const draws = [0.1, 0, 0.9, 0.1, 0.5, 0.9, 0.1, 0.9, 0.9];
+    let calls = 0;
+    const h = await startHarness({ persistence: 'memory', faults: { errorRate: 0.5, retryAfterSeconds: 1, random: () => draws[calls++ % draws.length] } });
+    try {
+      const { batch } = createAzureClients({
+        name: 'emulator',
+        batch: { endpoint: h.emulator.url, accountName: DEFAULT_ACCOUNT_NAME, accountKey: DEFAULT_ACCOUNT_KEY },
+        storage: { connectionString: 'UseDevelopmentStorage=true' },
+      } as Parameters<typeof createAzureClients>[0]);
+      const ids = [];
+      for (let i = 0; i < 3; i++) ids.push((await batch.pool.get('local')).id);
+      expect(ids).toEqual(['local', 'local', 'local']);
+      expect(calls).toBe(draws.length);
     } finally {
       await h.close();
     }

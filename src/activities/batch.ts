@@ -88,10 +88,12 @@ export function createBatchActivities(clients: ConnectionClients) {
     let intervalMs = 50;
     for (;;) {
       const observation = await observeTask(input.connection, input.jobId, input.taskId, input.until === 'jobEnded');
+      // An ended job's task may still read running for a moment before its exit code is recorded.
+      const stillRunning = observation.state === 'running' || observation.state === 'preparing';
       const reached =
         input.until === 'started'
           ? observation.state !== 'active'
-          : observation.state === 'completed' || (input.until === 'jobEnded' && observation.jobCompleted === true);
+          : observation.state === 'completed' || (input.until === 'jobEnded' && observation.jobCompleted === true && !stillRunning);
       if (reached || Date.now() + intervalMs > deadline) return observation;
       onWait(observation);
       await context.sleep(intervalMs);

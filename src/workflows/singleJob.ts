@@ -1,14 +1,17 @@
 import { condition, patched, setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import { evaluationFileName, resultFileName, singleJobTaskId, taskOutputPath } from '../model/conventions';
 import { initialSingleJobState, type SingleJobInput, type SingleJobState } from '../model/jobSpec';
+import type { RetryRequest } from '../model/retry';
 import { clientAbort, type JobAbort, outcomeOfTask } from '../model/outcome';
 import { resumedSingleJobState, retryUntil } from '../model/retry';
 import { jobSearchAttributes } from '../model/searchAttributes';
+import { singleJobInputSchema } from '../model/workflowInputs';
 import { azure, azureLocal, watcher } from './activityProxies';
 import { CancellationAsAbort } from './cancellation';
 import { singleDetails } from './currentDetails';
 import { closesAsJobEnds, jobFailed } from './jobEnding';
-import { permanentFailure, setUpAzureJob, unlessAborted, validateJobInput, validateReason } from './jobSetup';
+import { startingInput } from './jobInput';
+import { permanentFailure, setUpAzureJob, unlessAborted, validateReason } from './jobSetup';
 import { abortSignal, abortUpdate, stateQuery } from './messages';
 
 /**
@@ -16,16 +19,17 @@ import { abortSignal, abortUpdate, stateQuery } from './messages';
  * Succeeded/Failed. A retry (input `{ retry: { previousRunId } }`) is a new run
  * over the Azure job a failed run left open: it reruns the same task.
  */
-export async function singleJob(given: SingleJobInput): Promise<SingleJobState> {
+export async function singleJob(given: SingleJobInput | { retry: RetryRequest }): Promise<SingleJobState> {
   // Short Azure calls as local activities: no workflow task round trip each (runs started before keep activities).
   const calls = patched('single-job-local-calls') ? azureLocal : azure;
-  const previous = given?.retry ? await calls.previousRun({ previousRunId: given.retry.previousRunId }) : undefined;
-  const input = (previous?.input ?? given) as SingleJobInput;
-  const { jobId, settings } = validateJobInput(input, !given?.retry);
+  const { input, jobId, settings, previous } = await startingInput(singleJobInputSchema, given, {
+    continued: false,
+    previousRun: (previousRunId) => calls.previousRun({ previousRunId }),
+  });
   const { connection, poolId } = input.environment;
   const taskId = singleJobTaskId;
   const state: SingleJobState = previous
-    ? resumedSingleJobState(previous.state as SingleJobState, given.retry!.previousRunId)
+    ? resumedSingleJobState(previous.state as SingleJobState, previous.runId)
     : initialSingleJobState(input, jobId, settings, taskId);
   let abortReason: string | undefined;
   let finished = false;

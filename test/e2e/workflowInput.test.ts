@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import { taskQueue } from '../../src/client';
+import { jobContainerName } from '../../src/model/conventions';
+import { stackEnvironments } from './support/environments';
+
+/**
+ * A caller in any language starts the workflows by name, past the TypeScript
+ * client's checks: the workflows check their input against the same zod
+ * schemas (src/model/workflowInputs.ts) and refuse at once, naming the field.
+ */
+describe('what the workflows refuse from callers that skip the client', () => {
+  const { local } = stackEnvironments();
+  const environment = { poolId: 'local', connection: 'local' };
+  const command = { kind: 'command', commandLine: 'true' };
+  const script = (fields: object) => ({ kind: 'script', bundleBlob: 'inputs/remote-batch-job.js', args: [], ...fields });
+
+  const cases: { what: string; type: 'singleJob' | 'arrayJob'; input: object; says: string }[] = [
+    { what: 'an export name that is no identifier', type: 'singleJob', input: { environment, body: script({ exportName: 'not-a-name' }) }, says: 'exportName must be a JavaScript identifier' },
+    { what: 'arguments over the limit', type: 'singleJob', input: { environment, body: script({ args: ['x'.repeat(300 * 1024)] }) }, says: 'may be at most 256 KiB' },
+    { what: "a setting by the seed's name", type: 'singleJob', input: { environment, body: command, settings: { VCPUCount: 2 } }, says: "Unknown setting 'VCPUCount'. Known settings (camelCase)" },
+    { what: 'a time that is not one', type: 'singleJob', input: { environment, body: command, submittedAt: 'yesterday' }, says: 'submittedAt must be an ISO 8601 time' },
+    { what: 'a retry naming no run', type: 'singleJob', input: { retry: { previousRunId: '' } }, says: 'retry.previousRunId must be the run id' },
+    { what: 'no elements', type: 'arrayJob', input: { environment, body: command, elementCount: 0 }, says: 'elementCount must be a whole number from 1 to 1,000,000' },
+    { what: 'an input file in a folder', type: 'arrayJob', input: { environment, body: command, elementCount: 1, inputs: [{ name: 'a/b.txt', content: 'x' }] }, says: "the file name 'a/b.txt' must be a plain name" },
+    { what: 'more children than an array may have', type: 'arrayJob', input: { environment, body: command, elementCount: 1_000_000, spanSize: 2 }, says: 'Use spanSize 10 or more' },
+  ];
+
+  it.each(cases)('$type: $what fails the workflow at once, naming the field, and creates nothing', async ({ type, input, says }) => {
+    const client = await local.client();
+    const workflowId = `bad-input-${randomUUID()}`;
+    const handle = await client.workflow.start(type, { taskQueue, workflowId, args: [input as never] });
+    const error = await handle.result().then(() => undefined, (failure: unknown) => failure);
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect(cause.type).toBe('InvalidInput');
+    expect(cause.nonRetryable).toBe(true);
+    expect(cause.message).toContain(says);
+    expect(await local.azure().blobs.getContainerClient(jobContainerName(workflowId)).exists()).toBe(false);
+  });
+});

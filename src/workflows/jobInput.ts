@@ -66,7 +66,8 @@ export async function startingInput<S extends JobInputSchema>(
   if (input.jobId === undefined && !jobIdSchema.safeParse(jobId).success) {
     throw invalid(`The input has no jobId, so the workflow id ${describeValue(jobId)} would be the job id, and it is not a valid job id: ${jobIdRule} Pass a jobId that is.`);
   }
-  const submittedAt = input.submittedAt ?? workflowInfo().startTime.toISOString();
+  // Workflow time: the first workflow task's start, moments after the workflow's.
+  const submittedAt = input.submittedAt ?? new Date().toISOString();
   return { input: { ...input, submittedAt } as CheckedInput<S>, jobId, settings: input.settings };
 }
 

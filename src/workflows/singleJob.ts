@@ -128,8 +128,11 @@ export async function singleJob(given: SingleJobInput | { retry: RetryRequest })
       await calls.openRetryWindow({ connection, jobId, until: state.retryUntil });
       publish(`The job failed. It can be retried until ${state.retryUntil}: remote-batch retry ${jobId}.`);
     } else {
-      // Aborted (already terminated), or refused: nothing can rerun, so nothing stays open.
-      await calls.terminateAzureJob({ connection, jobId, reason: 'remote-batch: the job failed' });
+      // Aborted (already terminated), or refused: nothing can rerun, so nothing stays open. Azure refusing
+      // the terminate for good (e.g. the worker knows no such connection) means there is no job to end.
+      await calls.terminateAzureJob({ connection, jobId, reason: 'remote-batch: the job failed' }).catch((error: unknown) => {
+        if (permanentFailure(error) === undefined) throw error;
+      });
     }
     throw jobFailed(jobId, state.statusReason, state);
   }

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { taskQueue } from '../../src/client';
 import { jobContainerName } from '../../src/model/conventions';
+import type { SingleJobState } from '../../src/model/jobSpec';
+import { jobFailedType } from '../../src/model/retry';
+import { repoRoot } from '../../src/stack/config';
 import { stackEnvironments } from './support/environments';
 
 /**
@@ -38,5 +43,30 @@ describe('what the workflows refuse from callers that skip the client', () => {
     expect(cause.nonRetryable).toBe(true);
     expect(cause.message).toContain(says);
     expect(await local.azure().blobs.getContainerClient(jobContainerName(workflowId)).exists()).toBe(false);
+  });
+
+  it("ends a job on a connection the worker does not know Failed, saying so, and its history names none of the worker's files", async () => {
+    const client = await local.client();
+    const workflowId = `unknown-connection-${randomUUID()}`;
+    const handle = await client.workflow.start('singleJob', {
+      taskQueue,
+      workflowId,
+      args: [{ environment: { poolId: 'local', connection: 'nope' }, body: command } as never],
+    });
+    const error = await handle.result().then(() => undefined, (failure: unknown) => failure);
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe(jobFailedType);
+    const state = cause.details?.[0] as SingleJobState;
+    expect(state.status).toBe('Failed');
+    expect(state.statusReason).toContain("The worker has no connection named 'nope'");
+
+    // Payloads are JSON in UTF-8: read as text, so a path inside a memo or a reason is found too.
+    const history = JSON.stringify(await handle.fetchHistory(), (_key, value: unknown) =>
+      value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : typeof value === 'bigint' ? String(value) : value,
+    );
+    expect(history).toContain("no connection named 'nope'");
+    const places = ['connections.json', path.join(repoRoot, '.data'), path.join(os.homedir(), '.config')];
+    for (const place of places) expect({ place, found: history.includes(place) }).toEqual({ place, found: false });
   });
 });

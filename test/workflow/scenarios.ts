@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { type ArrayJob, type BatchEnvironment, type BatchJob, mapSubmit, submit } from '../../src/client';
+import { type ArrayJob, type BatchEnvironment, type BatchJob, mapSubmit, submit, taskQueue } from '../../src/client';
 import { waitFor } from '../support/waitFor';
 
 /** What a recorded scenario needs: the stack's pool and a Temporal client. */
@@ -14,6 +15,14 @@ export interface ScenarioContext {
 export type Scenario = (context: ScenarioContext) => Promise<string>;
 
 const minute = 60_000;
+
+/** A single job started by name, as a caller in another language would, past the client's own checks. */
+async function startedByName(context: ScenarioContext, environment: { poolId: string; connection: string }): Promise<string> {
+  const workflowId = `rb-${randomUUID()}`;
+  const input = { environment, body: { kind: 'command', commandLine: 'true' } };
+  await context.client.workflow.start('singleJob', { taskQueue, workflowId, args: [input as never] });
+  return settled(context, workflowId);
+}
 
 async function settled(context: ScenarioContext, workflowId: string): Promise<string> {
   await context.client.workflow.getHandle(workflowId).result().catch(() => undefined);
@@ -44,6 +53,11 @@ export const scenarios: Record<string, Scenario> = {
   'single-success': async (context) => settled(context, (await submit(context.env, { command: 'true' })).jobId),
 
   'single-failure': async (context) => settled(context, (await submit(context.env, { command: '/bin/sh -c "exit 3"' })).jobId),
+
+  // Refused by Azure (an unknown pool) or by the worker (an unknown connection): the job ends Failed with the refusal.
+  'single-unknown-pool': async (context) => startedByName(context, { ...context.env.ref, poolId: 'no-such-pool' }),
+
+  'single-unknown-connection': async (context) => startedByName(context, { ...context.env.ref, connection: 'no-such-connection' }),
 
   'single-retry': async (context) => {
     // Fails on its first attempt only: the marker it leaves makes the retry succeed.

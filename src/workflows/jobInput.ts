@@ -1,11 +1,11 @@
 import { ApplicationFailure, patched, workflowInfo } from '@temporalio/workflow';
 import type { z } from 'zod';
 import type { PreviousRun } from '../activities/workflowHistory';
-import { jobIdPattern, jobIdRule } from '../model/conventions';
+import { jobIdRule } from '../model/conventions';
 import { describeValue, type JobSettings, validateSettings } from '../model/settings';
 import { type arrayJobInputSchema, jobIdSchema, parseWorkflowInput, retryInputSchema, type singleJobInputSchema } from '../model/workflowInputs';
 
-/** Runs started before it checked only some fields by hand; they keep doing so on replay. */
+/** New jobs' inputs are checked by the schemas; runs started before replay without that check. */
 const checkedBySchemaPatch = 'input-checked-by-schema';
 
 type JobInputSchema = typeof singleJobInputSchema | typeof arrayJobInputSchema;
@@ -63,9 +63,8 @@ export async function startingInput<S extends JobInputSchema>(
 
   const input = refusing(() => parseWorkflowInput<JobInputSchema>(schema, given));
   const jobId = input.jobId ?? workflowInfo().workflowId;
-  if (input.jobId === undefined && !jobIdSchema.safeParse(jobId).success) {
-    throw invalid(`The input has no jobId, so the workflow id ${describeValue(jobId)} would be the job id, and it is not a valid job id: ${jobIdRule} Pass a jobId that is.`);
-  }
+  // A given jobId passed the schema; the workflow id standing in for one is held to the same rule.
+  if (input.jobId === undefined) holdToIdRule(jobId, true);
   // Workflow time: the first workflow task's start, moments after the workflow's.
   const submittedAt = input.submittedAt ?? new Date().toISOString();
   return { input: { ...input, submittedAt } as CheckedInput<S>, jobId, settings: input.settings };
@@ -87,8 +86,13 @@ function resumedInput<S extends JobInputSchema>(accepted: unknown): StartingInpu
  */
 function handCheckedInput<S extends JobInputSchema>(given: unknown): StartingInput<S> {
   const started = resumedInput<S>(given);
-  if (patched('job-id-names-its-container') && !jobIdPattern.test(started.jobId)) {
-    throw invalid(`jobId (or, without one, the workflow id) ${JSON.stringify(started.jobId)} is not a valid job id: ${jobIdRule}`);
-  }
+  if (patched('job-id-names-its-container')) holdToIdRule(started.jobId, started.input.jobId === undefined);
   return started;
+}
+
+/** The rule that makes `job-<id>` the job's container (jobIdSchema), for an id the input gave or the workflow id. */
+function holdToIdRule(jobId: string, isWorkflowId: boolean): void {
+  if (jobIdSchema.safeParse(jobId).success) return;
+  const named = isWorkflowId ? `The input has no jobId, so the workflow id ${describeValue(jobId)} would be the job id, and it` : `jobId ${describeValue(jobId)}`;
+  throw invalid(`${named} is not a valid job id: ${jobIdRule}${isWorkflowId ? ' Pass a jobId that is.' : ''}`);
 }

@@ -2,6 +2,7 @@ import { ApplicationFailure, patched, workflowInfo } from '@temporalio/workflow'
 import type { z } from 'zod';
 import type { PreviousRun } from '../activities/workflowHistory';
 import { jobIdRule } from '../model/conventions';
+import { retryRefusedType } from '../model/retry';
 import { describeValue, type JobSettings, validateSettings } from '../model/settings';
 import { type arrayJobInputSchema, jobIdSchema, parseWorkflowInput, retryInputSchema, type singleJobInputSchema } from '../model/workflowInputs';
 
@@ -57,6 +58,14 @@ export async function startingInput<S extends JobInputSchema>(
   if (isRetry(given)) {
     const { retry } = bySchema ? refusing(() => parseWorkflowInput(retryInputSchema, given)) : (given as { retry: { previousRunId: string } });
     const previous = await options.previousRun(retry.previousRunId);
+    // The reconciler's closing run of a job, say, took no job input and left no Azure job to rerun.
+    if (previous.workflowType !== undefined && previous.workflowType !== workflowInfo().workflowType) {
+      throw ApplicationFailure.create({
+        type: retryRefusedType,
+        nonRetryable: true,
+        message: `retry.previousRunId: run ${retry.previousRunId} is a ${previous.workflowType} run, not a ${workflowInfo().workflowType} run; only a run of the job itself can be retried.`,
+      });
+    }
     return { ...resumedInput<S>(previous.input), previous: { ...previous, runId: retry.previousRunId } };
   }
   if (!bySchema) return handCheckedInput<S>(given);

@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
-import { taskQueue } from '../../src/client';
+import { submit, taskQueue } from '../../src/client';
 import { jobContainerName } from '../../src/model/conventions';
 import type { SingleJobState } from '../../src/model/jobSpec';
-import { jobFailedType } from '../../src/model/retry';
+import { jobFailedType, retryRefusedType } from '../../src/model/retry';
 import { repoRoot } from '../../src/stack/config';
+import { waitFor } from '../support/waitFor';
 import { stackEnvironments } from './support/environments';
+import { waitForStatus } from './support/jobs';
 
 /**
  * A caller in any language starts the workflows by name, past the TypeScript
@@ -68,5 +70,27 @@ describe('what the workflows refuse from callers that skip the client', () => {
     expect(history).toContain("no connection named 'nope'");
     const places = ['connections.json', path.join(repoRoot, '.data'), path.join(os.homedir(), '.config')];
     for (const place of places) expect({ place, found: history.includes(place) }).toEqual({ place, found: false });
+  });
+
+  it("refuses at once a retry naming the reconciler's closing run of a job, which is no run of the job itself", async () => {
+    const job = await submit(local, { command: '/bin/sh -c "sleep 300"' });
+    await waitForStatus(job, ['Running']);
+    const client = await local.client();
+    await client.workflow.getHandle(job.jobId).terminate('terminated by the test, as from the UI');
+    // The reconciler (every 2 s in this suite, after an 8 s grace period) closes the job in a run of its own under the job's id.
+    const closing = await waitFor(
+      () => client.workflow.getHandle(job.jobId).describe(),
+      (run) => run.type === 'closeOrphanedJob' && run.status.name !== 'RUNNING',
+      120_000,
+      "the reconciler's closing run",
+      500,
+    );
+    const handle = await client.workflow.start('singleJob', { taskQueue, workflowId: job.jobId, args: [{ retry: { previousRunId: closing.runId } }] });
+    const error = await handle.result().then(() => undefined, (failure: unknown) => failure);
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe(retryRefusedType);
+    expect(cause.nonRetryable).toBe(true);
+    expect(cause.message).toContain(`run ${closing.runId} is a closeOrphanedJob run`);
   });
 });

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { temporal } from '@temporalio/proto';
+import { listJobSummaries, mapSubmit, submit } from '../../src/client';
+import { waitFor } from '../support/waitFor';
+import { stackEnvironments } from './support/environments';
+import { waitForStatus } from './support/jobs';
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+const { EVENT_TYPE_WORKFLOW_TASK_COMPLETED } = temporal.api.enums.v1.EventType;
+
+/**
+ * The Temporal UI's Reset on a running job, to the two points a person picks
+ * most: the first workflow task (everything redone from the start) and the
+ * last one (long after the Azure job was created). Either way the new run must
+ * carry on with the same Azure job and task, and the job must end with a final,
+ * true status: nothing orphaned, nothing left saying Running.
+ */
+describe('Reset in the Temporal UI: the new run carries on with the same Azure job', () => {
+  const { local: env } = stackEnvironments();
+  const minute = 60_000;
+
+  const handle = async (workflowId: string, runId?: string) => (await env.client()).workflow.getHandle(workflowId, runId);
+  const describeRun = async (workflowId: string, runId?: string) => (await handle(workflowId, runId)).describe();
+
+  /** Resets the workflow's current run to its first or last completed workflow task, as the UI's Reset does; returns the new run's id. */
+  async function reset(workflowId: string, point: 'first' | 'last'): Promise<{ oldRunId: string; newRunId: string }> {
+    const client = await env.client();
+    const { runId: oldRunId } = await describeRun(workflowId);
+    const events: HistoryEvent[] = (await (await handle(workflowId, oldRunId)).fetchHistory()).events ?? [];
+    const completed = events.filter((event) => event.eventType === EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+    const target = point === 'first' ? completed[0] : completed[completed.length - 1];
+    const response = await client.workflowService.resetWorkflowExecution({
+      namespace: client.options.namespace,
+      workflowExecution: { workflowId, runId: oldRunId },
+      workflowTaskFinishEventId: target.eventId,
+      reason: `reset to the ${point} workflow task by the test, as from the UI`,
+      requestId: randomUUID(),
+    });
+    return { oldRunId, newRunId: response.runId! };
+  }
+
+  async function closedRun(workflowId: string): Promise<{ status: string; runId: string }> {
+    const described = await waitFor(() => describeRun(workflowId), (d) => d.status.name !== 'RUNNING', 2 * minute, `${workflowId} to close`, 250);
+    return { status: described.status.name, runId: described.runId };
+  }
+
+  async function expectNotListedRunning(jobId: string): Promise<void> {
+    expect((await listJobSummaries(env, { status: 'Running' })).find((summary) => summary.jobId === jobId)).toBeUndefined();
+    expect((await listJobSummaries(env, { status: 'Active' })).find((summary) => summary.jobId === jobId)).toBeUndefined();
+  }
+
+  it.each(['first', 'last'] as const)(
+    'a single job reset to its %s workflow task watches the same task to its end: Succeeded, its task run once',
+    async (point) => {
+      const job = await submit(env, { command: '/bin/sh -c "sleep 6; echo ran-once"' });
+      await waitForStatus(job, ['Running']);
+      const { oldRunId, newRunId } = await reset(job.jobId, point);
+      expect(newRunId).not.toBe(oldRunId);
+      expect((await describeRun(job.jobId, oldRunId)).status.name).toBe('TERMINATED');
+
+      await waitForStatus(job, ['Succeeded', 'Failed'], 2 * minute);
+      expect(await closedRun(job.jobId)).toEqual({ status: 'COMPLETED', runId: newRunId });
+      expect(await job.get('JobStatus')).toBe('Succeeded');
+      expect(await job.get('JobExitCode')).toBe(0);
+      expect(((await job.get('JobLog')) as string).match(/ran-once/g)).toHaveLength(1);
+      const azureJob = await env.azure().batch.job.get(job.jobId);
+      expect(azureJob.state).toBe('completed');
+      const task = await env.azure().batch.task.get(job.jobId, '10000000');
+      expect(task.executionInfo?.retryCount).toBe(0);
+      expect((await listJobSummaries(env)).find((summary) => summary.jobId === job.jobId)).toMatchObject({ JobStatus: 'Succeeded' });
+      await expectNotListedRunning(job.jobId);
+    },
+  );
+
+  it('a single job reset after its Azure job was created still obeys abort: the same Azure job is terminated, Failed with the reason', async () => {
+    const job = await submit(env, { command: '/bin/sh -c "sleep 300"' });
+    await waitForStatus(job, ['Running']);
+    const { newRunId } = await reset(job.jobId, 'last');
+    await waitFor(() => describeRun(job.jobId), (d) => d.runId === newRunId && d.status.name === 'RUNNING', minute, 'the new run', 250);
+    await job.abort('aborted after a reset');
+
+    await waitForStatus(job, ['Failed'], 2 * minute);
+    expect(await job.get('JobStatusReason')).toContain('aborted after a reset');
+    expect(await closedRun(job.jobId)).toEqual({ status: 'FAILED', runId: newRunId });
+    const azureJob = await env.azure().batch.job.get(job.jobId);
+    expect(azureJob.state).toBe('completed');
+    expect((await env.azure().batch.task.get(job.jobId, '10000000')).state).toBe('completed');
+    await expectNotListedRunning(job.jobId);
+  });
+
+  it.each(['first', 'last'] as const)(
+    'an array reset to its %s workflow task finishes over the same Azure job: Completed, every child run once',
+    async (point) => {
+      const array = await mapSubmit(env, { command: '/bin/sh -c "sleep 6; echo child-$REMOTE_BATCH_CHILD_INDEX"' }, [1, 2]);
+      await waitFor(() => array.get('ChildJobCounts') as Promise<{ running: number }>, (counts) => counts.running > 0, minute, 'a running child', 250);
+      const { oldRunId, newRunId } = await reset(array.jobId, point);
+      expect((await describeRun(array.jobId, oldRunId)).status.name).toBe('TERMINATED');
+
+      expect(await closedRun(array.jobId)).toEqual({ status: 'COMPLETED', runId: newRunId });
+      expect(await array.get('JobStatus')).toBe('Completed');
+      expect(await array.get('ChildJobStatuses')).toEqual(['Succeeded', 'Succeeded']);
+      expect(await array.get('ChildJobExitCodes')).toEqual([0, 0]);
+      const tasks = await env.azure().batch.task.list(array.jobId);
+      expect(tasks.map((task) => [task.id, task.executionInfo?.retryCount]).sort()).toEqual([
+        ['10000001', 0],
+        ['10000002', 0],
+      ]);
+      expect((await env.azure().batch.job.get(array.jobId)).state).toBe('completed');
+      expect((await listJobSummaries(env)).find((summary) => summary.jobId === array.jobId)).toMatchObject({ JobStatus: 'Completed' });
+      await expectNotListedRunning(array.jobId);
+    },
+  );
+
+  it('an array reset after its Azure job was created still obeys abort: its children end Failed with the reason', async () => {
+    const array = await mapSubmit(env, { command: '/bin/sh -c "sleep 300"' }, [1, 2]);
+    await waitFor(() => array.get('ChildJobCounts') as Promise<{ running: number }>, (counts) => counts.running > 0, minute, 'a running child', 250);
+    const { newRunId } = await reset(array.jobId, 'last');
+    await waitFor(() => describeRun(array.jobId), (d) => d.runId === newRunId && d.status.name === 'RUNNING', minute, 'the new run', 250);
+    await array.abort('array aborted after a reset');
+
+    expect(await closedRun(array.jobId)).toEqual({ status: 'FAILED', runId: newRunId });
+    expect(await array.get('ChildJobStatuses')).toEqual(['Failed', 'Failed']);
+    expect(await array.get('JobStatusReason')).toContain('array aborted after a reset');
+    expect((await env.azure().batch.job.get(array.jobId)).state).toBe('completed');
+    await expectNotListedRunning(array.jobId);
+  });
+});

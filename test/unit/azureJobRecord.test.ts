@@ -1,0 +1,27 @@
+import { type AzureJobRecord, jobRecordMetadata, jobRecordOf } from '../../src/model/azureJobRecord';
+import { initialArrayJobState } from '../../src/model/arrayJob';
+import { validateSettings } from '../../src/model/settings';
+
+const settings = validateSettings({});
+const environment = { poolId: 'cpu', connection: 'local' };
+
+describe("an Azure job's record of what it is (Batch metadata)", () => {
+  it('reads back what the workflow wrote: kind, body kind and starting state', () => {
+    const state = initialArrayJobState(
+      { environment, body: { kind: 'script', bundleBlob: 'inputs/b.js', args: [] }, settings, inputs: [], elementCount: 5, spanSize: 2, submittedAt: '2026-01-01T00:00:00Z' },
+      'rb-1',
+      settings,
+    );
+    const record: AzureJobRecord = { jobType: 'Array', bodyKind: 'script', state };
+    const metadata = [{ name: 'remote-batch-workflow-id', value: 'rb-1' }, jobRecordMetadata(record)];
+    expect(jobRecordOf(metadata)).toEqual(record);
+  });
+
+  it('is absent for jobs created without one, and for metadata that is not ours or not whole', () => {
+    expect(jobRecordOf(undefined)).toBeUndefined();
+    expect(jobRecordOf([{ name: 'remote-batch-workflow-id', value: 'rb-1' }])).toBeUndefined();
+    expect(jobRecordOf([{ name: 'remote-batch-job', value: '{not json' }])).toBeUndefined();
+    expect(jobRecordOf([{ name: 'remote-batch-job', value: JSON.stringify({ jobType: 'Array', bodyKind: 'command', state: { jobId: 'x' } }) }])).toBeUndefined();
+    expect(jobRecordOf([{ name: 'remote-batch-job', value: JSON.stringify({ jobType: 'Pipeline', bodyKind: 'command', state: {} }) }])).toBeUndefined();
+  });
+});

@@ -9,6 +9,7 @@ import { elementChunkBlob } from '../../src/model/arrayJob';
 import { jobContainerName } from '../../src/model/conventions';
 import { taskQueue } from '../../src/client/temporalSettings';
 import { jobObject } from '../../src/client';
+import { deleteWorkflow } from '../support/temporalUiActions';
 import { waitFor } from '../support/waitFor';
 import { runCli } from './cli/support/cli';
 import { stackEnvironments } from './support/environments';
@@ -39,19 +40,6 @@ describe('the reconciler: no Azure job outlives its workflow', () => {
       intervalMs: 250,
       tolerateErrors: true,
     });
-
-  /** `temporal workflow delete`: the workflow and its history are gone (a running one is terminated first). */
-  async function deleteWorkflow(workflowId: string): Promise<void> {
-    const client = await env.client();
-    await client.workflowService.deleteWorkflowExecution({ namespace: client.options.namespace, workflowExecution: { workflowId } });
-    await waitFor(
-      () => client.workflow.getHandle(workflowId).describe().then(() => 'exists', (error: Error) => error.name),
-      (outcome) => outcome === 'WorkflowNotFoundError',
-      60_000,
-      `${workflowId} to be deleted`,
-      250,
-    );
-  }
 
   /** Polls a job's status through the states where it reads "not found" (its workflow deleted, no closing run yet). */
   const finalStatus = (job: BatchJob | ArrayJob, status: string) =>
@@ -166,7 +154,7 @@ describe('the reconciler: no Azure job outlives its workflow', () => {
   it('ends the Azure job of a single job whose workflow was deleted, and records Failed under the same id: status, ls and watch say why', async () => {
     const job = await submit(env, { command: '/bin/sh -c "sleep 300"' });
     await waitForStatus(job, ['Running']);
-    await deleteWorkflow(job.jobId);
+    await deleteWorkflow(await env.client(), job.jobId);
 
     const azureJob = await azureJobEnded(job.jobId);
     expect(azureJob.executionInfo?.terminateReason).toBe('remote-batch reconciler: its workflow was deleted from Temporal');
@@ -183,7 +171,7 @@ describe('the reconciler: no Azure job outlives its workflow', () => {
   it("ends the Azure job of an array whose workflow was deleted: Completed, its unfinished children Failed, a finished child's result kept", async () => {
     const array = await mapSubmit(env, { command: '/bin/sh -c "if [ $REMOTE_BATCH_CHILD_INDEX = 1 ]; then sleep 3; echo 42 > result.json; else sleep 300; fi"' }, [1, 2]);
     await runningChild(array);
-    await deleteWorkflow(array.jobId);
+    await deleteWorkflow(await env.client(), array.jobId);
 
     const azureJob = await azureJobEnded(array.jobId);
     expect(azureJob.executionInfo?.terminateReason).toBe('remote-batch reconciler: its workflow was deleted from Temporal');

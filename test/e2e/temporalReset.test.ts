@@ -1,12 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { temporal } from '@temporalio/proto';
 import { listJobSummaries, mapSubmit, submit } from '../../src/client';
+import { resetWorkflow } from '../support/temporalUiActions';
 import { waitFor } from '../support/waitFor';
 import { stackEnvironments } from './support/environments';
 import { waitForStatus } from './support/jobs';
-
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-const { EVENT_TYPE_WORKFLOW_TASK_COMPLETED } = temporal.api.enums.v1.EventType;
 
 /**
  * The Temporal UI's Reset on a running job, to the two points a person picks
@@ -22,22 +18,7 @@ describe('Reset in the Temporal UI: the new run carries on with the same Azure j
   const handle = async (workflowId: string, runId?: string) => (await env.client()).workflow.getHandle(workflowId, runId);
   const describeRun = async (workflowId: string, runId?: string) => (await handle(workflowId, runId)).describe();
 
-  /** Resets the workflow's current run to its first or last completed workflow task, as the UI's Reset does; returns the new run's id. */
-  async function reset(workflowId: string, point: 'first' | 'last'): Promise<{ oldRunId: string; newRunId: string }> {
-    const client = await env.client();
-    const { runId: oldRunId } = await describeRun(workflowId);
-    const events: HistoryEvent[] = (await (await handle(workflowId, oldRunId)).fetchHistory()).events ?? [];
-    const completed = events.filter((event) => event.eventType === EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
-    const target = point === 'first' ? completed[0] : completed[completed.length - 1];
-    const response = await client.workflowService.resetWorkflowExecution({
-      namespace: client.options.namespace,
-      workflowExecution: { workflowId, runId: oldRunId },
-      workflowTaskFinishEventId: target.eventId,
-      reason: `reset to the ${point} workflow task by the test, as from the UI`,
-      requestId: randomUUID(),
-    });
-    return { oldRunId, newRunId: response.runId! };
-  }
+  const reset = async (workflowId: string, point: 'first' | 'last') => resetWorkflow(await env.client(), workflowId, point);
 
   async function closedRun(workflowId: string): Promise<{ status: string; runId: string }> {
     const described = await waitFor(() => describeRun(workflowId), (d) => d.status.name !== 'RUNNING', 2 * minute, `${workflowId} to close`, 250);

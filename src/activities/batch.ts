@@ -47,7 +47,7 @@ function toIso(date: Date | undefined): string | undefined {
   return date ? new Date(date).toISOString() : undefined;
 }
 
-async function taskExists(batch: BatchServiceClient, jobId: string, taskId: string): Promise<boolean> {
+export async function taskExists(batch: BatchServiceClient, jobId: string, taskId: string): Promise<boolean> {
   try {
     await batch.task.get(jobId, taskId, { taskGetOptions: { select: 'id' } });
     return true;

@@ -13,7 +13,7 @@ import { deleteWorkflow } from '../support/temporalUiActions';
 import { waitFor } from '../support/waitFor';
 import { runCli } from './cli/support/cli';
 import { stackEnvironments } from './support/environments';
-import { waitForStatus } from './support/jobs';
+import { listedInProgress, waitForStatus } from './support/jobs';
 
 /**
  * The reconciler runs as the stack's own Temporal Schedule, every 2 s with an
@@ -71,7 +71,7 @@ describe('the reconciler: no Azure job outlives its workflow', () => {
     const reason = 'Terminated by the remote-batch reconciler: its workflow was terminated in Temporal.';
     expect(await job.get('JobStatusReason')).toBe(reason);
     expect(await listed(job.jobId)).toMatchObject({ JobStatus: 'Failed', JobStatusReason: reason });
-    expect(await listed(job.jobId, 'Running')).toBeUndefined();
+    expect(await listedInProgress(env, job.jobId)).toEqual([]);
     expect(await listed(job.jobId, 'Failed')).toMatchObject({ JobStatus: 'Failed' });
 
     const status = await runCli(['status', job.jobId, '--json']);
@@ -91,6 +91,7 @@ describe('the reconciler: no Azure job outlives its workflow', () => {
     expect(await job.get('JobExitCode')).toBe(0);
     expect(await job.get('JobLog')).toContain('finished alone');
     expect(await listed(job.jobId)).toMatchObject({ JobStatus: 'Succeeded' });
+    expect(await listedInProgress(env, job.jobId)).toEqual([]);
   });
 
   it("terminates an array's Azure job when its workflow is terminated; every unfinished child ends Failed", async () => {
@@ -109,6 +110,7 @@ describe('the reconciler: no Azure job outlives its workflow', () => {
       'Terminated by the remote-batch reconciler: its workflow was terminated in Temporal.',
     ]);
     expect(await listed(array.jobId)).toMatchObject({ JobType: 'Array', JobStatus: 'Completed' });
+    expect(await listedInProgress(env, array.jobId)).toEqual([]);
   });
 
   it('terminates the Azure job of a workflow whose run timed out', async () => {
@@ -126,6 +128,7 @@ describe('the reconciler: no Azure job outlives its workflow', () => {
     await azureJobEnded(workflowId);
     await waitForStatus(job, ['Failed'], reconciled);
     expect(await job.get('JobStatusReason')).toBe('Terminated by the remote-batch reconciler: its workflow timed out in Temporal.');
+    expect(await listedInProgress(env, workflowId)).toEqual([]);
   });
 
   it("ends an array's Azure job when its workflow run timed out; the children not done end Failed", async () => {
@@ -148,7 +151,7 @@ describe('the reconciler: no Azure job outlives its workflow', () => {
     expect(await array.get('JobFailedQ')).toBe(true);
     expect(await array.get('ChildJobStatuses')).toEqual(['Failed', 'Failed']);
     expect(await listed(plan.jobId)).toMatchObject({ JobType: 'Array', JobStatus: 'Completed', JobStatusReason: reason });
-    expect(await listed(plan.jobId, 'Running')).toBeUndefined();
+    expect(await listedInProgress(env, plan.jobId)).toEqual([]);
   });
 
   it('ends the Azure job of a single job whose workflow was deleted, and records Failed under the same id: status, ls and watch say why', async () => {
@@ -164,7 +167,7 @@ describe('the reconciler: no Azure job outlives its workflow', () => {
     expect(await job.get('JobStatusReason')).toBe(reason);
     expect(await job.get('JobType')).toBe('Single');
     expect(await listed(job.jobId)).toMatchObject({ JobStatus: 'Failed', JobStatusReason: reason });
-    expect(await listed(job.jobId, 'Running')).toBeUndefined();
+    expect(await listedInProgress(env, job.jobId)).toEqual([]);
     await cliReads(job.jobId, { JobStatus: 'Failed', JobStatusReason: reason });
   });
 
@@ -184,7 +187,7 @@ describe('the reconciler: no Azure job outlives its workflow', () => {
     expect(await array.get('ChildJobStatusReasons')).toEqual([expect.anything(), reason]);
     expect(await array.get('ChildJobEvaluationResults')).toEqual([42, null]);
     expect(await listed(array.jobId)).toMatchObject({ JobType: 'Array', JobStatus: 'Completed', JobStatusReason: reason });
-    expect(await listed(array.jobId, 'Running')).toBeUndefined();
+    expect(await listedInProgress(env, array.jobId)).toEqual([]);
     await cliReads(array.jobId, { JobStatus: 'Completed', JobStatusReason: reason });
   });
 
@@ -197,6 +200,7 @@ describe('the reconciler: no Azure job outlives its workflow', () => {
     expect(await array.get('ChildJobStatuses')).toEqual(['Succeeded', 'Failed']);
     expect(await array.get('ChildJobEvaluationResults')).toEqual([30, null]);
     expect(await array.child(1).get('EvaluationResult')).toBe(30);
+    expect(await listedInProgress(env, array.jobId)).toEqual([]);
   });
 
   it('deletes the upload of a submission whose workflow never started, and keeps those of jobs that did', async () => {

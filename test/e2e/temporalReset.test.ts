@@ -2,7 +2,7 @@ import { listJobSummaries, mapSubmit, submit } from '../../src/client';
 import { resetWorkflow } from '../support/temporalUiActions';
 import { waitFor } from '../support/waitFor';
 import { stackEnvironments } from './support/environments';
-import { waitForStatus } from './support/jobs';
+import { listedInProgress, waitForStatus } from './support/jobs';
 
 /**
  * The Temporal UI's Reset on a running job, to the two points a person picks
@@ -25,11 +25,6 @@ describe('Reset in the Temporal UI: the new run carries on with the same Azure j
     return { status: described.status.name, runId: described.runId };
   }
 
-  async function expectNotListedRunning(jobId: string): Promise<void> {
-    expect((await listJobSummaries(env, { status: 'Running' })).find((summary) => summary.jobId === jobId)).toBeUndefined();
-    expect((await listJobSummaries(env, { status: 'Active' })).find((summary) => summary.jobId === jobId)).toBeUndefined();
-  }
-
   it.each(['first', 'last'] as const)(
     'a single job reset to its %s workflow task watches the same task to its end: Succeeded, its task run once',
     async (point) => {
@@ -49,7 +44,7 @@ describe('Reset in the Temporal UI: the new run carries on with the same Azure j
       const task = await env.azure().batch.task.get(job.jobId, '10000000');
       expect(task.executionInfo?.retryCount).toBe(0);
       expect((await listJobSummaries(env)).find((summary) => summary.jobId === job.jobId)).toMatchObject({ JobStatus: 'Succeeded' });
-      await expectNotListedRunning(job.jobId);
+      expect(await listedInProgress(env, job.jobId)).toEqual([]);
     },
   );
 
@@ -66,7 +61,7 @@ describe('Reset in the Temporal UI: the new run carries on with the same Azure j
     const azureJob = await env.azure().batch.job.get(job.jobId);
     expect(azureJob.state).toBe('completed');
     expect((await env.azure().batch.task.get(job.jobId, '10000000')).state).toBe('completed');
-    await expectNotListedRunning(job.jobId);
+    expect(await listedInProgress(env, job.jobId)).toEqual([]);
   });
 
   it.each(['first', 'last'] as const)(
@@ -88,7 +83,7 @@ describe('Reset in the Temporal UI: the new run carries on with the same Azure j
       ]);
       expect((await env.azure().batch.job.get(array.jobId)).state).toBe('completed');
       expect((await listJobSummaries(env)).find((summary) => summary.jobId === array.jobId)).toMatchObject({ JobStatus: 'Completed' });
-      await expectNotListedRunning(array.jobId);
+      expect(await listedInProgress(env, array.jobId)).toEqual([]);
     },
   );
 
@@ -103,6 +98,36 @@ describe('Reset in the Temporal UI: the new run carries on with the same Azure j
     expect(await array.get('ChildJobStatuses')).toEqual(['Failed', 'Failed']);
     expect(await array.get('JobStatusReason')).toContain('array aborted after a reset');
     expect((await env.azure().batch.job.get(array.jobId)).state).toBe('completed');
-    await expectNotListedRunning(array.jobId);
+    expect(await listedInProgress(env, array.jobId)).toEqual([]);
+  });
+
+  it('a single job that had failed, reset to its first workflow task, reads the same task again: Failed with its exit code, nothing rerun', async () => {
+    const job = await submit(env, { command: '/bin/sh -c "echo failing-once; exit 3"' });
+    await waitForStatus(job, ['Failed']);
+    const { runId: firstRunId } = await closedRun(job.jobId);
+    const { newRunId } = await reset(job.jobId, 'first');
+    expect(newRunId).not.toBe(firstRunId);
+
+    expect(await closedRun(job.jobId)).toEqual({ status: 'FAILED', runId: newRunId });
+    expect(await job.get('JobStatus')).toBe('Failed');
+    expect(await job.get('JobExitCode')).toBe(3);
+    expect(((await job.get('JobLog')) as string).match(/failing-once/g)).toHaveLength(1);
+    expect((await env.azure().batch.task.get(job.jobId, '10000000')).executionInfo?.retryCount).toBe(0);
+    expect(await listedInProgress(env, job.jobId)).toEqual([]);
+  });
+
+  it('an array that had completed, reset to its first workflow task, finds its children done: Completed again, nothing rerun', async () => {
+    const array = await mapSubmit(env, { command: '/bin/sh -c "echo child-$REMOTE_BATCH_CHILD_INDEX"' }, [1, 2]);
+    const { runId: firstRunId } = await closedRun(array.jobId);
+    expect((await env.azure().batch.job.get(array.jobId)).state).toBe('completed');
+    const { newRunId } = await reset(array.jobId, 'first');
+    expect(newRunId).not.toBe(firstRunId);
+
+    expect(await closedRun(array.jobId)).toEqual({ status: 'COMPLETED', runId: newRunId });
+    expect(await array.get('JobStatus')).toBe('Completed');
+    expect(await array.get('ChildJobStatuses')).toEqual(['Succeeded', 'Succeeded']);
+    const tasks = await env.azure().batch.task.list(array.jobId);
+    expect(tasks.map((task) => task.executionInfo?.retryCount)).toEqual([0, 0]);
+    expect(await listedInProgress(env, array.jobId)).toEqual([]);
   });
 });

@@ -46,9 +46,14 @@ const recordSchema = z.discriminatedUnion('jobType', [
   }),
 ]);
 
+/** Past this, the input file names are left out: the record stays a small metadata value whatever a job's inputs. */
+export const maxJobRecordBytes = 8 * 1024;
+
 /** The metadata item an Azure job is created with. */
 export function jobRecordMetadata(record: AzureJobRecord): { name: string; value: string } {
-  return { name: jobRecordMetadataKey, value: JSON.stringify(record) };
+  const whole = JSON.stringify(record);
+  if (whole.length <= maxJobRecordBytes) return { name: jobRecordMetadataKey, value: whole };
+  return { name: jobRecordMetadataKey, value: JSON.stringify({ ...record, state: { ...record.state, inputNames: [] } }) };
 }
 
 /** The record in an Azure job's metadata; undefined when there is none (jobs created before it existed) or it is not one of ours. */

@@ -1,4 +1,4 @@
-import { type AzureJobRecord, jobRecordMetadata, jobRecordOf } from '../../src/model/azureJobRecord';
+import { type AzureJobRecord, jobRecordMetadata, jobRecordOf, maxJobRecordBytes } from '../../src/model/azureJobRecord';
 import { initialArrayJobState } from '../../src/model/arrayJob';
 import { validateSettings } from '../../src/model/settings';
 
@@ -15,6 +15,25 @@ describe("an Azure job's record of what it is (Batch metadata)", () => {
     const record: AzureJobRecord = { jobType: 'Array', bodyKind: 'script', state };
     const metadata = [{ name: 'remote-batch-workflow-id', value: 'rb-1' }, jobRecordMetadata(record)];
     expect(jobRecordOf(metadata)).toEqual(record);
+  });
+
+  it('leaves out the input file names of a job with very many, staying small', () => {
+    const state = initialArrayJobState(
+      {
+        environment,
+        body: { kind: 'command', commandLine: 'true' },
+        settings,
+        inputs: Array.from({ length: 2000 }, (_, at) => ({ name: `input-file-${at}.csv`, blob: `inputs/input-file-${at}.csv` })),
+        elementCount: 1,
+        spanSize: 1,
+        submittedAt: '2026-01-01T00:00:00Z',
+      },
+      'rb-2',
+      settings,
+    );
+    const item = jobRecordMetadata({ jobType: 'Array', bodyKind: 'command', state });
+    expect(item.value.length).toBeLessThanOrEqual(maxJobRecordBytes);
+    expect(jobRecordOf([item])).toEqual({ jobType: 'Array', bodyKind: 'command', state: { ...state, inputNames: [] } });
   });
 
   it('is absent for jobs created without one, and for metadata that is not ours or not whole', () => {

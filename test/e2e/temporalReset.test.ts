@@ -87,17 +87,19 @@ describe('Reset in the Temporal UI: the new run carries on with the same Azure j
     },
   );
 
-  it('an array reset after its Azure job was created still obeys abort: its children end Failed with the reason', async () => {
+  it('an array reset after its Azure job was created still obeys Request Cancellation: the same Azure job is terminated, its children Failed', async () => {
     const array = await mapSubmit(env, { command: '/bin/sh -c "sleep 300"' }, [1, 2]);
     await waitFor(() => array.get('ChildJobCounts') as Promise<{ running: number }>, (counts) => counts.running > 0, minute, 'a running child', 250);
     const { newRunId } = await reset(array.jobId, 'last');
     await waitFor(() => describeRun(array.jobId), (d) => d.runId === newRunId && d.status.name === 'RUNNING', minute, 'the new run', 250);
-    await array.abort('array aborted after a reset');
+    await (await handle(array.jobId)).cancel();
 
-    expect(await closedRun(array.jobId)).toEqual({ status: 'FAILED', runId: newRunId });
+    expect(await closedRun(array.jobId)).toEqual({ status: 'CANCELLED', runId: newRunId });
     expect(await array.get('ChildJobStatuses')).toEqual(['Failed', 'Failed']);
-    expect(await array.get('JobStatusReason')).toContain('array aborted after a reset');
-    expect((await env.azure().batch.job.get(array.jobId)).state).toBe('completed');
+    expect(await array.get('JobStatusReason')).toMatch(/^Cancelled from Temporal by /);
+    const azureJob = await env.azure().batch.job.get(array.jobId);
+    expect(azureJob.state).toBe('completed');
+    expect(azureJob.executionInfo?.terminateReason).toMatch(/^remote-batch: workflow cancelled/);
     expect(await listedInProgress(env, array.jobId)).toEqual([]);
   });
 

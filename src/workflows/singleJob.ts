@@ -1,9 +1,8 @@
 import { condition, patched, setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import { evaluationFileName, resultFileName, singleJobTaskId, taskOutputPath } from '../model/conventions';
 import { initialSingleJobState, type SingleJobInput, type SingleJobState } from '../model/jobSpec';
-import type { RetryRequest } from '../model/retry';
 import { clientAbort, type JobAbort, outcomeOfTask } from '../model/outcome';
-import { resumedSingleJobState, retryUntil } from '../model/retry';
+import { resumedSingleJobState, type RetryRequest, retryUntil } from '../model/retry';
 import { jobSearchAttributes } from '../model/searchAttributes';
 import { singleJobInputSchema } from '../model/workflowInputs';
 import { azure, azureLocal, watcher } from './activityProxies';
@@ -73,7 +72,13 @@ export async function singleJob(given: SingleJobInput | { retry: RetryRequest })
     let setup: Awaited<ReturnType<typeof setUpAzureJob>> | undefined;
     if (!previous) {
       // A job that closes as it ends keeps its Azure job open after a failure, for a retry.
-      setup = await setUpAzureJob(input, jobId, settings, { oneTask: true, endsWithTasks: !closesWithJob, isAborted, calls });
+      setup = await setUpAzureJob(input, jobId, settings, {
+        oneTask: true,
+        endsWithTasks: !closesWithJob,
+        isAborted,
+        calls,
+        record: { jobType: 'Single', bodyKind: input.body.kind, state },
+      });
       if (setup.outcome === 'refused') return finish({ status: 'Failed', statusReason: setup.reason });
       if (setup.outcome === 'aborted') return finish({ status: 'Failed', statusReason: (await abortOf()).statusReason });
     }

@@ -17,6 +17,7 @@ import {
 import { jobContainerName } from '../model/conventions';
 import { batchStatusCode } from './batchErrors';
 import { mapWithConcurrency } from './concurrency';
+import { sleepHeartbeating } from './heartbeat';
 import { sasLifetimeMs, signInputs, type TaskInputBlob, type TaskTemplate, taskDefinition } from './taskDefinition';
 
 export interface AddArrayChildrenInput {
@@ -83,7 +84,7 @@ export function createArrayChildrenActivities(clients: ConnectionClients) {
       } catch (error) {
         const status = batchStatusCode(error);
         if ((status === 429 || status === 503) && attempt < 20) {
-          await new Promise((resolve) => setTimeout(resolve, retryAfterMs(error)));
+          await sleepHeartbeating(Context.current(), retryAfterMs(error));
           continue;
         }
         if (status === 413 && pending.length > 1) {
@@ -138,7 +139,10 @@ export function createArrayChildrenActivities(clients: ConnectionClients) {
           const elementFile = await signInputs(sas, container, [{ name: childElementFileName, blob: childElementBlob(child) }]);
           return taskDefinition(childTaskId(child), input.template, [...sharedFiles, ...elementFile], outputUrl, variables);
         });
-        await mapWithConcurrency(packCollections(tasks), collectionConcurrency, (collection) => addCollection(input.connection, input.jobId, collection));
+        await mapWithConcurrency(packCollections(tasks), collectionConcurrency, async (collection) => {
+          await addCollection(input.connection, input.jobId, collection);
+          context.heartbeat(collection[0].id);
+        });
         context.heartbeat(last);
       }
       return input.to - input.from + 1;

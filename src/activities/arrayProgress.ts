@@ -2,13 +2,26 @@ import type { BatchServiceModels } from '@azure/batch';
 import { Context } from '@temporalio/activity';
 import type { ConnectionClients } from '../azure/connectionClients';
 import { blobIndexOfChild, type ChildCounts, childOfTaskId, childTaskId, taskIdPrefixOfBlob } from '../model/arrayJob';
-import { childStatus, type ChildUpdate, resetChild, updateChild } from '../model/childShard';
-import { evaluationFileName, jobContainerName, resultFileName, taskOutputPath } from '../model/conventions';
+import {
+  childAttempts,
+  type ChildShard,
+  childStatus,
+  type ChildUpdate,
+  countShard,
+  resetChild,
+  setChildAttempts,
+  updateChild,
+} from '../model/childShard';
+import { evaluationFileName, jobContainerName, resultFileName, stderrFileName, stdoutFileName, taskOutputPath } from '../model/conventions';
+import { defaultInfrastructureRetries, failureKind, infrastructureAttempts, infrastructureBackoffMs, withEndedAttempts } from '../model/failureKind';
 import type { TaskObservation } from '../model/jobSpec';
 import { clientTerminationReason, outcomeOfTask } from '../model/outcome';
 import { batchErrorCode } from './batchErrors';
 import { ChildShardStore } from './childShards';
 import { mapWithConcurrency } from './concurrency';
+import { sleepHeartbeating } from './heartbeat';
+import { requiredOutputs, withUnreadableOutputs } from './outputVerification';
+import { reactivateTask } from './taskReruns';
 
 export interface PollArrayProgressInput {
   connection: string;
@@ -37,6 +50,12 @@ export interface ArrayProgress {
 /** Transitions within this margin of the cursor are read again: listing is idempotent, a missed one is not. */
 const cursorOverlapMs = 2000;
 const readConcurrency = 32;
+/** What a shard listing collects: enough to verify a child's outputs and find results. */
+const verifiedFileNames = [stdoutFileName, stderrFileName, resultFileName, evaluationFileName];
+
+function isCompletedLetter(status: string): boolean {
+  return status === 'Succeeded' || status === 'Failed';
+}
 
 type ListedTask = Pick<BatchServiceModels.CloudTask, 'id' | 'state' | 'stateTransitionTime' | 'executionInfo'>;
 
@@ -90,33 +109,47 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
     return tasks;
   }
 
-  /** What a task's latest state means for its child; undefined when the shard already says so. */
-  /** Names of the result and evaluation blobs a shard's children wrote: one listing instead of a read per child. */
+  /** Names of the logs, results and evaluations a shard's children left in storage: one listing instead of a read per child. */
   async function outputsOfShard(connection: string, jobId: string, index: number): Promise<Set<string>> {
     const container = clients.get(connection).blobs.getContainerClient(jobContainerName(jobId));
     const names = new Set<string>();
     for await (const blob of container.listBlobsFlat({ prefix: taskIdPrefixOfBlob(index) })) {
-      if (blob.name.endsWith(`/${resultFileName}`) || blob.name.endsWith(`/${evaluationFileName}`)) names.add(blob.name);
+      if (verifiedFileNames.some((name) => blob.name.endsWith(`/${name}`))) names.add(blob.name);
     }
     return names;
   }
 
+  /**
+   * What a task's latest state means for its child. A completed task is
+   * verified first: success needs its logs (and a script child's result) in
+   * storage. An infrastructure failure within the rerun budget comes back as a
+   * rerun instead of an outcome.
+   */
   async function childUpdateOf(
     connection: string,
     jobId: string,
     task: ListedTask,
     abortReason: string | null,
-    readOutputs: boolean,
-  ): Promise<ChildUpdate> {
-    const observation = observationOf(task);
+    bodyKind: 'script' | 'command',
+    written: Set<string>,
+  ): Promise<ChildUpdate & { rerun?: { kind: 'infrastructure'; reason: string } }> {
+    let observation = observationOf(task);
     if (observation.state === 'active') return { status: 'Active' };
     if (observation.state !== 'completed') return { status: 'Running', startTime: observation.startTime };
-    const outcome = outcomeOfTask(observation, abortReason ?? undefined);
     const taskId = task.id!;
-    const result = readOutputs ? await readJson(connection, jobId, taskOutputPath(taskId, resultFileName)) : undefined;
+    const expectsResult = bodyKind === 'script';
+    if (abortReason === null && failureKind(observation) === undefined) {
+      observation = withUnreadableOutputs(observation, requiredOutputs(taskId, expectsResult).filter((blob) => !written.has(blob)));
+    }
+    const outcome = outcomeOfTask(observation, abortReason ?? undefined);
+    if (abortReason === null && failureKind(observation) === 'infrastructure') {
+      return { status: 'Failed', exitCode: outcome.exitCode, reason: outcome.statusReason, endTime: observation.endTime, rerun: { kind: 'infrastructure', reason: outcome.statusReason ?? 'infrastructure failure' } };
+    }
+    const resultBlob = taskOutputPath(taskId, resultFileName);
+    const result = expectsResult && written.has(resultBlob) ? await readJson(connection, jobId, resultBlob) : undefined;
     let reason = outcome.statusReason;
-    if (readOutputs && outcome.status === 'Failed' && abortReason === null) {
-      const evaluationBlob = taskOutputPath(taskId, evaluationFileName);
+    const evaluationBlob = taskOutputPath(taskId, evaluationFileName);
+    if (expectsResult && outcome.status === 'Failed' && abortReason === null && written.has(evaluationBlob)) {
       const evaluation = (await readJson(connection, jobId, evaluationBlob)) as { error?: string } | undefined;
       if (evaluation?.error) reason = `${reason} ${evaluation.error.slice(0, 500)}`;
     }
@@ -137,6 +170,107 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
     };
   }
 
+  /**
+   * Brings the shards in line with Batch's task states: new states recorded,
+   * completed tasks verified, infrastructure failures rerun (backoff, then
+   * Batch's reactivate) within their budget. With `reconcile`, every child is
+   * checked, succeeded ones against storage too, and each repair is logged.
+   */
+  async function applyTaskStates(
+    input: PollArrayProgressInput,
+    store: ChildShardStore,
+    byShard: Map<number, ListedTask[]>,
+    reconcile: boolean,
+  ): Promise<{ changed: number; reruns: number; shards: ChildShard[] }> {
+    const context = Context.current();
+    const pending: { index: number; shard: ChildShard; updates: [number, ChildUpdate][] }[] = [];
+    const reruns: { child: number; attempt: number }[] = [];
+    const repaired: string[] = [];
+    for (const [index, shardTasks] of [...byShard].sort(([a], [b]) => a - b)) {
+      context.heartbeat(index);
+      const shard = await store.read(index);
+      const unsettled = (task: ListedTask) => task.state === 'completed' && (reconcile || !isCompletedLetter(childStatus(shard, childOfTaskId(task.id!)!)));
+      const written = shardTasks.some(unsettled) ? await outputsOfShard(input.connection, input.jobId, index) : new Set<string>();
+      const verified = (child: number) =>
+        requiredOutputs(childTaskId(child), input.bodyKind === 'script').every((blob) => written.has(blob));
+      const updates = await mapWithConcurrency(shardTasks, readConcurrency, async (task) => {
+        const child = childOfTaskId(task.id!)!;
+        const known = childStatus(shard, child);
+        const next = (task.state ?? 'active') as string;
+        const unchanged =
+          (next === 'completed' && known === 'Failed') ||
+          (next === 'completed' && known === 'Succeeded' && (!reconcile || verified(child))) ||
+          (next === 'active' && known === 'Active') ||
+          ((next === 'running' || next === 'preparing') && known === 'Running');
+        if (unchanged) return undefined;
+        const update = await childUpdateOf(input.connection, input.jobId, task, shard.abortReasons[child - shard.first], input.bodyKind, written);
+        if (reconcile) repaired.push(`${child} (${known} → ${update.rerun ? 'rerun' : update.status})`);
+        return [child, update, task] as const;
+      });
+      const real: [number, ChildUpdate][] = [];
+      for (const found of updates) {
+        if (!found) continue;
+        const [child, { rerun, ...update }, task] = found;
+        const recorded = childAttempts(shard, child);
+        const completion = { endTime: update.endTime, batchRetries: task.executionInfo?.retryCount ?? 0 };
+        if (rerun && infrastructureAttempts(recorded) < defaultInfrastructureRetries) {
+          const attempts = withEndedAttempts(recorded, completion, rerun);
+          setChildAttempts(shard, child, attempts);
+          reruns.push({ child, attempt: infrastructureAttempts(attempts) });
+          real.push([child, { status: 'Active', reason: `Rerunning after an infrastructure failure: ${rerun.reason}` }]);
+          continue;
+        }
+        if (update.status !== 'Active' && update.status !== 'Running') setChildAttempts(shard, child, withEndedAttempts(recorded, completion));
+        real.push([child, update]);
+      }
+      pending.push({ index, shard, updates: real });
+    }
+
+    if (reruns.length > 0) {
+      context.log.warn('rerunning array children after infrastructure failures', { jobId: input.jobId, children: reruns.length });
+      await sleepHeartbeating(context, infrastructureBackoffMs(Math.max(...reruns.map((rerun) => rerun.attempt))));
+      const { batch } = clients.get(input.connection);
+      const refused = new Set<number>();
+      await mapWithConcurrency(reruns, 16, async ({ child }) => {
+        if (!(await reactivateTask(batch, input.jobId, childTaskId(child)))) refused.add(child);
+      });
+      // The job has ended (an abort): those failures stand.
+      for (const { updates } of pending) {
+        for (const entry of updates) if (refused.has(entry[0])) entry[1] = { status: 'Failed', reason: 'The task failed for reasons outside the job and could not be rerun: the Azure job has ended.' };
+      }
+    }
+    let changed = 0;
+    for (const { index, shard, updates } of pending) {
+      for (const [child, update] of updates) updateChild(shard, child, update);
+      if (updates.length > 0) await store.write(index, shard);
+      changed += updates.length;
+    }
+    if (repaired.length > 0) {
+      context.log.warn('array child states repaired from Batch at the end of the array', {
+        jobId: input.jobId,
+        repaired: repaired.length,
+        children: repaired.slice(0, 20).join(', '),
+      });
+    }
+    return { changed, reruns: reruns.length, shards: pending.map((entry) => entry.shard) };
+  }
+
+  /** The counts a completed array reports: its shards', after reconciling; a disagreement with Batch's is logged. */
+  function reconciledCounts(jobId: string, batchCounts: ChildCounts, shards: ChildShard[]): ChildCounts {
+    const counts: ChildCounts = { active: 0, running: 0, succeeded: 0, failed: 0 };
+    for (const shard of shards) {
+      const own = countShard(shard);
+      counts.active += own.active;
+      counts.running += own.running;
+      counts.succeeded += own.succeeded;
+      counts.failed += own.failed;
+    }
+    if (counts.succeeded !== batchCounts.succeeded || counts.failed !== batchCounts.failed) {
+      Context.current().log.warn('array counts differ from Batch task counts after verification', { jobId, verified: counts, batch: batchCounts });
+    }
+    return counts;
+  }
+
   return {
     /**
      * Records what changed since the cursor into the child shards (status, exit
@@ -153,7 +287,9 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
       for (;;) {
         // Counts first: whatever completed before this moment is in the listing that follows.
         const counts = await countChildren(input.connection, input.jobId, input.childCount);
-        const tasks = await listChangedTasks(input.connection, input.jobId, cursor);
+        // Once Batch says every child completed, the whole task list is checked against the shards, not just what changed.
+        const reconcile = input.added === input.childCount && counts.completed === input.childCount;
+        const tasks = await listChangedTasks(input.connection, input.jobId, reconcile ? undefined : cursor);
         const byShard = new Map<number, ListedTask[]>();
         for (const task of tasks) {
           const child = childOfTaskId(task.id ?? '');
@@ -163,29 +299,13 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
           const transition = toIso(task.stateTransitionTime);
           if (transition && (!cursor || transition > cursor)) cursor = transition;
         }
-        for (const [index, shardTasks] of byShard) {
-          const shard = await store.read(index);
-          const updates = await mapWithConcurrency(shardTasks, readConcurrency, async (task) => {
-            const child = childOfTaskId(task.id!)!;
-            const known = childStatus(shard, child);
-            const next = (task.state ?? 'active') as string;
-            const unchanged =
-              (next === 'completed' && (known === 'Succeeded' || known === 'Failed')) ||
-              (next === 'active' && known === 'Active') ||
-              ((next === 'running' || next === 'preparing') && known === 'Running');
-            if (unchanged) return undefined;
-            return [child, await childUpdateOf(input.connection, input.jobId, task, shard.abortReasons[child - shard.first], input.bodyKind === 'script')] as const;
-          });
-          const real = updates.filter((update): update is NonNullable<typeof update> => update !== undefined);
-          for (const [child, update] of real) updateChild(shard, child, update);
-          if (real.length > 0) await store.write(index, shard);
-          changed += real.length;
-        }
-        const allCompleted = input.added === input.childCount && counts.completed === input.childCount;
+        const pass = await applyTaskStates(input, store, byShard, reconcile);
+        changed += pass.changed;
+        const allCompleted = reconcile && pass.reruns === 0;
         const waited = Date.now() - startedAt;
         if (allCompleted || (changed > 0 && waited >= input.minWaitMs) || waited >= input.maxWaitMs) {
-          const { completed: _completed, ...childCounts } = counts;
-          return { counts: childCounts, cursor, allCompleted };
+          const { completed: _completed, ...batchCounts } = counts;
+          return { counts: allCompleted ? reconciledCounts(input.jobId, batchCounts, pass.shards) : batchCounts, cursor, allCompleted };
         }
         context.heartbeat(cursor);
         await context.sleep(Math.min(1000, Math.max(200, input.minWaitMs / 2)));
@@ -200,6 +320,7 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
       const store = shardsOf(input.connection, input.jobId, input.childCount);
       let gathered = 0;
       for (let index = 0; index < store.shardCount; index++) {
+        Context.current().heartbeat(index);
         const written = await outputsOfShard(input.connection, input.jobId, index);
         if (written.size === 0) continue;
         const shard = await store.read(index);
@@ -242,6 +363,7 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
       const reason = clientTerminationReason(input.reason);
       let failed = 0;
       for (let index = 0; index < store.shardCount; index++) {
+        Context.current().heartbeat(index);
         const shard = await store.read(index);
         let touched = false;
         for (let at = 0; at < shard.statuses.length; at++) {
@@ -270,16 +392,14 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
       const store = shardsOf(input.connection, input.jobId, input.childCount);
       let retried = 0;
       for (let index = 0; index < store.shardCount; index++) {
+        Context.current().heartbeat(index);
         const shard = await store.read(index);
         const failed: number[] = [];
         for (let at = 0; at < shard.statuses.length; at++) if (shard.statuses[at] === 'F') failed.push(shard.first + at);
         if (failed.length === 0) continue;
         await mapWithConcurrency(failed, 16, async (child) => {
-          try {
-            await batch.task.reactivate(input.jobId, childTaskId(child));
-          } catch (error) {
-            // Already active again: an earlier attempt of this activity reactivated it.
-            if (batchErrorCode(error) !== 'TaskNotCompleted' && batchErrorCode(error) !== 'TaskAlreadyActive') throw error;
+          if (!(await reactivateTask(batch, input.jobId, childTaskId(child)))) {
+            throw new Error(`Child ${child} cannot be rerun: Azure job ${input.jobId} has ended.`);
           }
           resetChild(shard, child);
         });

@@ -1,9 +1,15 @@
 import type { BatchServiceClient, BatchServiceModels } from '@azure/batch';
 import { Context } from '@temporalio/activity';
 import type { ConnectionClients } from '../azure/connectionClients';
-import { jobContainerName } from '../model/conventions';
+import { jobContainerName, singleJobTaskId } from '../model/conventions';
+import { defaultInfrastructureRetries, failureKind, infrastructureAttempts, infrastructureBackoffMs, withEndedAttempts } from '../model/failureKind';
 import type { TaskObservation } from '../model/jobSpec';
+import { outcomeOfTask } from '../model/outcome';
+import { scriptBundleFileName } from '../model/scriptJob';
 import { batchErrorCode, invalidInput } from './batchErrors';
+import { sleepHeartbeating } from './heartbeat';
+import { missingOutputs, withUnreadableOutputs } from './outputVerification';
+import { reactivateTask, readTaskAttempts, writeTaskAttempts } from './taskReruns';
 import { sasLifetimeMs, signInputs, type TaskInputBlob, type TaskTemplate, taskDefinition } from './taskDefinition';
 
 export interface PoolFacts {
@@ -39,6 +45,10 @@ export interface WaitForTaskInput {
   until: 'started' | 'completed' | 'jobEnded';
 }
 
+/** Job metadata: the Azure job ends once its one task has ended for good (the watcher terminates it, not Batch). */
+const endsWithTaskMetadata = 'remote-batch-ends-with-task';
+const ownerMetadata = 'remote-batch-workflow-id';
+
 function toIso(date: Date | undefined): string | undefined {
   return date ? new Date(date).toISOString() : undefined;
 }
@@ -55,6 +65,10 @@ async function taskExists(batch: BatchServiceClient, jobId: string, taskId: stri
 
 export function createBatchActivities(clients: ConnectionClients) {
   async function observeTask(connection: string, jobId: string, taskId: string, withJob = false): Promise<TaskObservation> {
+    return (await observeTaskAndJob(connection, jobId, taskId, withJob)).observation;
+  }
+
+  async function observeTaskAndJob(connection: string, jobId: string, taskId: string, withJob = false) {
     const { batch } = clients.get(connection);
     const task = await batch.task.get(jobId, taskId);
     const info = task.executionInfo;
@@ -64,6 +78,7 @@ export function createBatchActivities(clients: ConnectionClients) {
       result: info?.result,
       startTime: toIso(info?.startTime),
       endTime: toIso(info?.endTime),
+      ...(info?.retryCount ? { retryCount: info.retryCount } : {}),
     };
     if (info?.failureInfo) {
       observation.failure = {
@@ -72,11 +87,57 @@ export function createBatchActivities(clients: ConnectionClients) {
         message: info.failureInfo.message,
       };
     }
+    let endsWithTask = false;
     if (observation.state === 'completed' || withJob) {
       const job = await batch.job.get(jobId);
       const reason = job.executionInfo?.terminateReason;
       if (reason && reason !== 'AllTasksComplete') observation.jobTerminateReason = reason;
       observation.jobCompleted = job.state === 'completed';
+      endsWithTask = job.metadata?.some((item) => item.name === endsWithTaskMetadata && item.value === taskId) ?? false;
+    }
+    const expectsResult = task.resourceFiles?.some((file) => file.filePath === scriptBundleFileName) ?? false;
+    return { observation, endsWithTask, expectsResult };
+  }
+
+  /**
+   * A completed task's outcome, verified: success needs its outputs readable in
+   * storage. An infrastructure failure is rerun (reactivated, with backoff) up
+   * to the default number of times, each attempt recorded for JobAttempts;
+   * 'rerun' then. Otherwise the outcome is final and a job that ends with its
+   * task is ended.
+   */
+  async function settleCompletedTask(
+    input: { connection: string; jobId: string; taskId: string },
+    seen: Awaited<ReturnType<typeof observeTaskAndJob>>,
+  ): Promise<TaskObservation | 'rerun'> {
+    const { batch, blobs } = clients.get(input.connection);
+    const container = blobs.getContainerClient(jobContainerName(input.jobId));
+    let observation = seen.observation;
+    if (failureKind(observation) === undefined) {
+      observation = withUnreadableOutputs(observation, await missingOutputs(container, input.taskId, seen.expectsResult));
+    }
+    const kind = failureKind(observation);
+    const recorded = await readTaskAttempts(container, input.taskId);
+    const completion = { endTime: observation.endTime, batchRetries: observation.retryCount ?? 0 };
+    const context = Context.current();
+    if (kind === 'infrastructure' && infrastructureAttempts(recorded) < defaultInfrastructureRetries) {
+      const reason = outcomeOfTask(observation).statusReason ?? 'infrastructure failure';
+      const attempts = withEndedAttempts(recorded, completion, { kind, reason });
+      await writeTaskAttempts(container, input.taskId, attempts);
+      context.log.warn('rerunning a task after an infrastructure failure', { jobId: input.jobId, taskId: input.taskId, attempt: attempts.length + 1, reason });
+      await sleepHeartbeating(context, infrastructureBackoffMs(infrastructureAttempts(attempts)), 'rerun');
+      if (await reactivateTask(batch, input.jobId, input.taskId)) return 'rerun';
+    } else if (completion.batchRetries > 0) {
+      const attempts = withEndedAttempts(recorded, completion);
+      if (attempts.length !== recorded.length) await writeTaskAttempts(container, input.taskId, attempts);
+    }
+    if (seen.endsWithTask && !observation.jobTerminateReason) {
+      try {
+        await batch.job.terminate(input.jobId, { terminateReason: 'AllTasksComplete' });
+      } catch (error) {
+        const code = batchErrorCode(error);
+        if (code !== 'JobCompleted' && code !== 'JobTerminating') throw error;
+      }
     }
     return observation;
   }
@@ -102,16 +163,20 @@ export function createBatchActivities(clients: ConnectionClients) {
         id: input.jobId,
         priority: input.priority,
         poolInfo: { poolId: input.poolId },
-        onAllTasksComplete: input.endsWithTasks ? 'terminatejob' : 'noaction',
+        // Not 'terminatejob' even for a single job: a task that failed for the platform's reasons is rerun first.
+        onAllTasksComplete: 'noaction',
         usesTaskDependencies: false,
-        metadata: [{ name: 'remote-batch-workflow-id', value: input.workflowId }],
+        metadata: [
+          { name: ownerMetadata, value: input.workflowId },
+          ...(input.endsWithTasks ? [{ name: endsWithTaskMetadata, value: singleJobTaskId }] : []),
+        ],
       };
       try {
         await batch.job.add(job);
       } catch (error) {
         if (batchErrorCode(error) !== 'JobExists') throw error;
         const existing = await batch.job.get(input.jobId);
-        const owner = existing.metadata?.find((item) => item.name === 'remote-batch-workflow-id')?.value;
+        const owner = existing.metadata?.find((item) => item.name === ownerMetadata)?.value;
         if (owner !== input.workflowId) {
           throw invalidInput(`Azure job '${input.jobId}' already exists and belongs to someone else (${owner ?? 'no owner'}).`, 'JobExists');
         }
@@ -146,7 +211,14 @@ export function createBatchActivities(clients: ConnectionClients) {
       const context = Context.current();
       let intervalMs = 250;
       for (;;) {
-        const observation = await observeTask(input.connection, input.jobId, input.taskId, input.until === 'jobEnded');
+        const seen = await observeTaskAndJob(input.connection, input.jobId, input.taskId, input.until === 'jobEnded');
+        if (seen.observation.state === 'completed' && input.until !== 'jobEnded') {
+          const settled = await settleCompletedTask(input, seen);
+          if (settled !== 'rerun') return settled;
+          intervalMs = 250;
+          continue;
+        }
+        const observation = seen.observation;
         const reached =
           input.until === 'started'
             ? observation.state !== 'active'

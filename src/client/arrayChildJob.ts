@@ -1,5 +1,6 @@
 import { blobIndexOfChild, childTaskId } from '../model/arrayJob';
-import { childStatus } from '../model/childShard';
+import { childAttempts, childStatus } from '../model/childShard';
+import type { TaskAttempt } from '../model/failureKind';
 import { singleJobPropertyNames, type SingleJobPropertyName, UnknownPropertyError } from './properties';
 import type { ArrayJob } from './arrayJobObject';
 import { readChildShard } from './childShards';
@@ -18,7 +19,7 @@ export class ArrayChildJob {
     return childTaskId(this.index);
   }
 
-  async facts(): Promise<TaskJobFacts & { result: unknown }> {
+  async facts(): Promise<TaskJobFacts & { result: unknown; attempts: TaskAttempt[] }> {
     const state = await this.array.state();
     const shard = await readChildShard(this.array.environment, state, blobIndexOfChild(this.index));
     const at = this.index - shard.first;
@@ -36,13 +37,14 @@ export class ArrayChildJob {
       inputNames: state.inputNames,
       settings: state.settings,
       result: shard.results[at],
+      attempts: childAttempts(shard, this.index),
     };
   }
 
   async get(property: string): Promise<unknown> {
     if (!(singleJobPropertyNames as readonly string[]).includes(property)) throw new UnknownPropertyError(property, singleJobPropertyNames);
     const facts = await this.facts();
-    const readers = taskJobReaders(this.array.environment, facts, { value: facts.result });
+    const readers = taskJobReaders(this.array.environment, facts, { value: facts.result }, facts.attempts);
     return taskJobProperty(property as SingleJobPropertyName, facts, this.array.environment, readers);
   }
 

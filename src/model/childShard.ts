@@ -1,4 +1,5 @@
 import type { ChildCounts } from './arrayJob';
+import type { TaskAttempt } from './failureKind';
 import type { SingleJobStatus } from './status';
 
 /**
@@ -15,6 +16,8 @@ export interface ChildShard {
   endTimes: (string | null)[];
   /** Set by an abort of that child, so the reason survives the task's completion. */
   abortReasons: (string | null)[];
+  /** Rerun attempts by child offset (sparse: most children have none); absent in shards written before reruns existed. */
+  attempts?: Record<string, TaskAttempt[]>;
 }
 
 const letters: Record<SingleJobStatus, string> = { Active: 'A', Running: 'R', Succeeded: 'S', Failed: 'F' };
@@ -61,6 +64,16 @@ export function updateChild(shard: ChildShard, child: number, update: ChildUpdat
 export function resetChild(shard: ChildShard, child: number): void {
   updateChild(shard, child, { status: 'Active' });
   shard.abortReasons[child - shard.first] = null;
+}
+
+export function childAttempts(shard: ChildShard, child: number): TaskAttempt[] {
+  return shard.attempts?.[String(child - shard.first)] ?? [];
+}
+
+export function setChildAttempts(shard: ChildShard, child: number, attempts: TaskAttempt[]): void {
+  if (attempts.length === 0) return;
+  shard.attempts ??= {};
+  shard.attempts[String(child - shard.first)] = attempts;
 }
 
 export function countShard(shard: ChildShard): ChildCounts {

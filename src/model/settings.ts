@@ -10,7 +10,12 @@ export interface JobSettings {
   /** Seconds; becomes the task's maxWallClockTime. */
   timeConstraint?: number;
   environmentVariables: Record<string, string>;
+  /** Times Batch reruns a task that exits nonzero (the task's maxTaskRetryCount); 0 when absent. */
+  maxRetries?: number;
 }
+
+/** The most MaxRetries allows: enough for flaky work, bounded so a broken job cannot loop for days. */
+export const maxMaxRetries = 100;
 
 /** Has Node, so script jobs run in it. */
 export const defaultContainerImage = 'node:20-slim';
@@ -27,6 +32,8 @@ const canonicalNames: Record<string, keyof JobSettings> = {
   timeConstraint: 'timeConstraint',
   EnvironmentVariables: 'environmentVariables',
   environmentVariables: 'environmentVariables',
+  MaxRetries: 'maxRetries',
+  maxRetries: 'maxRetries',
 };
 const seedNames: Record<keyof JobSettings, string> = {
   containerImage: 'ContainerImage',
@@ -34,6 +41,7 @@ const seedNames: Record<keyof JobSettings, string> = {
   vcpuCount: 'VCPUCount',
   timeConstraint: 'TimeConstraint',
   environmentVariables: 'EnvironmentVariables',
+  maxRetries: 'MaxRetries',
 };
 
 // A Docker reference: [registry[:port]/]path[:tag][@digest], lowercase path components.
@@ -107,12 +115,21 @@ export function validateSettings(raw: Record<string, unknown> = {}): JobSettings
     }
   }
 
+  const maxRetries = given.maxRetries;
+  if (maxRetries !== undefined && (typeof maxRetries !== 'number' || !Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > maxMaxRetries)) {
+    throw new InvalidSettingError(
+      'MaxRetries',
+      `MaxRetries must be a whole number from 0 to ${maxMaxRetries} (times Batch reruns a task that exits nonzero); got ${describe(maxRetries)}.`,
+    );
+  }
+
   return {
     containerImage,
     jobPriority,
     vcpuCount,
     ...(timeConstraint !== undefined ? { timeConstraint } : {}),
     environmentVariables: environmentVariables as Record<string, string>,
+    ...(maxRetries ? { maxRetries } : {}),
   };
 }
 

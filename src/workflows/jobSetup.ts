@@ -4,6 +4,7 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { TaskInputBlob, TaskTemplate } from '../activities/taskDefinition';
@@ -108,6 +109,7 @@ export async function setUpAzureJob(
     containerImage: settings.containerImage,
     environment: { ...settings.environmentVariables, [processorCountVariable]: String(settings.vcpuCount) },
     ...(settings.timeConstraint !== undefined ? { maxWallClockSeconds: settings.timeConstraint } : {}),
+    ...(settings.maxRetries && patched('max-retries') ? { maxTaskRetryCount: settings.maxRetries } : {}),
   };
   return { outcome: 'ready', template, inputBlobs };
 }

@@ -4,6 +4,7 @@ import { createActivities } from '../../src/activities';
 import { ConnectionClients } from '../../src/azure/connectionClients';
 import { submit } from '../../src/client';
 import { startWorkerProcess } from '../../src/stack/workerProcess';
+import { waitFor } from '../support/waitFor';
 import { waitForStatus } from './support/jobs';
 import { stackEnvironments } from './support/environments';
 
@@ -63,8 +64,10 @@ describe('durability', () => {
     await activities.addJobTask(task);
     await activities.addJobTask(task);
     const batch = new ConnectionClients().get('local').batch;
-    // A retry that comes after the task ran and the job ended with it still succeeds.
-    while ((await batch.job.get(jobId)).state !== 'completed') await new Promise((resolve) => setTimeout(resolve, 100));
+    // A retry that comes after the task ran and the job ended with it still succeeds (the watcher ends a single job's Azure job).
+    await waitFor(() => batch.task.get(jobId, '10000000'), (task) => task.state === 'completed', { what: 'the task to complete' });
+    await activities.terminateAzureJob({ connection: 'local', jobId, reason: 'AllTasksComplete' });
+    await waitFor(() => batch.job.get(jobId), (azureJob) => azureJob.state === 'completed', { what: 'the Azure job to complete' });
     await activities.addJobTask(task);
     const tasks = await batch.task.list(jobId);
     expect(tasks.map((listed) => listed.id)).toEqual(['10000000']);

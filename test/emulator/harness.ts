@@ -1,3 +1,4 @@
+import { waitFor as sharedWaitFor } from '../support/waitFor';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,14 +43,8 @@ export function uniqueId(prefix: string): string {
   return `${prefix}-${process.pid}-${++counter}`;
 }
 
-export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+export function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  return sharedWaitFor(probe, done, { timeoutMs, what, intervalMs: 25 });
 }
 
 export function waitForTaskState(client: BatchServiceClient, jobId: string, taskId: string, states: BatchServiceModels.TaskState[] = ['completed'], timeoutMs?: number) {

@@ -3,6 +3,7 @@ import { createActivities } from './activities';
 import { sanitizedActivityErrors } from './activities/azureErrors';
 import { ConnectionClients } from './azure/connectionClients';
 import { taskQueue, temporalSettingsFromEnvironment } from './client/temporalSettings';
+import { workerIdentityVariable } from './client/workers';
 
 /** Runs our workflows and activities until SIGINT/SIGTERM. */
 export async function runWorker(): Promise<void> {
@@ -13,6 +14,7 @@ export async function runWorker(): Promise<void> {
       connection,
       namespace: temporal.namespace,
       taskQueue,
+      ...(process.env[workerIdentityVariable] ? { identity: process.env[workerIdentityVariable] } : {}),
       workflowsPath: require.resolve('./workflows'),
       activities: createActivities(new ConnectionClients()),
       interceptors: { activity: [sanitizedActivityErrors] },

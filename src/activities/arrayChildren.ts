@@ -17,6 +17,7 @@ import {
 import { jobContainerName } from '../model/conventions';
 import { batchStatusCode } from './batchErrors';
 import { mapWithConcurrency } from './concurrency';
+import { retryAfterMs, waitingReason } from './batchLimits';
 import { sleepHeartbeating } from './heartbeat';
 import { sasLifetimeMs, signInputs, type TaskInputBlob, type TaskTemplate, taskDefinition } from './taskDefinition';
 
@@ -67,12 +68,6 @@ export function withElementPrelude(commandLine: string): string {
   return `/bin/sh -c 'printf %s "$${inlineElementVariable}" > ${childElementFileName} && exec "$@"' remote-batch-child ${commandLine}`;
 }
 
-function retryAfterMs(error: unknown): number {
-  const header = (error as { response?: { headers?: { get(name: string): string | undefined } } }).response?.headers?.get('retry-after');
-  const seconds = Number(header);
-  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000;
-}
-
 export function createArrayChildrenActivities(clients: ConnectionClients) {
   async function addCollection(connection: string, jobId: string, tasks: BatchServiceModels.TaskAddParameter[]): Promise<void> {
     const { batch } = clients.get(connection);
@@ -84,7 +79,7 @@ export function createArrayChildrenActivities(clients: ConnectionClients) {
       } catch (error) {
         const status = batchStatusCode(error);
         if ((status === 429 || status === 503) && attempt < 20) {
-          await sleepHeartbeating(Context.current(), retryAfterMs(error));
+          await sleepHeartbeating(Context.current(), retryAfterMs(error) || 1000, waitingReason(error));
           continue;
         }
         if (status === 413 && pending.length > 1) {

@@ -19,8 +19,9 @@ import { clientTerminationReason, outcomeOfTask } from '../model/outcome';
 import { batchErrorCode } from './batchErrors';
 import { ChildShardStore } from './childShards';
 import { mapWithConcurrency } from './concurrency';
+import { jobPoolWaitingReason } from './batchLimits';
 import { sleepHeartbeating } from './heartbeat';
-import { requiredOutputs, withUnreadableOutputs } from './outputVerification';
+import { requiredOutputs, restoreOutputsFromNode, resultLeftOnNode, withUnreadableOutputs } from './outputVerification';
 import { reactivateTask } from './taskReruns';
 
 export interface PollArrayProgressInput {
@@ -139,7 +140,14 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
     const taskId = task.id!;
     const expectsResult = bodyKind === 'script';
     if (abortReason === null && failureKind(observation) === undefined) {
-      observation = withUnreadableOutputs(observation, requiredOutputs(taskId, expectsResult).filter((blob) => !written.has(blob)));
+      const missing = requiredOutputs(taskId, expectsResult).filter((blob) => !written.has(blob));
+      const { batch, blobs } = clients.get(connection);
+      if (missing.length > 0 && (await restoreOutputsFromNode(batch, blobs.getContainerClient(jobContainerName(jobId)), jobId, taskId, missing))) {
+        for (const blob of missing) written.add(blob);
+        Context.current().log.warn('child outputs lost by storage were uploaded again from the node', { jobId, taskId, missing });
+      } else {
+        observation = withUnreadableOutputs(observation, missing);
+      }
     }
     const outcome = outcomeOfTask(observation, abortReason ?? undefined);
     if (abortReason === null && failureKind(observation) === 'infrastructure') {
@@ -255,6 +263,28 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
     return { changed, reruns: reruns.length, shards: pending.map((entry) => entry.shard) };
   }
 
+  /**
+   * A succeeded command child whose result.json storage does not have, while
+   * its node does, lost it in storage: it is uploaded again from the node.
+   */
+  async function restoreLostResults(connection: string, jobId: string, shard: ChildShard, written: Set<string>): Promise<void> {
+    const { batch, blobs } = clients.get(connection);
+    const container = blobs.getContainerClient(jobContainerName(jobId));
+    const suspects: string[] = [];
+    for (let at = 0; at < shard.statuses.length; at++) {
+      const taskId = childTaskId(shard.first + at);
+      if (shard.statuses[at] === 'S' && shard.results[at] === null && !written.has(taskOutputPath(taskId, resultFileName))) suspects.push(taskId);
+    }
+    await mapWithConcurrency(suspects, 16, async (taskId) => {
+      const blob = taskOutputPath(taskId, resultFileName);
+      if (!(await resultLeftOnNode(batch, jobId, taskId))) return;
+      if (await restoreOutputsFromNode(batch, container, jobId, taskId, [blob])) {
+        written.add(blob);
+        Context.current().log.warn('a result lost by storage was uploaded again from the node', { jobId, taskId });
+      }
+    });
+  }
+
   /** The counts a completed array reports: its shards', after reconciling; a disagreement with Batch's is logged. */
   function reconciledCounts(jobId: string, batchCounts: ChildCounts, shards: ChildShard[]): ChildCounts {
     const counts: ChildCounts = { active: 0, running: 0, succeeded: 0, failed: 0 };
@@ -307,7 +337,9 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
           const { completed: _completed, ...batchCounts } = counts;
           return { counts: allCompleted ? reconciledCounts(input.jobId, batchCounts, pass.shards) : batchCounts, cursor, allCompleted };
         }
-        context.heartbeat(cursor);
+        // Children waiting with none running may wait on the pool (no nodes, resize errors): the heartbeat says so.
+        const poolWait = counts.running === 0 && counts.active > 0 && waited >= 5000 ? await jobPoolWaitingReason(clients.get(input.connection).batch, input.jobId) : undefined;
+        context.heartbeat(poolWait ?? cursor);
         await context.sleep(Math.min(1000, Math.max(200, input.minWaitMs / 2)));
       }
     },
@@ -322,8 +354,8 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
       for (let index = 0; index < store.shardCount; index++) {
         Context.current().heartbeat(index);
         const written = await outputsOfShard(input.connection, input.jobId, index);
-        if (written.size === 0) continue;
         const shard = await store.read(index);
+        await restoreLostResults(input.connection, input.jobId, shard, written);
         const found = await mapWithConcurrency([...written], readConcurrency, async (blob) => {
           const child = childOfTaskId(blob.split('/')[0]);
           if (child === undefined || !blob.endsWith(`/${resultFileName}`) || shard.results[child - shard.first] !== null) return 0;

@@ -1,14 +1,15 @@
 import type { BatchServiceClient, BatchServiceModels } from '@azure/batch';
 import { Context } from '@temporalio/activity';
 import type { ConnectionClients } from '../azure/connectionClients';
-import { jobContainerName, singleJobTaskId } from '../model/conventions';
+import { jobContainerName, resultFileName, singleJobTaskId, taskOutputPath } from '../model/conventions';
 import { defaultInfrastructureRetries, failureKind, infrastructureAttempts, infrastructureBackoffMs, withEndedAttempts } from '../model/failureKind';
 import type { TaskObservation } from '../model/jobSpec';
 import { outcomeOfTask } from '../model/outcome';
 import { scriptBundleFileName } from '../model/scriptJob';
 import { batchErrorCode, invalidInput } from './batchErrors';
+import { jobPoolWaitingReason } from './batchLimits';
 import { sleepHeartbeating } from './heartbeat';
-import { missingOutputs, withUnreadableOutputs } from './outputVerification';
+import { missingOutputs, restoreOutputsFromNode, resultLeftOnNode, withUnreadableOutputs } from './outputVerification';
 import { reactivateTask, readTaskAttempts, writeTaskAttempts } from './taskReruns';
 import { sasLifetimeMs, signInputs, type TaskInputBlob, type TaskTemplate, taskDefinition } from './taskDefinition';
 
@@ -114,7 +115,15 @@ export function createBatchActivities(clients: ConnectionClients) {
     const container = blobs.getContainerClient(jobContainerName(input.jobId));
     let observation = seen.observation;
     if (failureKind(observation) === undefined) {
-      observation = withUnreadableOutputs(observation, await missingOutputs(container, input.taskId, seen.expectsResult));
+      const missing = await missingOutputs(container, input.taskId, seen.expectsResult);
+      const resultBlob = taskOutputPath(input.taskId, resultFileName);
+      // A command's result is optional, so only its node tells whether storage lost one.
+      if (!seen.expectsResult && !(await container.getBlobClient(resultBlob).exists()) && (await resultLeftOnNode(batch, input.jobId, input.taskId))) {
+        missing.push(resultBlob);
+      }
+      const restored = missing.length > 0 && (await restoreOutputsFromNode(batch, container, input.jobId, input.taskId, missing));
+      if (restored) Context.current().log.warn('task outputs lost by storage were uploaded again from the node', { jobId: input.jobId, taskId: input.taskId, missing });
+      else observation = withUnreadableOutputs(observation, missing);
     }
     const kind = failureKind(observation);
     const recorded = await readTaskAttempts(container, input.taskId);
@@ -224,7 +233,9 @@ export function createBatchActivities(clients: ConnectionClients) {
             ? observation.state !== 'active'
             : observation.state === 'completed' || (input.until === 'jobEnded' && observation.jobCompleted === true);
         if (reached) return observation;
-        context.heartbeat(observation.state);
+        // A task that stays active may wait on its pool (no nodes, resize errors): the heartbeat says so.
+        const waiting = observation.state === 'active' && intervalMs >= 2000 ? await jobPoolWaitingReason(clients.get(input.connection).batch, input.jobId) : undefined;
+        context.heartbeat(waiting ?? observation.state);
         await context.sleep(intervalMs);
         intervalMs = Math.min(intervalMs * 1.5, 5_000);
       }

@@ -5,7 +5,8 @@ import { saveConnection } from '../connections/store';
 import { startAzurite } from './azurite';
 import { defaultDataDir, portsFromEnvironment, portVariables, repoRoot, type StackPorts } from './config';
 import { startEmulatorProcess } from './emulatorProcess';
-import { stopLeftovers } from './managedProcess';
+import { type ManagedProcess, stopLeftovers } from './managedProcess';
+import { supervise, type SupervisedService } from './supervisor';
 import { assertPortFree } from './ports';
 import { ensureTemporalCli } from './temporalCli';
 import { startTemporalServer } from './temporalServer';
@@ -34,6 +35,8 @@ export interface LocalStack {
   batchEndpoint: string;
   connectionsFile: string;
   logsDir: string;
+  /** Each service under its supervisor: restarted with backoff when it dies. */
+  services: readonly SupervisedService[];
   workflowUrl(workflowId: string): string;
   stop(): Promise<void>;
 }
@@ -75,7 +78,10 @@ async function startTogether<T extends readonly Promise<Stoppable>[]>(
   return settled.map((result) => (result as PromiseFulfilledResult<Stoppable>).value) as never;
 }
 
-/** Temporal, Azurite, the Batch emulator and our worker, each health-checked, all on loopback. */
+/**
+ * Temporal and Azurite, then the Batch emulator (its tasks need storage), then
+ * our worker; each health-checked, all on loopback, each restarted when it dies.
+ */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
   const dataDir = options.dataDir ?? path.join(defaultDataDir, 'stack');
@@ -90,35 +96,40 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const cliPath = ensureTemporalCli(log);
 
   const stoppers: (() => Promise<void>)[] = [];
+  const services: SupervisedService[] = [];
   const stopAll = async () => {
     for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
     stoppers.length = 0;
   };
+  const report = { log, stackLogFile: path.join(logsDir, 'stack.log') };
+  const supervised = (name: string, first: ManagedProcess, restart: () => Promise<ManagedProcess>) => {
+    const service = supervise(name, first, restart, report);
+    services.push(service);
+    return service;
+  };
   try {
-    log('starting Temporal, Azurite and the Azure Batch emulator ...');
-    const [temporal, azurite, emulator] = await startTogether([
-      startTemporalServer({
-        cliPath,
-        port: ports.temporal,
-        uiPort: ports.temporalUi,
-        dataDir: path.join(dataDir, 'temporal'),
-        logFile: path.join(logsDir, 'temporal.log'),
-      }),
-      startAzurite({
-        port: ports.azurite,
-        dataDir: path.join(dataDir, 'azurite'),
-        logFile: path.join(logsDir, 'azurite.log'),
-      }),
-      startEmulatorProcess({
-        port: ports.emulator,
-        dataDir: path.join(dataDir, 'emulator'),
-        accountName: localBatchAccountName,
-        accountKey: localBatchAccountKey,
-        pools: options.pools ?? process.env.REMOTE_BATCH_POOLS ?? 'local:2:4',
-        logFile: path.join(logsDir, 'emulator.log'),
-        extraArgs: options.emulatorArgs,
-      }),
-    ] as const, stoppers);
+    // Storage first: the emulator's tasks upload their outputs to it, so it must be listening before they run.
+    log('starting Temporal and Azurite ...');
+    const temporalOptions = {
+      cliPath,
+      port: ports.temporal,
+      uiPort: ports.temporalUi,
+      dataDir: path.join(dataDir, 'temporal'),
+      logFile: path.join(logsDir, 'temporal.log'),
+    };
+    const azuriteOptions = { port: ports.azurite, dataDir: path.join(dataDir, 'azurite'), logFile: path.join(logsDir, 'azurite.log') };
+    const [temporal, azurite] = await startTogether([startTemporalServer(temporalOptions), startAzurite(azuriteOptions)] as const, stoppers);
+    log('starting the Azure Batch emulator ...');
+    const emulatorOptions = {
+      port: ports.emulator,
+      dataDir: path.join(dataDir, 'emulator'),
+      accountName: localBatchAccountName,
+      accountKey: localBatchAccountKey,
+      pools: options.pools ?? process.env.REMOTE_BATCH_POOLS ?? 'local:2:4',
+      logFile: path.join(logsDir, 'emulator.log'),
+      extraArgs: options.emulatorArgs,
+    };
+    const [emulator] = await startTogether([startEmulatorProcess(emulatorOptions)] as const, stoppers);
 
     const connectionsFile = path.join(dataDir, 'connections.json');
     saveConnection(connectionsFile, 'local', {
@@ -128,14 +139,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     process.env.REMOTE_BATCH_CONNECTIONS_FILE = connectionsFile;
 
     log('starting the remote-batch worker (bundling workflows) ...');
-    const worker = await startWorkerProcess({
+    const workerOptions = {
       temporalAddress: temporal.address,
       namespace: temporal.namespace,
       connectionsFile,
       logFile: path.join(logsDir, 'worker.log'),
-    });
-    // The worker stops first so no activity runs against services already gone.
-    stoppers.push(() => worker.stop());
+    };
+    const worker = await startWorkerProcess(workerOptions);
+    // From here on every service is supervised: stopping goes through the supervisors, worker first,
+    // so no activity runs against services already gone.
+    stoppers.length = 0;
+    supervised('Temporal server', temporal.process, async () => (await startTemporalServer(temporalOptions)).process);
+    supervised('Azurite (Blob Storage)', azurite.process, async () => (await startAzurite(azuriteOptions)).process);
+    supervised('Azure Batch emulator', emulator.process, async () => (await startEmulatorProcess(emulatorOptions)).process);
+    supervised('remote-batch worker', worker, () => startWorkerProcess(workerOptions));
+    for (const service of services) stoppers.push(() => service.stop());
 
     return {
       temporalAddress: temporal.address,
@@ -145,6 +163,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       batchEndpoint: emulator.endpoint,
       connectionsFile,
       logsDir,
+      services,
       workflowUrl: (workflowId) => `${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`,
       stop: stopAll,
     };

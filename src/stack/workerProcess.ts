@@ -1,7 +1,8 @@
 import { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
-import { taskQueue } from '../client/temporalSettings';
+import { describeTaskQueueWorkers, workerIdentityVariable } from '../client/workers';
 import { repoRoot } from './config';
 import { ManagedProcess } from './managedProcess';
 
@@ -13,21 +14,18 @@ export interface WorkerProcessOptions {
 }
 
 /** Ready when Temporal reports a poller on our task queue: the worker has bundled its workflows and connected. */
-async function hasWorkflowPoller(address: string, namespace: string): Promise<boolean> {
+async function hasWorkflowPoller(address: string, namespace: string, identity: string): Promise<boolean> {
   const connection = await Connection.connect({ address, connectTimeout: 1000 });
   try {
-    const response = await connection.workflowService.describeTaskQueue({
-      namespace,
-      taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-    });
-    return (response.pollers ?? []).length > 0;
+    // This worker's own poller: a worker that died a moment ago is still listed for minutes.
+    return (await describeTaskQueueWorkers(connection, namespace)).workflowPollers.includes(identity);
   } finally {
     await connection.close();
   }
 }
 
 export async function startWorkerProcess(options: WorkerProcessOptions): Promise<ManagedProcess> {
+  const identity = `remote-batch-worker-${randomUUID().slice(0, 8)}@${os.hostname()}`;
   return ManagedProcess.start({
     name: 'remote-batch worker',
     command: process.execPath,
@@ -38,9 +36,10 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       TEMPORAL_ADDRESS: options.temporalAddress,
       TEMPORAL_NAMESPACE: options.namespace,
       REMOTE_BATCH_CONNECTIONS_FILE: options.connectionsFile,
+      [workerIdentityVariable]: identity,
     },
     logFile: options.logFile,
-    isReady: () => hasWorkflowPoller(options.temporalAddress, options.namespace),
+    isReady: () => hasWorkflowPoller(options.temporalAddress, options.namespace, identity),
     readyTimeoutMs: 120_000,
   });
 }

@@ -22,7 +22,7 @@ const nodeSchemePattern = {
 
 // Folders of worker-side code (SDK clients, files, processes). Workflow code may
 // import their types, never their values.
-const workerSideFolders = ['activities', 'client', 'stack', 'azure', 'connections'];
+const workerSideFolders = ['activities', 'client', 'stack', 'azure', 'connections', 'telemetry'];
 
 // Folders the emulator must not import from: it shares only the wire protocol.
 const orchestratorFolders = ['workflows', 'activities', 'client', 'stack'];

@@ -1,7 +1,7 @@
 /**
  * Projects so the fast part gives feedback in seconds (`npm run test:unit`); the
  * fault suite (`faults`, a stack of its own per file, services killed for real)
- * is the slow one.
+ * and the production suite are the slow ones.
  */
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 
@@ -9,6 +9,8 @@ module.exports = {
   testTimeout: 120000,
   projects: [
     { displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'], transform, testEnvironment: 'node' },
+    { displayName: 'workflow', testMatch: ['<rootDir>/test/workflow/**/*.test.ts'], transform, testEnvironment: 'node' },
+    { displayName: 'deploy', testMatch: ['<rootDir>/test/deploy/**/*.test.ts'], transform, testEnvironment: 'node' },
     { displayName: 'emulator', testMatch: ['<rootDir>/test/emulator/**/*.test.ts'], transform, testEnvironment: 'node' },
     {
       displayName: 'e2e',
@@ -19,5 +21,13 @@ module.exports = {
       globalTeardown: '<rootDir>/test/e2e/support/globalTeardown.ts',
     },
     { displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.test.ts'], transform, testEnvironment: 'node' },
+    {
+      // The real Temporal server on PostgreSQL with several workers; its globalSetup builds the server once (minutes).
+      displayName: 'production',
+      testMatch: ['<rootDir>/test/production/**/*.test.ts'],
+      transform,
+      testEnvironment: 'node',
+      globalSetup: '<rootDir>/test/production/support/globalSetup.ts',
+    },
   ],
 };

@@ -1,28 +1,67 @@
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import os from 'node:os';
 import { createActivities } from './activities';
+import { countActivitiesInto } from './activities/activityCounts';
 import { sanitizedActivityErrors } from './activities/azureErrors';
+import { createReconcilerActivities } from './activities/reconciler';
 import { ConnectionClients } from './azure/connectionClients';
-import { taskQueue, temporalSettingsFromEnvironment } from './client/temporalSettings';
-import { workerIdentityVariable } from './client/workers';
+import { ensureReconcilerSchedule } from './client/reconcilerSchedule';
+import { taskQueue, temporalSettingsFromEnvironment, workerTaskQueue } from './client/temporalSettings';
+import { knownConnectionNames } from './connections/store';
+import { reconcilerSettingsFromEnvironment } from './model/reconcilerSettings';
+import { installWorkerTelemetry } from './telemetry/workerTelemetry';
+import { workerBuildId } from './workerBuildId';
+import { workflowSource } from './workflowBundle';
 
-/** Runs our workflows and activities until SIGINT/SIGTERM. */
+/**
+ * Runs our workflows and activities until SIGINT/SIGTERM.
+ * REMOTE_BATCH_WORKER_IDENTITY names this worker to Temporal (default `pid@host`);
+ * REMOTE_BATCH_WORKER_COUNTS_FILE, when set, is kept current with what it ran.
+ */
 export async function runWorker(): Promise<void> {
   const temporal = temporalSettingsFromEnvironment();
+  const reconciler = reconcilerSettingsFromEnvironment(process.env);
+  const identity = process.env.REMOTE_BATCH_WORKER_IDENTITY || `${process.pid}@${os.hostname()}`;
+  const countsFile = process.env.REMOTE_BATCH_WORKER_COUNTS_FILE;
+  const telemetry = installWorkerTelemetry();
+  const queue = workerTaskQueue();
   const connection = await NativeConnection.connect({ address: temporal.address, tls: temporal.tls, apiKey: temporal.apiKey });
+  const buildId = workerBuildId();
   try {
-    const worker = await Worker.create({
+    const client = new Client({ connection, namespace: temporal.namespace });
+    const clients = new ConnectionClients();
+    const workflows = workflowSource();
+    const options = telemetry.configure({
       connection,
       namespace: temporal.namespace,
-      taskQueue,
-      ...(process.env[workerIdentityVariable] ? { identity: process.env[workerIdentityVariable] } : {}),
-      workflowsPath: require.resolve('./workflows'),
-      activities: createActivities(new ConnectionClients()),
-      interceptors: { activity: [sanitizedActivityErrors] },
+      taskQueue: queue,
+      identity,
+      ...workflows,
+      activities: {
+        ...createActivities(clients),
+        ...createReconcilerActivities({ clients, temporal: client, connectionNames: () => knownConnectionNames() }),
+      },
+      interceptors: { activity: [...(countsFile ? [countActivitiesInto(countsFile, identity)] : []), sanitizedActivityErrors] },
       shutdownGraceTime: '5 seconds',
+      // Names the code in every workflow task it completes; routing by version stays off (see CONTRIBUTING.md).
+      workerDeploymentOptions: { version: { deploymentName: 'remote-batch', buildId }, useWorkerVersioning: false },
     });
-    console.log(`remote-batch worker polling task queue '${taskQueue}' on ${temporal.address} (namespace ${temporal.namespace})`);
+    // A prebuilt bundle already holds its workflow code: workflow interceptor modules cannot be added to it here.
+    if ('workflowBundle' in workflows && options.interceptors) delete options.interceptors.workflowModules;
+    const worker = await Worker.create(options);
+    telemetry.start(connection, temporal.namespace);
+    // The namespace's reconciler runs on the main queue; a worker on a queue of its own leaves the schedule alone.
+    if (queue === taskQueue) {
+      const schedule = await ensureReconcilerSchedule(client, reconciler);
+      console.log(`reconciler schedule ${schedule}: every ${reconciler.intervalMs / 1000} s, grace period ${reconciler.gracePeriodMs / 1000} s`);
+    }
+    const from = 'workflowBundle' in workflows ? `prebuilt workflow bundle ${workflows.workflowBundle.codePath}` : 'workflows bundled at start';
+    console.log(`remote-batch worker ${identity} (build ${buildId}) polling task queue '${queue}' on ${temporal.address} (namespace ${temporal.namespace}; ${from})`);
+    if (telemetry.metricsUrl) console.log(`metrics for Prometheus at ${telemetry.metricsUrl}`);
     await worker.run();
   } finally {
+    await telemetry.shutdown();
     await connection.close();
   }
 }

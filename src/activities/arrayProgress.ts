@@ -4,7 +4,8 @@ import { blobIndexOfChild, type ChildCounts, childOfTaskId, childTaskId } from '
 import { childStatus, resetChild, updateChild } from '../model/childShard';
 import { jobContainerName, resultFileName } from '../model/conventions';
 import { clientTerminationReason } from '../model/outcome';
-import { batchErrorCode } from './batchErrors';
+import { recordChildrenCompleted } from '../telemetry/metrics';
+import { batchErrorCode, invalidInput } from './batchErrors';
 import { jobPoolWaitingReason } from './batchLimits';
 import { createChildSettlement, type ListedTask, readConcurrency, toIso } from './childSettlement';
 import { ChildShardStore } from './childShards';
@@ -164,9 +165,17 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
      * finished before `abortedAt` (never added, waiting, or killed) ends Failed
      * with the abort's reason, or its own if it was aborted alone first.
      */
-    async failUnfinishedChildren(input: { connection: string; jobId: string; childCount: number; reason: string; abortedAt: string }): Promise<number> {
+    async failUnfinishedChildren(input: {
+      connection: string;
+      jobId: string;
+      childCount: number;
+      reason: string;
+      abortedAt: string;
+      /** The children's JobStatusReason; by default the client's abort with `reason`. */
+      statusReason?: string;
+    }): Promise<number> {
       const store = shardsOf(input.connection, input.jobId, input.childCount);
-      const reason = clientTerminationReason(input.reason);
+      const reason = input.statusReason ?? clientTerminationReason(input.reason);
       let failed = 0;
       for (let index = 0; index < store.shardCount; index++) {
         Context.current().heartbeat(index);
@@ -189,6 +198,7 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
         }
         if (touched) await store.write(index, shard);
       }
+      recordChildrenCompleted('Failed', failed);
       return failed;
     },
 
@@ -205,7 +215,7 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
         if (failed.length === 0) continue;
         await mapWithConcurrency(failed, 16, async (child) => {
           if (!(await reactivateTask(batch, input.jobId, childTaskId(child)))) {
-            throw new Error(`Child ${child} cannot be rerun: Azure job ${input.jobId} has ended.`);
+            throw invalidInput(`Azure job '${input.jobId}' has ended: its failed children can no longer be rerun.`);
           }
           resetChild(shard, child);
         });

@@ -1,10 +1,11 @@
 import type { BatchServiceClient, BatchServiceModels } from '@azure/batch';
 import { Context } from '@temporalio/activity';
 import type { ConnectionClients } from '../azure/connectionClients';
-import { jobContainerName, resultFileName, singleJobTaskId, taskOutputPath } from '../model/conventions';
+import { jobContainerName, resultFileName, taskOutputPath } from '../model/conventions';
 import { defaultInfrastructureRetries, failureKind, infrastructureAttempts, infrastructureBackoffMs, withEndedAttempts } from '../model/failureKind';
 import type { TaskObservation } from '../model/jobSpec';
 import { outcomeOfTask } from '../model/outcome';
+import { retryUntilMetadataKey, workflowIdMetadataKey } from '../model/retry';
 import { scriptBundleFileName } from '../model/scriptJob';
 import { batchErrorCode, invalidInput } from './batchErrors';
 import { jobPoolWaitingReason } from './batchLimits';
@@ -46,10 +47,6 @@ export interface WaitForTaskInput {
   until: 'started' | 'completed' | 'jobEnded';
 }
 
-/** Job metadata: the Azure job ends once its one task has ended for good (the watcher terminates it, not Batch). */
-const endsWithTaskMetadata = 'remote-batch-ends-with-task';
-const ownerMetadata = 'remote-batch-workflow-id';
-
 function toIso(date: Date | undefined): string | undefined {
   return date ? new Date(date).toISOString() : undefined;
 }
@@ -88,24 +85,22 @@ export function createBatchActivities(clients: ConnectionClients) {
         message: info.failureInfo.message,
       };
     }
-    let endsWithTask = false;
     if (observation.state === 'completed' || withJob) {
       const job = await batch.job.get(jobId);
       const reason = job.executionInfo?.terminateReason;
       if (reason && reason !== 'AllTasksComplete') observation.jobTerminateReason = reason;
       observation.jobCompleted = job.state === 'completed';
-      endsWithTask = job.metadata?.some((item) => item.name === endsWithTaskMetadata && item.value === taskId) ?? false;
     }
     const expectsResult = task.resourceFiles?.some((file) => file.filePath === scriptBundleFileName) ?? false;
-    return { observation, endsWithTask, expectsResult };
+    return { observation, expectsResult };
   }
 
   /**
    * A completed task's outcome, verified: success needs its outputs readable in
    * storage. An infrastructure failure is rerun (reactivated, with backoff) up
    * to the default number of times, each attempt recorded for JobAttempts;
-   * 'rerun' then. Otherwise the outcome is final and a job that ends with its
-   * task is ended.
+   * 'rerun' then. Otherwise the outcome is final; who ends the Azure job is the
+   * workflow's business.
    */
   async function settleCompletedTask(
     input: { connection: string; jobId: string; taskId: string },
@@ -140,14 +135,6 @@ export function createBatchActivities(clients: ConnectionClients) {
       const attempts = withEndedAttempts(recorded, completion);
       if (attempts.length !== recorded.length) await writeTaskAttempts(container, input.taskId, attempts);
     }
-    if (seen.endsWithTask && !observation.jobTerminateReason) {
-      try {
-        await batch.job.terminate(input.jobId, { terminateReason: 'AllTasksComplete' });
-      } catch (error) {
-        const code = batchErrorCode(error);
-        if (code !== 'JobCompleted' && code !== 'JobTerminating') throw error;
-      }
-    }
     return observation;
   }
 
@@ -172,20 +159,18 @@ export function createBatchActivities(clients: ConnectionClients) {
         id: input.jobId,
         priority: input.priority,
         poolInfo: { poolId: input.poolId },
-        // Not 'terminatejob' even for a single job: a task that failed for the platform's reasons is rerun first.
-        onAllTasksComplete: 'noaction',
+        // Only runs recorded before the workflow ended its own Azure job ask for 'terminatejob' (then a task that
+        // failed for the platform's reasons cannot be rerun); otherwise the workflow ends the job once it is done.
+        onAllTasksComplete: input.endsWithTasks ? 'terminatejob' : 'noaction',
         usesTaskDependencies: false,
-        metadata: [
-          { name: ownerMetadata, value: input.workflowId },
-          ...(input.endsWithTasks ? [{ name: endsWithTaskMetadata, value: singleJobTaskId }] : []),
-        ],
+        metadata: [{ name: workflowIdMetadataKey, value: input.workflowId }],
       };
       try {
         await batch.job.add(job);
       } catch (error) {
         if (batchErrorCode(error) !== 'JobExists') throw error;
         const existing = await batch.job.get(input.jobId);
-        const owner = existing.metadata?.find((item) => item.name === ownerMetadata)?.value;
+        const owner = existing.metadata?.find((item) => item.name === workflowIdMetadataKey)?.value;
         if (owner !== input.workflowId) {
           throw invalidInput(`Azure job '${input.jobId}' already exists and belongs to someone else (${owner ?? 'no owner'}).`, 'JobExists');
         }
@@ -243,6 +228,38 @@ export function createBatchActivities(clients: ConnectionClients) {
 
     async observeTask(input: { connection: string; jobId: string; taskId: string }): Promise<TaskObservation> {
       return observeTask(input.connection, input.jobId, input.taskId);
+    },
+
+    /**
+     * Keeps a job whose workflow closes with failures active until `until`, and
+     * says so in its metadata: whatever terminates Azure jobs of closed
+     * workflows leaves it alone until then. Idempotent.
+     */
+    async openRetryWindow(input: { connection: string; jobId: string; until: string }): Promise<void> {
+      const { batch } = clients.get(input.connection);
+      const job = await batch.job.get(input.jobId, { jobGetOptions: { select: 'metadata' } });
+      const metadata = (job.metadata ?? []).filter((item) => item.name !== retryUntilMetadataKey);
+      await batch.job.patch(input.jobId, { metadata: [...metadata, { name: retryUntilMetadataKey, value: input.until }] });
+    },
+
+    /**
+     * Reruns a failed task of an active job (same id, same definition). A job
+     * already ended cannot rerun anything: that is the caller's input error.
+     * Idempotent: a task active or running again was reactivated by an earlier attempt.
+     */
+    async reactivateTask(input: { connection: string; jobId: string; taskId: string }): Promise<void> {
+      const { batch } = clients.get(input.connection);
+      try {
+        await batch.task.reactivate(input.jobId, input.taskId);
+      } catch (error) {
+        const code = batchErrorCode(error);
+        if (code === 'JobCompleted' || code === 'JobNotFound' || code === 'TaskNotFound') {
+          throw invalidInput(`Azure job '${input.jobId}' has ended (${code}): its task can no longer be rerun.`, 'InvalidInput');
+        }
+        const task = await batch.task.get(input.jobId, input.taskId, { taskGetOptions: { select: 'state' } });
+        if (task.state !== 'completed') return;
+        throw error;
+      }
     },
 
     /** Idempotent: a job already completed stays as it is. */

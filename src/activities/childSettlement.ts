@@ -6,7 +6,8 @@ import { childAttempts, type ChildShard, childStatus, type ChildUpdate, countSha
 import { evaluationFileName, jobContainerName, resultFileName, stderrFileName, stdoutFileName, taskOutputPath } from '../model/conventions';
 import { defaultInfrastructureRetries, failureKind, infrastructureAttempts, infrastructureBackoffMs, withEndedAttempts } from '../model/failureKind';
 import type { TaskObservation } from '../model/jobSpec';
-import { outcomeOfTask } from '../model/outcome';
+import { clientTerminationReason, outcomeOfTask } from '../model/outcome';
+import { recordChildrenCompleted } from '../telemetry/metrics';
 import type { ChildShardStore } from './childShards';
 import { mapWithConcurrency } from './concurrency';
 import { sleepHeartbeating } from './heartbeat';
@@ -106,7 +107,7 @@ export function createChildSettlement(clients: ConnectionClients) {
         observation = withUnreadableOutputs(observation, missing);
       }
     }
-    const outcome = outcomeOfTask(observation, abortReason ?? undefined);
+    const outcome = outcomeOfTask(observation, abortReason !== null ? clientTerminationReason(abortReason) : undefined);
     if (abortReason === null && failureKind(observation) === 'infrastructure') {
       return { status: 'Failed', exitCode: outcome.exitCode, reason: outcome.statusReason, endTime: observation.endTime, rerun: { kind: 'infrastructure', reason: outcome.statusReason ?? 'infrastructure failure' } };
     }
@@ -196,6 +197,8 @@ export function createChildSettlement(clients: ConnectionClients) {
       for (const [child, update] of updates) updateChild(shard, child, update);
       if (updates.length > 0) await store.write(index, shard);
       changed += updates.length;
+      recordChildrenCompleted('Succeeded', updates.filter(([, update]) => update.status === 'Succeeded').length);
+      recordChildrenCompleted('Failed', updates.filter(([, update]) => update.status === 'Failed').length);
     }
     if (repaired.length > 0) {
       context.log.warn('array child states repaired from Batch at the end of the array', {

@@ -3,6 +3,7 @@ import { createArrayChildrenActivities } from './arrayChildren';
 import { createArrayProgressActivities } from './arrayProgress';
 import { createBatchActivities } from './batch';
 import { createStorageActivities } from './storage';
+import { createWorkflowHistoryActivities } from './workflowHistory';
 
 /** Every activity, built from configured SDK clients (the worker injects them). */
 export function createActivities(clients: ConnectionClients) {
@@ -11,6 +12,7 @@ export function createActivities(clients: ConnectionClients) {
     ...createStorageActivities(clients),
     ...createArrayChildrenActivities(clients),
     ...createArrayProgressActivities(clients),
+    ...createWorkflowHistoryActivities(),
   };
 }
 

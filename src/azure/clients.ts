@@ -1,7 +1,9 @@
 import { BatchServiceClient, BatchSharedKeyCredentials } from '@azure/batch';
 import { DefaultAzureCredential } from '@azure/identity';
-import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { AnonymousCredential, BlobServiceClient, newPipeline, StorageSharedKeyCredential } from '@azure/storage-blob';
+import type { TokenCredential } from '@azure/identity';
 import type { Connection } from '../connections/connection';
+import { azureRequestMetrics } from '../telemetry/azureRequestMetrics';
 import { EntraBatchCredentials } from './entraBatchCredentials';
 
 /** Configured official SDK clients for one connection. */
@@ -12,21 +14,30 @@ export interface AzureClients {
   storageKey?: StorageSharedKeyCredential;
 }
 
+/** A blob client whose every call is measured (see src/telemetry). */
+function measuredBlobClient(url: string, credential: StorageSharedKeyCredential | AnonymousCredential | TokenCredential): BlobServiceClient {
+  const pipeline = newPipeline(credential);
+  pipeline.factories.push(azureRequestMetrics('storage'));
+  return new BlobServiceClient(url, pipeline);
+}
+
 export function createAzureClients(connection: Connection): AzureClients {
   const batchCredentials = connection.batch.accountKey
     ? new BatchSharedKeyCredentials(connection.batch.accountName, connection.batch.accountKey)
     : new EntraBatchCredentials(new DefaultAzureCredential());
-  const batch = new BatchServiceClient(batchCredentials, connection.batch.endpoint);
+  const batch = new BatchServiceClient(batchCredentials, connection.batch.endpoint, {
+    requestPolicyFactories: (defaults) => [azureRequestMetrics('batch'), ...defaults],
+  });
 
   if ('connectionString' in connection.storage) {
-    const blobs = BlobServiceClient.fromConnectionString(connection.storage.connectionString);
-    const storageKey = blobs.credential instanceof StorageSharedKeyCredential ? blobs.credential : undefined;
-    return { batch, blobs, storageKey };
+    const parsed = BlobServiceClient.fromConnectionString(connection.storage.connectionString);
+    const storageKey = parsed.credential instanceof StorageSharedKeyCredential ? parsed.credential : undefined;
+    return { batch, blobs: measuredBlobClient(parsed.url, parsed.credential), storageKey };
   }
   const { accountUrl, accountName, accountKey } = connection.storage;
   if (accountKey) {
     const storageKey = new StorageSharedKeyCredential(accountName, accountKey);
-    return { batch, blobs: new BlobServiceClient(accountUrl, storageKey), storageKey };
+    return { batch, blobs: measuredBlobClient(accountUrl, storageKey), storageKey };
   }
-  return { batch, blobs: new BlobServiceClient(accountUrl, new DefaultAzureCredential()) };
+  return { batch, blobs: measuredBlobClient(accountUrl, new DefaultAzureCredential()) };
 }

@@ -3,7 +3,7 @@ import type { BatchEnvironment } from '../client/environment';
 import { temporalSettingsFromEnvironment } from '../client/temporalSettings';
 import { exitCodes, notFoundError, usageError } from './exitCodes';
 import { type CliIO, Output } from './io';
-import { childRef, type JobRef, parseJobRef, singleRef, type TaskJobRef } from './jobRef';
+import { childRef, type JobRef, parseJobRef, singleRef } from './jobRef';
 import { assertTemporalReachable } from './reachability';
 
 export interface GlobalOptions {
@@ -61,6 +61,9 @@ export class CommandContext {
       throw error;
     }
     await assertTemporalReachable(this.temporalAddress);
+    // Jobs are listed and read through Temporal alone; an unknown connection would otherwise pass for one with no jobs.
+    const { resolveConnection } = require('../connections/store') as typeof import('../connections/store');
+    resolveConnection(this.environmentInstance.connection, this.io.env);
     return this.environmentInstance;
   }
 
@@ -99,14 +102,6 @@ export class CommandContext {
     }
     if (child !== undefined) throw notFoundError(`${jobId} is a Single job; it has no child ${child} (name it without '/${child}').`);
     return singleRef(jobObject(env, jobId));
-  }
-
-  /** A job that runs as one task; an array job is refused with how to name one of its children. */
-  async taskJob(command: Command, text: string, what: string): Promise<TaskJobRef> {
-    const ref = await this.job(command, text);
-    if (ref.kind !== 'Array') return ref;
-    const { childCount } = await ref.array.state();
-    throw usageError(`${ref.id} is an array job; it has no ${what} of its own. Name a child: ${ref.id}/1 … ${ref.id}/${childCount}.`);
   }
 
   async close(): Promise<void> {

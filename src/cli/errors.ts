@@ -54,8 +54,9 @@ export function explainError(error: unknown, context: { temporalAddress?: string
     const where = context.environment ? ` (${context.environment})` : '';
     return { message: `no job ${error.jobId} in this environment${where}`, exitCode: exitCodes.notFound };
   }
-  if (named(error, 'PoolNotFoundError', 'ConnectionNotFoundError')) return { message: error.message, exitCode: exitCodes.notFound };
-  if (named(error, 'UnknownPropertyError', 'InvalidSettingError', 'LoginInputError')) return { message: error.message, exitCode: exitCodes.usage };
+  if (named(error, 'PoolNotFoundError', 'ConnectionNotFoundError', 'ChildNotFoundError', 'UnknownPropertyError')) return { message: error.message, exitCode: exitCodes.notFound };
+  if (named(error, 'InvalidSettingError', 'LoginInputError')) return { message: error.message, exitCode: exitCodes.usage };
+  if (named(error, 'JobInProgressError')) return { message: error.message, exitCode: exitCodes.notFinished };
   if (named(error, 'ConnectionsFileError')) return { message: error.message, exitCode: exitCodes.credentials };
   if (named<ConnectionCheckError>(error, 'ConnectionCheckError')) {
     return { message: error.message, exitCode: error.reason === 'refused' ? exitCodes.credentials : exitCodes.unavailable };

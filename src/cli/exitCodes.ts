@@ -6,9 +6,9 @@ export const exitCodes = {
   jobFailed: 1,
   /** The command line is wrong: unknown command or flag, a bad value, no pool given. */
   usage: 2,
-  /** No such job, pool, connection, property or output file. */
+  /** No such job, pool, connection, property, child or output file. */
   notFound: 3,
-  /** The job has not finished yet and the command was told not to wait (or its --timeout passed). */
+  /** The job has not finished yet and the command was told not to wait (or its --timeout passed), or cannot act on it until it has (delete). */
   notFinished: 4,
   /** Credentials were refused, or the connections file cannot be used. */
   credentials: 5,

@@ -41,6 +41,8 @@ export type JobRef = TaskJobRef | ArrayJobRef;
 
 /** `rb-…` names a job, `rb-…/n` child n of an array job (1-based, as the seed counts). */
 export function parseJobRef(text: string): { jobId: string; child?: number } {
+  if (text.trim() === '') throw usageError("<job-id> is empty: name a job by its id (rb-…, as submit printed it, or see 'remote-batch ls').");
+  if (text !== text.trim()) throw usageError(`<job-id> '${text}' has spaces around it; a job id has none.`);
   const match = /^(.+)\/([^/]*)$/.exec(text);
   if (!match) return { jobId: text };
   const child = Number(match[2]);

@@ -48,3 +48,8 @@ export function choiceOption<T extends string>(what: string, choices: readonly T
     throw new InvalidArgumentError(`${what} must be one of ${choices.join(', ')}.${suggestion ? ` Did you mean ${suggestion}?` : ''}`);
   };
 }
+
+/** A repeatable flag whose every value goes through `parse`. */
+export function collectChoices<T>(parse: (text: string) => T) {
+  return (text: string, previous: T[] = []): T[] => [...previous, parse(text)];
+}

@@ -1,6 +1,8 @@
 import { Command, Option } from 'commander';
 import { registerAbort } from './commands/abort';
 import { registerArrayCommands } from './commands/arrays';
+import { registerCleanup } from './commands/cleanup';
+import { registerCompletion } from './commands/completion';
 import { registerEnv } from './commands/env';
 import { registerLogin } from './commands/login';
 import { registerLogs } from './commands/logs';
@@ -20,15 +22,16 @@ const exitCodeHelp = `
 Exit codes:
   0    done; for commands that wait on a job, the job succeeded
   1    the job failed (or was aborted)
-  2    usage error: unknown command or flag, bad value, no pool given
-  3    not found: no such job, pool, connection, property or output file
-  4    the job has not finished (--no-wait, or --timeout passed)
+  2    usage error: unknown command or flag, bad value, no pool given, a file in the way
+  3    not found: no such job, pool, connection, property, child or output file
+  4    the job has not finished (--no-wait, --timeout passed, delete of a job in progress)
   5    credentials refused, or the connections file cannot be used
   6    Temporal, Azure Batch or Blob Storage cannot be reached
   130  interrupted (Ctrl-C)
 
 Environment: REMOTE_BATCH_POOL, REMOTE_BATCH_CONNECTION, REMOTE_BATCH_CONNECTIONS_FILE,
-TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, NO_COLOR. Full reference: docs/cli.md.`;
+REMOTE_BATCH_DATA_DIR, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, NO_COLOR. Shell completion:
+eval "$(remote-batch completion bash)". Full reference: docs/cli.md.`;
 
 /** Runs a command's body and records the exit code it asks for. */
 export type CommandBody<A extends unknown[]> = (...args: A) => Promise<number>;
@@ -69,7 +72,9 @@ export function buildProgram(ctx: CommandContext): Command {
   registerResult(program, ctx);
   registerOutputs(program, ctx);
   registerAbort(program, ctx);
+  registerCleanup(program, ctx);
   registerStack(program, ctx);
+  registerCompletion(program, ctx);
 
   // Every subcommand gets the strictness and the exit code table too.
   for (const command of program.commands) {

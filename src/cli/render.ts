@@ -43,10 +43,34 @@ export function formatClock(date: Date): string {
   return [date.getHours(), date.getMinutes(), date.getSeconds()].map((part) => String(part).padStart(2, '0')).join(':');
 }
 
-/** A property value as a person reads it: dates as ISO text, strings bare, the rest as JSON. */
+/** How long ago, as a person says it: just now, 12s ago, 5m ago, 3h ago, 2d ago. */
+export function formatAge(date: Date, now: Date = new Date()): string {
+  const seconds = Math.floor((now.getTime() - date.getTime()) / 1000);
+  if (!Number.isFinite(seconds)) return '-';
+  if (seconds < 0) return 'in the future';
+  if (seconds < 5) return 'just now';
+  if (seconds < 60) return `${seconds}s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ago`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h ago`;
+  return `${Math.floor(seconds / 86_400)}d ago`;
+}
+
+/** An exact time and its age: `2026-12-02 10:03:56 UTC (5m ago)`. */
+export function formatTime(date: Date, now: Date = new Date()): string {
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC (${formatAge(date, now)})`;
+}
+
+/** How long a job ran, or has been running: `3.2s`, `4m 05s so far`; '-' before it started. */
+export function formatRunTime(started: Date | undefined, completed: Date | undefined, now: Date = new Date()): string {
+  if (!started) return '-';
+  if (completed) return formatDuration(completed.getTime() - started.getTime());
+  return `${formatDuration(now.getTime() - started.getTime())} so far`;
+}
+
+/** A property value as a person reads it: times with their age, strings bare, the rest as JSON. */
 export function formatValue(value: unknown): string {
   if (value === undefined) return '-';
-  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Date) return formatTime(value);
   if (typeof value === 'string') return value;
   return JSON.stringify(value, null, 2) ?? String(value);
 }
@@ -105,4 +129,15 @@ export function progressBar(done: number, total: number, width = 30, failed = 0)
   const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
   const failures = failed > 0 ? ` (${failed} failed)` : '';
   return `[${bar}] ${String(done).padStart(String(total).length)}/${total} done${failures}`;
+}
+
+/** "showing 51–100 of 230 jobs (page 2 of 5; --page 3 for more)". */
+export function pageLine(page: { total: number; page: number; pageSize: number; shown: number }, noun = 'jobs'): string {
+  if (page.total === 1 && page.shown === 1) return `showing the only ${noun.replace(/jobs$/, 'job').replace(/children$/, 'child')}`;
+  const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
+  if (page.shown === 0) return `showing 0 of ${page.total} ${noun}${page.total ? ` (there are ${pages} page${pages === 1 ? '' : 's'})` : ''}`;
+  const first = (page.page - 1) * page.pageSize + 1;
+  const range = page.shown === page.total ? `all ${page.total}` : `${first}–${first + page.shown - 1} of ${page.total}`;
+  const more = page.page < pages ? `; --page ${page.page + 1} for more` : '';
+  return `showing ${range} ${noun}${pages > 1 ? ` (page ${page.page} of ${pages}${more})` : ''}`;
 }

@@ -1,4 +1,4 @@
-import { blobIndexOfChild, childTaskId } from '../model/arrayJob';
+import { type ArrayJobState, blobIndexOfChild, childTaskId } from '../model/arrayJob';
 import { childAttempts, childStatus } from '../model/childShard';
 import type { TaskAttempt } from '../model/failureKind';
 import { singleJobPropertyNames, type SingleJobPropertyName, UnknownPropertyError } from './properties';
@@ -8,6 +8,15 @@ import { taskJobProperty, type TaskJobFacts } from './taskJobProperties';
 import { taskJobReaders } from './taskJobReaders';
 import type { JobOutputFile } from './jobObject';
 import { downloadTaskOutput, listTaskOutputs } from './taskOutputs';
+
+/** `array.child(n)` beyond the array's children; thrown on first use, since child() itself does not look. */
+export class ChildNotFoundError extends RangeError {
+  readonly code = 'ChildNotFound';
+  constructor(readonly jobId: string, readonly index: number, readonly childCount: number) {
+    super(`child: array job ${jobId} has children 1 to ${childCount}; there is no child ${index}.`);
+    this.name = 'ChildNotFoundError';
+  }
+}
 
 /** The seed's "ArrayChild" job object: child n of an array (1-based), with a Single job's properties. */
 export class ArrayChildJob {
@@ -19,8 +28,15 @@ export class ArrayChildJob {
     return childTaskId(this.index);
   }
 
-  async facts(): Promise<TaskJobFacts & { result: unknown; attempts: TaskAttempt[] }> {
+  /** The array's state, once it is known that this child exists. */
+  private async arrayState(): Promise<ArrayJobState> {
     const state = await this.array.state();
+    if (this.index > state.childCount) throw new ChildNotFoundError(this.array.jobId, this.index, state.childCount);
+    return state;
+  }
+
+  async facts(): Promise<TaskJobFacts & { result: unknown; attempts: TaskAttempt[] }> {
+    const state = await this.arrayState();
     const shard = await readChildShard(this.array.environment, state, blobIndexOfChild(this.index));
     const at = this.index - shard.first;
     return {
@@ -49,7 +65,8 @@ export class ArrayChildJob {
   }
 
   /** Files this child wrote under ./JobOutput/. */
-  outputs(): Promise<JobOutputFile[]> {
+  async outputs(): Promise<JobOutputFile[]> {
+    await this.arrayState();
     return listTaskOutputs(this.array.environment, this.array.jobId, this.taskId);
   }
 

@@ -6,7 +6,10 @@ import { ArrayChildJob } from './arrayChildJob';
 import { type ArrayJobPropertyName, arrayJobPropertyNames } from './arrayProperties';
 import { readAllChildShards } from './childShards';
 import type { BatchEnvironment } from './environment';
-import { readJobState } from './jobState';
+import { JobNotFoundError, readJobState } from './jobState';
+import { checkRetryable, latestRun, startRetryRun } from './retryRun';
+import { resumedArrayJobState } from '../model/retry';
+import { abortChildSignal, abortSignal, retryFailedUpdate } from '../workflows/arrayMessages';
 import { UnknownPropertyError } from './properties';
 import { taskJobReaders } from './taskJobReaders';
 
@@ -110,7 +113,7 @@ export class ArrayJob {
   /** Aborts the whole array: every unfinished child ends Failed with the reason. False when already closed. */
   async abort(reason = 'no reason given'): Promise<boolean> {
     if ((await this.state()).closed) return false;
-    await (await this.handle()).signal('abort', reason);
+    await (await this.handle()).signal(abortSignal, reason);
     return true;
   }
 
@@ -119,17 +122,29 @@ export class ArrayJob {
     if (!Number.isInteger(index) || index < 1 || index > state.childCount) {
       throw new RangeError(`Array ${this.jobId} has children 1 to ${state.childCount}; got ${index}.`);
     }
-    await (await this.handle()).signal('abortChild', index, reason);
+    await (await this.handle()).signal(abortChildSignal, index, reason);
   }
 
-  /** Reruns only the failed children, keeping every succeeded result; resolves with how many were rerun. */
+  /**
+   * Reruns only the failed children, keeping every succeeded result; resolves
+   * with how many were rerun. An array that closed with failed children is
+   * retried by a new run under the same workflow id, over the same Azure job,
+   * within its retry window; one whose workflow still runs (older arrays that
+   * stayed open in their window) is asked through its `retryFailed` update.
+   */
   async retryFailed(): Promise<number> {
-    const state = await this.state();
-    if (state.closed) {
-      throw new RangeError(
-        `Array ${this.jobId} is closed${state.abortReason !== undefined ? ' (it was aborted)' : ' (its retry window ended)'}: its failed children can no longer be retried.`,
-      );
+    const { running, runId, state } = await latestRun<ArrayJobState>(this.environment, this.jobId);
+    if (!state || state.childCount === undefined) throw new JobNotFoundError(this.jobId, this.environment);
+    if (running) {
+      if (state.status === 'Active') throw new RangeError(`Array ${this.jobId} is still Active: its failed children can be retried once every child has finished.`);
+      return (await this.handle()).executeUpdate(retryFailedUpdate);
     }
-    return (await this.handle()).executeUpdate('retryFailed', { args: [] }) as Promise<number>;
+    if (state.abortReason !== undefined) throw new RangeError(`Array ${this.jobId} is closed (it was aborted): its failed children can no longer be retried.`);
+    if (state.counts.failed === 0) return 0;
+    if (state.retryUntil === undefined) throw new RangeError(`Array ${this.jobId} is closed and its Azure job has ended: its failed children can no longer be rerun.`);
+    checkRetryable(state, true);
+    await startRetryRun(this.environment, 'arrayJob', this.jobId, runId, resumedArrayJobState(state, runId));
+    return state.counts.failed;
   }
+
 }

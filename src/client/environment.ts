@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { ConnectedClients } from '../azure/connectionClients';
 import { InvalidSettingError } from '../model/errors';
+import { clientInterceptorsFromEnvironment, flushClientTracing } from '../telemetry/clientTracing';
 import type { EnvironmentRef } from '../model/jobSpec';
 import { type TemporalSettings, temporalSettingsFromEnvironment } from './temporalSettings';
 
@@ -48,7 +49,7 @@ export class BatchEnvironment {
       address: this.temporal.address,
       tls: this.temporal.tls,
       apiKey: this.temporal.apiKey,
-    }).then((connection) => new Client({ connection, namespace: this.temporal.namespace }));
+    }).then((connection) => new Client({ connection, namespace: this.temporal.namespace, interceptors: clientInterceptorsFromEnvironment() }));
     return this.temporalClient;
   }
 
@@ -65,6 +66,7 @@ export class BatchEnvironment {
     const pending = this.temporalClient;
     this.temporalClient = undefined;
     if (pending) await (await pending).connection.close();
+    await flushClientTracing();
   }
 }
 

@@ -4,13 +4,15 @@ export { BatchJob, jobObject, JobNotFoundError, type JobOutputFile } from './job
 export { type EvaluationData } from './taskJobProperties';
 export { mapSubmit, type MapSubmitSettings } from './mapSubmit';
 export { ArrayJob } from './arrayJobObject';
-export { ArrayChildJob } from './arrayChildJob';
+export { ArrayChildJob, ChildNotFoundError } from './arrayChildJob';
 export { arrayJobPropertyNames } from './arrayProperties';
 export { listJobs, type ListJobsOptions } from './listJobs';
 export { singleJobPropertyNames, UnknownPropertyError } from './properties';
 export { taskQueue } from './temporalSettings';
 export { jobLogs, type JobLogsOptions } from './logs';
-export { listJobSummaries, type JobSummary } from './jobSummaries';
+export { listJobSummaries, listJobSummaryPage, type JobSummary, type JobSummaryPage, type JobSummaryPageOptions } from './jobSummaries';
 export { jobOwnership, type JobOwnership } from './jobOwnership';
 export { login, type LoginAnswers, type LoginOptions, type LoginOutcome, type Prompter } from '../connections/login';
 export { verifyConnection, ConnectionCheckError, type ConnectionCheck } from '../connections/verify';
+export { listChildSummaries, type ChildSummary, type ChildSummaryPage } from './childSummaries';
+export { cleanJobs, deleteJob, findJobsToClean, JobInProgressError, removeJob, type CleanJobsOptions, type DeletedJob, type DeleteJobOptions, type JobToClean } from './cleanup';

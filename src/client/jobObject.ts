@@ -3,7 +3,10 @@ import { singleJobTaskId } from '../model/conventions';
 import type { SingleJobState } from '../model/jobSpec';
 import { isFinished } from '../model/status';
 import type { BatchEnvironment } from './environment';
-import { readJobState } from './jobState';
+import { JobNotFoundError, readJobState } from './jobState';
+import { checkRetryable, latestRun, startRetryRun } from './retryRun';
+import { abortSignal, abortUpdate } from '../workflows/messages';
+import { resumedSingleJobState } from '../model/retry';
 import { singleJobPropertyNames, type SingleJobPropertyName, UnknownPropertyError } from './properties';
 import { taskJobProperty, type TaskJobFacts } from './taskJobProperties';
 import { taskJobReaders } from './taskJobReaders';
@@ -75,13 +78,33 @@ export class BatchJob {
     if (isFinished(state.status)) return false;
     const handle = await this.handle();
     try {
-      if (options.waitForTermination) await handle.executeUpdate('abortJob', { args: [reason] });
-      else await handle.signal('abort', reason);
+      if (options.waitForTermination) await handle.executeUpdate(abortUpdate, { args: [reason] });
+      else await handle.signal(abortSignal, reason);
       return true;
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return false;
       throw error;
     }
+  }
+
+  /**
+   * Reruns a Failed job over its Azure job (within its retry window): a new run
+   * under the same workflow id, linked to the failed one; `JobAttempts` lists
+   * every run. Resolves with the new attempt's number once it has started.
+   */
+  async retry(): Promise<number> {
+    let { running, runId, state } = await latestRun<SingleJobState>(this.environment, this.jobId);
+    if (!state || state.taskId === undefined) throw new JobNotFoundError(this.jobId, this.environment);
+    // The job has ended and its run is closing (opening the retry window): a moment, not a refusal.
+    for (let look = 0; running && isFinished(state.status) && look < 100; look++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      ({ running, runId, state } = await latestRun<SingleJobState>(this.environment, this.jobId));
+    }
+    if (running) throw new RangeError(`${this.jobId} is still ${state.status}: it can be retried once it has failed.`);
+    checkRetryable(state, state.status === 'Failed');
+    const resumed = resumedSingleJobState(state, runId);
+    await startRetryRun(this.environment, 'singleJob', this.jobId, runId, resumed);
+    return resumed.attempts!.length + 1;
   }
 
   /** The job's log as it grows (`follow`), from the node while it runs and from Blob Storage after. */

@@ -1,29 +1,10 @@
-import type { JobStatus, JobType } from '../model/status';
 import type { BatchEnvironment } from './environment';
 import { BatchJob } from './jobObject';
+import { listJobSummaries, type ListJobsOptions } from './jobSummaries';
 
-export interface ListJobsOptions {
-  /** 'Single' | 'Array'; all kinds when absent. */
-  type?: Exclude<JobType, 'ArrayChild'>;
-  status?: JobStatus;
-}
+export { listJobsQuery, type ListJobsOptions } from './jobSummaries';
 
-function quote(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-/** Temporal visibility query for the jobs of one environment. */
-export function listJobsQuery(env: BatchEnvironment, options: ListJobsOptions = {}): string {
-  const clauses = [`RemoteBatchEnvironment = ${quote(`${env.connection}/${env.poolId}`)}`];
-  if (options.type) clauses.push(`RemoteBatchJobType = ${quote(options.type)}`);
-  if (options.status) clauses.push(`RemoteBatchJobStatus = ${quote(options.status)}`);
-  return clauses.join(' AND ');
-}
-
-/** The seed's RemoteBatchJobs: the environment's jobs, newest first, as a paged async iterator. */
+/** The seed's RemoteBatchJobs: the environment's jobs, newest first. */
 export async function* listJobs(env: BatchEnvironment, options: ListJobsOptions = {}): AsyncGenerator<BatchJob> {
-  const client = await env.client();
-  for await (const execution of client.workflow.list({ query: listJobsQuery(env, options) })) {
-    yield new BatchJob(env, execution.workflowId);
-  }
+  for (const summary of await listJobSummaries(env, options)) yield new BatchJob(env, summary.jobId);
 }

@@ -5,7 +5,6 @@ import {
   childrenOfBlob,
   elementChunkBlob,
   initialArrayJobState,
-  maxArrayChildren,
   maxArrayElements,
 } from '../model/arrayJob';
 import { jobContainerName } from '../model/conventions';
@@ -13,7 +12,8 @@ import { InvalidSettingError } from '../model/errors';
 import { toStrictJson } from '../model/json';
 import { ArrayJob } from './arrayJobObject';
 import type { BatchEnvironment } from './environment';
-import { type JobBodySpec, prepareSubmission, startJobWorkflow, type SubmitSettings } from './submission';
+import { carryOutSubmission, checkRetryWindow, type JobBodySpec, planSubmission, startJobWorkflow, type SubmitSettings } from './submission';
+import { arrayJobInputSchema, parseWorkflowInput } from '../model/workflowInputs';
 import { mapWithConcurrency } from '../activities/concurrency';
 
 export interface MapSubmitSettings extends SubmitSettings {
@@ -37,30 +37,23 @@ function checkItems(items: unknown): unknown[] {
   return items;
 }
 
-function checkSpanSize(spanSize: unknown, elementCount: number): number {
-  if (spanSize === undefined) spanSize = 1;
-  if (typeof spanSize !== 'number' || !Number.isInteger(spanSize) || spanSize < 1) {
-    throw new InvalidSettingError('spanSize', `spanSize must be a whole number of elements per child, at least 1; got ${JSON.stringify(spanSize)}.`);
-  }
-  const children = childCountOf(elementCount, spanSize);
-  if (children > maxArrayChildren) {
-    throw new InvalidSettingError(
-      'spanSize',
-      `${elementCount.toLocaleString('en')} elements in spans of ${spanSize} make ${children.toLocaleString('en')} children; ` +
-        `an array job has at most ${maxArrayChildren.toLocaleString('en')}. Use spanSize ${Math.ceil(elementCount / maxArrayChildren)} or more.`,
-    );
-  }
-  return spanSize;
-}
+const strict = { refuseUndefined: true };
 
-/** One JSON line per child: its element, or its span's elements. Throws naming the first element that is not JSON. */
+/** One JSON line per child: its element, or its span's elements. Refuses, naming it, the first element that is not JSON. */
 function chunkLines(items: unknown[], spanSize: number, chunk: number, childCount: number): string {
   const lines: string[] = [];
+  const json = (item: unknown, at: number) => {
+    try {
+      return toStrictJson(item, `items[${at}]`, strict);
+    } catch (error) {
+      throw new InvalidSettingError('items', `${(error as Error).message}; every element must be a JSON value.`);
+    }
+  };
   const { first, last } = childrenOfBlob(chunk, childCount);
   for (let child = first; child <= last; child++) {
     const start = (child - 1) * spanSize;
     const span = items.slice(start, start + spanSize);
-    lines.push(spanSize === 1 ? toStrictJson(span[0], `items[${start}]`) : `[${span.map((item, i) => toStrictJson(item, `items[${start + i}]`)).join(',')}]`);
+    lines.push(spanSize === 1 ? json(span[0], start) : `[${span.map((item, i) => json(item, start + i)).join(',')}]`);
   }
   return lines.join('\n');
 }
@@ -72,36 +65,29 @@ function chunkLines(items: unknown[], spanSize: number, chunk: number, childCoun
  */
 export async function mapSubmit(env: BatchEnvironment, body: JobBodySpec, items: unknown[], settings: MapSubmitSettings = {}): Promise<ArrayJob> {
   const elements = checkItems(items);
-  const spanSize = checkSpanSize(settings.spanSize, elements.length);
-  const childCount = childCountOf(elements.length, spanSize);
-  const retryWindowSeconds = settings.retryWindowSeconds;
-  if (retryWindowSeconds !== undefined && !(typeof retryWindowSeconds === 'number' && retryWindowSeconds >= 0)) {
-    throw new InvalidSettingError('retryWindowSeconds', 'retryWindowSeconds must be a number of seconds, 0 or more.');
-  }
-  if (settings.turnsPerRun !== undefined && !(Number.isInteger(settings.turnsPerRun) && settings.turnsPerRun >= 1)) {
-    throw new InvalidSettingError('turnsPerRun', 'turnsPerRun must be a whole number, at least 1.');
-  }
-  const chunkCount = blobCount(childCount);
+  const plan = planSubmission(body, settings, ownSettings);
+  const input: ArrayJobInput = {
+    jobId: plan.jobId,
+    environment: env.ref,
+    body: plan.body,
+    settings: plan.settings,
+    inputs: plan.inputs,
+    elementCount: elements.length,
+    spanSize: (plan.rest.spanSize as number | undefined) ?? 1,
+    submittedAt: new Date().toISOString(),
+    ...(plan.rest.retryWindowSeconds !== undefined ? { retryWindowSeconds: checkRetryWindow(plan.rest.retryWindowSeconds) } : {}),
+    ...(plan.rest.turnsPerRun !== undefined ? { turnsPerRun: plan.rest.turnsPerRun as number } : {}),
+  };
+  parseWorkflowInput(arrayJobInputSchema, input);
+  const childCount = childCountOf(elements.length, input.spanSize);
   // Serialize before creating anything: a bad element is an error, not a half-made job.
-  const chunks = Array.from({ length: chunkCount }, (_, chunk) => chunkLines(elements, spanSize, chunk, childCount));
+  const chunks = Array.from({ length: blobCount(childCount) }, (_, chunk) => chunkLines(elements, input.spanSize, chunk, childCount));
 
-  const prepared = await prepareSubmission(env, body, settings, ownSettings);
-  const container = env.azure().blobs.getContainerClient(jobContainerName(prepared.jobId));
+  await carryOutSubmission(env, plan);
+  const container = env.azure().blobs.getContainerClient(jobContainerName(plan.jobId));
   await mapWithConcurrency(chunks, 8, (lines, chunk) => container.getBlockBlobClient(elementChunkBlob(chunk)).upload(lines, Buffer.byteLength(lines)));
 
-  const input: ArrayJobInput = {
-    jobId: prepared.jobId,
-    environment: env.ref,
-    body: prepared.body,
-    settings: prepared.settings,
-    inputs: prepared.inputs,
-    elementCount: elements.length,
-    spanSize,
-    submittedAt: new Date().toISOString(),
-    ...(retryWindowSeconds !== undefined ? { retryWindowSeconds } : {}),
-    ...(settings.turnsPerRun !== undefined ? { turnsPerRun: settings.turnsPerRun } : {}),
-  };
-  const initialState = initialArrayJobState(input, prepared.jobId, prepared.settings);
-  await startJobWorkflow(env, 'arrayJob', prepared, input, initialState, `Array job ${prepared.jobId}: ${childCount} children on pool ${env.poolId}`);
-  return new ArrayJob(env, prepared.jobId);
+  const initialState = initialArrayJobState(input, plan.jobId, plan.settings);
+  await startJobWorkflow(env, 'arrayJob', plan, input, initialState, { childCount, spanSize: input.spanSize });
+  return new ArrayJob(env, plan.jobId);
 }

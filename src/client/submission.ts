@@ -7,7 +7,9 @@ import { InvalidSettingError } from '../model/errors';
 import { type JobBody, type JobInput, jobIdForUUID } from '../model/jobSpec';
 import { defaultExportName, isValidExportName, scriptBundleFileName } from '../model/scriptJob';
 import { type JobSettings, validateSettings } from '../model/settings';
+import { pendingUploadMetadata } from '../model/reconciliation';
 import { jobSearchAttributes } from '../model/searchAttributes';
+import { type JobDescription, jobStaticDetails, jobStaticSummary } from '../model/workflowSummary';
 import { bundleScript } from './bundleScript';
 import type { BatchEnvironment } from './environment';
 import { taskQueue } from './temporalSettings';
@@ -31,13 +33,17 @@ export class PoolNotFoundError extends Error {
   }
 }
 
+/** A body is a script or a command, never both; args are checked with the workflow input. */
 function checkBody(body: JobBodySpec): void {
-  if (!body || typeof body !== 'object') throw new InvalidSettingError('body', 'The job body must be { script, args? } or { command }.');
+  if (!body || typeof body !== 'object') throw new InvalidSettingError('body', 'The job body must be { script, args?, exportName? } or { command }.');
+  if ('script' in body && 'command' in body) {
+    throw new InvalidSettingError('body', 'The job body has both script and command; give one: { script, args? } or { command }.');
+  }
   if ('script' in body) {
     if (typeof body.script !== 'string' || body.script === '') throw new InvalidSettingError('script', 'script must be the path of a JS/TS module.');
     if (body.args !== undefined && !Array.isArray(body.args)) throw new InvalidSettingError('args', 'args must be an array of arguments.');
-    if (body.exportName !== undefined && !isValidExportName(body.exportName)) {
-      throw new InvalidSettingError('exportName', `exportName '${body.exportName}' is not a JavaScript identifier.`);
+    if (body.exportName !== undefined && (typeof body.exportName !== 'string' || !isValidExportName(body.exportName))) {
+      throw new InvalidSettingError('exportName', `exportName ${JSON.stringify(body.exportName)} is not a JavaScript identifier.`);
     }
   } else if (!('command' in body) || typeof body.command !== 'string' || body.command.trim() === '') {
     throw new InvalidSettingError('command', 'command must be a non-empty command line.');
@@ -85,46 +91,59 @@ export interface PreparedSubmission {
   inputs: JobInput[];
   /** Other settings the caller handles itself (e.g. spanSize for arrays). */
   rest: Record<string, unknown>;
+  /** The local files uploaded as `inputs`. */
+  localFiles: string[];
+  /** The script module bundled into `body.bundleBlob`. */
+  script?: string;
 }
 
 /**
- * Everything before a workflow starts, shared by submit and mapSubmit: validate
- * body and settings, check the pool, bundle a script, upload the local inputs.
- * Throws before anything is created when something is wrong.
+ * The first half of a submission, shared by submit and mapSubmit, creating
+ * nothing: checks the body, the settings and the local input files, and names
+ * the job and the blobs its input will refer to. The caller then checks the
+ * whole workflow input against its schema before carryOutSubmission.
  */
-export async function prepareSubmission(
-  env: BatchEnvironment,
-  body: JobBodySpec,
-  settings: SubmitSettings,
-  ownSettings: readonly string[] = [],
-): Promise<PreparedSubmission> {
+export function planSubmission(body: JobBodySpec, settings: SubmitSettings | null, ownSettings: readonly string[] = []): PreparedSubmission {
   checkBody(body);
+  if (settings === null || typeof settings !== 'object' || Array.isArray(settings)) {
+    throw new InvalidSettingError('settings', `settings must be an object such as { VCPUCount: 2 }; got ${JSON.stringify(settings)}.`);
+  }
   const { inputFiles: rawInputFiles, ...others } = settings;
   const rest = Object.fromEntries(Object.entries(others).filter(([name]) => ownSettings.includes(name)));
   const providerSettings = Object.fromEntries(Object.entries(others).filter(([name]) => !ownSettings.includes(name)));
   const inputFiles = checkInputFiles(rawInputFiles);
   const jobSettings = validateSettings(providerSettings);
-  const bundle = 'script' in body ? await bundleScript(body.script) : undefined;
-  await checkPool(env, jobSettings);
+  const inputs: JobInput[] = inputFiles.map((file) => ({ name: path.basename(file), blob: inputBlobName(path.basename(file)) }));
+  const jobBody: JobBody =
+    'script' in body
+      ? { kind: 'script', bundleBlob: inputBlobName(scriptBundleFileName), exportName: body.exportName ?? defaultExportName, args: body.args ?? [] }
+      : { kind: 'command', commandLine: body.command };
+  return { jobId: jobIdForUUID(randomUUID()), settings: jobSettings, body: jobBody, inputs, rest, localFiles: inputFiles, script: 'script' in body ? body.script : undefined };
+}
 
-  const jobId = jobIdForUUID(randomUUID());
-  const container = env.azure().blobs.getContainerClient(jobContainerName(jobId));
-  await container.createIfNotExists();
-  const inputs: JobInput[] = [];
-  for (const file of inputFiles) {
-    const name = path.basename(file);
-    await container.getBlockBlobClient(inputBlobName(name)).uploadFile(file);
-    inputs.push({ name, blob: inputBlobName(name) });
+/**
+ * The second half: bundles a script (refusing an export it lacks), checks the
+ * pool, then creates the job's container and uploads the bundle and the input
+ * files. Throws before anything is created when something is wrong.
+ */
+export async function carryOutSubmission(env: BatchEnvironment, plan: PreparedSubmission): Promise<void> {
+  const bundle = plan.script !== undefined && plan.body.kind === 'script' ? await bundleScript(plan.script, plan.body.exportName) : undefined;
+  await checkPool(env, plan.settings);
+  const container = env.azure().blobs.getContainerClient(jobContainerName(plan.jobId));
+  // Marked pending until the workflow starts: the reconciler deletes it if the start never happens.
+  await container.createIfNotExists({
+    metadata: { [pendingUploadMetadata.workflowId]: plan.jobId, [pendingUploadMetadata.uploadedAt]: new Date().toISOString() },
+  });
+  for (const file of plan.localFiles) await container.getBlockBlobClient(inputBlobName(path.basename(file))).uploadFile(file);
+  if (bundle !== undefined && plan.body.kind === 'script') await container.getBlockBlobClient(plan.body.bundleBlob).upload(bundle, Buffer.byteLength(bundle));
+}
+
+/** The retryWindowSeconds setting of submit and mapSubmit: seconds a failed job's Azure job stays open for a retry. */
+export function checkRetryWindow(value: unknown): number | undefined {
+  if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
+    throw new InvalidSettingError('retryWindowSeconds', `retryWindowSeconds must be a number of seconds, 0 or more; got ${JSON.stringify(value)}.`);
   }
-  let jobBody: JobBody;
-  if (bundle !== undefined && 'script' in body) {
-    const bundleBlob = inputBlobName(scriptBundleFileName);
-    await container.getBlockBlobClient(bundleBlob).upload(bundle, Buffer.byteLength(bundle));
-    jobBody = { kind: 'script', bundleBlob, exportName: body.exportName ?? defaultExportName, args: body.args ?? [] };
-  } else {
-    jobBody = { kind: 'command', commandLine: (body as { command: string }).command };
-  }
-  return { jobId, settings: jobSettings, body: jobBody, inputs, rest };
+  return value;
 }
 
 /** Starts a job's workflow with its memo and search attributes set, so it reads and lists at once. */
@@ -134,9 +153,19 @@ export async function startJobWorkflow(
   prepared: PreparedSubmission,
   input: unknown,
   initialState: object,
-  summary: string,
+  array?: { childCount: number; spanSize: number },
 ): Promise<void> {
   const client = await env.client();
+  const description: JobDescription = {
+    type: workflowType === 'singleJob' ? 'Single' : 'Array',
+    poolId: env.poolId,
+    runs:
+      prepared.body.kind === 'command'
+        ? { kind: 'command', commandLine: prepared.body.commandLine }
+        : { kind: 'script', fileName: prepared.script !== undefined ? path.basename(prepared.script) : scriptBundleFileName, exportName: prepared.body.exportName ?? defaultExportName },
+    settings: prepared.settings,
+    ...array,
+  };
   await client.workflow.start(workflowType, {
     taskQueue,
     workflowId: prepared.jobId,
@@ -149,7 +178,8 @@ export async function startJobWorkflow(
       jobId: prepared.jobId,
       connection: env.connection,
     }),
-    staticSummary: summary,
-    staticDetails: prepared.body.kind === 'command' ? `command: ${prepared.body.commandLine}` : 'script job',
+    staticSummary: jobStaticSummary(description),
+    staticDetails: jobStaticDetails(description),
   });
+  await env.azure().blobs.getContainerClient(jobContainerName(prepared.jobId)).setMetadata({ [pendingUploadMetadata.workflowId]: prepared.jobId });
 }

@@ -1,23 +1,37 @@
 import { singleJobTaskId } from '../model/conventions';
 import { initialSingleJobState, type SingleJobInput } from '../model/jobSpec';
+import { parseWorkflowInput, singleJobInputSchema } from '../model/workflowInputs';
 import type { BatchEnvironment } from './environment';
 import { BatchJob } from './jobObject';
-import { type JobBodySpec, prepareSubmission, startJobWorkflow, type SubmitSettings } from './submission';
+import { carryOutSubmission, checkRetryWindow, type JobBodySpec, planSubmission, startJobWorkflow, type SubmitSettings } from './submission';
 
 export { type JobBodySpec, PoolNotFoundError, type SubmitSettings } from './submission';
 
-/** The seed's RemoteBatchSubmit: validates everything, uploads inputs, starts the `singleJob` workflow. */
-export async function submit(env: BatchEnvironment, body: JobBodySpec, settings: SubmitSettings = {}): Promise<BatchJob> {
-  const prepared = await prepareSubmission(env, body, settings);
+/** Settings of submit beyond the provider's: how long a Failed job's Azure job stays open for `retry` (seconds, default a day). */
+export interface SingleSubmitSettings extends SubmitSettings {
+  retryWindowSeconds?: number;
+}
+
+/**
+ * The seed's RemoteBatchSubmit: checks everything (the workflow input against
+ * its schema included) before creating anything, uploads inputs, starts the
+ * `singleJob` workflow.
+ */
+export async function submit(env: BatchEnvironment, body: JobBodySpec, settings: SingleSubmitSettings = {}): Promise<BatchJob> {
+  const plan = planSubmission(body, settings, ['retryWindowSeconds']);
+  const retryWindowSeconds = checkRetryWindow(plan.rest.retryWindowSeconds);
   const input: SingleJobInput = {
-    jobId: prepared.jobId,
+    jobId: plan.jobId,
     environment: env.ref,
-    body: prepared.body,
-    settings: prepared.settings,
-    inputs: prepared.inputs,
+    body: plan.body,
+    settings: plan.settings,
+    inputs: plan.inputs,
     submittedAt: new Date().toISOString(),
+    ...(retryWindowSeconds !== undefined ? { retryWindowSeconds } : {}),
   };
-  const initialState = initialSingleJobState(input, prepared.jobId, prepared.settings, singleJobTaskId);
-  await startJobWorkflow(env, 'singleJob', prepared, input, initialState, `Single job ${prepared.jobId} on pool ${env.poolId}`);
-  return new BatchJob(env, prepared.jobId);
+  parseWorkflowInput(singleJobInputSchema, input);
+  await carryOutSubmission(env, plan);
+  const initialState = initialSingleJobState(input, plan.jobId, plan.settings, singleJobTaskId);
+  await startJobWorkflow(env, 'singleJob', plan, input, initialState);
+  return new BatchJob(env, plan.jobId);
 }

@@ -1,6 +1,11 @@
 /** The task queue every remote-batch worker polls; other-language clients start workflows on it by name. */
 export const taskQueue = 'remote-batch';
 
+/** The queue a worker serves: REMOTE_BATCH_TASK_QUEUE lets one serve a queue of its own (tests, canaries); clients submit to 'remote-batch'. */
+export function workerTaskQueue(env: NodeJS.ProcessEnv = process.env): string {
+  return env.REMOTE_BATCH_TASK_QUEUE || taskQueue;
+}
+
 export interface TemporalSettings {
   address: string;
   namespace: string;

@@ -9,8 +9,6 @@ import { taskQueue } from './temporalSettings';
  */
 export const livePollerWindowMs = 75_000;
 
-/** Names a worker in Temporal (its pollers' identity); the local stack sets it to tell its own worker apart. */
-export const workerIdentityVariable = 'REMOTE_BATCH_WORKER_IDENTITY';
 
 export interface TaskQueueWorkers {
   /** Distinct workers (by identity) polling for workflow tasks and for activity tasks recently. */

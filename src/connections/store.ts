@@ -65,8 +65,15 @@ function connectionFromEnvironment(env: NodeJS.ProcessEnv): Connection | undefin
   return { batch: { endpoint, accountName, accountKey: env.AZURE_BATCH_ACCESS_KEY }, storage };
 }
 
-/** Where the embedded local stack writes its `local` connection (inside the repository, git-ignored). */
-export const localStackConnectionsFile = path.resolve(__dirname, '..', '..', '.data', 'stack', 'connections.json');
+/**
+ * Where the embedded local stack writes its `local` connection: its data
+ * folder (REMOTE_BATCH_DATA_DIR, as `npm run stack` reads it; default
+ * `.data/stack` inside the repository, git-ignored).
+ */
+export function localStackConnectionsFile(env: NodeJS.ProcessEnv = process.env): string {
+  const dataDir = env.REMOTE_BATCH_DATA_DIR ? path.resolve(env.REMOTE_BATCH_DATA_DIR) : path.resolve(__dirname, '..', '..', '.data', 'stack');
+  return path.join(dataDir, 'connections.json');
+}
 
 /**
  * The saved connection of that name. "local" falls back to the one the embedded
@@ -77,12 +84,21 @@ export function resolveConnection(name: string, env: NodeJS.ProcessEnv = process
   const saved = readConnectionsFile(file).connections[name];
   if (saved) return saved;
   if (name === 'local') {
-    const stackSaved = readConnectionsFile(localStackConnectionsFile).connections.local;
+    const stackSaved = readConnectionsFile(localStackConnectionsFile(env)).connections.local;
     if (stackSaved) return stackSaved;
   }
   if (name === 'default') {
     const fromEnv = connectionFromEnvironment(env);
     if (fromEnv) return fromEnv;
   }
-  throw new ConnectionNotFoundError(name, name === 'default' ? `${file} and AZURE_* variables` : file);
+  const where = name === 'default' ? `${file} and AZURE_* variables` : name === 'local' ? `${file} and ${localStackConnectionsFile(env)}` : file;
+  throw new ConnectionNotFoundError(name, where);
+}
+
+/** Every connection name this process can resolve: the saved ones, the local stack's, and `default` from AZURE_* variables. */
+export function knownConnectionNames(env: NodeJS.ProcessEnv = process.env): string[] {
+  const names = new Set(Object.keys(readConnectionsFile(connectionsFilePath(env)).connections));
+  if (readConnectionsFile(localStackConnectionsFile(env)).connections.local) names.add('local');
+  if (connectionFromEnvironment(env)) names.add('default');
+  return [...names].sort();
 }

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import type { FaultOptions } from './http/faults';
+import { DEFAULT_QUOTAS, QUOTA_NAMES, type AccountQuotas } from './model/quotas';
+import type { LauncherKind } from './node/launcher';
 import type { PoolDefinition } from './scheduler/poolManager';
 
 export const DEFAULT_ACCOUNT_NAME = 'localbatch';
@@ -33,6 +35,10 @@ export interface EmulatorOptions {
   /** 'disk' (default) keeps state across restarts in dataDir; 'memory' forgets it. */
   persistence?: 'disk' | 'memory';
   faults?: FaultOptions;
+  /** The account's quotas; each missing one takes its default (DEFAULT_QUOTAS). */
+  quotas?: Partial<AccountQuotas>;
+  /** What starts task processes: `auto` (default) takes the Python posix_spawn launcher when python3 3.9+ is there, else Node's. */
+  launcher?: LauncherKind;
   /** Accept `Authorization: Bearer …` without checking it; for tests of token clients only. */
   acceptBearerTokens?: boolean;
   maxBodyBytes?: number;
@@ -52,6 +58,8 @@ export interface ResolvedOptions {
   pools: PoolDefinition[];
   persistence: 'disk' | 'memory';
   faults: FaultOptions;
+  quotas: AccountQuotas;
+  launcher: LauncherKind;
   acceptBearerTokens: boolean;
   maxBodyBytes: number;
   retentionSweepMs: number;
@@ -75,6 +83,16 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new EmulatorConfigError(`port ${port} must be an integer from 0 to 65535.`);
   const pools = options.pools ?? DEFAULT_POOLS;
   for (const pool of pools) validatePool(pool);
+  if (options.launcher !== undefined && !['auto', 'node', 'python'].includes(options.launcher)) {
+    throw new EmulatorConfigError(`launcher '${options.launcher}' must be auto, node or python.`);
+  }
+  const quotas = { ...DEFAULT_QUOTAS };
+  for (const name of QUOTA_NAMES) {
+    const value = options.quotas?.[name];
+    if (value === undefined) continue;
+    if (!Number.isInteger(value) || value < 0) throw new EmulatorConfigError(`quota ${name} must be a whole number ≥ 0, not ${value}.`);
+    quotas[name] = value;
+  }
   return {
     host: options.host ?? DEFAULT_HOST,
     port,
@@ -85,6 +103,8 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     pools,
     persistence: options.persistence ?? 'disk',
     faults: options.faults ?? {},
+    quotas,
+    launcher: options.launcher ?? 'auto',
     acceptBearerTokens: options.acceptBearerTokens ?? false,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     retentionSweepMs: options.retentionSweepMs ?? 60_000,
@@ -95,12 +115,17 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
 function validatePool(pool: PoolDefinition): void {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(pool.id)) throw new EmulatorConfigError(`pool id '${pool.id}' must be 1 to 64 letters, digits, hyphens or underscores.`);
   if (!Number.isInteger(pool.nodeCount) || pool.nodeCount < 0) throw new EmulatorConfigError(`pool '${pool.id}': nodeCount must be a whole number ≥ 0.`);
+  const lowPriority = pool.lowPriorityNodeCount ?? 0;
+  if (!Number.isInteger(lowPriority) || lowPriority < 0) throw new EmulatorConfigError(`pool '${pool.id}': lowPriorityNodeCount must be a whole number ≥ 0.`);
   if (!Number.isInteger(pool.taskSlotsPerNode) || pool.taskSlotsPerNode < 1 || pool.taskSlotsPerNode > 256) {
     throw new EmulatorConfigError(`pool '${pool.id}': taskSlotsPerNode must be from 1 to 256.`);
   }
 }
 
-/** `local:2:4,big:1:16` → pools (id:nodeCount:taskSlotsPerNode, optionally :vmSize). */
+/**
+ * `local:2:4,big:1:16,spot:0+2:4` → pools (id:nodeCount:taskSlotsPerNode, optionally :vmSize;
+ * `dedicated+lowPriority` for spot nodes).
+ */
 export function parsePoolSpecs(text: string): PoolDefinition[] {
   return text
     .split(',')
@@ -108,10 +133,17 @@ export function parsePoolSpecs(text: string): PoolDefinition[] {
     .filter(Boolean)
     .map((part) => {
       const [id, nodes, slots, vmSize] = part.split(':');
-      if (!id || nodes === undefined || slots === undefined || !/^\d+$/.test(nodes) || !/^\d+$/.test(slots)) {
-        throw new EmulatorConfigError(`pool '${part}' must look like id:nodeCount:taskSlotsPerNode, for example local:2:4.`);
+      const counts = nodes === undefined ? null : /^(\d+)(?:\+(\d+))?$/.exec(nodes);
+      if (!id || !counts || slots === undefined || !/^\d+$/.test(slots)) {
+        throw new EmulatorConfigError(`pool '${part}' must look like id:nodeCount:taskSlotsPerNode (nodeCount may be dedicated+lowPriority), for example local:2:4 or spot:0+2:4.`);
       }
-      const pool: PoolDefinition = { id, nodeCount: Number(nodes), taskSlotsPerNode: Number(slots), ...(vmSize ? { vmSize } : {}) };
+      const pool: PoolDefinition = {
+        id,
+        nodeCount: Number(counts[1]),
+        ...(counts[2] !== undefined ? { lowPriorityNodeCount: Number(counts[2]) } : {}),
+        taskSlotsPerNode: Number(slots),
+        ...(vmSize ? { vmSize } : {}),
+      };
       validatePool(pool);
       return pool;
     });

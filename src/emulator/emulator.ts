@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type http from 'node:http';
 import type { ResolvedOptions } from './config';
+import { AdminHandler } from './handlers/adminHandler';
 import { FileHandler } from './handlers/fileHandler';
 import { JobHandler } from './handlers/jobHandler';
 import { NodeHandler } from './handlers/nodeHandler';
@@ -18,6 +19,9 @@ import { Scheduler } from './scheduler/scheduler';
 import { FileStore } from './store/fileStore';
 import { MemoryStore } from './store/memoryStore';
 import type { BatchStore } from './store/store';
+import type { AccountQuotas } from './model/quotas';
+import type { PoolRecord } from './model/types';
+import { timestamp } from './model/timestamp';
 
 export class EmulatorPortInUseError extends Error {
   override name = 'EmulatorPortInUseError';
@@ -31,25 +35,28 @@ export class BatchEmulator {
   readonly store: BatchStore;
   readonly scheduler: Scheduler;
   readonly pools: PoolManager;
-  private readonly launchers = new ProcessLaunchers();
+  private readonly launchers: ProcessLaunchers;
   private readonly retention: RetentionSweeper;
   private server: http.Server | undefined;
   private closing: Promise<void> | undefined;
   private nodeLossTimer: NodeJS.Timeout | undefined;
+  private preemptionTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly options: ResolvedOptions) {
     fs.mkdirSync(options.dataDir, { recursive: true });
+    this.launchers = new ProcessLaunchers(options.launcher);
     this.store = options.persistence === 'disk' ? FileStore.open(options.dataDir, options.log) : new MemoryStore();
     const layout = new NodeLayout(options.nodesDir);
     this.scheduler = new Scheduler({ store: this.store, layout, launchers: this.launchers, accountName: options.accountName, log: options.log });
-    this.pools = new PoolManager(this.store, this.scheduler, layout);
+    this.pools = new PoolManager(this.store, this.scheduler, layout, options.quotas);
     this.retention = new RetentionSweeper(this.store, layout, options.retentionSweepMs);
     const router = buildRouter({
-      pools: new PoolHandler(this.store, this.pools),
+      pools: new PoolHandler(this.store, this.pools, options.quotas),
       nodes: new NodeHandler(this.store, this.scheduler),
-      jobs: new JobHandler(this.store, this.scheduler, layout),
+      jobs: new JobHandler(this.store, this.scheduler, layout, options.quotas),
       tasks: new TaskHandler(this.store, this.scheduler, layout),
       files: new FileHandler(this.store, layout),
+      admin: new AdminHandler(this.store, this.pools, options.quotas),
     });
     this.server = createBatchHttpServer({
       accountName: options.accountName,
@@ -84,6 +91,8 @@ export class BatchEmulator {
     this.retention.start();
     const every = this.options.faults.nodeLossEveryMs;
     if (every && every > 0) this.nodeLossTimer = setInterval(() => void this.loseRandomBusyNode(), every);
+    const preemptEvery = this.options.faults.preemptionEveryMs;
+    if (preemptEvery && preemptEvery > 0) this.preemptionTimer = setInterval(() => void this.preemptRandomBusyNode(preemptEvery / 2), preemptEvery);
     return { url, port };
   }
 
@@ -96,19 +105,60 @@ export class BatchEmulator {
     await this.loseNode(node.poolId, node.id);
   }
 
+  /** Spot capacity comes and goes: a busy low-priority node is preempted and restored `restoreAfterMs` later. */
+  private async preemptRandomBusyNode(restoreAfterMs: number): Promise<void> {
+    const busy = this.store.listPools().flatMap((pool) => this.store.listNodes(pool.id)).filter((node) => !node.isDedicated && node.state === 'running');
+    if (busy.length === 0) return;
+    const random = this.options.faults.random ?? Math.random;
+    const node = busy[Math.floor(random() * busy.length)];
+    const pool = this.store.getPool(node.poolId);
+    if (!pool) return;
+    this.options.log(`batch emulator: fault injection: preempting node ${node.id} of pool ${node.poolId}`);
+    await this.pools.preempt(pool, node.id);
+    setTimeout(() => {
+      const current = this.store.getPool(node.poolId);
+      if (current && current.state === 'active' && !this.closing) this.pools.restorePreempted(current);
+    }, restoreAfterMs).unref();
+  }
+
+  /** Preempts a low-priority node of the pool (a busy one unless `nodeId` names one); its tasks are requeued. */
+  async preemptNode(poolId: string, nodeId?: string): Promise<string> {
+    return (await this.pools.preempt(this.activePool(poolId), nodeId)).id;
+  }
+
+  restorePreemptedNodes(poolId: string): string[] {
+    return this.pools.restorePreempted(this.activePool(poolId)).map((node) => node.id);
+  }
+
+  /** While on, the pool's allocation fails (resizeErrors AllocationFailed, 0 nodes, steady). */
+  setAllocationFailure(poolId: string, enabled: boolean): Promise<void> {
+    return this.pools.setAllocationFailure(this.activePool(poolId), enabled, new Date());
+  }
+
+  setQuotas(quotas: Partial<AccountQuotas>): AccountQuotas {
+    Object.assign(this.options.quotas, quotas);
+    return { ...this.options.quotas };
+  }
+
+  private activePool(poolId: string): PoolRecord {
+    const pool = this.store.getPool(poolId);
+    if (!pool || pool.state !== 'active') throw new Error(`Pool '${poolId}' does not exist or is being deleted.`);
+    return pool;
+  }
+
   /** Node loss: the node's tasks are killed and requeued; the node is briefly offline, then idle again. */
   async loseNode(poolId: string, nodeId?: string): Promise<void> {
     const nodes = this.store.listNodes(poolId);
     const node = nodeId ? nodes.find((n) => n.id.toLowerCase() === nodeId.toLowerCase()) : (nodes.find((n) => n.state === 'running') ?? nodes[0]);
     if (!node) throw new Error(`Pool '${poolId}' has no node${nodeId ? ` '${nodeId}'` : ''}.`);
     node.state = 'offline';
-    node.stateTransitionTime = new Date().toISOString();
+    node.stateTransitionTime = timestamp();
     this.store.saveNode(node);
     await this.scheduler.stopNodeTasks(node.poolId, node.id, 'requeue');
     const current = this.store.getNode(node.poolId, node.id);
     if (current) {
       current.state = 'idle';
-      current.stateTransitionTime = new Date().toISOString();
+      current.stateTransitionTime = timestamp();
       current.lastBootTime = current.stateTransitionTime;
       this.store.saveNode(current);
     }
@@ -122,6 +172,7 @@ export class BatchEmulator {
 
   private async shutdown(): Promise<void> {
     clearInterval(this.nodeLossTimer);
+    clearInterval(this.preemptionTimer);
     this.retention.stop();
     // The scheduler stops first, so no task ending during shutdown is recorded as its outcome:
     // every task still running stays "running" in the store and is requeued on the next start.

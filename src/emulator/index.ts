@@ -1,10 +1,12 @@
 import { resolveOptions, type EmulatorOptions } from './config';
 import { BatchEmulator } from './emulator';
+import type { AccountQuotas } from './model/quotas';
 
 export { DEFAULT_ACCOUNT_KEY, DEFAULT_ACCOUNT_NAME, DEFAULT_POOLS, EmulatorConfigError, parsePoolSpecs, type EmulatorOptions } from './config';
 export { EmulatorPortInUseError } from './emulator';
 export type { FaultOptions } from './http/faults';
 export type { PoolDefinition } from './scheduler/poolManager';
+export { DEFAULT_QUOTAS, type AccountQuotas } from './model/quotas';
 export { SUPPORTED_API_VERSIONS } from './protocol/apiVersion';
 
 export interface RunningEmulator {
@@ -15,6 +17,14 @@ export interface RunningEmulator {
   accountKey: string;
   /** Simulates losing a node: its running tasks are killed and requeued, then the node comes back. */
   loseNode(poolId: string, nodeId?: string): Promise<void>;
+  /** Preempts a low-priority node (a busy one unless named): it turns `preempted` and its tasks are requeued. Resolves with its id. */
+  preemptNode(poolId: string, nodeId?: string): Promise<string>;
+  /** The pool's preempted nodes come back idle; resolves with their ids. */
+  restorePreemptedNodes(poolId: string): string[];
+  /** While on, the pool cannot allocate: 0 nodes, `resizeErrors` AllocationFailed, tasks requeued. */
+  setAllocationFailure(poolId: string, enabled: boolean): Promise<void>;
+  /** Changes the account quotas while running; returns them all. */
+  setQuotas(quotas: Partial<AccountQuotas>): AccountQuotas;
   /** Stops serving, kills every task process and makes the state durable. */
   close(): Promise<void>;
 }
@@ -35,6 +45,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     accountName: resolved.accountName,
     accountKey: resolved.accountKey,
     loseNode: (poolId, nodeId) => emulator.loseNode(poolId, nodeId),
+    preemptNode: (poolId, nodeId) => emulator.preemptNode(poolId, nodeId),
+    restorePreemptedNodes: (poolId) => emulator.restorePreemptedNodes(poolId),
+    setAllocationFailure: (poolId, enabled) => emulator.setAllocationFailure(poolId, enabled),
+    setQuotas: (quotas) => emulator.setQuotas(quotas),
     close: () => emulator.close(),
   };
 }

@@ -1,5 +1,6 @@
 import { firstArrayChildTaskId } from './conventions';
 import type { EnvironmentRef, JobBody, JobInput } from './jobSpec';
+import type { RetryRequest } from './retry';
 import { type JobSettings, stateSettings } from './settings';
 import type { ArrayJobStatus } from './status';
 
@@ -27,6 +28,8 @@ export interface ArrayJobInput {
   retryWindowSeconds?: number;
   /** Loop turns per workflow run before continue-as-new (default 150); lower only to exercise it. */
   turnsPerRun?: number;
+  /** A new run over the Azure job a closed run left open: reruns its failed children (see RetryRequest). */
+  retry?: RetryRequest;
 }
 
 export interface ChildCounts {
@@ -56,10 +59,27 @@ export interface ArrayJobState {
   abortReason?: string;
   /** Times retryFailed reran failed children. */
   retries: number;
-  /** Set once the workflow has closed the Azure job: no more retries. */
+  /**
+   * Set once the workflow run has ended. Until `retryUntil` the Azure job stays
+   * active and a new run under the same workflow id may rerun the failed children.
+   */
   closed: boolean;
+  /** End of the retry window of a run that closed with failed children (ISO time); absent: no retry. */
+  retryUntil?: string;
+  /** The run this one retried, and what every earlier run ended with. */
+  previousRunId?: string;
+  attempts?: ArrayAttempt[];
   inputNames: string[];
   settings: Pick<JobSettings, 'containerImage' | 'jobPriority' | 'vcpuCount' | 'timeConstraint'>;
+}
+
+/** How one run of an array ended. */
+export interface ArrayAttempt {
+  runId: string;
+  succeeded: number;
+  failed: number;
+  statusReason?: string;
+  completedAt?: string;
 }
 
 /** An array's state before anything ran: what the client puts in the memo and the workflow starts from. */

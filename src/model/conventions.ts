@@ -27,6 +27,20 @@ export function inputBlobName(name: string): string {
 
 const maxContainerNameLength = 63;
 
+/**
+ * Job ids are what maps straight onto a container name, so any client finds a
+ * job's blobs at `job-<job id>`: 1 to 59 lowercase letters, digits and single
+ * hyphens, starting and ending with a letter or digit. Batch treats ids
+ * case-insensitively anyway.
+ */
+export const jobIdPattern = /^(?=.{1,59}$)[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const jobIdRule =
+  '1 to 59 lowercase letters, digits and hyphens, starting and ending with a letter or digit, no two hyphens in a row (its blob container is job-<job id>).';
+
+export function isValidJobId(id: string): boolean {
+  return jobIdPattern.test(id);
+}
+
 /** FNV-1a, enough to keep two long ids that share a prefix from colliding; pure so workflows may call it. */
 function shortHash(text: string): string {
   let hash = 0x811c9dc5;
@@ -38,9 +52,10 @@ function shortHash(text: string): string {
 }
 
 /**
- * `job-` + the job id when that is already a valid container name; otherwise the
- * id lowercased with invalid runs turned into single hyphens, plus a hash of the
- * original id so distinct ids never share a container.
+ * `job-<job id>`: the rule every client follows (README, "From any language").
+ * Jobs started before ids were restricted may have ids outside jobIdPattern;
+ * theirs is the id lowercased with invalid runs turned into single hyphens,
+ * plus a hash of the original id, so distinct ids never shared a container.
  */
 export function jobContainerName(jobId: string): string {
   const plain = `job-${jobId}`;

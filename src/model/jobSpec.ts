@@ -1,4 +1,5 @@
 import { type JobSettings, stateSettings } from './settings';
+import type { RetryRequest } from './retry';
 import type { SingleJobStatus } from './status';
 
 /**
@@ -31,6 +32,20 @@ export interface SingleJobInput {
   settings: JobSettings;
   inputs: JobInput[];
   submittedAt: string;
+  /** How long a Failed job's Azure job stays open for a retry (seconds, default a day). */
+  retryWindowSeconds?: number;
+  /** A new run over the Azure job a closed run left open: reruns its task (see RetryRequest). */
+  retry?: RetryRequest;
+}
+
+/** How one run (attempt) of a single job ended. */
+export interface SingleAttempt {
+  runId: string;
+  status: SingleJobStatus;
+  statusReason?: string;
+  exitCode?: number;
+  startedAt?: string;
+  completedAt?: string;
 }
 
 /** Everything the workflow knows of the job: kept in its memo, returned as its result. Small by design. */
@@ -49,6 +64,11 @@ export interface SingleJobState {
   inputNames: string[];
   /** The provider settings the job runs with (no secrets: environment variable values are left out). */
   settings: Pick<JobSettings, 'containerImage' | 'jobPriority' | 'vcpuCount' | 'timeConstraint'>;
+  /** End of the retry window of a Failed job (ISO time): until then its Azure job stays open for `retry`. */
+  retryUntil?: string;
+  /** The run this one retried, and how every earlier run ended. */
+  previousRunId?: string;
+  attempts?: SingleAttempt[];
 }
 
 /** Batch's facts about a task, as an activity reports them. */

@@ -13,6 +13,32 @@ export function azureTerminateReason(reason: string): string {
   return `remote-batch abort: ${reason}`.slice(0, 64);
 }
 
+/** How a job was ended early: by the client's abort, or by a cancellation request to its workflow. */
+export interface JobAbort {
+  /** The reason as given (an abort's own words), or what a cancellation says. */
+  reason: string;
+  /** The job's JobStatusReason. */
+  statusReason: string;
+  /** What Azure records as the job's terminate reason (at most 64 characters). */
+  azureReason: string;
+}
+
+export function clientAbort(reason: string): JobAbort {
+  return { reason, statusReason: clientTerminationReason(reason), azureReason: azureTerminateReason(reason) };
+}
+
+/** The prefix of the JobStatusReason of a job whose workflow got a cancellation request (Temporal UI, `temporal workflow cancel`). */
+export const temporalCancellationPrefix = 'Cancelled from Temporal';
+
+export function temporalCancellation(identity: string | undefined): JobAbort {
+  const by = identity ? ` by ${identity}` : '';
+  return {
+    reason: `cancelled from Temporal${by}`,
+    statusReason: `${temporalCancellationPrefix}${by}: the workflow got a cancellation request, so the Azure job was terminated.`,
+    azureReason: `remote-batch: workflow cancelled${by}`.slice(0, 64),
+  };
+}
+
 export interface Outcome {
   status: SingleJobStatus;
   statusReason?: string;
@@ -20,14 +46,15 @@ export interface Outcome {
 }
 
 /**
- * Status and reason of a finished task from Batch's facts. `Succeeded` needs exit
+ * Status and reason of a finished task from Batch's facts (an aborted one's
+ * reason is the abort's JobStatusReason). `Succeeded` needs exit
  * code 0 *and* a successful result, which Batch reports only when the output
  * files were uploaded too.
  */
-export function outcomeOfTask(task: TaskObservation, abortReason?: string): Outcome {
+export function outcomeOfTask(task: TaskObservation, abortStatusReason?: string): Outcome {
   const exitCode = task.exitCode;
-  if (abortReason !== undefined) {
-    return { status: 'Failed', statusReason: clientTerminationReason(abortReason), exitCode };
+  if (abortStatusReason !== undefined) {
+    return { status: 'Failed', statusReason: abortStatusReason, exitCode };
   }
   if (task.result === 'success' && exitCode === 0) {
     return { status: 'Succeeded', statusReason: 'The task exited with code 0 and its outputs were uploaded.', exitCode };

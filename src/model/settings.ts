@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { closestName, InvalidSettingError } from './errors';
 
 /** The provider settings of the seed, plus the submission options beside them. */
@@ -49,8 +50,10 @@ const imageReference =
   /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$/;
 const environmentName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-function describe(value: unknown): string {
+/** A value as an error message quotes it back. */
+export function describeValue(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'bigint') return `${value}n (a BigInt)`;
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
@@ -58,8 +61,62 @@ function describe(value: unknown): string {
   }
 }
 
-export function validateSettings(raw: Record<string, unknown> = {}): JobSettings {
-  const given: Partial<Record<keyof JobSettings, unknown>> = {};
+/** One message for every way a field can be wrong: the wrong type and the wrong range read alike. */
+function saying(text: (got: string) => string) {
+  return { error: (issue: { input?: unknown }) => text(describeValue(issue.input)) };
+}
+
+const imageMessage = saying((got) => `ContainerImage must be a Docker image reference such as 'node:20-slim' or 'myregistry.azurecr.io/team/app:1.2'; got ${got}.`);
+const priorityMessage = saying((got) => `JobPriority must be a number from -1 (lowest) to 1 (highest); got ${got}.`);
+const vcpuMessage = saying((got) => `VCPUCount must be a whole number of at least 1; got ${got}.`);
+const timeMessage = saying((got) => `TimeConstraint must be a positive number of seconds; got ${got}.`);
+const retriesMessage = saying(
+  (got) => `MaxRetries must be a whole number from 0 to ${maxMaxRetries} (times Batch reruns a task that exits nonzero); got ${got}.`,
+);
+const variablesMessage = 'EnvironmentVariables must be an object of name → string value.';
+const variableMessage = saying(
+  (got) => `EnvironmentVariables: ${got} must be a name of letters, digits and underscores (not starting with a digit) with a string value.`,
+);
+
+/** The provider settings as a workflow takes them (camelCase names); the client maps the seed's names onto these. */
+export const jobSettingsSchema = z
+  .strictObject(
+    {
+      containerImage: z.string(imageMessage).regex(imageReference, imageMessage).default(defaultContainerImage).describe("ContainerImage: the task's Docker image."),
+      jobPriority: z.number(priorityMessage).min(-1, priorityMessage).max(1, priorityMessage).default(0).describe('JobPriority: -1 (lowest) to 1 (highest), mapped onto Batch priority -1000…1000.'),
+      vcpuCount: z.number(vcpuMessage).int(vcpuMessage).min(1, vcpuMessage).default(1).describe("VCPUCount: the task's requiredSlots and the processor count it sees."),
+      timeConstraint: z.number(timeMessage).positive(timeMessage).optional().describe("TimeConstraint: seconds; the task's maxWallClockTime."),
+      environmentVariables: z
+        .record(z.string().regex(environmentName, variableMessage), z.string(saying(() => variablesMessage)), { error: variablesMessage })
+        .default({})
+        .describe("EnvironmentVariables: set in the task's environment."),
+      maxRetries: z
+        .number(retriesMessage)
+        .int(retriesMessage)
+        .min(0, retriesMessage)
+        .max(maxMaxRetries, retriesMessage)
+        .optional()
+        .describe("MaxRetries: times Batch reruns a task that exits nonzero (the task's maxTaskRetryCount); 0 when absent."),
+    },
+    { error: (issue) => (issue.code === 'unrecognized_keys' ? `Unknown setting ${issue.keys.map((key) => `'${key}'`).join(', ')}. Known settings (camelCase): ${Object.keys(seedNames).join(', ')}.` : 'settings must be an object of provider settings.') },
+  )
+  .describe('Provider settings; every one has a default.');
+
+/** The seed's name of a canonical setting, for messages. */
+function seedNameOf(canonical: string): string {
+  return seedNames[canonical as keyof JobSettings] ?? canonical;
+}
+
+/**
+ * Checks provider settings given by the seed's names or camelCase (the client's
+ * and the CLI's way in) against jobSettingsSchema; the first problem is thrown
+ * as an InvalidSettingError naming the setting and what is allowed.
+ */
+export function validateSettings(raw: Record<string, unknown> | null = {}): JobSettings {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new InvalidSettingError('settings', `settings must be an object such as { VCPUCount: 2 }; got ${describeValue(raw)}.`);
+  }
+  const given: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(raw)) {
     const canonical = canonicalNames[name];
     if (!canonical) {
@@ -72,65 +129,13 @@ export function validateSettings(raw: Record<string, unknown> = {}): JobSettings
     }
     if (value !== undefined) given[canonical] = value;
   }
-
-  const containerImage = given.containerImage ?? defaultContainerImage;
-  if (typeof containerImage !== 'string' || !imageReference.test(containerImage)) {
-    throw new InvalidSettingError(
-      'ContainerImage',
-      `ContainerImage must be a Docker image reference such as 'node:20-slim' or 'myregistry.azurecr.io/team/app:1.2'; got ${describe(containerImage)}.`,
-    );
+  const parsed = jobSettingsSchema.safeParse(given);
+  if (parsed.success) {
+    const { maxRetries, ...rest } = parsed.data;
+    return maxRetries ? { ...rest, maxRetries } : rest;
   }
-
-  const jobPriority = given.jobPriority ?? 0;
-  if (typeof jobPriority !== 'number' || !Number.isFinite(jobPriority) || jobPriority < -1 || jobPriority > 1) {
-    throw new InvalidSettingError(
-      'JobPriority',
-      `JobPriority must be a number from -1 (lowest) to 1 (highest); got ${describe(jobPriority)}.`,
-    );
-  }
-
-  const vcpuCount = given.vcpuCount ?? 1;
-  if (typeof vcpuCount !== 'number' || !Number.isInteger(vcpuCount) || vcpuCount < 1) {
-    throw new InvalidSettingError('VCPUCount', `VCPUCount must be a whole number of at least 1; got ${describe(vcpuCount)}.`);
-  }
-
-  const timeConstraint = given.timeConstraint;
-  if (timeConstraint !== undefined && (typeof timeConstraint !== 'number' || !(timeConstraint > 0) || !Number.isFinite(timeConstraint))) {
-    throw new InvalidSettingError(
-      'TimeConstraint',
-      `TimeConstraint must be a positive number of seconds; got ${describe(timeConstraint)}.`,
-    );
-  }
-
-  const environmentVariables = given.environmentVariables ?? {};
-  if (typeof environmentVariables !== 'object' || environmentVariables === null || Array.isArray(environmentVariables)) {
-    throw new InvalidSettingError('EnvironmentVariables', 'EnvironmentVariables must be an object of name → string value.');
-  }
-  for (const [name, value] of Object.entries(environmentVariables)) {
-    if (!environmentName.test(name) || typeof value !== 'string') {
-      throw new InvalidSettingError(
-        'EnvironmentVariables',
-        `EnvironmentVariables: '${name}' must be a name of letters, digits and underscores (not starting with a digit) with a string value.`,
-      );
-    }
-  }
-
-  const maxRetries = given.maxRetries;
-  if (maxRetries !== undefined && (typeof maxRetries !== 'number' || !Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > maxMaxRetries)) {
-    throw new InvalidSettingError(
-      'MaxRetries',
-      `MaxRetries must be a whole number from 0 to ${maxMaxRetries} (times Batch reruns a task that exits nonzero); got ${describe(maxRetries)}.`,
-    );
-  }
-
-  return {
-    containerImage,
-    jobPriority,
-    vcpuCount,
-    ...(timeConstraint !== undefined ? { timeConstraint } : {}),
-    environmentVariables: environmentVariables as Record<string, string>,
-    ...(maxRetries ? { maxRetries } : {}),
-  };
+  const issue = parsed.error.issues[0];
+  throw new InvalidSettingError(seedNameOf(String(issue.path[0] ?? 'settings')), issue.message);
 }
 
 /** JobPriority [-1, 1] → Batch job priority [-1000, 1000]. */

@@ -43,6 +43,8 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
       '--skipApiVersionCheck',
       '--loose',
       '--silent',
+      // Azurite otherwise sends usage telemetry to Microsoft and keeps an instance id (AzuriteConfig) in its folder.
+      '--disableTelemetry',
     ],
     logFile: options.logFile,
     isReady: () => canConnect(options.port),

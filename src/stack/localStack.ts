@@ -6,11 +6,13 @@ import { startAzurite } from './azurite';
 import { defaultDataDir, portsFromEnvironment, portVariables, repoRoot, type StackPorts } from './config';
 import { startEmulatorProcess } from './emulatorProcess';
 import { type ManagedProcess, stopLeftovers } from './managedProcess';
-import { supervise, type SupervisedService } from './supervisor';
+import { chooseMetricsPort } from './metricsPort';
 import { assertPortFree } from './ports';
+import { startStackTemporal } from './stackTemporal';
+import { supervise, type SupervisedService } from './supervisor';
 import { ensureTemporalCli } from './temporalCli';
-import { startTemporalServer } from './temporalServer';
-import { startWorkerProcess } from './workerProcess';
+import type { StackTopology } from './topology';
+import { type PooledWorker, startWorkerPool } from './workerPool';
 
 /** The emulator's account for the local stack. Not a secret: it guards nothing but loopback test data. */
 export const localBatchAccountName = 'localbatch';
@@ -25,19 +27,31 @@ export interface LocalStackOptions {
   log?: (line: string) => void;
   /** More flags for the Batch emulator, e.g. `['--latency-ms', '25']`. */
   emulatorArgs?: string[];
+  /** The (first) worker's Prometheus port; default REMOTE_BATCH_METRICS_PORT, else 9464 or a free one. */
+  metricsPort?: number;
+  /** Default: the dev server and one worker. */
+  topology?: Partial<StackTopology>;
 }
 
 export interface LocalStack {
   temporalAddress: string;
   namespace: string;
-  temporalUiUrl: string;
+  /** Undefined for the `postgres` topology: the real server has no built-in Web UI. */
+  temporalUiUrl?: string;
+  /** `host:port` of PostgreSQL, for the `postgres` topology. */
+  temporalDatabaseAddress?: string;
+  workers: PooledWorker[];
   blobEndpoint: string;
   batchEndpoint: string;
   connectionsFile: string;
   logsDir: string;
-  /** Each service under its supervisor: restarted with backoff when it dies. */
+  /** The (first) worker's Prometheus endpoint (Temporal SDK and remote-batch series); each worker's is in `workers`. */
+  metricsUrl: string;
+  /** Each service under its supervisor: restarted with backoff when it dies (with `postgres`, Temporal is not among them). */
   services: readonly SupervisedService[];
-  workflowUrl(workflowId: string): string;
+  workflowUrl(workflowId: string): string | undefined;
+  /** Stops the Temporal server process and starts it again on the same state (fault tests). */
+  restartTemporal(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -80,11 +94,12 @@ async function startTogether<T extends readonly Promise<Stoppable>[]>(
 
 /**
  * Temporal and Azurite, then the Batch emulator (its tasks need storage), then
- * our worker; each health-checked, all on loopback, each restarted when it dies.
+ * our workers; each health-checked, all on loopback, each restarted when it dies.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
-  const dataDir = options.dataDir ?? path.join(defaultDataDir, 'stack');
+  const topology: StackTopology = { temporal: 'dev', workers: 1, ...options.topology };
+  const dataDir = options.dataDir ?? path.join(defaultDataDir, topology.temporal === 'dev' ? 'stack' : `stack-${topology.temporal}`);
   const ports = { ...portsFromEnvironment(), ...options.ports };
   const logsDir = path.join(dataDir, 'logs');
   fs.mkdirSync(logsDir, { recursive: true });
@@ -93,7 +108,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   for (const key of Object.keys(ports) as (keyof StackPorts)[]) {
     await assertPortFree(ports[key], serviceNames[key], portVariables[key]);
   }
-  const cliPath = ensureTemporalCli(log);
+  const metricsPort = await chooseMetricsPort(options.metricsPort);
+  const cliPath = topology.temporal === 'dev' ? ensureTemporalCli(log) : undefined;
 
   const stoppers: (() => Promise<void>)[] = [];
   const services: SupervisedService[] = [];
@@ -110,15 +126,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     // Storage first: the emulator's tasks upload their outputs to it, so it must be listening before they run.
     log('starting Temporal and Azurite ...');
-    const temporalOptions = {
-      cliPath,
-      port: ports.temporal,
-      uiPort: ports.temporalUi,
-      dataDir: path.join(dataDir, 'temporal'),
-      logFile: path.join(logsDir, 'temporal.log'),
-    };
     const azuriteOptions = { port: ports.azurite, dataDir: path.join(dataDir, 'azurite'), logFile: path.join(logsDir, 'azurite.log') };
-    const [temporal, azurite] = await startTogether([startTemporalServer(temporalOptions), startAzurite(azuriteOptions)] as const, stoppers);
+    const [temporal, azurite] = await startTogether(
+      [
+        startStackTemporal({ kind: topology.temporal, cliPath, port: ports.temporal, uiPort: ports.temporalUi, dataDir, logsDir, log }),
+        startAzurite(azuriteOptions),
+      ] as const,
+      stoppers,
+    );
     log('starting the Azure Batch emulator ...');
     const emulatorOptions = {
       port: ports.emulator,
@@ -138,33 +153,42 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     process.env.REMOTE_BATCH_CONNECTIONS_FILE = connectionsFile;
 
-    log('starting the remote-batch worker (bundling workflows) ...');
-    const workerOptions = {
+    log(`starting ${topology.workers === 1 ? 'the remote-batch worker' : `${topology.workers} remote-batch workers`} (bundling workflows) ...`);
+    // From here on every service is supervised: stopping goes through the supervisors, workers first,
+    // so no activity runs against services already gone.
+    const workers = await startWorkerPool({
+      count: topology.workers,
       temporalAddress: temporal.address,
       namespace: temporal.namespace,
       connectionsFile,
-      logFile: path.join(logsDir, 'worker.log'),
-    };
-    const worker = await startWorkerProcess(workerOptions);
-    // From here on every service is supervised: stopping goes through the supervisors, worker first,
-    // so no activity runs against services already gone.
+      logsDir,
+      firstMetricsPort: metricsPort,
+      supervise: supervised,
+    });
     stoppers.length = 0;
-    supervised('Temporal server', temporal.process, async () => (await startTemporalServer(temporalOptions)).process);
+    const temporalService = temporal.supervisable
+      ? supervised('Temporal server', temporal.supervisable.process, temporal.supervisable.startAgain)
+      : undefined;
     supervised('Azurite (Blob Storage)', azurite.process, async () => (await startAzurite(azuriteOptions)).process);
     supervised('Azure Batch emulator', emulator.process, async () => (await startEmulatorProcess(emulatorOptions)).process);
-    supervised('remote-batch worker', worker, () => startWorkerProcess(workerOptions));
-    for (const service of services) stoppers.push(() => service.stop());
+    if (!temporalService) stoppers.push(() => temporal.stop());
+    for (const service of services.slice().reverse()) stoppers.push(() => service.stop());
 
     return {
       temporalAddress: temporal.address,
       namespace: temporal.namespace,
       temporalUiUrl: temporal.uiUrl,
+      temporalDatabaseAddress: temporal.databaseAddress,
+      workers: workers.workers,
       blobEndpoint: azurite.blobEndpoint,
       batchEndpoint: emulator.endpoint,
       connectionsFile,
       logsDir,
+      metricsUrl: workers.workers[0].metricsUrl,
       services,
-      workflowUrl: (workflowId) => `${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`,
+      workflowUrl: (workflowId) =>
+        temporal.uiUrl && `${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`,
+      restartTemporal: () => (temporalService ? temporalService.restartNow() : temporal.restart()),
       stop: stopAll,
     };
   } catch (error) {

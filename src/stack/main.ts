@@ -1,19 +1,26 @@
 import { reportStackError } from './reportError';
 import { startLocalStack } from './localStack';
+import { temporalServerVersion } from './temporalServerBinaries';
+import { topologyFromEnvironment } from './topology';
 
 /** `npm run stack`: the whole local stack in the foreground until Ctrl-C. */
 async function main(): Promise<void> {
   const dataDir = process.env.REMOTE_BATCH_DATA_DIR || undefined;
-  const stack = await startLocalStack({ dataDir, log: (line) => console.log(line) });
+  const topology = topologyFromEnvironment();
+  const stack = await startLocalStack({ dataDir, topology, log: (line) => console.log(line) });
+  const temporalKind = topology.temporal === 'dev' ? 'dev server, SQLite' : `server ${temporalServerVersion}, PostgreSQL ${stack.temporalDatabaseAddress}`;
   console.log(
     [
       '',
       'remote-batch local stack is up:',
-      `  Temporal server     ${stack.temporalAddress} (namespace ${stack.namespace})`,
-      `  Temporal Web UI     ${stack.temporalUiUrl}`,
+      `  Temporal server     ${stack.temporalAddress} (namespace ${stack.namespace}; ${temporalKind})`,
+      `  Temporal Web UI     ${stack.temporalUiUrl ?? 'none (the real server has no built-in UI)'}`,
       `  Azure Batch (emu)   ${stack.batchEndpoint}  pool(s): ${process.env.REMOTE_BATCH_POOLS ?? 'local:2:4'}`,
       `  Blob Storage        ${stack.blobEndpoint} (Azurite)`,
-      `  worker              task queue 'remote-batch'`,
+      ...stack.workers.flatMap((worker) => [
+        `  worker              ${worker.identity} on task queue 'remote-batch'`,
+        `  worker metrics      ${worker.metricsUrl}`,
+      ]),
       `  connection 'local'  ${stack.connectionsFile}`,
       `  logs                ${stack.logsDir}`,
       '',

@@ -19,6 +19,8 @@ export interface SupervisedService {
   current(): ManagedProcess;
   /** How many times it was restarted. */
   restarts(): number;
+  /** Stops it and starts it again at once, on request (no backoff, not counted as a death). */
+  restartNow(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -43,6 +45,13 @@ export function supervise(name: string, first: ManagedProcess, restart: () => Pr
   let failuresInARow = 0;
   let startedAt = Date.now();
   let wake: (() => void) | undefined;
+  let requested: { done: () => void; failed: (error: Error) => void } | undefined;
+  /** The restart asked for (restartNow), taken once. */
+  const takeRequest = () => {
+    const request = requested;
+    requested = undefined;
+    return request;
+  };
 
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -57,6 +66,18 @@ export function supervise(name: string, first: ManagedProcess, restart: () => Pr
     for (;;) {
       const code = await current.whenExited();
       if (stopping) return;
+      const request = takeRequest();
+      if (request) {
+        try {
+          startedAt = Date.now();
+          current = await restart();
+          reportLine(report, `${name} restarted on request (pid ${current.pid})`);
+          request.done();
+        } catch (error) {
+          request.failed(error as Error);
+        }
+        continue;
+      }
       failuresInARow = Date.now() - startedAt > healthyAfterMs ? 0 : failuresInARow + 1;
       const delayMs = Math.min(maxDelayMs, firstDelayMs * 2 ** Math.max(0, failuresInARow - 1));
       reportLine(report, `${name} exited (${code === null ? 'killed by a signal' : `code ${code}`}); restarting in ${(delayMs / 1000).toFixed(1)}s`);
@@ -68,6 +89,8 @@ export function supervise(name: string, first: ManagedProcess, restart: () => Pr
         restarts++;
         if (stopping) return void (await current.stop());
         reportLine(report, `${name} restarted (pid ${current.pid})`);
+        // A restart asked for while it was already down is this one.
+        takeRequest()?.done();
       } catch (error) {
         reportLine(report, `${name} could not be restarted: ${(error as Error).message.split('\n')[0]}`);
         // `current` is still the dead process: the loop comes straight back here, with a longer pause.
@@ -79,6 +102,13 @@ export function supervise(name: string, first: ManagedProcess, restart: () => Pr
     name,
     current: () => current,
     restarts: () => restarts,
+    restartNow() {
+      return new Promise<void>((done, failed) => {
+        requested = { done, failed };
+        wake?.();
+        void current.stop();
+      });
+    },
     async stop() {
       stopping = true;
       wake?.();

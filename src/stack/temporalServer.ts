@@ -24,7 +24,7 @@ export interface RunningTemporalServer {
   stop(): Promise<void>;
 }
 
-async function isServing(address: string): Promise<boolean> {
+export async function isServing(address: string): Promise<boolean> {
   const connection = await Connection.connect({ address, connectTimeout: 1000 });
   try {
     await connection.workflowService.getSystemInfo({});

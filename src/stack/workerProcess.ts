@@ -1,8 +1,6 @@
-import { Connection } from '@temporalio/client';
-import { randomUUID } from 'node:crypto';
-import os from 'node:os';
 import path from 'node:path';
-import { describeTaskQueueWorkers, workerIdentityVariable } from '../client/workers';
+import { taskQueue } from '../client/temporalSettings';
+import { workflowPollerIdentities } from '../workerHealth';
 import { repoRoot } from './config';
 import { ManagedProcess } from './managedProcess';
 
@@ -11,21 +9,28 @@ export interface WorkerProcessOptions {
   namespace: string;
   connectionsFile: string;
   logFile: string;
+  /** The worker's Prometheus port (REMOTE_BATCH_METRICS_PORT); no endpoint when left out. */
+  metricsPort?: number;
+  /** A task queue of its own instead of 'remote-batch' (REMOTE_BATCH_TASK_QUEUE). */
+  taskQueue?: string;
+  /** More environment for the worker, e.g. OTEL_EXPORTER_OTLP_ENDPOINT. */
+  env?: NodeJS.ProcessEnv;
+  /** This worker's name to Temporal; with several workers, readiness waits for this one's poller. */
+  identity?: string;
+  /** Where the worker keeps its activity counts (see activities/activityCounts.ts). */
+  countsFile?: string;
 }
 
-/** Ready when Temporal reports a poller on our task queue: the worker has bundled its workflows and connected. */
-async function hasWorkflowPoller(address: string, namespace: string, identity: string): Promise<boolean> {
-  const connection = await Connection.connect({ address, connectTimeout: 1000 });
-  try {
-    // This worker's own poller: a worker that died a moment ago is still listed for minutes.
-    return (await describeTaskQueueWorkers(connection, namespace)).workflowPollers.includes(identity);
-  } finally {
-    await connection.close();
-  }
+/**
+ * Ready when Temporal reports a poller on our task queue (this worker's own,
+ * when it has an identity): the worker has bundled its workflows and connected.
+ */
+async function hasWorkflowPoller(address: string, namespace: string, queue: string, identity?: string): Promise<boolean> {
+  const identities = await workflowPollerIdentities({ address, namespace }, queue);
+  return identity === undefined ? identities.length > 0 : identities.includes(identity);
 }
 
 export async function startWorkerProcess(options: WorkerProcessOptions): Promise<ManagedProcess> {
-  const identity = `remote-batch-worker-${randomUUID().slice(0, 8)}@${os.hostname()}`;
   return ManagedProcess.start({
     name: 'remote-batch worker',
     command: process.execPath,
@@ -36,10 +41,14 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       TEMPORAL_ADDRESS: options.temporalAddress,
       TEMPORAL_NAMESPACE: options.namespace,
       REMOTE_BATCH_CONNECTIONS_FILE: options.connectionsFile,
-      [workerIdentityVariable]: identity,
+      REMOTE_BATCH_METRICS_PORT: String(options.metricsPort ?? ''),
+      REMOTE_BATCH_TASK_QUEUE: options.taskQueue ?? '',
+      ...(options.identity ? { REMOTE_BATCH_WORKER_IDENTITY: options.identity } : {}),
+      ...(options.countsFile ? { REMOTE_BATCH_WORKER_COUNTS_FILE: options.countsFile } : {}),
+      ...options.env,
     },
     logFile: options.logFile,
-    isReady: () => hasWorkflowPoller(options.temporalAddress, options.namespace, identity),
+    isReady: () => hasWorkflowPoller(options.temporalAddress, options.namespace, options.taskQueue ?? taskQueue, options.identity),
     readyTimeoutMs: 120_000,
   });
 }

@@ -21,9 +21,11 @@ export interface JobInputBase {
   body: JobBody;
   settings: JobSettings;
   inputs: JobInput[];
+  /** How long a failed job's Azure job stays open for a retry (seconds). */
+  retryWindowSeconds?: number;
 }
 
-function invalid(message: string): ApplicationFailure {
+export function invalid(message: string): ApplicationFailure {
   return ApplicationFailure.create({ message, type: 'InvalidInput', nonRetryable: true });
 }
 
@@ -46,6 +48,10 @@ export function validateJobInput(input: JobInputBase): { jobId: string; settings
     throw invalid('body.commandLine must be a non-empty command line.');
   }
   if (!Array.isArray(input.inputs)) input.inputs = [];
+  const window = input.retryWindowSeconds;
+  if (window !== undefined && !(typeof window === 'number' && Number.isFinite(window) && window >= 0)) {
+    throw invalid(`retryWindowSeconds must be a number of seconds, 0 or more; got ${JSON.stringify(window)}.`);
+  }
   try {
     return { jobId, settings: validateSettings((input.settings ?? {}) as unknown as Record<string, unknown>) };
   } catch (error) {
@@ -67,7 +73,13 @@ export async function setUpAzureJob(
   input: JobInputBase,
   jobId: string,
   settings: JobSettings,
-  options: { endsWithTasks: boolean; isAborted: () => boolean },
+  options: {
+    /** A single job: one task, its script's args in a file of their own. */
+    oneTask: boolean;
+    /** Batch ends the job when its tasks are done (onAllTasksComplete). */
+    endsWithTasks: boolean;
+    isAborted: () => boolean;
+  },
 ): Promise<SetupResult> {
   const { connection, poolId } = input.environment;
   try {
@@ -79,7 +91,7 @@ export async function setUpAzureJob(
       };
     }
     const inlineInputs = input.inputs.flatMap((file) => ('content' in file ? [{ blob: inputBlobName(file.name), content: file.content }] : []));
-    if (input.body.kind === 'script' && options.endsWithTasks) {
+    if (input.body.kind === 'script' && options.oneTask) {
       inlineInputs.push({ blob: inputBlobName(scriptArgsFileName), content: JSON.stringify(input.body.args ?? []) });
     }
     await azure.uploadJobInputs({ connection, jobId, files: inlineInputs });
@@ -101,7 +113,7 @@ export async function setUpAzureJob(
   const inputBlobs: TaskInputBlob[] = input.inputs.map((file) => ({ name: file.name, blob: 'blob' in file ? file.blob : inputBlobName(file.name) }));
   if (input.body.kind === 'script') {
     inputBlobs.push({ name: scriptBundleFileName, blob: input.body.bundleBlob });
-    if (options.endsWithTasks) inputBlobs.push({ name: scriptArgsFileName, blob: inputBlobName(scriptArgsFileName) });
+    if (options.oneTask) inputBlobs.push({ name: scriptArgsFileName, blob: inputBlobName(scriptArgsFileName) });
   }
   const template: TaskTemplate = {
     commandLine: input.body.kind === 'script' ? scriptCommandLine(input.body.exportName ?? defaultExportName) : input.body.commandLine,

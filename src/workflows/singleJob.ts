@@ -1,29 +1,43 @@
 import { condition, setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import { evaluationFileName, resultFileName, singleJobTaskId, taskOutputPath } from '../model/conventions';
 import { initialSingleJobState, type SingleJobInput, type SingleJobState } from '../model/jobSpec';
-import { azureTerminateReason, clientTerminationReason, outcomeOfTask } from '../model/outcome';
+import { clientAbort, type JobAbort, outcomeOfTask } from '../model/outcome';
+import { resumedSingleJobState, retryUntil } from '../model/retry';
 import { jobSearchAttributes } from '../model/searchAttributes';
 import { azure, watcher } from './activityProxies';
+import { CancellationAsAbort } from './cancellation';
+import { singleDetails } from './currentDetails';
+import { closesAsJobEnds, jobFailed } from './jobEnding';
 import { permanentFailure, setUpAzureJob, unlessAborted, validateJobInput, validateReason } from './jobSetup';
 import { abortSignal, abortUpdate, stateQuery } from './messages';
 
-/** One Azure job with one task: inputs → job → task → watch Active/Running → Succeeded/Failed. */
-export async function singleJob(input: SingleJobInput): Promise<SingleJobState> {
+/**
+ * One Azure job with one task: inputs → job → task → watch Active/Running →
+ * Succeeded/Failed. A retry (input `{ retry: { previousRunId } }`) is a new run
+ * over the Azure job a failed run left open: it reruns the same task.
+ */
+export async function singleJob(given: SingleJobInput): Promise<SingleJobState> {
+  const previous = given?.retry ? await azure.previousRun({ previousRunId: given.retry.previousRunId }) : undefined;
+  const input = (previous?.input ?? given) as SingleJobInput;
   const { jobId, settings } = validateJobInput(input);
   const { connection, poolId } = input.environment;
   const taskId = singleJobTaskId;
-  const state: SingleJobState = initialSingleJobState(input, jobId, settings, taskId);
+  const state: SingleJobState = previous
+    ? resumedSingleJobState(previous.state as SingleJobState, given.retry!.previousRunId)
+    : initialSingleJobState(input, jobId, settings, taskId);
   let abortReason: string | undefined;
   let finished = false;
-  const isAborted = () => abortReason !== undefined;
+  const cancellation = new CancellationAsAbort();
+  const closesWithJob = previous !== undefined || closesAsJobEnds();
+  /** Whether Batch ran the task to its end, so the Azure job is still active and the task can rerun. */
+  let retryable = false;
+  const isAborted = () => abortReason !== undefined || cancellation.isRequested;
+  const abortOf = (): Promise<JobAbort> => (abortReason !== undefined ? Promise.resolve(clientAbort(abortReason)) : cancellation.abort());
 
   const publish = (details: string) => {
     upsertMemo({ state });
     upsertSearchAttributes(jobSearchAttributes({ status: state.status, type: 'Single', poolId, jobId, connection }));
-    setCurrentDetails(
-      `**${state.status}** — Azure job \`${jobId}\`, task \`${taskId}\` on pool \`${poolId}\`\n\n${details}` +
-        (state.statusReason ? `\n\nReason: ${state.statusReason}` : ''),
-    );
+    setCurrentDetails(singleDetails(state, details, new Date()));
   };
   const finish = (outcome: Pick<SingleJobState, 'status' | 'statusReason' | 'exitCode'>, times?: { startTime?: string; endTime?: string }) => {
     Object.assign(state, outcome);
@@ -48,42 +62,69 @@ export async function singleJob(input: SingleJobInput): Promise<SingleJobState> 
     { validator: validateReason },
   );
 
-  publish('Waiting to be scheduled on a compute node.');
-  const setup = await setUpAzureJob(input, jobId, settings, { endsWithTasks: true, isAborted });
-  if (setup.outcome === 'refused') return finish({ status: 'Failed', statusReason: setup.reason });
-  if (setup.outcome === 'aborted') return finish({ status: 'Failed', statusReason: clientTerminationReason(abortReason!) });
-  try {
-    await azure.addJobTask({ connection, jobId, taskId, inputBlobs: setup.inputBlobs, ...setup.template });
-
-    const started = await unlessAborted(isAborted, () => watcher.waitForTaskState({ connection, jobId, taskId, until: 'started' }));
-    if (started !== 'aborted' && started.state !== 'completed') {
-      state.status = 'Running';
-      state.startedAt = started.startTime;
-      publish('The task is running on a compute node.');
+  const ended = await cancellation.run(async () => {
+    publish(previous ? `Rerunning the task (attempt ${state.attempts!.length + 1}).` : 'Waiting to be scheduled on a compute node.');
+    let setup: Awaited<ReturnType<typeof setUpAzureJob>> | undefined;
+    if (!previous) {
+      // A job that closes as it ends keeps its Azure job open after a failure, for a retry.
+      setup = await setUpAzureJob(input, jobId, settings, { oneTask: true, endsWithTasks: !closesWithJob, isAborted });
+      if (setup.outcome === 'refused') return finish({ status: 'Failed', statusReason: setup.reason });
+      if (setup.outcome === 'aborted') return finish({ status: 'Failed', statusReason: (await abortOf()).statusReason });
     }
-    const ended =
-      started === 'aborted' || started.state === 'completed'
-        ? started
-        : await unlessAborted(isAborted, () => watcher.waitForTaskState({ connection, jobId, taskId, until: 'completed' }));
+    try {
+      if (setup?.outcome === 'ready') await azure.addJobTask({ connection, jobId, taskId, inputBlobs: setup.inputBlobs, ...setup.template });
+      else await azure.reactivateTask({ connection, jobId, taskId });
 
-    if (ended === 'aborted') {
-      const reason = abortReason!;
-      await azure.terminateAzureJob({ connection, jobId, reason: azureTerminateReason(reason) });
-      const task = await watcher.waitForTaskState({ connection, jobId, taskId, until: 'jobEnded' });
-      return finish(outcomeOfTask(task, reason), task);
-    }
+      const started = await unlessAborted(isAborted, () => watcher.waitForTaskState({ connection, jobId, taskId, until: 'started' }));
+      if (started !== 'aborted' && started.state !== 'completed') {
+        state.status = 'Running';
+        state.startedAt = started.startTime;
+        publish('The task is running on a compute node.');
+      }
+      const ended =
+        started === 'aborted' || started.state === 'completed'
+          ? started
+          : await unlessAborted(isAborted, () => watcher.waitForTaskState({ connection, jobId, taskId, until: 'completed' }));
 
-    state.hasResult = await azure.blobExists({ connection, jobId, blob: taskOutputPath(taskId, resultFileName) });
-    const outcome = outcomeOfTask(ended);
-    if (outcome.status === 'Failed' && input.body.kind === 'script') {
-      const scriptError = await azure.readEvaluationError({ connection, jobId, blob: taskOutputPath(taskId, evaluationFileName) });
-      if (scriptError) outcome.statusReason = `${outcome.statusReason} ${scriptError}`;
+      if (ended === 'aborted') {
+        const abort = await abortOf();
+        await azure.terminateAzureJob({ connection, jobId, reason: abort.azureReason });
+        const task = await watcher.waitForTaskState({ connection, jobId, taskId, until: 'jobEnded' });
+        return finish(outcomeOfTask(task, abort.statusReason), task);
+      }
+
+      state.hasResult = await azure.blobExists({ connection, jobId, blob: taskOutputPath(taskId, resultFileName) });
+      const outcome = outcomeOfTask(ended);
+      if (outcome.status === 'Failed' && input.body.kind === 'script') {
+        const scriptError = await azure.readEvaluationError({ connection, jobId, blob: taskOutputPath(taskId, evaluationFileName) });
+        if (scriptError) outcome.statusReason = `${outcome.statusReason} ${scriptError}`;
+      }
+      retryable = true;
+      return finish(outcome, ended);
+    } catch (error) {
+      // Azure refused something for good (see sanitizedActivityErrors): a job outcome, not a workflow crash.
+      const refusal = permanentFailure(error);
+      if (!refusal) throw error;
+      return finish({ status: 'Failed', statusReason: refusal });
     }
-    return finish(outcome, ended);
-  } catch (error) {
-    // Azure refused something for good (see sanitizedActivityErrors): a job outcome, not a workflow crash.
-    const refusal = permanentFailure(error);
-    if (!refusal) throw error;
-    return finish({ status: 'Failed', statusReason: refusal });
+  });
+  if (!closesWithJob) return ended;
+  return closeAsJobEnded();
+
+  /** Succeeded: the Azure job ends and the run completes. Failed: the run fails, its Azure job open for a retry if the task can rerun. */
+  async function closeAsJobEnded(): Promise<SingleJobState> {
+    if (state.status === 'Succeeded') {
+      await azure.terminateAzureJob({ connection, jobId, reason: 'AllTasksComplete' });
+      return state;
+    }
+    if (retryable) {
+      state.retryUntil = retryUntil(new Date(), input.retryWindowSeconds);
+      await azure.openRetryWindow({ connection, jobId, until: state.retryUntil });
+      publish(`The job failed. It can be retried until ${state.retryUntil}: remote-batch retry ${jobId}.`);
+    } else {
+      // Aborted (already terminated), or refused: nothing can rerun, so nothing stays open.
+      await azure.terminateAzureJob({ connection, jobId, reason: 'remote-batch: the job failed' });
+    }
+    throw jobFailed(jobId, state.statusReason, state);
   }
 }

@@ -14,9 +14,23 @@ function startCommandJob(commandLine: string): string {
   return workflowId;
 }
 
+/**
+ * The job's final state: the result of a completed workflow, or the details of
+ * the RemoteBatchJobFailed failure a failed one closes with (the CLI exits 1 then).
+ */
 function result(workflowId: string): { status: string; exitCode?: number; statusReason?: string; jobId: string } {
-  const output = temporal('workflow', 'result', '--workflow-id', workflowId, '--output', 'json');
+  let output: string;
+  try {
+    output = temporal('workflow', 'result', '--workflow-id', workflowId, '--output', 'json');
+  } catch (error) {
+    output = String((error as { stdout?: string }).stdout);
+  }
   const parsed = JSON.parse(output);
+  if (parsed.status === 'FAILED') {
+    const failure = parsed.closeEvent.workflowExecutionFailedEventAttributes.failure;
+    expect(failure.applicationFailureInfo.type).toBe('RemoteBatchJobFailed');
+    return failure.applicationFailureInfo.details[0];
+  }
   return parsed.result ?? parsed;
 }
 

@@ -155,7 +155,8 @@ describe('an array job across continue-as-new', () => {
 
   it('gives the same answers when it spans several workflow runs as when it runs in one', async () => {
     const items = Array.from({ length: 40 }, (_, i) => (i % 9 === 4 ? -i : i));
-    const body = { command: '/bin/sh -c "sleep 0.$(( REMOTE_BATCH_CHILD_INDEX % 5 )); exit $(( REMOTE_BATCH_CHILD_INDEX % 9 == 5 ? 3 : 0 ))"' };
+    // Five waves of a second or more on the stack's 8 slots: several loop turns, so `long` continues as new.
+    const body = { command: '/bin/sh -c "sleep 1.$(( REMOTE_BATCH_CHILD_INDEX % 5 )); exit $(( REMOTE_BATCH_CHILD_INDEX % 9 == 5 ? 3 : 0 ))"' };
     const [short, long] = await Promise.all([
       mapSubmit(env, body, items, { retryWindowSeconds: 0 }),
       mapSubmit(env, body, items, { retryWindowSeconds: 0, turnsPerRun: 1 }),

@@ -1,9 +1,11 @@
-import { waitFor as sharedWaitFor } from '../support/waitFor';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BatchServiceClient, BatchSharedKeyCredentials, type BatchServiceModels } from '@azure/batch';
+import { waitFor } from '../support/waitFor';
 import { startEmulator, DEFAULT_ACCOUNT_KEY, DEFAULT_ACCOUNT_NAME, type EmulatorOptions } from '../../src/emulator';
+
+export { waitFor };
 
 type RunningEmulator = Awaited<ReturnType<typeof startEmulator>>;
 
@@ -41,10 +43,6 @@ let counter = 0;
 /** A fresh, valid Batch id for one test. */
 export function uniqueId(prefix: string): string {
   return `${prefix}-${process.pid}-${++counter}`;
-}
-
-export function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000, what = 'condition'): Promise<T> {
-  return sharedWaitFor(probe, done, { timeoutMs, what, intervalMs: 25 });
 }
 
 export function waitForTaskState(client: BatchServiceClient, jobId: string, taskId: string, states: BatchServiceModels.TaskState[] = ['completed'], timeoutMs?: number) {

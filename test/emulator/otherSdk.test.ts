@@ -36,7 +36,7 @@ maybe('another official SDK: azure-batch for Python', () => {
   });
   afterAll(() => h.close());
 
-  test('the Python SDK adds a job and a task collection, lists with $filter/$select/paging, reads task state and files, and deletes a task', async () => {
+  test('the Python SDK adds a job and a task collection, lists with $filter/$select/paging, reads task state, times and files, and deletes a task', async () => {
     const stdout = await new Promise<string>((resolve, reject) =>
       execFile(found.python!, [path.join(__dirname, 'python', 'sdk_smoke.py'), h.emulator.url, h.emulator.accountName, h.emulator.accountKey], { timeout: 60_000 }, (error, out, err) =>
         error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out),
@@ -51,6 +51,7 @@ maybe('another official SDK: azure-batch for Python', () => {
       listed: ['py-0', 'py-1', 'py-2', 'py-3'],
       state: 'completed',
       exitCode: 0,
+      timesParsed: true,
       stdout: 'hello from 2\n',
       missingTask: 'TaskNotFound',
       succeeded: 2,

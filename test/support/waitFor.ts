@@ -10,10 +10,19 @@ export interface WaitForOptions {
 /**
  * The tests' one way to wait: polls `probe` until `done` holds or the deadline
  * passes, then fails saying what it waited for and what it last saw. Never a
- * fixed sleep.
+ * fixed sleep. The third argument is the options, or just the timeout.
  */
-export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, options: WaitForOptions = {}): Promise<T> {
-  const { timeoutMs = 15_000, what = 'condition', intervalMs = 100, tolerateErrors = false } = options;
+export async function waitFor<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  optionsOrTimeoutMs: WaitForOptions | number = {},
+  what?: string,
+  intervalMs?: number,
+): Promise<T> {
+  const options = typeof optionsOrTimeoutMs === 'number' ? { timeoutMs: optionsOrTimeoutMs, what, intervalMs } : optionsOrTimeoutMs;
+  const { timeoutMs = 15_000, tolerateErrors = false } = options;
+  const label = options.what ?? 'condition';
+  const interval = options.intervalMs ?? 25;
   const deadline = Date.now() + timeoutMs;
   let last: { value?: T; error?: unknown } = {};
   for (;;) {
@@ -27,8 +36,8 @@ export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => bo
     }
     if (Date.now() > deadline) {
       const seen = 'error' in last ? `last error: ${(last.error as Error)?.message ?? String(last.error)}` : `last value: ${JSON.stringify(last.value)}`;
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; ${seen}`);
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${label}; ${seen}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    await new Promise((resolve) => setTimeout(resolve, interval));
   }
 }

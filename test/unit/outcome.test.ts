@@ -1,4 +1,4 @@
-import { outcomeOfTask } from '../../src/model/outcome';
+import { clientAbort, outcomeOfTask, temporalCancellation } from '../../src/model/outcome';
 
 describe('the outcome of a finished task', () => {
   it('is Succeeded only with exit code 0 and a successful result', () => {
@@ -23,9 +23,15 @@ describe('the outcome of a finished task', () => {
   });
 
   it('says the client terminated the job, and why', () => {
-    const outcome = outcomeOfTask({ state: 'completed', exitCode: -1 }, 'no longer needed');
+    const outcome = outcomeOfTask({ state: 'completed', exitCode: -1 }, clientAbort('no longer needed').statusReason);
     expect(outcome.status).toBe('Failed');
     expect(outcome.statusReason).toMatch(/remote-batch client: no longer needed$/);
+  });
+
+  it('says a cancellation from Temporal ended the job, and who asked', () => {
+    const cancel = temporalCancellation('alice@example');
+    expect(outcomeOfTask({ state: 'completed', exitCode: -1 }, cancel.statusReason).statusReason).toMatch(/^Cancelled from Temporal by alice@example/);
+    expect(temporalCancellation('x'.repeat(100)).azureReason.length).toBeLessThanOrEqual(64);
   });
 });
 

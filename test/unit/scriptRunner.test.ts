@@ -9,7 +9,7 @@ describe('a script job result', () => {
 
   it.each([
     [{ f: () => 1 }, 'result.f is a function'],
-    [[Symbol('s')], 'result.0 is a symbol'],
+    [[Symbol('s')], 'result[0] is a symbol'],
     [{ n: 10n }, 'result.n is a bigint'],
   ])('refuses %p, saying where', (value, where) => {
     expect(() => serializeResult(value)).toThrow(where);

@@ -6,7 +6,8 @@ import type { CommandContext } from '../context';
 import { CliError, exitCodes, usageError } from '../exitCodes';
 import { numberOption, parseScriptArgument, positiveIntegerOption } from '../parse';
 import { act } from '../program';
-import { watchArray } from '../watchJob';
+import { jobObject } from '../../client/jobObject';
+import { watchArray, watchJob } from '../watchJob';
 import { addJobSettingOptions, settingsFromFlags, type SubmitFlags } from './submit';
 
 /** The submit flags plus the array's own. */
@@ -101,30 +102,38 @@ Examples:
 
   program
     .command('retry')
-    .summary("rerun an array job's failed children, keeping every succeeded result")
+    .summary('rerun what failed: a Failed single job, or the failed children of an array job')
     .description(
-      "Reruns the failed children of an array job (the client's retryFailed), keeping every succeeded result, and prints " +
-        'how many. Possible until the array closes: its retry window (map --retry-window) has passed, or it was aborted.',
+      "Reruns what failed over the same Azure job, keeping everything that succeeded: a Failed single job's task, or the " +
+        "failed children of an array job (the client's retry / retryFailed). Possible within the job's retry window (map " +
+        '--retry-window; a day by default) and not after an abort. Each retry is a new run of the same workflow id, linked ' +
+        'to the run it retries.',
     )
-    .argument('<job-id>', 'the array job')
-    .option('--wait', 'then watch the array until it ends; the exit code says how it ended')
+    .argument('<job-id>', 'the single job or the array job')
+    .option('--wait', 'then watch the job until it ends; the exit code says how it ended')
     .option('--timeout <seconds>', 'with --wait: stop waiting after this long (exit 4)', numberOption('--timeout'))
-    .option('--json', 'print {"jobId", "rerun"} as JSON')
+    .option('--json', 'print {"jobId", "rerun"} (array) or {"jobId", "attempt"} (single job) as JSON')
     .action(
       act(ctx, async (jobId: string, flags: { wait?: boolean; timeout?: number; json?: boolean }, command: Command) => {
         const ref = await ctx.job(command, jobId);
-        if (ref.kind !== 'Array') throw usageError(`${ref.id} is ${ref.kind === 'Single' ? 'a Single job' : 'an array child'}; retry reruns the failed children of an array job.`);
-        let rerun: number;
+        if (ref.kind === 'ArrayChild') throw usageError(`${ref.id} is an array child; retry the array job (${ref.id.replace(/\/\d+$/, '')}) to rerun its failed children.`);
+        const timeoutInMs = flags.timeout !== undefined ? flags.timeout * 1000 : undefined;
         try {
-          rerun = await ref.array.retryFailed();
+          if (ref.kind !== 'Array') {
+            const attempt = await jobObject(ref.environment, ref.id).retry();
+            if (flags.json) ctx.out.jsonLine({ jobId: ref.id, attempt });
+            else ctx.out.line(`rerunning ${ref.id} (attempt ${attempt})`);
+            return flags.wait ? watchJob(ctx, ref, { json: flags.json, timeoutInMs }) : exitCodes.ok;
+          }
+          // Nothing failed: that is the answer, whether the workflow is still open or has closed.
+          const rerun = (await ref.array.state()).counts.failed > 0 ? await ref.array.retryFailed() : 0;
+          if (flags.json) ctx.out.jsonLine({ jobId: ref.id, rerun });
+          else ctx.out.line(rerun ? `rerunning ${rerun} failed child${rerun === 1 ? '' : 'ren'} of ${ref.id}` : `${ref.id} has no failed children to retry.`);
+          return flags.wait ? watchArray(ctx, ref.array, { json: flags.json, timeoutInMs }) : exitCodes.ok;
         } catch (error) {
           if (error instanceof RangeError) throw new CliError(error.message, exitCodes.usage);
           throw error;
         }
-        if (flags.json) ctx.out.jsonLine({ jobId: ref.id, rerun });
-        else ctx.out.line(rerun ? `rerunning ${rerun} failed child${rerun === 1 ? '' : 'ren'} of ${ref.id}` : `${ref.id} has no failed children to rerun.`);
-        if (!flags.wait) return exitCodes.ok;
-        return watchArray(ctx, ref.array, { json: flags.json, timeoutInMs: flags.timeout !== undefined ? flags.timeout * 1000 : undefined });
       }),
     );
 }

@@ -75,7 +75,7 @@ export function registerEnv(program: Command, ctx: CommandContext): void {
         const saved = Object.keys(savedConnections).sort();
         const connection = resolveConnection(connectionName, ctx.io.env);
         // resolveConnection's order: the connections file, then the local stack's file for "local", then AZURE_* for "default".
-        const source = savedConnections[connectionName] ? file : connectionName === 'local' ? localStackConnectionsFile : 'AZURE_* environment variables';
+        const source = savedConnections[connectionName] ? file : connectionName === 'local' ? localStackConnectionsFile(ctx.io.env) : 'AZURE_* environment variables';
         const shown = await describeConnection(connection);
 
         let check: { pools: string[]; poolFound?: boolean; workers: string; workersPolling: number } | undefined;

@@ -5,26 +5,28 @@ import type { CommandContext } from '../context';
 import { exitCodes } from '../exitCodes';
 import { choiceOption, positiveIntegerOption } from '../parse';
 import { act } from '../program';
-import { formatTable, formatValue, paint, statusColour } from '../render';
+import { formatAge, formatRunTime, formatTable, pageLine, paint, statusColour } from '../render';
 
 interface LsFlags {
   type?: 'Single' | 'Array';
   status?: (typeof singleJobStatuses)[number] | (typeof arrayJobStatuses)[number];
   limit: number;
+  page: number;
   json?: boolean;
 }
 
 const allStatuses = [...new Set([...singleJobStatuses, ...arrayJobStatuses])];
 
-export function jobTableLines(jobs: JobSummary[], colour = false): string[] {
+export function jobTableLines(jobs: JobSummary[], colour = false, now: Date = new Date()): string[] {
   const rows = jobs.map((job) => [
     job.jobId,
     job.JobType,
     job.JobStatus,
-    job.JobSubmissionTime ? formatValue(job.JobSubmissionTime) : '-',
+    formatAge(job.JobSubmissionTime, now),
+    formatRunTime(job.JobStartTime, job.JobCompletionTime, now),
     job.JobStatusReason ?? '',
   ]);
-  const lines = formatTable(['JOB ID', 'TYPE', 'STATUS', 'SUBMITTED', 'REASON'], rows);
+  const lines = formatTable(['JOB ID', 'TYPE', 'STATUS', 'SUBMITTED', 'RAN', 'REASON'], rows);
   // Colour after aligning, so escape codes do not count as width.
   return colour ? lines.map((line, index) => (index === 0 ? line : line.replace(jobs[index - 1].JobStatus, (status) => paint(status, statusColour(status), true)))) : lines;
 }
@@ -33,27 +35,31 @@ export function registerLs(program: Command, ctx: CommandContext): void {
   program
     .command('ls')
     .summary("list the environment's jobs, newest first")
-    .description("Lists the jobs of the environment (pool and connection), newest first — the seed's RemoteBatchJobs.")
+    .description(
+      "Lists the jobs of the environment (pool and connection), newest submission first — the seed's RemoteBatchJobs — " +
+        'a page at a time, with how long ago each was submitted and how long it ran, and a "showing N of M" line on stderr. ' +
+        '--json gives the exact times.',
+    )
     .option('--type <type>', 'Single or Array', choiceOption('--type', ['Single', 'Array'] as const))
     .option('--status <status>', `one of ${allStatuses.join(', ')}`, choiceOption('--status', allStatuses))
-    .option('--limit <n>', 'at most this many jobs', positiveIntegerOption('--limit'), 50)
-    .option('--json', 'print as JSON')
+    .option('--limit <n>', 'jobs per page', positiveIntegerOption('--limit'), 50)
+    .option('--page <n>', 'which page (from 1)', positiveIntegerOption('--page'), 1)
+    .option('--json', 'print as JSON, with exact ISO 8601 times')
     .action(
       act(ctx, async (flags: LsFlags, command: Command) => {
         const env = await ctx.environment(command);
-        const { listJobSummaries } = require('../../client/jobSummaries') as typeof import('../../client/jobSummaries');
-        const jobs: JobSummary[] = [];
-        for await (const job of listJobSummaries(env, { type: flags.type, status: flags.status })) {
-          jobs.push(job);
-          if (jobs.length >= flags.limit) break;
-        }
+        const { listJobSummaryPage } = require('../../client/jobSummaries') as typeof import('../../client/jobSummaries');
+        const page = await listJobSummaryPage(env, { type: flags.type, status: flags.status, pageSize: flags.limit, page: flags.page });
+        const filtered = Boolean(flags.type || flags.status);
         if (flags.json) {
-          ctx.out.json(jobs);
-        } else if (jobs.length === 0) {
-          ctx.out.info(`no jobs in this environment (pool ${env.poolId}, connection ${env.connection})${flags.type || flags.status ? ' match' : ''}.`);
+          ctx.out.json(page.jobs);
+        } else if (page.total === 0) {
+          ctx.out.info(`no jobs${filtered ? ' that match' : ''} in this environment (pool ${env.poolId}, connection ${env.connection}).`);
+          return exitCodes.ok;
         } else {
-          for (const line of jobTableLines(jobs, ctx.out.color)) ctx.out.line(line);
+          for (const line of jobTableLines(page.jobs, ctx.out.color)) ctx.out.line(line);
         }
+        ctx.out.info(pageLine({ ...page, shown: page.jobs.length }, filtered ? 'matching jobs' : 'jobs'));
         return exitCodes.ok;
       }),
     );

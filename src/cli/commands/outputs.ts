@@ -5,6 +5,7 @@ import type { JobOutputFile } from '../../client/jobObject';
 import { closestName } from '../../model/errors';
 import type { CommandContext } from '../context';
 import { exitCodes, notFoundError, usageError } from '../exitCodes';
+import type { JobRef } from '../jobRef';
 import { numberOption } from '../parse';
 import { act } from '../program';
 import { awaitEnd } from './result';
@@ -12,9 +13,18 @@ import { formatBytes, formatTable } from '../render';
 
 interface OutputsFlags {
   download?: string;
+  force?: boolean;
   wait?: boolean;
   timeout?: number;
   json?: boolean;
+}
+
+/** A file to list or download: one of a job's, or (for an array) one of a child's, named `<n>/<name>`. */
+interface ShownOutput {
+  name: string;
+  size: number;
+  child?: number;
+  download(destination: string): Promise<void>;
 }
 
 /** Where an output file lands under `directory`; a name that would climb out of it is refused. */
@@ -25,7 +35,7 @@ export function downloadPath(directory: string, name: string): string {
   throw usageError(`output file name '${name}' would land outside ${root}; not downloaded.`);
 }
 
-export function pickOutputs(files: JobOutputFile[], names: string[]): JobOutputFile[] {
+export function pickOutputs<F extends Pick<JobOutputFile, 'name'>>(files: F[], names: string[]): F[] {
   if (names.length === 0) return files;
   return names.map((name) => {
     const file = files.find((candidate) => candidate.name === name);
@@ -37,37 +47,68 @@ export function pickOutputs(files: JobOutputFile[], names: string[]): JobOutputF
   });
 }
 
+/** Files already at the targets are never overwritten silently: all are named, nothing is downloaded. */
+export function refuseOverwrites(targets: string[], force: boolean): void {
+  if (force) return;
+  const existing = targets.filter((target) => fs.existsSync(target));
+  if (existing.length === 0) return;
+  const shown = existing.slice(0, 3).join(', ') + (existing.length > 3 ? ` and ${existing.length - 3} more` : '');
+  throw usageError(`${shown} already exist${existing.length === 1 ? 's' : ''}; nothing was downloaded. Pass --force to overwrite, or choose another --download folder.`);
+}
+
+async function outputsOf(ref: JobRef): Promise<ShownOutput[]> {
+  if (ref.kind !== 'Array') {
+    return (await ref.outputs()).map((file) => ({ name: file.name, size: file.size, download: (destination) => ref.download(file, destination) }));
+  }
+  const { downloadTaskOutput, listArrayOutputs } = require('../../client/taskOutputs') as typeof import('../../client/taskOutputs');
+  const env = ref.array.environment;
+  return (await listArrayOutputs(env, ref.id)).map((file) => ({
+    name: `${file.child}/${file.name}`,
+    size: file.size,
+    child: file.child,
+    download: (destination) => downloadTaskOutput(env, ref.id, file, destination),
+  }));
+}
+
 export function registerOutputs(program: Command, ctx: CommandContext): void {
   program
     .command('outputs')
     .summary('list the files a job wrote under ./JobOutput/, or download them')
     .description(
       'Lists the files the job wrote under ./JobOutput/ (uploaded to Blob Storage when the task ends), or with ' +
-        '--download DIR saves them (or the ones named) under DIR, keeping their sub-folders.',
+        '--download DIR saves them (or the ones named) under DIR, keeping their sub-folders. Of an array job: every ' +
+        "child's files, named <n>/<name> (saved under DIR/<n>/). A file already in DIR is not overwritten without --force.",
     )
-    .argument('<job-id>', 'the job (rb-…/n: child n of an array job)')
-    .argument('[names...]', 'only these files (paths under JobOutput/)')
+    .argument('<job-id>', 'the job (rb-…/n: child n of an array job; an array job: all its children)')
+    .argument('[names...]', 'only these files (paths under JobOutput/; <n>/<path> for an array)')
     .option('--download <dir>', 'download into this folder (created if missing)')
+    .option('--force', 'with --download: overwrite files already there')
     .option('--wait', 'wait for the job to end first (outputs are uploaded when it ends)')
     .option('--timeout <seconds>', 'with --wait: stop waiting after this long (exit 4)', numberOption('--timeout'))
     .option('--json', 'print as JSON')
     .action(
       act(ctx, async (jobId: string, names: string[], flags: OutputsFlags, command: Command) => {
-        const ref = await ctx.taskJob(command, jobId, 'output files');
-        await awaitEnd(ctx, ref, { wait: Boolean(flags.wait), timeoutInMs: flags.timeout !== undefined ? flags.timeout * 1000 : undefined });
-        const files = pickOutputs(await ref.outputs(), names);
+        if (flags.force && flags.download === undefined) throw usageError('--force applies with --download only.');
+        const ref = await ctx.job(command, jobId);
+        await awaitEnd(ctx, ref, {
+          wait: Boolean(flags.wait),
+          timeoutInMs: flags.timeout !== undefined ? flags.timeout * 1000 : undefined,
+          howToWait: `add --wait to wait for it; outputs are uploaded when it ends`,
+        });
+        const files = pickOutputs(await outputsOf(ref), names);
         if (flags.download === undefined) {
-          if (flags.json) ctx.out.json(files.map(({ name, size }) => ({ name, size })));
+          if (flags.json) ctx.out.json(files.map(({ name, size, child }) => ({ ...(child !== undefined ? { child } : {}), name, size })));
           else if (files.length === 0) ctx.out.info(`${jobId} wrote no files under ./JobOutput/.`);
           else for (const line of formatTable(['NAME', 'SIZE'], files.map((file) => [file.name, formatBytes(file.size)]))) ctx.out.line(line);
           return exitCodes.ok;
         }
-        const saved: { name: string; size: number; path: string }[] = [];
         const targets = files.map((file) => ({ file, target: downloadPath(flags.download!, file.name) }));
+        refuseOverwrites(targets.map(({ target }) => target), Boolean(flags.force));
         fs.mkdirSync(flags.download, { recursive: true });
+        const saved: { name: string; size: number; path: string; child?: number }[] = [];
         for (const { file, target } of targets) {
-          await ref.download(file, target);
-          saved.push({ name: file.name, size: file.size, path: target });
+          await file.download(target);
+          saved.push({ ...(file.child !== undefined ? { child: file.child } : {}), name: file.name, size: file.size, path: target });
           if (!flags.json) ctx.out.line(target);
         }
         if (flags.json) ctx.out.json(saved);

@@ -24,7 +24,7 @@ function sleep(ms: number): Promise<void> {
  * Waits (quietly) until the job has ended, unless told not to; throws "not
  * finished" (exit 4) when it has not and should not be waited for.
  */
-export async function awaitEnd(ctx: CommandContext, ref: JobRef, options: { wait: boolean; timeoutInMs?: number }): Promise<void> {
+export async function awaitEnd(ctx: CommandContext, ref: JobRef, options: { wait: boolean; timeoutInMs?: number; howToWait: string }): Promise<void> {
   const look = async (): Promise<{ ended: boolean; status: string }> => {
     if (ref.kind === 'Array') {
       const state = await ref.array.state();
@@ -36,7 +36,7 @@ export async function awaitEnd(ctx: CommandContext, ref: JobRef, options: { wait
   let seen = await look();
   if (seen.ended) return;
   if (!options.wait) {
-    throw new CliError(`${ref.id} is still ${seen.status}; it has not ended yet (leave out --no-wait to wait for it).`, exitCodes.notFinished);
+    throw new CliError(`${ref.id} is still ${seen.status}; it has not ended yet (${options.howToWait}).`, exitCodes.notFinished);
   }
   ctx.out.info(`waiting for ${ref.id} (${seen.status}) to end ...`);
   const deadline = options.timeoutInMs !== undefined ? Date.now() + options.timeoutInMs : undefined;
@@ -76,7 +76,7 @@ export function registerResult(program: Command, ctx: CommandContext): void {
     .action(
       act(ctx, async (jobId: string, flags: ResultFlags, command: Command) => {
         const ref = await ctx.job(command, jobId);
-        await awaitEnd(ctx, ref, { wait: flags.wait, timeoutInMs: flags.timeout !== undefined ? flags.timeout * 1000 : undefined });
+        await awaitEnd(ctx, ref, { wait: flags.wait, timeoutInMs: flags.timeout !== undefined ? flags.timeout * 1000 : undefined, howToWait: 'leave out --no-wait to wait for it' });
 
         if (ref.kind === 'Array') {
           const [state, results] = await Promise.all([ref.array.state(), ref.array.get('ChildJobEvaluationResults')]);

@@ -5,7 +5,9 @@ import type { CommandContext } from '../context';
 import { exitCodes } from '../exitCodes';
 import type { JobRef } from '../jobRef';
 import { act } from '../program';
-import { formatProperties, formatValue, paint, statusColour } from '../render';
+import type { ChildSummary } from '../../client/childSummaries';
+import { positiveIntegerOption } from '../parse';
+import { formatProperties, formatRunTime, formatTable, formatValue, pageLine, paint, statusColour } from '../render';
 
 /** What `status` shows by default: the job's state, not its (possibly large) logs and results. */
 export const statusSummaryProperties = [
@@ -44,6 +46,21 @@ const allPropertyNames = [...new Set([...singleJobPropertyNames, ...arrayJobProp
 interface StatusFlags {
   json?: boolean;
   all?: boolean;
+  limit: number;
+  page: number;
+}
+
+/** The table of an array's children under its status: one page of them. */
+export function childTableLines(jobId: string, children: ChildSummary[], colour = false, now: Date = new Date()): string[] {
+  const rows = children.map((child) => [
+    `${jobId}/${child.child}`,
+    child.JobStatus,
+    child.JobExitCode !== undefined ? String(child.JobExitCode) : '-',
+    formatRunTime(child.JobStartTime, child.JobCompletionTime, now),
+    child.JobStatusReason ?? '',
+  ]);
+  const lines = formatTable(['CHILD', 'STATUS', 'EXIT', 'RAN', 'REASON'], rows);
+  return colour ? lines.map((line, index) => (index === 0 ? line : line.replace(children[index - 1].JobStatus, (status) => paint(status, statusColour(status), true)))) : lines;
 }
 
 /** Refuses a misspelt property before anything is asked of the service, with the closest name. */
@@ -78,7 +95,9 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
     .argument('<job-id>', 'the job (rb-…/n: child n of an array job)')
     .argument('[properties...]', 'property names to show (e.g. JobStatus EvaluationData)')
     .option('--all', 'every property, logs and results included')
-    .option('--json', 'print as JSON')
+    .option('--limit <n>', "an array job: children per page of its children's table", positiveIntegerOption('--limit'), 20)
+    .option('--page <n>', "an array job: which page of its children's table (from 1)", positiveIntegerOption('--page'), 1)
+    .option('--json', 'print as JSON, with exact ISO 8601 times')
     .action(
       act(ctx, async (jobId: string, properties: string[], flags: StatusFlags, command: Command) => {
         checkPropertyNames(properties);
@@ -88,15 +107,26 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
         const summary = ref.kind === 'Array' ? arrayStatusSummaryProperties : statusSummaryProperties;
         const names = properties.length ? properties : flags.all ? known.filter((name) => name !== 'Properties') : summary;
         const entries = await readProperties(ref, names);
+        // An array's own summary comes with a page of its children.
+        const childPage =
+          ref.kind === 'Array' && properties.length === 0
+            ? await (require('../../client/childSummaries') as typeof import('../../client/childSummaries')).listChildSummaries(ref.array, { page: flags.page, pageSize: flags.limit })
+            : undefined;
         if (flags.json) {
-          ctx.out.json({ jobId: ref.id, ...Object.fromEntries(entries) });
+          ctx.out.json({ jobId: ref.id, ...Object.fromEntries(entries), ...(childPage ? { children: childPage.children.map((child) => ({ jobId: `${ref.id}/${child.child}`, ...child })) } : {}) });
         } else if (properties.length === 1) {
-          ctx.out.line(formatValue(entries[0][1]));
+          const value = entries[0][1];
+          ctx.out.line(value instanceof Date ? value.toISOString() : formatValue(value));
         } else {
           const shown = entries.filter(([, value]) => value !== undefined || properties.length > 0);
           const coloured = shown.map(([name, value]): [string, unknown] => [name, name === 'JobStatus' ? paint(String(value), statusColour(String(value)), ctx.out.color) : value]);
           for (const line of formatProperties(coloured)) ctx.out.line(line);
+          if (childPage) {
+            ctx.out.line();
+            for (const line of childTableLines(ref.id, childPage.children, ctx.out.color)) ctx.out.line(line);
+          }
         }
+        if (childPage) ctx.out.info(pageLine({ ...childPage, shown: childPage.children.length }, 'children'));
         return exitCodes.ok;
       }),
     );

@@ -85,6 +85,14 @@ export const ErrorFactory = {
       : new BatchServiceError(412, 'ConditionNotMet', 'The condition specified using HTTP conditional header(s) is not met.');
   },
 
+  activeJobAndScheduleQuotaReached(quota: number): BatchServiceError {
+    return new BatchServiceError(409, 'ActiveJobAndScheduleQuotaReached', 'The specified account has reached its quota of active jobs and job schedules.', [
+      detail('Quota', quota),
+    ]);
+  },
+  poolQuotaReached(quota: number): BatchServiceError {
+    return new BatchServiceError(409, 'PoolQuotaReached', 'The specified account has reached its quota of pools.', [detail('Quota', quota)]);
+  },
   poolNotFound(): BatchServiceError {
     return new BatchServiceError(404, 'PoolNotFound', 'The specified pool does not exist.');
   },

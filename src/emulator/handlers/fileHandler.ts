@@ -10,6 +10,7 @@ import type { BatchStore } from '../store/store';
 import { checkConditions } from './common';
 import { listPage } from './listing';
 import { fileModeOf, listEntries, nodeFileToWire } from './nodeFiles';
+import { timestampOfMs } from '../model/timestamp';
 
 /** Files of a task (relative to its task directory) and of a node (relative to its root). */
 export class FileHandler {
@@ -80,7 +81,7 @@ export class FileHandler {
 
   private async serveFile(request: BatchRequest, root: string, filePath: string, url: string): Promise<HandlerResult> {
     const { path, stat } = await this.resolve(root, filePath);
-    const versioned = { eTag: `0x${Math.floor(stat.mtimeMs * 10_000).toString(16).toUpperCase()}`, lastModified: stat.mtime.toISOString() };
+    const versioned = { eTag: `0x${Math.floor(stat.mtimeMs * 10_000).toString(16).toUpperCase()}`, lastModified: timestampOfMs(stat.mtimeMs) };
     checkConditions(request, versioned, 'read');
     const headers: Record<string, string> = {
       'ocp-creation-time': stat.birthtime.toUTCString(),

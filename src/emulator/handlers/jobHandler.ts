@@ -2,6 +2,7 @@ import { ErrorFactory } from '../errors/errorFactory';
 import type { BatchRequest } from '../http/request';
 import { json, type HandlerResult } from '../http/result';
 import { setJobState, touch } from '../model/transitions';
+import type { AccountQuotas } from '../model/quotas';
 import type { JobRecord, JsonObject } from '../model/types';
 import type { NodeLayout } from '../node/layout';
 import { JOB_FILTER } from '../protocol/odataFilter';
@@ -9,11 +10,11 @@ import { jobDisableSchema, jobTerminateSchema, schemasFor } from '../protocol/sc
 import { jobToWire, jobUrl, metadataUrl } from '../protocol/serialize';
 import { parseJsonBody, parseOptionalJsonBody, validateBody } from '../protocol/validate';
 import type { Scheduler } from '../scheduler/scheduler';
-import { requiredSlotsOf } from '../model/settings';
 import type { BatchStore } from '../store/store';
 import { changed, checkConditions, created, entity, entityHeaders } from './common';
 import { listPage } from './listing';
 import { removeJobFiles } from './nodeFiles';
+import { timestamp } from '../model/timestamp';
 
 /** Jobs: add, get, list, patch, update, delete, disable, enable, terminate, task counts. */
 export class JobHandler {
@@ -21,6 +22,7 @@ export class JobHandler {
     private readonly store: BatchStore,
     private readonly scheduler: Scheduler,
     private readonly layout: NodeLayout,
+    private readonly quotas: AccountQuotas,
   ) {}
 
   add(request: BatchRequest): HandlerResult {
@@ -33,17 +35,19 @@ export class JobHandler {
       if (body[name]) throw ErrorFactory.unsupportedProperty(name, `The emulator does not run ${name}s; add the work as ordinary tasks instead.`);
     }
     if (this.store.getJob(body.id)) throw ErrorFactory.jobExists();
+    const quota = this.quotas.activeJobAndJobScheduleQuota;
+    if (this.store.listJobs().filter((existing) => existing.state !== 'completed').length >= quota) throw ErrorFactory.activeJobAndScheduleQuotaReached(quota);
     const now = request.receivedAt;
     const { id, ...spec } = body;
     const job: JobRecord = {
       id,
       spec: spec as JsonObject,
       state: 'active',
-      stateTransitionTime: now.toISOString(),
-      creationTime: now.toISOString(),
-      lastModified: now.toISOString(),
+      stateTransitionTime: timestamp(now),
+      creationTime: timestamp(now),
+      lastModified: timestamp(now),
       eTag: '',
-      executionInfo: { startTime: now.toISOString(), poolId: body.poolInfo.poolId },
+      executionInfo: { startTime: timestamp(now), poolId: body.poolInfo.poolId },
       seq: this.store.nextSequence(),
     };
     touch(job, now);
@@ -148,20 +152,8 @@ export class JobHandler {
 
   taskCounts(request: BatchRequest, params: Record<string, string>): HandlerResult {
     const job = this.find(params.jobId);
-    const counts = { active: 0, running: 0, completed: 0, succeeded: 0, failed: 0 };
-    const slots = { active: 0, running: 0, completed: 0, succeeded: 0, failed: 0 };
-    for (const task of this.store.listTasks(job.id)) {
-      const required = requiredSlotsOf(task);
-      const bucket = task.state === 'active' ? 'active' : task.state === 'completed' ? 'completed' : 'running';
-      counts[bucket]++;
-      slots[bucket] += required;
-      if (task.state === 'completed') {
-        const outcome = task.executionInfo?.result === 'failure' ? 'failed' : 'succeeded';
-        counts[outcome]++;
-        slots[outcome] += required;
-      }
-    }
-    return json(200, { 'odata.metadata': metadataUrl(request.baseUrl, 'taskcounts/@Element'), taskCounts: counts, taskSlotCounts: slots }, entityHeaders(job));
+    const { taskCounts, taskSlotCounts } = this.store.taskCounts(job.id);
+    return json(200, { 'odata.metadata': metadataUrl(request.baseUrl, 'taskcounts/@Element'), taskCounts, taskSlotCounts }, entityHeaders(job));
   }
 
   /** No job here has preparation or release tasks, so there is never a status to list. */

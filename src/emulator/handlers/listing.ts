@@ -2,7 +2,7 @@ import { ErrorFactory } from '../errors/errorFactory';
 import type { BatchRequest } from '../http/request';
 import { json, type JsonResult } from '../http/result';
 import type { JsonObject } from '../model/types';
-import { compileFilter, type FilterableProperties } from '../protocol/odataFilter';
+import { parseFilter, type CompiledFilter, type FilterableProperties } from '../protocol/odataFilter';
 import { metadataUrl } from '../protocol/serialize';
 import { applySelect } from './common';
 
@@ -18,6 +18,11 @@ export interface ListSpec<T> {
   filterable: FilterableProperties;
   /** Every `filterable` property valued as `toWire` values it, built more cheaply; `toWire` when absent. */
   filterView?(item: T): JsonObject;
+  /**
+   * A superset of the items the filter can match, from an index (in the same order), or
+   * undefined to test every item. The filter is still applied to each.
+   */
+  candidates?(filter: CompiledFilter): Iterable<T> | undefined;
 }
 
 /**
@@ -28,13 +33,15 @@ export interface ListSpec<T> {
 export function listPage<T>(request: BatchRequest, spec: ListSpec<T>): JsonResult {
   const maxResults = parseMaxResults(request);
   const filterText = request.query.get('$filter');
-  const filter = filterText ? compileFilter(filterText, spec.filterable) : undefined;
+  const compiled = filterText ? parseFilter(filterText, spec.filterable) : undefined;
+  const filter = compiled?.matches;
   const after = parseSkipToken(request);
+  const items = (compiled && spec.candidates?.(compiled)) ?? spec.items;
 
   const page: JsonObject[] = [];
   let last: number | undefined;
   let more = false;
-  for (const item of spec.items) {
+  for (const item of items) {
     const position = spec.positionOf(item);
     if (after !== undefined && position <= after) continue;
     let wire: JsonObject | undefined;

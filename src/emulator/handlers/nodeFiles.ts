@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { NodeLayout } from '../node/layout';
 import type { JsonObject } from '../model/types';
+import { timestampOfMs } from '../model/timestamp';
 
 export interface FileEntry {
   /** Relative to the directory listed from, `/`-separated. */
@@ -22,8 +23,8 @@ export function nodeFileToWire(entry: FileEntry, url: string): JsonObject {
     url,
     isDirectory,
     properties: {
-      creationTime: entry.stat.birthtime.toISOString(),
-      lastModified: entry.stat.mtime.toISOString(),
+      creationTime: timestampOfMs(entry.stat.birthtimeMs),
+      lastModified: timestampOfMs(entry.stat.mtimeMs),
       contentLength: isDirectory ? 0 : entry.stat.size,
       contentType: 'application/octet-stream',
       fileMode: fileModeOf(entry.stat),

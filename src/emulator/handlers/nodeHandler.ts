@@ -10,6 +10,7 @@ import type { Scheduler } from '../scheduler/scheduler';
 import type { BatchStore } from '../store/store';
 import { entity } from './common';
 import { listPage } from './listing';
+import { timestamp } from '../model/timestamp';
 
 const disableSchedulingSchema = z.strictObject({ nodeDisableSchedulingOption: z.enum(['requeue', 'terminate', 'taskcompletion']).optional() });
 const rebootSchema = z.strictObject({ nodeRebootOption: z.enum(['requeue', 'terminate', 'taskcompletion', 'retaineddata']).optional() });
@@ -79,12 +80,12 @@ export class NodeHandler {
         : this.scheduler.stopNodeTasks(pool.id, node.id, option === 'terminate' ? 'terminate' : 'requeue');
     node.state = state as NodeRecord['state'];
     node.schedulingState = 'disabled';
-    node.stateTransitionTime = new Date().toISOString();
+    node.stateTransitionTime = timestamp();
     this.store.saveNode(node);
     void stopped.then(() => {
       const current = this.store.getNode(pool.id, node.id);
       if (!current) return;
-      const now = new Date().toISOString();
+      const now = timestamp();
       current.state = 'idle';
       current.schedulingState = 'enabled';
       current.stateTransitionTime = now;

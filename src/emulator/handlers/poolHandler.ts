@@ -2,6 +2,7 @@ import { ErrorFactory } from '../errors/errorFactory';
 import type { BatchRequest } from '../http/request';
 import { empty, json, type HandlerResult } from '../http/result';
 import { touch } from '../model/transitions';
+import type { AccountQuotas } from '../model/quotas';
 import type { JsonObject, PoolRecord } from '../model/types';
 import { POOL_FILTER } from '../protocol/odataFilter';
 import { poolPatchSchema, poolResizeSchema, schemasFor } from '../protocol/schemas';
@@ -11,20 +12,24 @@ import type { PoolManager } from '../scheduler/poolManager';
 import type { BatchStore } from '../store/store';
 import { changed, checkConditions, created, entity } from './common';
 import { listPage } from './listing';
+import { checkResourceFiles } from './taskValidation';
 
 /** Pools: add, get, exists, list, patch, update properties, resize, stop resize, delete; account node counts. */
 export class PoolHandler {
   constructor(
     private readonly store: BatchStore,
     private readonly pools: PoolManager,
+    private readonly quotas: AccountQuotas,
   ) {}
 
   add(request: BatchRequest): HandlerResult {
     const body = validateBody(schemasFor(request.apiVersion).poolAdd, parseJsonBody(request.body), 'PoolAddParameter');
+    checkResourceFiles(body.startTask?.resourceFiles, 'startTask.');
     if (body.enableAutoScale) {
       throw ErrorFactory.unsupportedProperty('enableAutoScale', 'The emulator does not evaluate autoscale formulas; give targetDedicatedNodes instead.');
     }
     if (this.store.getPool(body.id)) throw ErrorFactory.poolExists();
+    if (this.store.listPools().length >= this.quotas.poolQuota) throw ErrorFactory.poolQuotaReached(this.quotas.poolQuota);
     const { id, ...spec } = body;
     const pool = this.pools.create(
       id,
@@ -44,7 +49,7 @@ export class PoolHandler {
   get(request: BatchRequest, params: Record<string, string>): HandlerResult {
     const pool = this.find(params.poolId);
     checkConditions(request, pool, 'read');
-    return entity(request, 'pools/@Element', poolToWire(pool, this.pools.currentNodeCount(pool), request.baseUrl), pool);
+    return entity(request, 'pools/@Element', poolToWire(pool, this.pools.currentNodes(pool), request.baseUrl), pool);
   }
 
   /** HEAD: 200 when the pool exists, 404 (no body) when it does not. */
@@ -59,7 +64,7 @@ export class PoolHandler {
       fragment: 'pools',
       items: this.store.listPools().sort((a, b) => a.creationTime.localeCompare(b.creationTime)).map((pool, index) => ({ pool, index })),
       positionOf: (item) => item.index,
-      toWire: (item) => poolToWire(item.pool, this.pools.currentNodeCount(item.pool), request.baseUrl),
+      toWire: (item) => poolToWire(item.pool, this.pools.currentNodes(item.pool), request.baseUrl),
       filterable: POOL_FILTER,
     });
   }
@@ -67,8 +72,9 @@ export class PoolHandler {
   patch(request: BatchRequest, params: Record<string, string>): HandlerResult {
     const pool = this.findActive(params.poolId);
     checkConditions(request, pool, 'write');
-    const body = validateBody(poolPatchSchema, parseJsonBody(request.body), 'PoolPatchParameter') as JsonObject;
-    for (const [name, value] of Object.entries(body)) pool.spec[name] = value;
+    const body = validateBody(poolPatchSchema, parseJsonBody(request.body), 'PoolPatchParameter');
+    checkResourceFiles(body.startTask?.resourceFiles, 'startTask.');
+    for (const [name, value] of Object.entries(body as JsonObject)) pool.spec[name] = value;
     touch(pool, request.receivedAt);
     this.store.savePool(pool);
     return changed(200, poolUrl(request.baseUrl, pool.id), pool);
@@ -78,7 +84,9 @@ export class PoolHandler {
   updateProperties(request: BatchRequest, params: Record<string, string>): HandlerResult {
     const pool = this.findActive(params.poolId);
     checkConditions(request, pool, 'write');
-    const body = validateBody(poolPatchSchema, parseJsonBody(request.body), 'PoolUpdatePropertiesParameter') as JsonObject;
+    const parsed = validateBody(poolPatchSchema, parseJsonBody(request.body), 'PoolUpdatePropertiesParameter');
+    checkResourceFiles(parsed.startTask?.resourceFiles, 'startTask.');
+    const body = parsed as JsonObject;
     for (const name of ['certificateReferences', 'applicationPackageReferences', 'metadata']) {
       if (body[name] === undefined) throw ErrorFactory.missingRequiredProperty(name);
     }
@@ -127,12 +135,14 @@ export class PoolHandler {
       .sort((a, b) => a.creationTime.localeCompare(b.creationTime))
       .map((pool) => {
         const dedicated = emptyCounts();
+        const lowPriority = emptyCounts();
         for (const node of this.store.listNodes(pool.id)) {
-          const key = node.state === 'leavingpool' ? 'leavingPool' : node.state === 'starting' ? 'starting' : node.state;
-          dedicated[key] = (dedicated[key] ?? 0) + 1;
-          dedicated.total++;
+          const counts = node.isDedicated ? dedicated : lowPriority;
+          const key = node.state === 'leavingpool' ? 'leavingPool' : node.state;
+          counts[key] = (counts[key] ?? 0) + 1;
+          counts.total++;
         }
-        return { poolId: pool.id, dedicated, lowPriority: emptyCounts() };
+        return { poolId: pool.id, dedicated, lowPriority };
       });
     return listPage(request, {
       fragment: 'poolnodecounts',

@@ -14,6 +14,7 @@ import { storeKey, type BatchStore } from '../store/store';
 import { changed, checkConditions, created, entity } from './common';
 import { listPage } from './listing';
 import { taskErrorBody, validateTask } from './taskValidation';
+import { timestamp } from '../model/timestamp';
 
 export const MAX_TASKS_PER_COLLECTION = 100;
 
@@ -66,13 +67,21 @@ export class TaskHandler {
 
   list(request: BatchRequest, params: Record<string, string>): HandlerResult {
     const job = this.findJob(params.jobId);
+    const store = this.store;
     return listPage(request, {
       fragment: 'tasks',
-      items: this.store.listTasks(job.id),
+      get items() {
+        return store.listTasks(job.id);
+      },
       positionOf: (task) => task.seq,
       toWire: (task) => taskToWire(task, job, request.baseUrl),
       filterable: TASK_FILTER,
       filterView: taskFilterView,
+      // "What changed since T" reads the transition index, not every task of the job.
+      candidates: (filter) => {
+        const bound = filter.lowerBound('stateTransitionTime');
+        return bound ? store.listTasksChangedSince(job.id, bound.value as string, bound.inclusive) : undefined;
+      },
     });
   }
 
@@ -138,9 +147,9 @@ export class TaskHandler {
       id,
       spec: rest as JsonObject,
       state: 'active',
-      stateTransitionTime: now.toISOString(),
-      creationTime: now.toISOString(),
-      lastModified: now.toISOString(),
+      stateTransitionTime: timestamp(now),
+      creationTime: timestamp(now),
+      lastModified: timestamp(now),
       eTag: '',
       executionInfo: { retryCount: 0, requeueCount: 0 },
       seq: this.store.nextSequence(),

@@ -1,7 +1,7 @@
 import { BatchServiceError, isBatchServiceError } from '../errors/batchError';
 import { ErrorFactory } from '../errors/errorFactory';
 import type { JobRecord } from '../model/types';
-import { schemasFor, type TaskAddParameter } from '../protocol/schemas';
+import { schemasFor, type ResourceFile, type TaskAddParameter } from '../protocol/schemas';
 import { validateBody } from '../protocol/validate';
 
 /**
@@ -11,8 +11,25 @@ import { validateBody } from '../protocol/validate';
  */
 export function validateTask(value: unknown, job: JobRecord, apiVersion: string): TaskAddParameter {
   const task = validateBody(schemasFor(apiVersion).taskAdd, value, 'TaskAddParameter');
-  task.resourceFiles?.forEach((file, index) => {
-    const name = `resourceFiles[${index}]`;
+  checkResourceFiles(task.resourceFiles, '');
+  task.outputFiles?.forEach((file, index) => {
+    if (!file.destination.container) throw ErrorFactory.missingRequiredProperty(`outputFiles[${index}].destination.container`);
+  });
+  if (task.multiInstanceSettings) {
+    throw ErrorFactory.unsupportedProperty('multiInstanceSettings', 'The emulator runs every task on one node; multi-instance (MPI) tasks are not supported.');
+  }
+  if (task.dependsOn && job.spec.usesTaskDependencies !== true) throw ErrorFactory.taskDependenciesNotSpecifiedOnJob();
+  return task;
+}
+
+/**
+ * Resource files (of a task or a pool's start task) as Batch accepts them: one source
+ * each, a filePath for an httpUrl, and no filePath that leaves the working directory.
+ * `prefix` names where they sit (`startTask.`), so the error names the property.
+ */
+export function checkResourceFiles(files: ResourceFile[] | undefined, prefix: string): void {
+  files?.forEach((file, index) => {
+    const name = `${prefix}resourceFiles[${index}]`;
     const sources = [file.autoStorageContainerName, file.storageContainerUrl, file.httpUrl].filter((source) => source !== undefined);
     if (sources.length === 0) throw ErrorFactory.missingRequiredProperty(`${name}.httpUrl`);
     if (sources.length > 1) {
@@ -32,14 +49,6 @@ export function validateTask(value: unknown, job: JobRecord, apiVersion: string)
       throw ErrorFactory.invalidPropertyValue(`${name}.filePath`, file.filePath, "The file path must be relative to the task working directory and cannot break out of it (for example with '..').");
     }
   });
-  task.outputFiles?.forEach((file, index) => {
-    if (!file.destination.container) throw ErrorFactory.missingRequiredProperty(`outputFiles[${index}].destination.container`);
-  });
-  if (task.multiInstanceSettings) {
-    throw ErrorFactory.unsupportedProperty('multiInstanceSettings', 'The emulator runs every task on one node; multi-instance (MPI) tasks are not supported.');
-  }
-  if (task.dependsOn && job.spec.usesTaskDependencies !== true) throw ErrorFactory.taskDependenciesNotSpecifiedOnJob();
-  return task;
 }
 
 /** The error one task of a collection gets, in the shape of TaskAddResult.error. */

@@ -12,6 +12,8 @@ export interface FaultOptions {
   latencyMs?: number;
   /** Every this many milliseconds a node that runs tasks is lost: its tasks are killed and requeued. */
   nodeLossEveryMs?: number;
+  /** Every this many milliseconds a busy low-priority node is preempted (tasks requeued), and restored half that later. */
+  preemptionEveryMs?: number;
   /** Replaces Math.random, so a test can be deterministic. */
   random?: () => number;
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import type { BatchServiceError } from '../errors/batchError';
 import type { HandlerResult } from './result';
+import { timestamp } from '../model/timestamp';
 
 export const JSON_CONTENT_TYPE = 'application/json;odata=minimalmetadata';
 
@@ -56,7 +57,7 @@ export function writeError(response: ServerResponse, context: ResponseContext, e
   const body: Record<string, unknown> = {
     'odata.metadata': `${context.baseUrl}/$metadata#Microsoft.Azure.Batch.Protocol.Entities.Container.errors/@Element`,
     code: error.code,
-    message: { lang: 'en-US', value: `${error.message}\nRequestId:${context.requestId}\nTime:${now.toISOString()}` },
+    message: { lang: 'en-US', value: `${error.message}\nRequestId:${context.requestId}\nTime:${timestamp(now)}` },
   };
   if (error.values.length) body.values = error.values;
   const text = JSON.stringify(body);

@@ -1,3 +1,4 @@
+import type { AdminHandler } from '../handlers/adminHandler';
 import type { FileHandler } from '../handlers/fileHandler';
 import type { JobHandler } from '../handlers/jobHandler';
 import type { NodeHandler } from '../handlers/nodeHandler';
@@ -11,11 +12,21 @@ export interface Handlers {
   jobs: JobHandler;
   tasks: TaskHandler;
   files: FileHandler;
+  admin: AdminHandler;
 }
 
-/** The Batch REST surface the emulator serves, path for path as in the data-plane spec. */
-export function buildRouter({ pools, nodes, jobs, tasks, files }: Handlers): Router {
+/** Paths of the emulator's own control routes; they need no api-version. */
+export const ADMIN_PREFIX = '/emulator/';
+
+/** The Batch REST surface the emulator serves, path for path as in the data-plane spec, and its admin routes. */
+export function buildRouter({ pools, nodes, jobs, tasks, files, admin }: Handlers): Router {
   return new Router()
+    .add('GET', 'emulator/quotas', () => admin.getQuotas())
+    .add('PATCH', 'emulator/quotas', (r) => admin.patchQuotas(r))
+    .add('POST', 'emulator/pools/{poolId}/preempt', (r, p) => admin.preempt(r, p))
+    .add('POST', 'emulator/pools/{poolId}/restorepreempted', (r, p) => admin.restorePreempted(r, p))
+    .add('POST', 'emulator/pools/{poolId}/allocationfailure', (r, p) => admin.allocationFailure(r, p))
+
     .add('GET', 'nodecounts', (r) => pools.nodeCounts(r))
     .add('GET', 'supportedimages', (r) => pools.supportedImages(r))
 

@@ -3,11 +3,12 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { verifySharedKey } from '../auth/sharedKey';
 import { BatchServiceError, isBatchServiceError } from '../errors/batchError';
 import { ErrorFactory } from '../errors/errorFactory';
-import { checkApiVersion } from '../protocol/apiVersion';
+import { checkApiVersion, LATEST_API_VERSION } from '../protocol/apiVersion';
 import type { FaultInjector } from './faults';
 import type { BatchRequest } from './request';
 import { writeError, writeResult, type ResponseContext } from './respond';
 import type { Router } from './router';
+import { ADMIN_PREFIX } from './routes';
 
 export interface HttpPipelineOptions {
   accountName: string;
@@ -39,7 +40,9 @@ export function createBatchHttpServer(options: HttpPipelineOptions): http.Server
 async function handle(options: HttpPipelineOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const receivedAt = new Date();
   const rawUrl = request.url ?? '/';
-  const clientRequestId = headerText(request, 'client-request-id') ?? headerText(request, 'x-ms-client-request-id');
+  // Batch echoes client-request-id only when return-client-request-id asks for it.
+  const echo = headerText(request, 'return-client-request-id')?.toLowerCase() === 'true';
+  const clientRequestId = echo ? (headerText(request, 'client-request-id') ?? headerText(request, 'x-ms-client-request-id')) : undefined;
   const context: ResponseContext = {
     method: request.method ?? 'GET',
     requestId: randomUUID(),
@@ -58,7 +61,7 @@ async function handle(options: HttpPipelineOptions, request: IncomingMessage, re
     await options.faults?.beforeRequest();
     const body = await readBody(request, options.maxBodyBytes);
     authenticate(options, request, rawUrl, receivedAt);
-    const apiVersion = checkApiVersion(url.searchParams.get('api-version'));
+    const apiVersion = url.pathname.startsWith(ADMIN_PREFIX) ? LATEST_API_VERSION : checkApiVersion(url.searchParams.get('api-version'));
     const { handler, params } = options.router.resolve(context.method, url.pathname);
     const batchRequest: BatchRequest = {
       method: context.method,

@@ -1,10 +1,11 @@
 import { newETag } from '../protocol/etag';
 import type { JobRecord, JobState, TaskRecord, TaskState } from './types';
+import { timestamp } from './timestamp';
 
 /** Marks a record as changed: new ETag and Last-Modified. */
 export function touch(record: { eTag: string; lastModified: string }, now: Date): void {
   record.eTag = newETag(now);
-  record.lastModified = now.toISOString();
+  record.lastModified = timestamp(now);
 }
 
 export function setTaskState(task: TaskRecord, state: TaskState, now: Date): void {
@@ -12,7 +13,7 @@ export function setTaskState(task: TaskRecord, state: TaskState, now: Date): voi
   task.previousState = task.state;
   task.previousStateTransitionTime = task.stateTransitionTime;
   task.state = state;
-  task.stateTransitionTime = now.toISOString();
+  task.stateTransitionTime = timestamp(now);
   touch(task, now);
 }
 
@@ -21,7 +22,7 @@ export function setJobState(job: JobRecord, state: JobState, now: Date): void {
   job.previousState = job.state;
   job.previousStateTransitionTime = job.stateTransitionTime;
   job.state = state;
-  job.stateTransitionTime = now.toISOString();
+  job.stateTransitionTime = timestamp(now);
   touch(job, now);
 }
 

@@ -29,9 +29,19 @@ export interface PoolRecord {
   allocationStateTransitionTime: string;
   /** Numbers the next node so node ids stay unique for the pool's lifetime. */
   nodesCreated: number;
+  /** Why the last resize got fewer nodes than the targets (quota, failed allocation). */
+  resizeErrors?: ResizeError[];
+  /** Set by the emulator's admin API or configuration: every allocation fails (AllocationFailed). */
+  failAllocation?: boolean;
 }
 
-export type NodeState = 'idle' | 'running' | 'offline' | 'leavingpool' | 'starting' | 'unusable' | 'rebooting' | 'reimaging';
+export interface ResizeError {
+  code: string;
+  message: string;
+  values?: NameValue[];
+}
+
+export type NodeState = 'idle' | 'running' | 'offline' | 'leavingpool' | 'starting' | 'unusable' | 'rebooting' | 'reimaging' | 'preempted';
 
 export interface NodeRecord {
   poolId: string;

@@ -3,6 +3,7 @@ export interface TaskEnvironmentInput {
   accountUrl: string;
   poolId: string;
   nodeId: string;
+  isDedicated: boolean;
   jobId: string;
   taskId: string;
   nodeRootDir: string;
@@ -28,7 +29,7 @@ export function taskEnvironment(input: TaskEnvironmentInput): Record<string, str
     AZ_BATCH_ACCOUNT_URL: input.accountUrl,
     AZ_BATCH_POOL_ID: input.poolId,
     AZ_BATCH_NODE_ID: input.nodeId,
-    AZ_BATCH_NODE_IS_DEDICATED: 'true',
+    AZ_BATCH_NODE_IS_DEDICATED: String(input.isDedicated),
     AZ_BATCH_NODE_ROOT_DIR: input.nodeRootDir,
     AZ_BATCH_NODE_SHARED_DIR: input.sharedDir,
     AZ_BATCH_NODE_STARTUP_DIR: input.startupDir,

@@ -1,6 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { LAUNCHER_PROGRAM } from './launcherProgram';
+import { PYTHON_LAUNCHER_PROGRAM } from './launcherProgramPython';
+
+/** Which launcher program starts task processes; `auto` takes Python when it has posix_spawn and pidfd_open. */
+export type LauncherKind = 'auto' | 'node' | 'python';
+
+const PYTHON = 'python3';
+
+function pythonCanLaunch(): boolean {
+  if (process.platform !== 'linux') return false;
+  const probe = spawnSync(PYTHON, ['-c', 'import os, sys; sys.exit(0 if sys.version_info >= (3, 9) and hasattr(os, "pidfd_open") and hasattr(os, "posix_spawn") else 1)'], {
+    stdio: 'ignore',
+    timeout: 5_000,
+  });
+  return probe.status === 0;
+}
 
 export interface LaunchRequest {
   file: string;
@@ -35,7 +50,15 @@ export class ProcessLaunchers {
   private nextLauncher = 0;
   private closed = false;
 
-  constructor(private readonly count = Math.max(2, Math.min(4, os.availableParallelism()))) {}
+  private readonly program: { command: string; args: string[] };
+
+  constructor(
+    kind: LauncherKind = 'auto',
+    private readonly count = Math.max(2, Math.min(4, os.availableParallelism())),
+  ) {
+    const python = kind === 'python' || (kind === 'auto' && pythonCanLaunch());
+    this.program = python ? { command: PYTHON, args: ['-c', PYTHON_LAUNCHER_PROGRAM] } : { command: process.execPath, args: ['-e', LAUNCHER_PROGRAM] };
+  }
 
   launch(request: LaunchRequest): LaunchedProcess {
     if (this.closed) throw new Error('The emulator is shutting down.');
@@ -85,7 +108,7 @@ export class ProcessLaunchers {
     // Without the parent's loaders (tsx, jest), the launcher stays small and starts fast.
     const env = { ...process.env };
     delete env.NODE_OPTIONS;
-    const child = spawn(process.execPath, ['-e', LAUNCHER_PROGRAM], { stdio: ['pipe', 'pipe', 'inherit'], env });
+    const child = spawn(this.program.command, this.program.args, { stdio: ['pipe', 'pipe', 'inherit'], env });
     child.stdin!.on('error', () => undefined);
     child.once('exit', () => this.launcherGone(child));
     let buffer = '';

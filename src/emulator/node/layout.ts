@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -5,7 +6,24 @@ import path from 'node:path';
  * `<root>/workitems/<jobId>/job-1/<taskId>/{stdout.txt,stderr.txt,wd/}`, `<root>/shared`, `<root>/startup`.
  */
 export class NodeLayout {
+  /** Nodes whose shared/ and startup/ directories exist (made when a task is first placed there). */
+  private readonly materialized = new Set<string>();
+
   constructor(private readonly dataDir: string) {}
+
+  /** Creates a node's directories the first time a task lands on it; nodes never used cost no inode. */
+  materializeNode(poolId: string, nodeId: string): void {
+    const key = `${poolId.toLowerCase()}/${nodeId}`;
+    if (this.materialized.has(key)) return;
+    fs.mkdirSync(this.sharedDir(poolId, nodeId), { recursive: true });
+    fs.mkdirSync(this.startupDir(poolId, nodeId), { recursive: true });
+    this.materialized.add(key);
+  }
+
+  async removeNode(poolId: string, nodeId: string): Promise<void> {
+    this.materialized.delete(`${poolId.toLowerCase()}/${nodeId}`);
+    await fs.promises.rm(this.rootDir(poolId, nodeId), { recursive: true, force: true });
+  }
 
   rootDir(poolId: string, nodeId: string): string {
     return path.join(this.dataDir, 'pools', poolId.toLowerCase(), 'nodes', nodeId);

@@ -21,3 +21,5 @@ export function checkApiVersion(value: string | null): ApiVersion {
   if (!found) throw ErrorFactory.unsupportedRequestVersion(value, SUPPORTED_API_VERSIONS);
   return found;
 }
+
+export const LATEST_API_VERSION: ApiVersion = SUPPORTED_API_VERSIONS[SUPPORTED_API_VERSIONS.length - 1];

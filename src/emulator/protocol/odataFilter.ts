@@ -1,17 +1,20 @@
 import { ErrorFactory } from '../errors/errorFactory';
+import { canonicalTime } from '../model/timestamp';
 
 /**
  * The subset of OData `$filter` that Batch documents for list operations:
  * comparisons (`eq ne gt ge lt le`) of a property with a literal, `and`, `or`,
  * `not`, parentheses and `startswith(property, 'text')`. Literals: 'strings'
- * (with '' for a quote), numbers, true/false, null and datetime'…'.
+ * (with '' for a quote), numbers, true/false, null and datetime'…'. An enum
+ * property compared with a value Batch does not define is refused, as Batch does.
+ * Times compare to the tick (seven fractional digits), as their canonical text.
  */
 
-export type PropertyType = 'string' | 'enum' | 'datetime' | 'number' | 'boolean';
+export type PropertyType = 'string' | 'datetime' | 'number' | 'boolean' | { enum: readonly string[] };
 /** Filterable properties of one entity, by their path (`executionInfo/exitCode`). */
 export type FilterableProperties = Record<string, PropertyType>;
 
-type Literal = string | number | boolean | null | Date;
+type Literal = string | number | boolean | null;
 type Node =
   | { kind: 'compare'; property: string; type: PropertyType; op: Operator; value: Literal }
   | { kind: 'startswith'; property: string; prefix: string }
@@ -23,9 +26,48 @@ const OPERATORS = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le']);
 export type FilterPredicate = (entity: Record<string, unknown>) => boolean;
 
 export function compileFilter(text: string, properties: FilterableProperties): FilterPredicate {
-  const parser = new Parser(text, properties);
-  const node = parser.parse();
-  return (entity) => evaluate(node, entity);
+  return parseFilter(text, properties).matches;
+}
+
+/** The smallest value a property can have in any entity the filter matches. */
+export interface LowerBound {
+  value: Literal;
+  inclusive: boolean;
+}
+
+export interface CompiledFilter {
+  matches: FilterPredicate;
+  /** What the filter implies about `property` (`… ge X and …`), so a list can start from an index; undefined when nothing. */
+  lowerBound(property: string): LowerBound | undefined;
+}
+
+export function parseFilter(text: string, properties: FilterableProperties): CompiledFilter {
+  const node = new Parser(text, properties).parse();
+  return { matches: (entity) => evaluate(node, entity), lowerBound: (property) => lowerBoundOf(node, property) };
+}
+
+function lowerBoundOf(node: Node, property: string): LowerBound | undefined {
+  switch (node.kind) {
+    case 'compare':
+      if (node.property !== property || node.value === null || !['gt', 'ge', 'eq'].includes(node.op)) return undefined;
+      return { value: node.value, inclusive: node.op !== 'gt' };
+    case 'and': {
+      // Both sides must hold, so the higher bound applies.
+      const left = lowerBoundOf(node.left, property);
+      const right = lowerBoundOf(node.right, property);
+      if (!left || !right) return left ?? right;
+      return left.value! > right.value! || (left.value === right.value && !left.inclusive) ? left : right;
+    }
+    case 'or': {
+      // Either side may hold, so only a bound both sides have applies: the lower one.
+      const left = lowerBoundOf(node.left, property);
+      const right = lowerBoundOf(node.right, property);
+      if (!left || !right) return undefined;
+      return left.value! < right.value! || (left.value === right.value && left.inclusive) ? left : right;
+    }
+    default:
+      return undefined;
+  }
 }
 
 type Token = { type: 'word' | 'string' | 'number' | 'datetime' | 'punct'; text: string; position: number };
@@ -184,11 +226,16 @@ class Parser {
     const token = this.tokens[this.position++];
     if (!token) throw new FilterSyntaxError(`expected a value to compare '${property}' with`);
     if (token.type === 'word' && token.text === 'null') return null;
+    if (typeof type === 'object') {
+      if (token.type !== 'string') throw new FilterSyntaxError(`'${property}' must be compared with a quoted string`);
+      const value = token.text.toLowerCase();
+      if (!type.enum.includes(value)) throw new FilterSyntaxError(`'${token.text}' is not a value of '${property}'; it is one of ${type.enum.join(', ')}`);
+      return value;
+    }
     switch (type) {
       case 'string':
-      case 'enum':
         if (token.type !== 'string') throw new FilterSyntaxError(`'${property}' must be compared with a quoted string`);
-        return type === 'enum' ? token.text.toLowerCase() : token.text;
+        return token.text;
       case 'number':
         if (token.type !== 'number') throw new FilterSyntaxError(`'${property}' must be compared with a number`);
         return Number(token.text);
@@ -197,9 +244,9 @@ class Parser {
         return token.text === 'true';
       case 'datetime': {
         if (token.type !== 'datetime' && token.type !== 'string') throw new FilterSyntaxError(`'${property}' must be compared with datetime'…'`);
-        const date = new Date(token.text);
-        if (Number.isNaN(date.getTime())) throw new FilterSyntaxError(`'${token.text}' is not a valid date and time`);
-        return date;
+        const time = Number.isNaN(Date.parse(token.text)) ? undefined : canonicalTime(token.text);
+        if (time === undefined) throw new FilterSyntaxError(`'${token.text}' is not a valid date and time`);
+        return time;
       }
     }
   }
@@ -233,8 +280,8 @@ function lookup(entity: Record<string, unknown>, path: string): unknown {
 
 function normalize(value: unknown, type: PropertyType): Literal {
   if (value === undefined || value === null) return null;
-  if (type === 'datetime' && typeof value === 'string') return new Date(value);
-  if (type === 'enum' && typeof value === 'string') return value.toLowerCase();
+  if (type === 'datetime' && typeof value === 'string') return canonicalTime(value) ?? null;
+  if (typeof type === 'object' && typeof value === 'string') return value.toLowerCase();
   return value as Literal;
 }
 
@@ -244,8 +291,8 @@ function compare(left: Literal, op: Operator, right: Literal): boolean {
     if (op === 'ne') return left !== right;
     return false;
   }
-  const a = left instanceof Date ? left.getTime() : left;
-  const b = right instanceof Date ? right.getTime() : right;
+  const a = left;
+  const b = right;
   switch (op) {
     case 'eq':
       return a === b;
@@ -262,19 +309,26 @@ function compare(left: Literal, op: Operator, right: Literal): boolean {
   }
 }
 
+const TASK_STATES = { enum: ['active', 'preparing', 'running', 'completed'] } as const;
+const TASK_RESULTS = { enum: ['success', 'failure'] } as const;
+const JOB_STATES = { enum: ['active', 'disabling', 'disabled', 'enabling', 'terminating', 'completed', 'deleting'] } as const;
+const NODE_STATES = {
+  enum: ['idle', 'rebooting', 'reimaging', 'running', 'unusable', 'creating', 'starting', 'waitingforstarttask', 'starttaskfailed', 'unknown', 'leavingpool', 'offline', 'preempted', 'upgradingos'],
+} as const;
+
 export const TASK_FILTER: FilterableProperties = {
   id: 'string',
   displayName: 'string',
   commandLine: 'string',
-  state: 'enum',
-  previousState: 'enum',
+  state: TASK_STATES,
+  previousState: TASK_STATES,
   creationTime: 'datetime',
   lastModified: 'datetime',
   stateTransitionTime: 'datetime',
   previousStateTransitionTime: 'datetime',
   requiredSlots: 'number',
   'executionInfo/exitCode': 'number',
-  'executionInfo/result': 'enum',
+  'executionInfo/result': TASK_RESULTS,
   'executionInfo/startTime': 'datetime',
   'executionInfo/endTime': 'datetime',
   'executionInfo/retryCount': 'number',
@@ -287,15 +341,15 @@ export const TASK_FILTER: FilterableProperties = {
 export const JOB_FILTER: FilterableProperties = {
   id: 'string',
   displayName: 'string',
-  state: 'enum',
-  previousState: 'enum',
+  state: JOB_STATES,
+  previousState: JOB_STATES,
   priority: 'number',
   creationTime: 'datetime',
   lastModified: 'datetime',
   stateTransitionTime: 'datetime',
   previousStateTransitionTime: 'datetime',
-  onAllTasksComplete: 'enum',
-  onTaskFailure: 'enum',
+  onAllTasksComplete: { enum: ['noaction', 'terminatejob'] },
+  onTaskFailure: { enum: ['noaction', 'performexitoptionsjobaction'] },
   'poolInfo/poolId': 'string',
   'executionInfo/startTime': 'datetime',
   'executionInfo/endTime': 'datetime',
@@ -306,8 +360,8 @@ export const JOB_FILTER: FilterableProperties = {
 export const POOL_FILTER: FilterableProperties = {
   id: 'string',
   displayName: 'string',
-  state: 'enum',
-  allocationState: 'enum',
+  state: { enum: ['active', 'deleting'] },
+  allocationState: { enum: ['steady', 'resizing', 'stopping'] },
   vmSize: 'string',
   creationTime: 'datetime',
   lastModified: 'datetime',
@@ -320,8 +374,8 @@ export const POOL_FILTER: FilterableProperties = {
 
 export const NODE_FILTER: FilterableProperties = {
   id: 'string',
-  state: 'enum',
-  schedulingState: 'enum',
+  state: NODE_STATES,
+  schedulingState: { enum: ['enabled', 'disabled'] },
   vmSize: 'string',
   isDedicated: 'boolean',
   ipAddress: 'string',

@@ -30,6 +30,8 @@ export const resourceFileSchema = z.strictObject({
   identityReference: identityReference.optional(),
 });
 
+export type ResourceFile = z.infer<typeof resourceFileSchema>;
+
 export const outputFileSchema = z.strictObject({
   filePattern: z.string().min(1),
   destination: z.strictObject({
@@ -205,6 +207,36 @@ export const jobDisableSchema = z.strictObject({ disableTasks: z.enum(['requeue'
 
 export const taskUpdateSchema = z.strictObject({ constraints: taskConstraints.optional() });
 
+/** A pool's start task (StartTask): a task without id, constraints other than retries, or outputs. */
+export const startTaskSchema = z.strictObject({
+  commandLine: z.string(),
+  containerSettings: containerSettings.optional(),
+  resourceFiles: z.array(resourceFileSchema).optional(),
+  environmentSettings: z.array(nameValue).optional(),
+  userIdentity: userIdentity.optional(),
+  maxTaskRetryCount: int32.min(-1, 'The value must be -1 (unlimited) or greater.').optional(),
+  waitForSuccess: z.boolean().optional(),
+});
+
+const certificateReference = z.strictObject({
+  thumbprint: z.string().min(1, 'The thumbprint cannot be empty.'),
+  thumbprintAlgorithm: z.string().refine((text) => text.toLowerCase() === 'sha1', 'The thumbprint algorithm must be sha1.'),
+  storeLocation: z.enum(['currentuser', 'localmachine']).optional(),
+  storeName: z.string().optional(),
+  visibility: z.array(z.enum(['starttask', 'task', 'remoteuser'])).optional(),
+});
+
+const userAccount = z.strictObject({
+  name: z.string().min(1, 'The user name cannot be empty.').max(20, 'The user name cannot be longer than 20 characters.'),
+  password: z.string(),
+  elevationLevel: z.enum(['nonadmin', 'admin']).optional(),
+  linuxUserConfiguration: z
+    .strictObject({ uid: int32.optional(), gid: int32.optional(), sshPrivateKey: z.string().optional() })
+    .refine((linux) => (linux.uid === undefined) === (linux.gid === undefined), 'uid and gid must be given together or not at all.')
+    .optional(),
+  windowsUserConfiguration: z.strictObject({ loginMode: z.enum(['batch', 'interactive']).optional() }).optional(),
+});
+
 const poolCommon = {
   displayName: z.string().max(1024).optional(),
   vmSize: z.string(),
@@ -218,13 +250,13 @@ const poolCommon = {
   autoScaleEvaluationInterval: duration.optional(),
   enableInterNodeCommunication: z.boolean().optional(),
   networkConfiguration: anyObject.optional(),
-  startTask: anyObject.optional(),
-  certificateReferences: z.array(anyObject).optional(),
+  startTask: startTaskSchema.optional(),
+  certificateReferences: z.array(certificateReference).optional(),
   applicationPackageReferences: z.array(applicationPackageReference).optional(),
   applicationLicenses: z.array(z.string()).optional(),
   taskSlotsPerNode: int32.min(1, 'taskSlotsPerNode must be between 1 and 256.').max(256, 'taskSlotsPerNode must be between 1 and 256.').optional(),
   taskSchedulingPolicy: z.strictObject({ nodeFillType: z.enum(['spread', 'pack']) }).optional(),
-  userAccounts: z.array(anyObject).optional(),
+  userAccounts: z.array(userAccount).optional(),
   metadata: z.array(metadataItem).optional(),
   mountConfiguration: z.array(anyObject).optional(),
   targetNodeCommunicationMode: z.enum(['default', 'classic', 'simplified']).optional(),
@@ -234,8 +266,8 @@ export const poolAddSchema = z.strictObject({ id, ...poolCommon });
 export type PoolAddParameter = z.infer<typeof poolAddSchema>;
 
 export const poolPatchSchema = z.strictObject({
-  startTask: anyObject.optional(),
-  certificateReferences: z.array(anyObject).optional(),
+  startTask: startTaskSchema.optional(),
+  certificateReferences: z.array(certificateReference).optional(),
   applicationPackageReferences: z.array(applicationPackageReference).optional(),
   metadata: z.array(metadataItem).optional(),
   targetNodeCommunicationMode: z.enum(['default', 'classic', 'simplified']).optional(),

@@ -128,7 +128,7 @@ export function taskFilterView(task: TaskRecord): JsonObject {
 
 const notStarted = { retryCount: 0, requeueCount: 0 };
 
-export function poolToWire(pool: PoolRecord, currentNodes: number, baseUrl: string): JsonObject {
+export function poolToWire(pool: PoolRecord, currentNodes: { dedicated: number; lowPriority: number }, baseUrl: string): JsonObject {
   const spec = pool.spec;
   return clean({
     id: pool.id,
@@ -145,8 +145,9 @@ export function poolToWire(pool: PoolRecord, currentNodes: number, baseUrl: stri
     virtualMachineConfiguration: spec.virtualMachineConfiguration,
     cloudServiceConfiguration: spec.cloudServiceConfiguration,
     resizeTimeout: spec.resizeTimeout ?? 'PT15M',
-    currentDedicatedNodes: currentNodes,
-    currentLowPriorityNodes: 0,
+    resizeErrors: pool.resizeErrors as JsonObject[] | undefined,
+    currentDedicatedNodes: currentNodes.dedicated,
+    currentLowPriorityNodes: currentNodes.lowPriority,
     targetDedicatedNodes: pool.targetDedicatedNodes,
     targetLowPriorityNodes: pool.targetLowPriorityNodes,
     enableAutoScale: false,

@@ -2,10 +2,21 @@ import type { z } from 'zod';
 import { ErrorFactory } from '../errors/errorFactory';
 import type { BatchServiceError } from '../errors/batchError';
 
+/**
+ * How deeply objects and arrays may nest in a request body. Batch's deepest request
+ * model nests about ten levels; anything far deeper is refused before it is parsed,
+ * so no recursion (JSON.parse, validation) can run out of stack.
+ */
+export const MAX_BODY_DEPTH = 64;
+
 /** Parses a request body as JSON; `null` leaves are dropped as Batch treats them as absent. */
 export function parseJsonBody(body: Buffer): unknown {
   const text = body.toString('utf8');
   if (text.trim() === '') throw ErrorFactory.invalidRequestBody('The request body is empty.');
+  const depth = nestingDepth(text);
+  if (depth > MAX_BODY_DEPTH) {
+    throw ErrorFactory.invalidRequestBody(`The request body nests objects and arrays ${depth} levels deep; at most ${MAX_BODY_DEPTH} are allowed.`);
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -18,6 +29,23 @@ export function parseJsonBody(body: Buffer): unknown {
 /** Like `parseJsonBody`, but an empty body is an empty object (optional bodies such as terminate). */
 export function parseOptionalJsonBody(body: Buffer): unknown {
   return body.toString('utf8').trim() === '' ? {} : parseJsonBody(body);
+}
+
+/** The deepest bracket nesting in JSON text, strings skipped; one pass, no recursion. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c) i++;
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x7b || char === 0x5b) deepest = Math.max(deepest, ++depth);
+    else if (char === 0x7d || char === 0x5d) depth--;
+  }
+  return deepest;
 }
 
 function dropNulls(value: unknown): unknown {

@@ -17,6 +17,7 @@ import { dependenciesSatisfied } from './dependencies';
 import { exitOptionsOf } from './exitConditions';
 import { decideOutcome } from './outcome';
 import { PendingQueue } from './pendingQueue';
+import { timestamp } from '../model/timestamp';
 
 export interface SchedulerOptions {
   store: BatchStore;
@@ -287,7 +288,7 @@ export class Scheduler {
     delete info.failureInfo;
     delete info.containerInfo;
     delete task.filesCleanedUp;
-    info.startTime = now.toISOString();
+    info.startTime = timestamp(now);
     task.nodeInfo = { poolId: pool.id, nodeId: node.id, taskRootDirectory: layout.taskRootDirectory(task.jobId, task.id) };
     const image = (task.spec.containerSettings as { imageName?: string } | undefined)?.imageName;
     if (image) {
@@ -306,6 +307,7 @@ export class Scheduler {
     this.runningPerJob.set(storeKey(job.id), (this.runningPerJob.get(storeKey(job.id)) ?? 0) + 1);
     this.updateNodeState(pool.id, node.id, now);
 
+    layout.materializeNode(pool.id, node.id);
     const constraints = effectiveConstraints(task, job);
     const taskDir = layout.taskDir(pool.id, node.id, task.jobId, task.id);
     const workingDir = layout.workingDir(pool.id, node.id, task.jobId, task.id);
@@ -319,6 +321,7 @@ export class Scheduler {
           accountUrl: this.accountUrl,
           poolId: pool.id,
           nodeId: node.id,
+          isDedicated: node.isDedicated,
           jobId: task.jobId,
           taskId: task.id,
           nodeRootDir: layout.rootDir(pool.id, node.id),
@@ -392,7 +395,7 @@ export class Scheduler {
   private retry(task: TaskRecord, exitCode: number, now: Date): void {
     const info = executionInfoOf(task);
     info.retryCount++;
-    info.lastRetryTime = now.toISOString();
+    info.lastRetryTime = timestamp(now);
     info.exitCode = exitCode;
     setTaskState(task, 'active', now);
     this.store.saveTask(task);
@@ -402,7 +405,7 @@ export class Scheduler {
   private requeue(task: TaskRecord, now: Date): void {
     const info = executionInfoOf(task);
     info.requeueCount++;
-    info.lastRequeueTime = now.toISOString();
+    info.lastRequeueTime = timestamp(now);
     delete task.processGroupId;
     setTaskState(task, 'active', now);
     this.store.saveTask(task);
@@ -411,7 +414,7 @@ export class Scheduler {
 
   private complete(task: TaskRecord, result: { exitCode?: number; failureInfo?: FailureInfo }, now: Date): void {
     const info = executionInfoOf(task);
-    info.endTime = now.toISOString();
+    info.endTime = timestamp(now);
     if (result.exitCode !== undefined) info.exitCode = result.exitCode;
     info.result = result.failureInfo ? 'failure' : 'success';
     if (result.failureInfo) info.failureInfo = result.failureInfo;
@@ -454,7 +457,7 @@ export class Scheduler {
   private completeJob(job: JobRecord, reason: string, now: Date): void {
     this.clearJobTimer(job.id);
     job.executionInfo.terminateReason = reason;
-    job.executionInfo.endTime = now.toISOString();
+    job.executionInfo.endTime = timestamp(now);
     setJobState(job, 'completed', now);
     this.store.saveJob(job);
   }
@@ -482,7 +485,7 @@ export class Scheduler {
     const state = (this.usedSlots.get(nodeKey(poolId, nodeId)) ?? 0) > 0 ? 'running' : 'idle';
     if (node.state === state) return;
     node.state = state;
-    node.stateTransitionTime = now.toISOString();
+    node.stateTransitionTime = timestamp(now);
     this.store.saveNode(node);
   }
 }

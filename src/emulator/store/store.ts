@@ -1,4 +1,5 @@
 import type { JobRecord, NodeRecord, PoolRecord, TaskRecord } from '../model/types';
+import type { TaskCounts } from './taskCounter';
 
 /**
  * Where the emulator keeps its entities. Handlers and the scheduler read records,
@@ -24,6 +25,13 @@ export interface BatchStore {
   getTask(jobId: string, taskId: string): TaskRecord | undefined;
   /** In submission order. */
   listTasks(jobId: string): TaskRecord[];
+  /**
+   * Tasks whose stateTransitionTime is after `time` (a canonical timestamp; at it too when
+   * `inclusive`), in submission order; from an index, without looking at the other tasks.
+   */
+  listTasksChangedSince(jobId: string, time: string, inclusive: boolean): TaskRecord[];
+  /** The job's task counts by state (Get Task Counts), kept up to date as tasks are saved. */
+  taskCounts(jobId: string): { taskCounts: TaskCounts; taskSlotCounts: TaskCounts };
   saveTask(task: TaskRecord): void;
   deleteTask(jobId: string, taskId: string): void;
 

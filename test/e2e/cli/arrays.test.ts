@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ArrayJob, batchEnvironment } from '../../../src/client';
+import { waitFor } from '../../support/waitFor';
 import { runCli, stackEnv } from './support/cli';
 import { PtySession } from './support/pty';
 
@@ -48,8 +50,9 @@ describe('remote-batch with array jobs on the local stack', () => {
     expect(child.stdout).toMatch(/^JobType +ArrayChild$/m);
     expect(child.stdout).toMatch(/^ProviderTaskID +10000003$/m);
     expect(childLog.stdout).toContain('squaring 2');
-    expect(arrayLog.code).toBe(2);
-    expect(arrayLog.stderr).toContain(`${arrayId} is an array job; it has no log of its own. Name a child: ${arrayId}/1 … ${arrayId}/4.`);
+    expect(arrayLog.code).toBe(0);
+    expect(arrayLog.stdout).toContain(`==> ${arrayId}/1 <==\nsquaring 1\n==> ${arrayId}/2 <==\nsquaring 2\n==> ${arrayId}/3 <==\n`);
+    expect(arrayLog.stdout).toMatch(new RegExp(`==> ${arrayId}/4 <==\nsquaring 4\n$`));
     expect(childResult.stdout.trim()).toBe('16');
     expect(JSON.parse(listed.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ jobId: arrayId, JobType: 'Array', JobStatus: 'Completed' })]));
 
@@ -70,6 +73,29 @@ describe('remote-batch with array jobs on the local stack', () => {
       const download = await runCli(['outputs', `${arrayId}/2`, '--download', into]);
       expect(download.code).toBe(0);
       expect(JSON.parse(fs.readFileSync(path.join(into, 'seen.json'), 'utf8'))).toEqual({ name: 'b' });
+
+      // A whole array: every child's files, under <n>/.
+      const listed = await runCli(['outputs', arrayId, '--json']);
+      expect(JSON.parse(listed.stdout)).toEqual([
+        { child: 1, name: '1/seen.json', size: expect.any(Number) },
+        { child: 2, name: '2/seen.json', size: expect.any(Number) },
+      ]);
+      const all = await runCli(['outputs', arrayId, '--download', into]);
+      expect(all.code).toBe(0);
+      expect(JSON.parse(fs.readFileSync(path.join(into, '1', 'seen.json'), 'utf8'))).toEqual({ name: 'a' });
+      expect(JSON.parse(fs.readFileSync(path.join(into, '2', 'seen.json'), 'utf8'))).toEqual({ name: 'b' });
+
+      // Nothing is overwritten silently: a clear refusal, the file untouched, then --force.
+      fs.writeFileSync(path.join(into, '2', 'seen.json'), 'mine');
+      const again = await runCli(['outputs', arrayId, '--download', into]);
+      expect(again.code).toBe(2);
+      expect(again.stderr).toBe(
+        `remote-batch: ${path.join(into, '1', 'seen.json')}, ${path.join(into, '2', 'seen.json')} already exist; nothing was downloaded. Pass --force to overwrite, or choose another --download folder.\n`,
+      );
+      expect(fs.readFileSync(path.join(into, '2', 'seen.json'), 'utf8')).toBe('mine');
+      const forced = await runCli(['outputs', arrayId, '--download', into, '--force']);
+      expect(forced.code).toBe(0);
+      expect(JSON.parse(fs.readFileSync(path.join(into, '2', 'seen.json'), 'utf8'))).toEqual({ name: 'b' });
     } finally {
       fs.rmSync(into, { recursive: true, force: true });
     }
@@ -95,7 +121,24 @@ describe('remote-batch with array jobs on the local stack', () => {
     }
     const single = await runCli(['retry', `${arrayId}/1`]);
     expect(single.code).toBe(2);
-    expect(single.stderr).toContain('retry reruns the failed children of an array job');
+    expect(single.stderr).toContain('retry the array job');
+  });
+
+  it('answers retry of an array with no failed children clearly, after it has closed too (exit 0)', async () => {
+    const run = await runCli(['map', '--retry-window', '0', '--wait', '--command', 'true', '1', '2']);
+    expect(run.code).toBe(0);
+    const arrayId = run.stdout.split('\n')[0];
+    // The workflow closes the array (its window is 0 s); retry must still answer plainly.
+    const env = batchEnvironment({ poolId: 'local' });
+    try {
+      await waitFor(() => new ArrayJob(env, arrayId).state(), (state) => state.closed, 30_000, `${arrayId} to close`, 200);
+    } finally {
+      await env.close();
+    }
+    const retry = await runCli(['retry', arrayId]);
+    expect(retry).toMatchObject({ code: 0, stdout: `${arrayId} has no failed children to retry.\n` });
+    const json = await runCli(['retry', arrayId, '--json']);
+    expect(JSON.parse(json.stdout)).toEqual({ jobId: arrayId, rerun: 0 });
   });
 
   it('aborts a whole array, or one child', async () => {

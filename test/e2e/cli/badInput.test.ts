@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { runCli, stackEnv } from './support/cli';
 
 const noStackTrace = /\n\s+at [\w<.]/;
@@ -52,6 +55,47 @@ describe('remote-batch refuses bad input clearly', () => {
     expect(run.stderr).toContain("No connection named 'nope'");
     expect(run.stderr).toContain("remote-batch login --name nope");
     expect(run.stderr).not.toMatch(noStackTrace);
+  });
+
+  it('refuses an unknown connection for listing too, instead of "no jobs" (exit 3)', async () => {
+    const run = await runCli(['--connection', 'nope', 'ls']);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^remote-batch: No connection named 'nope'/);
+  });
+
+  it('names the job id argument when it is empty (exit 2)', async () => {
+    for (const empty of ['', '  ']) {
+      const run = await runCli(['status', empty]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe("remote-batch: <job-id> is empty: name a job by its id (rb-…, as submit printed it, or see 'remote-batch ls').\n");
+    }
+  });
+
+  it('answers an unknown property as not found, with the closest name (exit 3)', async () => {
+    const run = await runCli(['status', jobId, 'JobStatu']);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain("'JobStatu' is not a property of this job. Did you mean 'JobStatus'?");
+  });
+
+  it('tells how to wait for the outputs of a job still running (exit 4)', async () => {
+    const running = await runCli(['submit', '--command', 'sleep 20']);
+    const run = await runCli(['outputs', running.stdout.trim()]);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toMatch(/is still (Active|Running); it has not ended yet \(add --wait to wait for it; outputs are uploaded when it ends\)/);
+    await runCli(['abort', running.stdout.trim()]);
+  });
+
+  it("finds the local stack's connection through REMOTE_BATCH_DATA_DIR, as npm run stack does", async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'rb-home-'));
+    try {
+      // No connections file of the user's: only the stack's data folder can answer for 'local'.
+      const env = stackEnv({ HOME: home, REMOTE_BATCH_CONNECTIONS_FILE: undefined, REMOTE_BATCH_DATA_DIR: path.dirname(process.env.REMOTE_BATCH_CONNECTIONS_FILE!) });
+      const run = await runCli(['status', jobId, 'JobStatus'], { env });
+      expect(run).toMatchObject({ code: 0, stdout: 'Succeeded\n' });
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('refuses bad settings before anything is created, naming them (exit 2)', async () => {

@@ -1,23 +1,10 @@
-import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { defaultDataDir } from '../../../src/stack/config';
+import { defaultDataDir, repoRoot } from '../../../src/stack/config';
 import { startLocalStack } from '../../../src/stack/localStack';
-import { stopLeftovers } from '../../../src/stack/managedProcess';
 import { findFreePort } from '../../../src/stack/ports';
-import { isAlive } from './processes';
-
-/**
- * Each run has its own folder, named by its pid, so runs side by side never
- * touch each other; a run that was killed left services behind, which its pid
- * files find.
- */
-function clearDeadRuns(runsDir: string): void {
-  for (const name of fs.existsSync(runsDir) ? fs.readdirSync(runsDir) : []) {
-    if (isAlive(Number(name))) continue;
-    stopLeftovers(path.join(runsDir, name, 'logs'));
-    fs.rmSync(path.join(runsDir, name), { recursive: true, force: true });
-  }
-}
+import { clearDeadRuns } from '../../support/testStacks';
+import { chromiumProblemVariable } from './browser';
 
 /**
  * One real stack (Temporal dev server, Azurite, the Batch emulator, the worker)
@@ -28,6 +15,16 @@ export default async function globalSetup(): Promise<void> {
   const runsDir = path.join(defaultDataDir, 'test-stacks');
   clearDeadRuns(runsDir);
   const dataDir = path.join(runsDir, String(process.pid));
+  // The browser test's Chromium; a machine where it cannot be installed fails that test alone, saying why.
+  try {
+    execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'ensure-chromium.js')], { stdio: ['ignore', 'inherit', 'pipe'] });
+  } catch (error) {
+    process.env[chromiumProblemVariable] = String((error as { stderr?: Buffer }).stderr ?? (error as Error).message).trim();
+  }
+  // The reconciler looks every few seconds here (minutes by default), so its tests end quickly.
+  process.env.REMOTE_BATCH_RECONCILE_INTERVAL = '2s';
+  process.env.REMOTE_BATCH_RECONCILE_GRACE_PERIOD = '8s';
+  const metricsPort = await findFreePort();
   const stack = await startLocalStack({
     dataDir,
     ports: {
@@ -36,11 +33,15 @@ export default async function globalSetup(): Promise<void> {
       azurite: await findFreePort(),
       emulator: await findFreePort(),
     },
+    metricsPort,
     pools: 'local:2:4,single:1:1',
     log: (line) => process.stderr.write(`[e2e stack] ${line}\n`),
   });
   process.env.TEMPORAL_ADDRESS = stack.temporalAddress;
   process.env.REMOTE_BATCH_TEST_UI_URL = stack.temporalUiUrl;
   process.env.REMOTE_BATCH_TEST_LOGS_DIR = stack.logsDir;
+  // A suite that restarts the worker passes the same port, so the metrics endpoint survives it.
+  process.env.REMOTE_BATCH_TEST_METRICS_PORT = String(metricsPort);
+  process.env.REMOTE_BATCH_TEST_METRICS_URL = stack.metricsUrl;
   (globalThis as { __remoteBatchStack?: { stop(): Promise<void> } }).__remoteBatchStack = stack;
 }

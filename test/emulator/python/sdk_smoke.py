@@ -61,6 +61,8 @@ def main(url: str, account: str, key: str) -> None:
         "listed": listed,
         "state": str(task.state.value if hasattr(task.state, "value") else task.state),
         "exitCode": task.execution_info.exit_code,
+        # Batch's seven-digit fractions parse to datetimes, ordered as they happened.
+        "timesParsed": task.creation_time <= task.execution_info.start_time <= task.execution_info.end_time <= task.state_transition_time,
         "stdout": stdout,
         "missingTask": missing,
         "succeeded": counts.task_counts.succeeded,

@@ -76,9 +76,9 @@ describe('remote-batch command line', () => {
     expect(run.stderr).toContain("PoolID 'no good' is not a valid Batch pool id");
   });
 
-  it('refuses a misspelt property with the closest name, before contacting anything', async () => {
+  it('refuses a misspelt property with the closest name, before contacting anything (exit 3, not found)', async () => {
     const run = await runInMemory(['--pool', 'local', 'status', 'rb-1', 'JobStatu']);
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(3);
     expect(run.stderr).toContain("Did you mean 'JobStatus'?");
   });
 
@@ -185,5 +185,13 @@ describe('map arguments and job references', () => {
     expect(parseJobRef('rb-1')).toEqual({ jobId: 'rb-1' });
     expect(parseJobRef('rb-1/12')).toEqual({ jobId: 'rb-1', child: 12 });
     expect(() => parseJobRef('rb-1/0')).toThrow('a whole number from 1');
+  });
+});
+
+describe('ages for clean --older-than', () => {
+  it('reads 7d, 12h, 30m, 45s, 2w and sums like 1d12h; refuses anything else naming the flag', () => {
+    const { parseAge } = require('../../../src/cli/commands/cleanup') as typeof import('../../../src/cli/commands/cleanup');
+    expect(['7d', '12h', '30m', '45s', '2w', '1d12h', '0s'].map(parseAge)).toEqual([604_800_000, 43_200_000, 1_800_000, 45_000, 1_209_600_000, 129_600_000, 0]);
+    for (const bad of ['', '7', 'd', '7 d', '7y', '-1d']) expect(() => parseAge(bad)).toThrow('--older-than');
   });
 });

@@ -1,7 +1,7 @@
 import { downloadPath, pickOutputs } from '../../../src/cli/commands/outputs';
 import { jobTableLines } from '../../../src/cli/commands/ls';
 import { explainError } from '../../../src/cli/errors';
-import { formatBytes, formatDuration, formatProperties, formatTable, progressBar, transitionLine } from '../../../src/cli/render';
+import { formatAge, formatBytes, formatDuration, formatProperties, formatRunTime, formatTable, formatTime, pageLine, progressBar, transitionLine } from '../../../src/cli/render';
 import { splitAddress } from '../../../src/cli/reachability';
 import { arrayProgressText, arraySucceeded, exitCodeForStatus, newTransitions } from '../../../src/cli/watchJob';
 import type { SingleJobState } from '../../../src/model/jobSpec';
@@ -17,6 +17,23 @@ const baseState: SingleJobState = {
 };
 
 describe('rendering', () => {
+  it('says how long ago and how long, as a person would', () => {
+    const now = new Date('2025-01-03T12:00:00.000Z');
+    const ago = (seconds: number) => formatAge(new Date(now.getTime() - seconds * 1000), now);
+    expect([2, 45, 300, 7200, 2 * 86_400].map(ago)).toEqual(['just now', '45s ago', '5m ago', '2h ago', '2d ago']);
+    expect(formatTime(new Date('2025-01-03T11:55:00.000Z'), now)).toBe('2025-01-03 11:55:00 UTC (5m ago)');
+    expect(formatRunTime(undefined, undefined, now)).toBe('-');
+    expect(formatRunTime(new Date('2025-01-03T11:59:00.000Z'), undefined, now)).toBe('1m 00s so far');
+  });
+
+  it('says which part of a listing is shown', () => {
+    expect(pageLine({ total: 3, page: 1, pageSize: 50, shown: 3 })).toBe('showing all 3 jobs');
+    expect(pageLine({ total: 1, page: 1, pageSize: 50, shown: 1 }, 'matching jobs')).toBe('showing the only matching job');
+    expect(pageLine({ total: 230, page: 2, pageSize: 50, shown: 50 })).toBe('showing 51–100 of 230 jobs (page 2 of 5; --page 3 for more)');
+    expect(pageLine({ total: 230, page: 5, pageSize: 50, shown: 30 }, 'children')).toBe('showing 201–230 of 230 children (page 5 of 5)');
+    expect(pageLine({ total: 20, page: 9, pageSize: 10, shown: 0 })).toBe('showing 0 of 20 jobs (there are 2 pages)');
+  });
+
   it('formats durations and sizes the way people read them', () => {
     expect([0, 400, 12_345, 184_000, 7_500_000].map(formatDuration)).toEqual(['0.0s', '0.4s', '12.3s', '3m 04s', '2h 05m']);
     expect([0, 512, 1536, 3 * 1024 * 1024].map(formatBytes)).toEqual(['0 B', '512 B', '1.5 KiB', '3.0 MiB']);
@@ -26,7 +43,7 @@ describe('rendering', () => {
     expect(formatTable(['ID', 'STATUS'], [['rb-1', 'Running'], ['rb-22', 'Failed']])).toEqual(['ID     STATUS', 'rb-1   Running', 'rb-22  Failed']);
   });
 
-  it('lists properties with dates as ISO text and objects as indented JSON', () => {
+  it('lists properties with times as exact UTC plus their age, and objects as indented JSON', () => {
     const lines = formatProperties([
       ['JobStatus', 'Succeeded'],
       ['JobStartTime', new Date('2025-01-01T10:00:01.000Z')],
@@ -35,7 +52,7 @@ describe('rendering', () => {
     ]);
     expect(lines).toEqual([
       'JobStatus         Succeeded',
-      'JobStartTime      2025-01-01T10:00:01.000Z',
+      expect.stringMatching(/^JobStartTime      2025-01-01 10:00:01 UTC \(\d+d ago\)$/),
       'ProviderSettings  {',
       '                    "VCPUCount": 2',
       '                  }',
@@ -56,9 +73,18 @@ describe('rendering', () => {
   });
 
   it('lists jobs as a table', () => {
-    const lines = jobTableLines([{ jobId: 'rb-1', JobType: 'Single', JobStatus: 'Failed', JobSubmissionTime: new Date('2025-01-01T10:00:00.000Z'), JobStatusReason: 'exited with code 3' }]);
-    expect(lines[0]).toMatch(/^JOB ID +TYPE +STATUS +SUBMITTED +REASON$/);
-    expect(lines[1]).toMatch(/^rb-1 +Single +Failed +2025-01-01T10:00:00.000Z +exited with code 3$/);
+    const now = new Date('2025-01-01T10:05:30.000Z');
+    const lines = jobTableLines(
+      [
+        { jobId: 'rb-2', JobType: 'Single', JobStatus: 'Running', JobSubmissionTime: new Date('2025-01-01T10:05:00.000Z'), JobStartTime: new Date('2025-01-01T10:05:10.000Z') },
+        { jobId: 'rb-1', JobType: 'Single', JobStatus: 'Failed', JobSubmissionTime: new Date('2025-01-01T10:00:00.000Z'), JobStartTime: new Date('2025-01-01T10:00:01.000Z'), JobCompletionTime: new Date('2025-01-01T10:00:04.500Z'), JobStatusReason: 'exited with code 3' },
+      ],
+      false,
+      now,
+    );
+    expect(lines[0]).toMatch(/^JOB ID +TYPE +STATUS +SUBMITTED +RAN +REASON$/);
+    expect(lines[1]).toMatch(/^rb-2 +Single +Running +30s ago +20\.0s so far$/);
+    expect(lines[2]).toMatch(/^rb-1 +Single +Failed +5m ago +3\.5s +exited with code 3$/);
   });
 });
 

@@ -1,0 +1,36 @@
+import type { ArrayJobState } from '../model/arrayJob';
+import type { SingleJobState } from '../model/jobSpec';
+
+/** "2026-05-01 12:00:03 UTC" (workflow time, so replay-safe). */
+function clock(now: Date): string {
+  return `${now.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+function reasonLine(statusReason: string | undefined): string {
+  return statusReason ? `\n\n**Reason:** ${statusReason}` : '';
+}
+
+/**
+ * The array's current details in the Temporal UI: a Markdown table of child
+ * counts (a blank line before it, a header row, a separator row, one row of
+ * numbers), then what is happening and when this was last updated.
+ */
+export function arrayDetails(state: ArrayJobState, connection: string, note: string, now: Date): string {
+  const { active, running, succeeded, failed } = state.counts;
+  const table = [
+    '| Active | Running | Succeeded | Failed | Added to Batch | Children |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| ${active} | ${running} | ${succeeded} | ${failed} | ${state.added} | ${state.childCount} |`,
+  ].join('\n');
+  return (
+    `**${state.status}** — array job \`${state.jobId}\` on pool \`${state.poolId}\` (connection \`${connection}\`)\n\n` +
+    `${table}\n\n${note}${reasonLine(state.statusReason)}\n\n_Last updated ${clock(now)}_`
+  );
+}
+
+export function singleDetails(state: SingleJobState, note: string, now: Date): string {
+  return (
+    `**${state.status}** — Azure job \`${state.jobId}\`, task \`${state.taskId}\` on pool \`${state.poolId}\`\n\n` +
+    `${note}${reasonLine(state.statusReason)}\n\n_Last updated ${clock(now)}_`
+  );
+}

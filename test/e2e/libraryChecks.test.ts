@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { ChildNotFoundError, mapSubmit, submit, type JobBodySpec, type SubmitSettings } from '../../src/client';
+import { InvalidSettingError } from '../../src/model/errors';
+import { stackEnvironments } from './support/environments';
+
+const square = path.join(__dirname, 'fixtures', 'square.ts');
+
+describe('the client refuses bad input before anything is created', () => {
+  const { local } = stackEnvironments();
+
+  /** Blob containers of jobs and remote-batch workflows: what a refused submission must not add to. */
+  async function created(): Promise<{ containers: string[]; workflows: number }> {
+    const containers: string[] = [];
+    for await (const container of local.azure().blobs.listContainers({ prefix: 'job-' })) containers.push(container.name);
+    const { count } = await (await local.client()).workflow.count('RemoteBatchEnvironment = "local/local"');
+    return { containers: containers.sort(), workflows: count };
+  }
+
+  async function refusal(attempt: Promise<unknown>): Promise<InvalidSettingError> {
+    const error = await attempt.then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(error).toBeInstanceOf(InvalidSettingError);
+    return error as InvalidSettingError;
+  }
+
+  it('names the field and what is allowed, and leaves no container and no workflow behind', async () => {
+    const before = await created();
+    const cases: { what: () => Promise<unknown>; field: string; says: string }[] = [
+      { what: () => submit(local, { script: square, command: 'true' } as unknown as JobBodySpec), field: 'body', says: 'both script and command' },
+      { what: () => submit(local, { script: square, args: [() => 2] }), field: 'body.args', says: 'args[0] is a function' },
+      { what: () => submit(local, { script: square, args: [undefined] }), field: 'body.args', says: 'args[0] is undefined' },
+      { what: () => submit(local, { script: square, args: [BigInt(2)] }), field: 'body.args', says: 'args[0] is a bigint' },
+      { what: () => submit(local, { script: square, args: ['x'.repeat(20 * 1024 * 1024)] }), field: 'body.args', says: 'at most 256 KiB' },
+      { what: () => submit(local, { command: 'true' }, null as unknown as SubmitSettings), field: 'settings', says: 'settings must be an object' },
+      { what: () => submit(local, { command: 'true' }, { VCPUCount: null }), field: 'VCPUCount', says: 'got null' },
+      { what: () => submit(local, { script: square, exportName: 'cube', args: [2] }), field: 'exportName', says: "has no export named 'cube'; it exports 'default'" },
+      { what: () => mapSubmit(local, { command: 'true' }, [1, () => 2]), field: 'items', says: 'items[1] is a function' },
+      { what: () => mapSubmit(local, { command: 'true' }, [1, undefined]), field: 'items', says: 'items[1] is undefined' },
+      { what: () => mapSubmit(local, { command: 'true' }, Array.from({ length: 200_001 }, (_, i) => i), { spanSize: 2 }), field: 'spanSize', says: 'at most 100,000' },
+    ];
+    for (const { what, field, says } of cases) {
+      const error = await refusal(what());
+      expect({ field: error.setting, message: error.message }).toEqual({ field, message: expect.stringContaining(says) });
+    }
+    expect(await created()).toEqual(before);
+  });
+
+  it('answers child n beyond an array\'s children with an error naming the children it has', async () => {
+    const array = await mapSubmit(local, { command: 'true' }, [1, 2]);
+    await expect(array.child(2).get('JobStatus')).resolves.toMatch(/Active|Running|Succeeded/);
+    const error = await array.child(999).get('JobStatus').catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(ChildNotFoundError);
+    expect((error as Error).message).toBe(`child: array job ${array.jobId} has children 1 to 2; there is no child 999.`);
+    await expect(array.child(999).outputs()).rejects.toThrow('there is no child 999');
+  });
+});

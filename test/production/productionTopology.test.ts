@@ -1,0 +1,127 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { readWorkerActivityCounts, type WorkerActivityCounts } from '../../src/activities/activityCounts';
+import { ConnectionClients } from '../../src/azure/connectionClients';
+import { type ArrayJob, type BatchEnvironment, batchEnvironment, listJobs, mapSubmit } from '../../src/client';
+import { defaultDataDir } from '../../src/stack/config';
+import { type LocalStack, startLocalStack } from '../../src/stack/localStack';
+import { findFreePort } from '../../src/stack/ports';
+import { isAlive } from '../e2e/support/processes';
+import { clearDeadRuns } from '../support/testStacks';
+import { waitFor } from '../support/waitFor';
+
+const runsDir = path.join(defaultDataDir, 'production-stacks');
+const minutes = (count: number) => count * 60_000;
+
+/** Each child computes from its element and its own index, so a result from the wrong element or in the wrong place shows. */
+const computeCommand = (sleepSeconds = 0) =>
+  `/bin/sh -c "${sleepSeconds ? `sleep ${sleepSeconds}; ` : ''}echo $(( $(cat $REMOTE_BATCH_ELEMENT_FILE) * 7 + $REMOTE_BATCH_CHILD_INDEX )) > result.json"`;
+const elementsOf = (count: number) => Array.from({ length: count }, (_, i) => 1000 + 3 * i);
+const expectedResults = (elements: number[]) => elements.map((element, i) => element * 7 + (i + 1));
+
+function killProcessGroup(pidFile: string): number {
+  const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+  process.kill(-pid, 'SIGKILL');
+  return pid;
+}
+
+async function waitForCompleted(array: ArrayJob, timeoutMs: number): Promise<void> {
+  await waitFor(() => array.get('JobStatus'), (status) => status === 'Completed', timeoutMs, `array ${array.jobId} to complete`, 500);
+}
+
+/** Every child succeeded with exactly its own answer. */
+async function expectEveryAnswer(array: ArrayJob, elements: number[]): Promise<void> {
+  expect(await array.get('ChildJobCount')).toBe(elements.length);
+  const statuses = (await array.get('ChildJobStatuses')) as string[];
+  expect(statuses.filter((status) => status !== 'Succeeded')).toEqual([]);
+  expect(await array.get('ChildJobEvaluationResults')).toEqual(expectedResults(elements));
+}
+
+describe('production topology: the real Temporal server on PostgreSQL, three workers', () => {
+  let stack: LocalStack;
+  let env: BatchEnvironment;
+  const batch = () => new ConnectionClients().get('local').batch;
+  const workerCounts = (): WorkerActivityCounts[] =>
+    stack.workers.map((worker) => readWorkerActivityCounts(worker.countsFile) ?? { ...emptyCounts, identity: worker.identity });
+
+  beforeAll(async () => {
+    clearDeadRuns(runsDir);
+    stack = await startLocalStack({
+      dataDir: path.join(runsDir, String(process.pid)),
+      ports: { temporal: await findFreePort(), temporalUi: await findFreePort(), azurite: await findFreePort(), emulator: await findFreePort() },
+      pools: 'prod:4:4',
+      topology: { temporal: 'postgres', workers: 3 },
+      log: (line) => process.stderr.write(`[production stack] ${line}\n`),
+    });
+    env = batchEnvironment({ poolId: 'prod', connection: 'local', temporal: { address: stack.temporalAddress } });
+  }, minutes(5));
+
+  afterAll(async () => {
+    await env?.close();
+    await stack?.stop();
+  });
+
+  it('runs a 2,000-child array over all three workers, survives one being SIGKILLed mid-run, in one Azure job', async () => {
+    const elements = elementsOf(2000);
+    const array = await mapSubmit(env, { command: computeCommand() }, elements);
+
+    // Each worker's own counts file says it ran part of this array before one is killed.
+    await waitFor(async () => workerCounts(), (counts) => counts.every((count) => count.finished > 0), minutes(4), 'every worker to run an activity', 250);
+    const busy = await waitFor(async () => workerCounts(), (counts) => counts.some((count) => count.running > 0), minutes(2), 'a worker with an activity in flight', 50);
+    const victim = busy.findIndex((count) => count.running > 0);
+    expect(await array.get('JobStatus')).toBe('Active');
+    const killedPid = killProcessGroup(stack.workers[victim].pidFile);
+    await waitFor(async () => isAlive(killedPid), (alive) => !alive, 10_000, `worker ${killedPid} to die`);
+    const atKill = workerCounts();
+
+    await waitForCompleted(array, minutes(5));
+    await expectEveryAnswer(array, elements);
+
+    const jobs = await batch().job.list();
+    expect(jobs.map((job) => job.id)).toEqual([array.jobId]);
+    const { taskCounts } = await batch().job.getTaskCounts(array.jobId);
+    expect(taskCounts).toMatchObject({ active: 0, running: 0, completed: 2000, succeeded: 2000, failed: 0 });
+
+    const after = workerCounts();
+    expect(after[victim]).toMatchObject({ pid: killedPid, finished: atKill[victim].finished });
+    // The two survivors carried the array on, the victim's lost activity included.
+    const survivors = after.filter((_, i) => i !== victim);
+    expect(survivors.reduce((sum, count) => sum + count.finished, 0)).toBeGreaterThan(
+      atKill.filter((_, i) => i !== victim).reduce((sum, count) => sum + count.finished, 0),
+    );
+    process.stderr.write(`[production] activities per worker: ${after.map((count) => `${count.identity}: ${count.finished}`).join(', ')}\n`);
+  }, minutes(8));
+
+  it('finishes an array correctly when the Temporal server process is killed and restarted mid-job', async () => {
+    const elements = elementsOf(300);
+    const array = await mapSubmit(env, { command: computeCommand(0.5) }, elements);
+    await waitFor(
+      async () => (await array.get('ChildJobCounts')) as { succeeded: number },
+      (counts) => counts.succeeded > 0,
+      minutes(2),
+      'the first children to succeed',
+      200,
+    );
+    expect(await array.get('JobStatus')).toBe('Active');
+
+    const serverPid = killProcessGroup(path.join(stack.logsDir, 'temporal.pid'));
+    await waitFor(async () => isAlive(serverPid), (alive) => !alive, 10_000, 'the Temporal server to die');
+    await stack.restartTemporal();
+
+    await waitForCompleted(array, minutes(4));
+    await expectEveryAnswer(array, elements);
+    const jobs = await batch().job.list();
+    expect(jobs.filter((job) => job.id === array.jobId)).toHaveLength(1);
+    expect((await batch().job.getTaskCounts(array.jobId)).taskCounts).toMatchObject({ completed: 300, succeeded: 300 });
+
+    // SQL visibility with the project's search attributes: what listJobs (and the UI's search box) query.
+    const listed = async () => {
+      const ids: string[] = [];
+      for await (const job of listJobs(env, { type: 'Array', status: 'Completed' })) ids.push(job.jobId);
+      return ids;
+    };
+    await waitFor(listed, (ids) => ids.includes(array.jobId), 30_000, 'the array in the visibility store', 250);
+  }, minutes(6));
+});
+
+const emptyCounts: WorkerActivityCounts = { identity: '', pid: 0, started: 0, finished: 0, running: 0, finishedByType: {}, updatedAt: '' };

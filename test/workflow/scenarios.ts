@@ -1,0 +1,116 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { type ArrayJob, type BatchEnvironment, type BatchJob, mapSubmit, submit } from '../../src/client';
+import { waitFor } from '../support/waitFor';
+
+/** What a recorded scenario needs: the stack's pool and a Temporal client. */
+export interface ScenarioContext {
+  env: BatchEnvironment;
+  client: Client;
+}
+
+/** Runs one job to its end and returns its workflow id; every run of that id is recorded. */
+export type Scenario = (context: ScenarioContext) => Promise<string>;
+
+const minute = 60_000;
+
+async function settled(context: ScenarioContext, workflowId: string): Promise<string> {
+  await context.client.workflow.getHandle(workflowId).result().catch(() => undefined);
+  return workflowId;
+}
+
+function jobStatus(job: BatchJob | ArrayJob): Promise<unknown> {
+  return job.get('JobStatus');
+}
+
+async function whenRunning(job: BatchJob): Promise<void> {
+  await waitFor(() => jobStatus(job), (status) => status === 'Running', minute, `${job.jobId} to run`, 200);
+}
+
+async function whenChildRunning(array: ArrayJob, child: number): Promise<void> {
+  await waitFor(() => array.child(child).get('JobStatus'), (status) => status === 'Running', minute, `${array.jobId}/${child} to run`, 200);
+}
+
+async function whenCompleted(array: ArrayJob): Promise<void> {
+  await waitFor(() => jobStatus(array), (status) => status === 'Completed', 2 * minute, `${array.jobId} to complete`, 200);
+}
+
+/**
+ * Each scenario drives one real job through a path of the workflow code. The
+ * file name of its history is the scenario's name (plus a tag, see CONTRIBUTING.md).
+ */
+export const scenarios: Record<string, Scenario> = {
+  'single-success': async (context) => settled(context, (await submit(context.env, { command: 'true' })).jobId),
+
+  'single-failure': async (context) => settled(context, (await submit(context.env, { command: '/bin/sh -c "exit 3"' })).jobId),
+
+  'single-retry': async (context) => {
+    // Fails on its first attempt only: the marker it leaves makes the retry succeed.
+    const marker = path.join(os.tmpdir(), `rb-record-single-${process.pid}-${Date.now()}`);
+    const job = await submit(context.env, { command: `/bin/sh -c "if [ ! -e ${marker} ]; then touch ${marker}; exit 7; fi"` });
+    await settled(context, job.jobId);
+    await job.retry();
+    return settled(context, job.jobId);
+  },
+
+  'single-abort': async (context) => {
+    const job = await submit(context.env, { command: '/bin/sh -c "sleep 60"' });
+    await whenRunning(job);
+    await job.abort('recorded abort');
+    return settled(context, job.jobId);
+  },
+
+  'single-cancel': async (context) => {
+    const job = await submit(context.env, { command: '/bin/sh -c "sleep 60"' });
+    await whenRunning(job);
+    await context.client.workflow.getHandle(job.jobId).cancel();
+    return settled(context, job.jobId);
+  },
+
+  'array-cancel': async (context) => {
+    const array = await mapSubmit(context.env, { command: '/bin/sh -c "sleep 60"' }, [1, 2, 3]);
+    await whenChildRunning(array, 1);
+    await context.client.workflow.getHandle(array.jobId).cancel();
+    return settled(context, array.jobId);
+  },
+
+  'array-child-abort': async (context) => {
+    const array = await mapSubmit(context.env, { command: '/bin/sh -c "sleep $(( REMOTE_BATCH_CHILD_INDEX == 1 ? 60 : 0 ))"' }, [1, 2], {
+      retryWindowSeconds: 2,
+    });
+    await whenChildRunning(array, 1);
+    await array.child(1).abort('recorded child abort');
+    return settled(context, array.jobId);
+  },
+
+  'array-abort': async (context) => {
+    const array = await mapSubmit(context.env, { command: '/bin/sh -c "sleep 60"' }, [1, 2, 3]);
+    await whenChildRunning(array, 1);
+    await array.abort('recorded array abort');
+    return settled(context, array.jobId);
+  },
+
+  'array-retry-failed': async (context) => {
+    // Child 2 fails on its first attempt only: the marker it leaves makes the rerun succeed.
+    const marker = path.join(os.tmpdir(), `rb-record-${process.pid}-${Date.now()}`);
+    const array = await mapSubmit(
+      context.env,
+      { command: `/bin/sh -c "if [ $REMOTE_BATCH_CHILD_INDEX = 2 ] && [ ! -e ${marker} ]; then touch ${marker}; exit 7; fi"` },
+      [1, 2, 3],
+      { retryWindowSeconds: 30 },
+    );
+    await whenCompleted(array);
+    await array.retryFailed();
+    return settled(context, array.jobId);
+  },
+
+  'array-continue-as-new': async (context) => {
+    // Children end 2 s apart: several loop turns, so with one turn per run it continues as new.
+    const array = await mapSubmit(context.env, { command: '/bin/sh -c "sleep $(( REMOTE_BATCH_CHILD_INDEX * 2 )); exit $(( REMOTE_BATCH_CHILD_INDEX == 3 ? 3 : 0 ))"' }, [1, 2, 3, 4], {
+      retryWindowSeconds: 1,
+      turnsPerRun: 1,
+    });
+    return settled(context, array.jobId);
+  },
+};

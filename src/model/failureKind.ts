@@ -76,6 +76,18 @@ export function infrastructureBackoffMs(attempt: number): number {
   return Math.min(30_000, 1000 * 2 ** Math.max(1, attempt));
 }
 
+/**
+ * A single job's earlier runs (a user's retry is a new run over the same task)
+ * as attempts, merged with the task's own reruns in the order they ended.
+ */
+export function withEarlierRuns(
+  recorded: readonly TaskAttempt[],
+  runs: readonly { status: string; statusReason?: string; completedAt?: string }[],
+): TaskAttempt[] {
+  const fromRuns = runs.map((run): TaskAttempt => ({ kind: 'user', reason: run.statusReason ?? `The run ended ${run.status}; it was retried.`, round: run.completedAt }));
+  return [...recorded, ...fromRuns].sort((a, b) => (a.round ?? '').localeCompare(b.round ?? ''));
+}
+
 /** The JobAttempts property: every attempt so far, the last one being the current or final one. */
 export function jobAttemptsProperty(
   recorded: readonly TaskAttempt[],

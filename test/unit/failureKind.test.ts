@@ -4,6 +4,7 @@ import {
   infrastructureAttempts,
   infrastructureBackoffMs,
   jobAttemptsProperty,
+  withEarlierRuns,
   withEndedAttempts,
 } from '../../src/model/failureKind';
 import type { TaskObservation } from '../../src/model/jobSpec';
@@ -53,6 +54,19 @@ describe('recorded attempts', () => {
     expect(jobAttemptsProperty(attempts, { status: 'Succeeded' })).toEqual([
       { Attempt: 1, Kind: 'infrastructure', Status: 'Retried', Reason: 'upload failed' },
       { Attempt: 2, Status: 'Succeeded' },
+    ]);
+  });
+
+  it("counts a single job's earlier runs (user retries) among its attempts, in the order they ended", () => {
+    const rerun1 = withEndedAttempts([], { endTime: '2026-01-01T00:00:01.000Z', batchRetries: 0 }, rerun);
+    const rerun2 = withEndedAttempts(rerun1, { endTime: '2026-01-01T00:00:03.000Z', batchRetries: 0 }, rerun);
+    const merged = withEarlierRuns(rerun2, [{ status: 'Failed', statusReason: 'exit code 1', completedAt: '2026-01-01T00:00:02.000Z' }]);
+    expect(merged.map((attempt) => attempt.reason)).toEqual(['upload failed', 'exit code 1', 'upload failed']);
+    expect(jobAttemptsProperty(merged, { status: 'Succeeded' }).map((attempt) => attempt.Kind ?? attempt.Status)).toEqual([
+      'infrastructure',
+      'user',
+      'infrastructure',
+      'Succeeded',
     ]);
   });
 

@@ -35,4 +35,17 @@ describe('service supervision', () => {
     expect(service.current().running).toBe(false);
     expect(service.restarts()).toBe(1);
   });
+
+  it('restarts a service at once when asked (restartTemporal), without calling it a death', async () => {
+    const lines: string[] = [];
+    const service = supervise('sleeper', await startSleeper(), startSleeper, { log: (line) => lines.push(line), stackLogFile: path.join(dir, 'asked.log') });
+    const firstPid = service.current().pid!;
+    await service.restartNow();
+    const secondPid = service.current().pid!;
+    expect(secondPid).not.toBe(firstPid);
+    expect(service.current().running).toBe(true);
+    expect(lines).toEqual([`sleeper restarted on request (pid ${secondPid})`]);
+    await service.stop();
+    expect(service.current().running).toBe(false);
+  });
 });

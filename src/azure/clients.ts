@@ -4,6 +4,7 @@ import { AnonymousCredential, BlobServiceClient, newPipeline, StorageSharedKeyCr
 import type { TokenCredential } from '@azure/identity';
 import type { Connection } from '../connections/connection';
 import { azureRequestMetrics } from '../telemetry/azureRequestMetrics';
+import { busyBatchRetry } from './busyRetry';
 import { EntraBatchCredentials } from './entraBatchCredentials';
 
 /** Configured official SDK clients for one connection. */
@@ -26,7 +27,7 @@ export function createAzureClients(connection: Connection): AzureClients {
     ? new BatchSharedKeyCredentials(connection.batch.accountName, connection.batch.accountKey)
     : new EntraBatchCredentials(new DefaultAzureCredential());
   const batch = new BatchServiceClient(batchCredentials, connection.batch.endpoint, {
-    requestPolicyFactories: (defaults) => [azureRequestMetrics('batch'), ...defaults],
+    requestPolicyFactories: (defaults) => [azureRequestMetrics('batch'), busyBatchRetry(), ...defaults],
   });
 
   if ('connectionString' in connection.storage) {

@@ -1,3 +1,5 @@
+import { DEFAULT_ACCOUNT_KEY, DEFAULT_ACCOUNT_NAME } from '../../src/emulator';
+import { createAzureClients } from '../../src/azure/clients';
 import { addJob, batchError, signedFetch, startHarness, waitFor, waitForTaskState } from './harness';
 
 const V = 'api-version=2022-10-01.16.0';
@@ -33,6 +35,23 @@ describe('fault injection by configuration', () => {
       const error = await batchError(h.client.pool.get('local'));
       expect([error.statusCode, error.code]).toEqual([429, 'TooManyRequests']);
       expect((await h.client.pool.get('local')).id).toBe('local');
+    } finally {
+      await h.close();
+    }
+  });
+
+  test("our Batch client keeps asking through throttling the SDK alone gives up on (429 after 429)", async () => {
+    // Four requests throttled in a row (draws 0.1, 0 each), then served.
+    const draws = [0.1, 0, 0.1, 0, 0.1, 0, 0.1, 0, 0.9];
+    let calls = 0;
+    const h = await startHarness({ persistence: 'memory', faults: { errorRate: 0.5, errorKinds: ['tooManyRequests'], retryAfterSeconds: 0, random: () => draws[Math.min(calls++, draws.length - 1)] } });
+    try {
+      const { batch } = createAzureClients({
+        batch: { endpoint: h.emulator.url, accountName: DEFAULT_ACCOUNT_NAME, accountKey: DEFAULT_ACCOUNT_KEY },
+        storage: { connectionString: 'UseDevelopmentStorage=true' },
+      } as Parameters<typeof createAzureClients>[0]);
+      expect((await batch.pool.get('local')).id).toBe('local');
+      expect(calls).toBeGreaterThanOrEqual(draws.length);
     } finally {
       await h.close();
     }

@@ -28,6 +28,8 @@ export class FaultStack {
       dataDir: path.join(defaultDataDir, 'fault-stacks', `${process.pid}-${name}`),
       ports: { temporal: await findFreePort(), temporalUi: await findFreePort(), azurite: await findFreePort(), emulator: await findFreePort() },
       pools: 'local:2:4,solo:1:1',
+      // A port of its own: the default 9464 may be taken by another stack on the machine.
+      metricsPort: await findFreePort(),
       log: (line) => {
         restartLog.push(line);
         process.stderr.write(`[fault stack ${name}] ${line}\n`);

@@ -17,8 +17,9 @@ import {
 import { jobContainerName } from '../model/conventions';
 import { batchStatusCode } from './batchErrors';
 import { mapWithConcurrency } from './concurrency';
+import { retryAfterMs, waitingReason } from './batchLimits';
+import { sleepHeartbeating } from './heartbeat';
 import { sasLifetimeMs, signInputs, type TaskInputBlob, type TaskTemplate, taskDefinition } from './taskDefinition';
-import { retryAfterMs } from '../azure/transientRetryPolicy';
 
 export interface AddArrayChildrenInput {
   connection: string;
@@ -67,12 +68,6 @@ export function withElementPrelude(commandLine: string): string {
   return `/bin/sh -c 'printf %s "$${inlineElementVariable}" > ${childElementFileName} && exec "$@"' remote-batch-child ${commandLine}`;
 }
 
-/** What the answer's `Retry-After` asks for, or a second. */
-function retryDelayMs(error: unknown): number {
-  const header = (error as { response?: { headers?: { get(name: string): string | undefined } } }).response?.headers?.get('retry-after');
-  return retryAfterMs(header) || 1000;
-}
-
 export function createArrayChildrenActivities(clients: ConnectionClients) {
   async function addCollection(connection: string, jobId: string, tasks: BatchServiceModels.TaskAddParameter[]): Promise<void> {
     const { batch } = clients.get(connection);
@@ -84,7 +79,7 @@ export function createArrayChildrenActivities(clients: ConnectionClients) {
       } catch (error) {
         const status = batchStatusCode(error);
         if ((status === 429 || status === 503) && attempt < 20) {
-          await new Promise((resolve) => setTimeout(resolve, retryDelayMs(error)));
+          await sleepHeartbeating(Context.current(), retryAfterMs(error) || 1000, waitingReason(error));
           continue;
         }
         if (status === 413 && pending.length > 1) {
@@ -139,7 +134,10 @@ export function createArrayChildrenActivities(clients: ConnectionClients) {
           const elementFile = await signInputs(sas, container, [{ name: childElementFileName, blob: childElementBlob(child) }]);
           return taskDefinition(childTaskId(child), input.template, [...sharedFiles, ...elementFile], outputUrl, variables);
         });
-        await mapWithConcurrency(packCollections(tasks), collectionConcurrency, (collection) => addCollection(input.connection, input.jobId, collection));
+        await mapWithConcurrency(packCollections(tasks), collectionConcurrency, async (collection) => {
+          await addCollection(input.connection, input.jobId, collection);
+          context.heartbeat(collection[0].id);
+        });
         context.heartbeat(last);
       }
       return input.to - input.from + 1;

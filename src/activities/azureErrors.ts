@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityInterceptors } from '@temporalio/worker';
 import { batchErrorCode, batchStatusCode } from './batchErrors';
+import { retryAfterMs, waitingReason } from './batchLimits';
 import { redactSecrets } from './redact';
 
 /** 4xx answers that retrying can change; every other 4xx is final. */
@@ -40,6 +41,17 @@ export function sanitizedActivityErrors(): ActivityInterceptors {
             });
           }
           const name = error instanceof Error ? error.name : 'Error';
+          // A Batch limit (quota, throttling) is a reason to wait, worded for the user and retried when Batch asks.
+          const waiting = waitingReason(error);
+          if (waiting) {
+            const after = retryAfterMs(error);
+            throw ApplicationFailure.create({
+              message: waiting,
+              type: 'BatchLimit',
+              nonRetryable: false,
+              ...(after !== undefined ? { nextRetryDelay: Math.max(1000, after) } : {}),
+            });
+          }
           const detail = status !== undefined ? `HTTP ${status} ${batchErrorCode(error) ?? ''}: ${describeAzureError(error)}` : describeAzureError(error);
           throw ApplicationFailure.create({
             message: redactSecrets(detail),

@@ -1,4 +1,5 @@
-import { jobContainerName, evaluationFileName, resultFileName, stderrFileName, stdoutFileName, taskLogPath, taskOutputPath } from '../model/conventions';
+import { jobContainerName, evaluationFileName, taskAttemptsBlob, resultFileName, stderrFileName, stdoutFileName, taskLogPath, taskOutputPath } from '../model/conventions';
+import type { TaskAttempt } from '../model/failureKind';
 import type { SingleJobStatus } from '../model/status';
 import type { BatchEnvironment } from './environment';
 import { readBlobText, readTaskFileText } from './readers';
@@ -12,10 +13,16 @@ export function taskJobReaders(
   environment: BatchEnvironment,
   task: { jobId: string; taskId: string; status: SingleJobStatus },
   knownResult?: { value: unknown },
+  knownAttempts?: TaskAttempt[],
 ): TaskJobReaders {
   const finished = task.status === 'Succeeded' || task.status === 'Failed';
   const container = () => environment.azure().blobs.getContainerClient(jobContainerName(task.jobId));
   return {
+    async attempts() {
+      if (knownAttempts) return knownAttempts;
+      const text = await readBlobText(container(), taskAttemptsBlob(task.taskId));
+      return text ? (JSON.parse(text) as TaskAttempt[]) : [];
+    },
     async log(stream) {
       const file = stream === 'stderr' ? stderrFileName : stdoutFileName;
       if (task.status === 'Active') return '';

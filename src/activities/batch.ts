@@ -159,10 +159,12 @@ export function createBatchActivities(clients: ConnectionClients) {
         continue;
       }
       const observation = seen.observation;
+      // An ended job's task may still read running for a moment before its exit code is recorded.
+      const stillRunning = observation.state === 'running' || observation.state === 'preparing';
       const reached =
         input.until === 'started'
           ? observation.state !== 'active'
-          : observation.state === 'completed' || (input.until === 'jobEnded' && observation.jobCompleted === true);
+          : observation.state === 'completed' || (input.until === 'jobEnded' && observation.jobCompleted === true && !stillRunning);
       if (reached || Date.now() + intervalMs > deadline) return observation;
       // A task that stays active may wait on its pool (no nodes, resize errors): the heartbeat says so.
       const waiting = observation.state === 'active' && intervalMs >= 2000 ? await jobPoolWaitingReason(clients.get(input.connection).batch, input.jobId) : undefined;

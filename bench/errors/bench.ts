@@ -11,9 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { batchEnvironment, mapSubmit, submit } from '../../src/client';
-import { defaultDataDir } from '../../src/stack/config';
-import { startLocalStack } from '../../src/stack/localStack';
-import { findFreePort } from '../../src/stack/ports';
+import { startBenchStack } from '../support/benchStack';
 
 const { values } = parseArgs({
   options: {
@@ -26,15 +24,7 @@ const { values } = parseArgs({
 const pool = 'bench';
 
 async function workload(name: string, errorRate: string): Promise<number> {
-  const dataDir = path.join(defaultDataDir, 'bench-errors', name);
-  fs.rmSync(dataDir, { recursive: true, force: true });
-  const stack = await startLocalStack({
-    dataDir,
-    ports: { temporal: await findFreePort(), temporalUi: await findFreePort(), azurite: await findFreePort(), emulator: await findFreePort() },
-    pools: `${pool}:2:4`,
-    metricsPort: await findFreePort(),
-    emulatorArgs: ['--latency-ms', values['latency-ms'], '--error-rate', errorRate],
-  });
+  const stack = await startBenchStack(path.join('bench-errors', name), pool, ['--latency-ms', values['latency-ms'], '--error-rate', errorRate]);
   const env = batchEnvironment({ poolId: pool, connection: 'local', temporal: { address: stack.temporalAddress } });
   try {
     const started = Date.now();

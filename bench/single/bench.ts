@@ -12,10 +12,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { batchEnvironment, submit } from '../../src/client';
-import { defaultDataDir } from '../../src/stack/config';
-import { localBatchAccountKey, localBatchAccountName, startLocalStack } from '../../src/stack/localStack';
-import { findFreePort } from '../../src/stack/ports';
+import { localBatchAccountKey, localBatchAccountName } from '../../src/stack/localStack';
 import { historyBreakdown, median, printBreakdown } from './historyBreakdown';
+import { startBenchStack } from '../support/benchStack';
 
 const { values } = parseArgs({
   options: {
@@ -36,15 +35,7 @@ async function bareSdkJob(batch: BatchServiceClient, jobId: string): Promise<num
 }
 
 async function main(): Promise<void> {
-  const dataDir = path.join(defaultDataDir, 'bench-single');
-  fs.rmSync(dataDir, { recursive: true, force: true });
-  const stack = await startLocalStack({
-    dataDir,
-    ports: { temporal: await findFreePort(), temporalUi: await findFreePort(), azurite: await findFreePort(), emulator: await findFreePort() },
-    pools: `${pool}:2:4`,
-    metricsPort: await findFreePort(),
-    emulatorArgs: ['--latency-ms', values['latency-ms']],
-  });
+  const stack = await startBenchStack('bench-single', pool, ['--latency-ms', values['latency-ms']]);
   const env = batchEnvironment({ poolId: pool, connection: 'local', temporal: { address: stack.temporalAddress } });
   const batch = new BatchServiceClient(new BatchSharedKeyCredentials(localBatchAccountName, localBatchAccountKey), stack.batchEndpoint);
   try {

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { ConnectionClients } from '../azure/connectionClients';
 import { blobIndexOfChild, type ChildCounts, childOfTaskId, childTaskId } from '../model/arrayJob';
-import { childStatus, resetChild, updateChild } from '../model/childShard';
+import { type ChildShard, childStatus, resetChild, type ShardTally, tallyShard, updateChild } from '../model/childShard';
 import { jobContainerName, resultFileName } from '../model/conventions';
 import { clientTerminationReason } from '../model/outcome';
 import { recordChildrenCompleted } from '../telemetry/metrics';
@@ -34,6 +34,14 @@ export interface ArrayProgress {
   cursor?: string;
   /** Every added child has completed and its facts are recorded in the shards. */
   allCompleted: boolean;
+  /** Once allCompleted: what each shard holds (see ArrayJobState.completedShards). */
+  tallies?: ShardTally[];
+}
+
+export interface GatheredResults {
+  gathered: number;
+  /** What each shard holds once the results are in. */
+  tallies: ShardTally[];
 }
 
 /** Transitions within this margin of the cursor are read again: listing is idempotent, a missed one is not. */
@@ -43,6 +51,13 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
   const { readJson, outputsOfShard, applyTaskStates, reconciledCounts, restoreLostResults } = createChildSettlement(clients);
   const shardsOf = (connection: string, jobId: string, childCount: number) =>
     new ChildShardStore(clients.get(connection).blobs.getContainerClient(jobContainerName(jobId)), childCount);
+
+  /** Every shard's tally: from the shards just written where there are some, read otherwise. */
+  async function talliesOf(store: ChildShardStore, written: ChildShard[]): Promise<ShardTally[]> {
+    const byIndex = new Map(written.map((shard) => [blobIndexOfChild(shard.first), shard]));
+    const indexes = Array.from({ length: store.shardCount }, (_, index) => index);
+    return mapWithConcurrency(indexes, 8, async (index) => tallyShard(byIndex.get(index) ?? (await store.read(index))));
+  }
 
   async function listChangedTasks(connection: string, jobId: string, cursor: string | undefined): Promise<ListedTask[]> {
     const { batch } = clients.get(connection);
@@ -110,7 +125,8 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
         const waited = Date.now() - startedAt;
         if (allCompleted || (changed > 0 && waited >= input.minWaitMs) || waited >= input.maxWaitMs) {
           const { completed: _completed, ...batchCounts } = counts;
-          return { counts: allCompleted ? reconciledCounts(input.jobId, batchCounts, pass.shards) : batchCounts, cursor, allCompleted };
+          if (!allCompleted) return { counts: batchCounts, cursor, allCompleted };
+          return { counts: reconciledCounts(input.jobId, batchCounts, pass.shards), cursor, allCompleted, tallies: await talliesOf(store, pass.shards) };
         }
         // Children waiting with none running may wait on the pool (no nodes, resize errors): the heartbeat says so.
         const poolWait = counts.running === 0 && counts.active > 0 && waited >= 5000 ? await jobPoolWaitingReason(clients.get(input.connection).batch, input.jobId) : undefined;
@@ -123,9 +139,10 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
      * Fills in the results command children wrote (result.json), one blob
      * listing per shard rather than a read per child. Idempotent.
      */
-    async gatherArrayResults(input: { connection: string; jobId: string; childCount: number }): Promise<number> {
+    async gatherArrayResults(input: { connection: string; jobId: string; childCount: number }): Promise<GatheredResults> {
       const store = shardsOf(input.connection, input.jobId, input.childCount);
       let gathered = 0;
+      const tallies: ShardTally[] = [];
       for (let index = 0; index < store.shardCount; index++) {
         Context.current().heartbeat(index);
         const written = await outputsOfShard(input.connection, input.jobId, index);
@@ -140,8 +157,9 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
         const count = found.reduce((sum: number, one) => sum + one, 0);
         if (count > 0) await store.write(index, shard);
         gathered += count;
+        tallies.push(tallyShard(shard));
       }
-      return gathered;
+      return { gathered, tallies };
     },
 
     /** Marks one child for abort (so its reason survives completion) and terminates its task. */

@@ -115,3 +115,25 @@ export function countShard(shard: ChildShard): ChildCounts {
   }
   return counts;
 }
+
+/**
+ * What a completed array's shard held when its workflow last wrote it: enough
+ * to tell that a shard read later is an older version (storage lost the last
+ * write), since a shard only gains facts as its children complete.
+ */
+export interface ShardTally {
+  succeeded: number;
+  failed: number;
+  /** Children with a result (not null). */
+  results: number;
+}
+
+export function tallyShard(shard: ChildShard): ShardTally {
+  const { succeeded, failed } = countShard(shard);
+  return { succeeded, failed, results: shard.results.filter((result) => result !== null && result !== undefined).length };
+}
+
+export function agreesWithTally(shard: ChildShard, tally: ShardTally): boolean {
+  const own = tallyShard(shard);
+  return own.succeeded === tally.succeeded && own.failed === tally.failed && own.results === tally.results;
+}

@@ -15,9 +15,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ArrayJob, type BatchEnvironment, type BatchJob, batchEnvironment, mapSubmit, submit } from '../../src/client';
-import { defaultDataDir } from '../../src/stack/config';
-import { type LocalStack, startLocalStack } from '../../src/stack/localStack';
-import { findFreePort } from '../../src/stack/ports';
+import type { LocalStack } from '../../src/stack/localStack';
+import { startBenchStack } from '../support/benchStack';
 
 const { values } = parseArgs({
   options: {
@@ -86,13 +85,9 @@ function peakRssMiB(logsDir: string): Record<string, number> {
 }
 
 async function run(name: string, arrayCount: number, singleCount: number): Promise<number> {
-  const dataDir = path.join(defaultDataDir, 'bench-load', name);
-  fs.rmSync(dataDir, { recursive: true, force: true });
-  const stack: LocalStack = await startLocalStack({
-    dataDir,
-    ports: { temporal: await findFreePort(), temporalUi: await findFreePort(), azurite: await findFreePort(), emulator: await findFreePort() },
-    pools: `load:${values.nodes}:${values.slots}`,
-    emulatorArgs: Number(values['latency-ms']) > 0 ? ['--latency-ms', values['latency-ms']] : [],
+  const stack: LocalStack = await startBenchStack(path.join('bench-load', name), 'load', Number(values['latency-ms']) > 0 ? ['--latency-ms', values['latency-ms']] : [], {
+    nodes: Number(values.nodes),
+    slots: Number(values.slots),
   });
   const env = batchEnvironment({ poolId: 'load', temporal: { address: stack.temporalAddress, namespace: stack.namespace } });
   try {

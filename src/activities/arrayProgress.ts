@@ -56,7 +56,10 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
   async function talliesOf(store: ChildShardStore, written: ChildShard[]): Promise<ShardTally[]> {
     const byIndex = new Map(written.map((shard) => [blobIndexOfChild(shard.first), shard]));
     const indexes = Array.from({ length: store.shardCount }, (_, index) => index);
-    return mapWithConcurrency(indexes, 8, async (index) => tallyShard(byIndex.get(index) ?? (await store.read(index))));
+    return mapWithConcurrency(indexes, 8, async (index) => {
+      Context.current().heartbeat(index);
+      return tallyShard(byIndex.get(index) ?? (await store.read(index)));
+    });
   }
 
   async function listChangedTasks(connection: string, jobId: string, cursor: string | undefined): Promise<ListedTask[]> {
@@ -149,6 +152,8 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
         const shard = await store.read(index);
         await restoreLostResults(input.connection, input.jobId, shard, written);
         const found = await mapWithConcurrency([...written], readConcurrency, async (blob) => {
+          // One shard's reads can outlast the heartbeat timeout on a loaded machine: each one says the worker lives.
+          Context.current().heartbeat(index);
           const child = childOfTaskId(blob.split('/')[0]);
           if (child === undefined || !blob.endsWith(`/${resultFileName}`) || shard.results[child - shard.first] !== null) return 0;
           shard.results[child - shard.first] = (await readJson(input.connection, input.jobId, blob)) ?? null;

@@ -72,8 +72,10 @@ export function createChildSettlement(clients: ConnectionClients) {
   async function outputsOfShard(connection: string, jobId: string, index: number): Promise<Set<string>> {
     const container = clients.get(connection).blobs.getContainerClient(jobContainerName(jobId));
     const names = new Set<string>();
+    let listed = 0;
     for await (const blob of container.listBlobsFlat({ prefix: taskIdPrefixOfBlob(index) })) {
       if (verifiedFileNames.some((name) => blob.name.endsWith(`/${name}`))) names.add(blob.name);
+      if (++listed % 1000 === 0) Context.current().heartbeat(index);
     }
     return names;
   }
@@ -147,6 +149,8 @@ export function createChildSettlement(clients: ConnectionClients) {
       const verified = (child: number) =>
         requiredOutputs(childTaskId(child), input.bodyKind === 'script').every((blob) => written.has(blob));
       const updates = await mapWithConcurrency(shardTasks, readConcurrency, async (task) => {
+        // A shard's reads can outlast the heartbeat timeout on a loaded machine: each one says the worker lives.
+        context.heartbeat(index);
         const child = childOfTaskId(task.id!)!;
         const known = childStatus(shard, child);
         const next = (task.state ?? 'active') as string;
@@ -223,6 +227,7 @@ export function createChildSettlement(clients: ConnectionClients) {
       if (shard.statuses[at] === 'S' && shard.results[at] === null && !written.has(taskOutputPath(taskId, resultFileName))) suspects.push(taskId);
     }
     await mapWithConcurrency(suspects, 16, async (taskId) => {
+      Context.current().heartbeat();
       const blob = taskOutputPath(taskId, resultFileName);
       if (!(await resultLeftOnNode(batch, jobId, taskId))) return;
       if (await restoreOutputsFromNode(batch, container, jobId, taskId, [blob])) {

@@ -5,7 +5,7 @@ import { jobContainerName } from '../model/conventions';
 import type { BatchEnvironment } from './environment';
 import { readBlobText } from './readers';
 import { mapWithConcurrency } from '../activities/concurrency';
-import { repairStoredShards } from './shardRepair';
+import { repairStoredShards } from './storageRepair';
 
 /** A stored shard, checked against schema/arrayJob.children.json: the format other languages read too. */
 function parseChildShard(text: string, blob: string): ChildShard {

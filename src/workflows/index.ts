@@ -2,4 +2,4 @@ export { singleJob } from './singleJob';
 export { arrayJob } from './arrayJob';
 export { reconcileOrphans } from './reconciler';
 export { closeOrphanedJob } from './orphanedJob';
-export { repairArrayShards } from './arrayRepair';
+export { repairArrayShards, restoreTaskOutputs } from './storageRepair';

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { mapSubmit, type ArrayJob } from '../../src/client';
+import { mapSubmit, submit, type ArrayJob } from '../../src/client';
 import { childShardBlob } from '../../src/model/arrayJob';
 import { type ChildShard } from '../../src/model/childShard';
-import { jobContainerName, resultFileName, taskOutputPath } from '../../src/model/conventions';
+import { jobContainerName, resultFileName, stdoutFileName, taskLogPath, taskOutputPath } from '../../src/model/conventions';
 import { waitFor } from '../support/waitFor';
 import { stackEnvironments } from './support/environments';
 
@@ -13,7 +13,7 @@ import { stackEnvironments } from './support/environments';
  * array has completed (nothing of the array's own would write the blobs again):
  * a reader still gets the right answers, never a null for a lost result.
  */
-describe('an array whose stored state storage lost after it completed', () => {
+describe('jobs whose stored state storage lost after they completed', () => {
   const { local: env } = stackEnvironments();
   const container = (array: ArrayJob) => env.azure().blobs.getContainerClient(jobContainerName(array.jobId));
 
@@ -51,5 +51,16 @@ describe('an array whose stored state storage lost after it completed', () => {
     expect(await array.child(2).get('EvaluationResult')).toBe(36);
     expect(await array.get('ChildJobEvaluationResults')).toEqual([25, 36]);
     expect(await array.get('ChildJobExitCodes')).toEqual([0, 0]);
+  });
+
+  it("gives a single job's result and log again when storage lost them after it succeeded", async () => {
+    const job = await submit(env, { command: '/bin/sh -c "echo 42 > result.json && echo the answer"' });
+    await waitFor(() => job.get('JobStatus'), (status) => status === 'Succeeded' || status === 'Failed', { timeoutMs: 60_000, what: `job ${job.jobId} to end` });
+    const jobContainer = env.azure().blobs.getContainerClient(jobContainerName(job.jobId));
+    await jobContainer.getBlobClient(taskOutputPath('10000000', resultFileName)).delete();
+    await jobContainer.getBlobClient(taskLogPath('10000000', stdoutFileName)).delete();
+
+    expect(await job.get('EvaluationResult')).toBe(42);
+    expect(await job.get('JobLog')).toContain('the answer');
   });
 });

@@ -52,7 +52,17 @@ export async function waitUntilUnderway(submitted: Submitted): Promise<void> {
     (counts) => counts.succeeded >= Math.min(20, arrayChildren),
     { timeoutMs: 180_000, what: 'the array to make progress' },
   );
+  await untilInputsSaved(submitted);
+}
+
+/** Until Azurite has saved what the submissions uploaded (see azuriteSaveIntervalMs). */
+export async function untilInputsSaved(submitted: Submitted): Promise<void> {
   await waitFor(async () => Date.now() - submitted.submittedAt, (age) => age > azuriteSaveIntervalMs + 1000, { what: "Azurite's next save" });
+}
+
+/** Until the array has completed: its last writes (the children's final states and results) are the newest storage holds. */
+export async function untilArrayCompleted(submitted: Submitted): Promise<void> {
+  await waitFor(() => submitted.array.get('JobStatus'), (status) => status === 'Completed', { timeoutMs: finishWithinMs, what: `array ${submitted.array.jobId} to complete` });
 }
 
 async function retrying<T>(what: string, call: () => Promise<T>): Promise<T> {

@@ -3,6 +3,12 @@ import type { ShardTally } from '../model/childShard';
 import type { JobBody } from '../model/jobSpec';
 import { azure, watcher } from './activityProxies';
 
+/*
+ * Repairs of what storage lost after a job completed (Azurite killed within its
+ * save interval gives back older blobs, or none): readers start them
+ * (src/client/storageRepair.ts) when what they read disagrees with the job's state.
+ */
+
 export interface RepairArrayShardsInput {
   connection: string;
   jobId: string;
@@ -29,4 +35,20 @@ export async function repairArrayShards(input: RepairArrayShardsInput): Promise<
     return progress.tallies ?? [];
   }
   throw ApplicationFailure.nonRetryable(`The children of array ${jobId} did not all settle in Batch; its stored state could not be rebuilt.`, 'ArrayNotSettled');
+}
+
+export interface RestoreTaskOutputsInput {
+  connection: string;
+  jobId: string;
+  taskId: string;
+  /** Blobs of the task that storage no longer has. */
+  blobs: string[];
+}
+
+/**
+ * Uploads again, from the compute node, a completed task's outputs that
+ * storage lost (a log, a result). Returns those the node no longer has.
+ */
+export async function restoreTaskOutputs(input: RestoreTaskOutputsInput): Promise<string[]> {
+  return azure.restoreLostOutputs(input);
 }

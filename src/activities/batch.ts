@@ -1,6 +1,7 @@
 import type { BatchServiceClient, BatchServiceModels } from '@azure/batch';
 import { Context } from '@temporalio/activity';
 import type { ConnectionClients } from '../azure/connectionClients';
+import { type AzureJobRecord, jobRecordMetadata } from '../model/azureJobRecord';
 import { jobContainerName, resultFileName, taskOutputPath } from '../model/conventions';
 import { defaultInfrastructureRetries, failureKind, infrastructureAttempts, infrastructureBackoffMs, withEndedAttempts } from '../model/failureKind';
 import type { TaskObservation } from '../model/jobSpec';
@@ -26,6 +27,8 @@ export interface CreateAzureJobInput {
   workflowId: string;
   /** A single job ends with its task; an array job's tasks are added over time, so it is ended explicitly. */
   endsWithTasks: boolean;
+  /** What the job is, kept in its metadata for the reconciler (absent in calls from runs started before it existed). */
+  record?: AzureJobRecord;
 }
 
 export interface AddJobTaskInput extends TaskTemplate {
@@ -51,7 +54,7 @@ function toIso(date: Date | undefined): string | undefined {
   return date ? new Date(date).toISOString() : undefined;
 }
 
-async function taskExists(batch: BatchServiceClient, jobId: string, taskId: string): Promise<boolean> {
+export async function taskExists(batch: BatchServiceClient, jobId: string, taskId: string): Promise<boolean> {
   try {
     await batch.task.get(jobId, taskId, { taskGetOptions: { select: 'id' } });
     return true;
@@ -199,7 +202,7 @@ export function createBatchActivities(clients: ConnectionClients) {
         // failed for the platform's reasons cannot be rerun); otherwise the workflow ends the job once it is done.
         onAllTasksComplete: input.endsWithTasks ? 'terminatejob' : 'noaction',
         usesTaskDependencies: false,
-        metadata: [{ name: workflowIdMetadataKey, value: input.workflowId }],
+        metadata: [{ name: workflowIdMetadataKey, value: input.workflowId }, ...(input.record ? [jobRecordMetadata(input.record)] : [])],
       };
       try {
         await batch.job.add(job);

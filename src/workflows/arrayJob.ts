@@ -117,7 +117,12 @@ export async function arrayJob(given: ArrayJobInput, carry?: ArrayJobCarry): Pro
       if (rerun === 'refused') return closeAs('Completed', state.statusReason!, { alreadyTerminated: true });
     } else if (!carry) {
       publish('Creating the Azure job.');
-      const setup = await setUpAzureJob(input, jobId, settings, { oneTask: false, endsWithTasks: false, isAborted });
+      const setup = await setUpAzureJob(input, jobId, settings, {
+        oneTask: false,
+        endsWithTasks: false,
+        isAborted,
+        record: { jobType: 'Array', bodyKind: input.body.kind, state },
+      });
       if (setup.outcome !== 'ready') {
         const abort = setup.outcome === 'aborted' ? await abortOf() : undefined;
         if (abort) state.abortReason = abort.reason;

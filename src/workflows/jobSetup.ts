@@ -8,6 +8,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { TaskInputBlob, TaskTemplate } from '../activities/taskDefinition';
+import type { AzureJobRecord } from '../model/azureJobRecord';
 import { inputBlobName, jobIdPattern, jobIdRule } from '../model/conventions';
 import type { EnvironmentRef, JobBody, JobInput } from '../model/jobSpec';
 import { defaultExportName, scriptArgsFileName, scriptBundleFileName, scriptCommandLine } from '../model/scriptJob';
@@ -89,6 +90,8 @@ export async function setUpAzureJob(
     isAborted: () => boolean;
     /** How the Azure calls are made (activities or local activities); `azure` by default. */
     calls?: ShortCalls;
+    /** What the job is, for the Azure job's metadata. */
+    record: AzureJobRecord;
   },
 ): Promise<SetupResult> {
   const { connection, poolId } = input.environment;
@@ -114,6 +117,7 @@ export async function setUpAzureJob(
       priority: batchPriority(settings.jobPriority),
       workflowId: workflowInfo().workflowId,
       endsWithTasks: options.endsWithTasks,
+      record: options.record,
     });
   } catch (error) {
     const refusal = permanentFailure(error);

@@ -69,7 +69,13 @@ export async function singleJob(given: SingleJobInput): Promise<SingleJobState> 
     let setup: Awaited<ReturnType<typeof setUpAzureJob>> | undefined;
     if (!previous) {
       // A job that closes as it ends keeps its Azure job open after a failure, for a retry.
-      setup = await setUpAzureJob(input, jobId, settings, { oneTask: true, endsWithTasks: !closesWithJob, isAborted, calls });
+      setup = await setUpAzureJob(input, jobId, settings, {
+        oneTask: true,
+        endsWithTasks: !closesWithJob,
+        isAborted,
+        calls,
+        record: { jobType: 'Single', bodyKind: input.body.kind, state },
+      });
       if (setup.outcome === 'refused') return finish({ status: 'Failed', statusReason: setup.reason });
       if (setup.outcome === 'aborted') return finish({ status: 'Failed', statusReason: (await abortOf()).statusReason });
     }

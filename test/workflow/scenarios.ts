@@ -5,6 +5,7 @@ import { type ArrayJob, type BatchEnvironment, type BatchJob, mapSubmit, submit 
 import { childShardBlob } from '../../src/model/arrayJob';
 import { jobContainerName, resultFileName, taskOutputPath } from '../../src/model/conventions';
 import { outputsRepairWorkflowId, shardRepairWorkflowId } from '../../src/client/storageRepair';
+import { deleteWorkflow, resetWorkflow } from '../support/temporalUiActions';
 import { waitFor } from '../support/waitFor';
 
 /** What a recorded scenario needs: the stack's pool and a Temporal client. */
@@ -33,6 +34,25 @@ async function whenRunning(job: BatchJob): Promise<void> {
 
 async function whenChildRunning(array: ArrayJob, child: number): Promise<void> {
   await waitFor(() => array.child(child).get('JobStatus'), (status) => status === 'Running', minute, `${array.jobId}/${child} to run`, 200);
+}
+
+async function whenChildrenRunning(array: ArrayJob): Promise<void> {
+  await waitFor(() => array.get('ChildJobCounts') as Promise<{ running: number }>, (counts) => counts.running > 0, minute, `${array.jobId} to run`, 200);
+}
+
+/** Waits for the reconciler's closing run (recordHistories runs it every few seconds) to record the job's final state. */
+async function closedByReconciler(context: ScenarioContext, workflowId: string): Promise<string> {
+  await waitFor(
+    async () => {
+      const described = await context.client.workflow.getHandle(workflowId).describe().catch(() => undefined);
+      return described?.type === 'closeOrphanedJob' && described.status.name !== 'RUNNING';
+    },
+    (closed) => closed,
+    3 * minute,
+    `the reconciler to close ${workflowId}`,
+    500,
+  );
+  return workflowId;
 }
 
 async function whenCompleted(array: ArrayJob): Promise<void> {
@@ -106,6 +126,41 @@ export const scenarios: Record<string, Scenario> = {
     await whenCompleted(array);
     await array.retryFailed();
     return settled(context, array.jobId);
+  },
+
+  'single-reset': async (context) => {
+    const job = await submit(context.env, { command: '/bin/sh -c "sleep 4"' });
+    await whenRunning(job);
+    await resetWorkflow(context.client, job.jobId, 'first');
+    return settled(context, job.jobId);
+  },
+
+  'array-reset': async (context) => {
+    const array = await mapSubmit(context.env, { command: '/bin/sh -c "sleep 4"' }, [1, 2]);
+    await whenChildrenRunning(array);
+    await resetWorkflow(context.client, array.jobId, 'last');
+    return settled(context, array.jobId);
+  },
+
+  'single-terminated-closed': async (context) => {
+    const job = await submit(context.env, { command: '/bin/sh -c "sleep 300"' });
+    await whenRunning(job);
+    await context.client.workflow.getHandle(job.jobId).terminate('recorded terminate');
+    return closedByReconciler(context, job.jobId);
+  },
+
+  'array-terminated-closed': async (context) => {
+    const array = await mapSubmit(context.env, { command: '/bin/sh -c "sleep $(( REMOTE_BATCH_CHILD_INDEX == 1 ? 2 : 300 ))"' }, [1, 2]);
+    await whenChildrenRunning(array);
+    await context.client.workflow.getHandle(array.jobId).terminate('recorded terminate');
+    return closedByReconciler(context, array.jobId);
+  },
+
+  'array-deleted-closed': async (context) => {
+    const array = await mapSubmit(context.env, { command: '/bin/sh -c "sleep 300"' }, [1, 2]);
+    await whenChildrenRunning(array);
+    await deleteWorkflow(context.client, array.jobId);
+    return closedByReconciler(context, array.jobId);
   },
 
   'array-continue-as-new': async (context) => {

@@ -1,4 +1,4 @@
-import type { BatchJob } from '../../../src/client';
+import { type BatchEnvironment, type BatchJob, listJobSummaries } from '../../../src/client';
 import { waitFor } from '../../support/waitFor';
 
 /** Polls until the status is one of `statuses`, collecting every status seen on the way. */
@@ -16,4 +16,11 @@ export async function waitForStatus(job: BatchJob, statuses: string[], timeoutMs
     throw new Error(`${error.message} (saw ${seen.join(' → ')})`);
   });
   return seen;
+}
+
+/** What `ls --status Running` / `--status Active` would print for the job: nothing, once its workflow closed. */
+export async function listedInProgress(env: BatchEnvironment, jobId: string): Promise<string[]> {
+  const statuses: ('Active' | 'Running')[] = ['Active', 'Running'];
+  const listed = await Promise.all(statuses.map(async (status) => (await listJobSummaries(env, { status })).some((summary) => summary.jobId === jobId)));
+  return statuses.filter((_, at) => listed[at]);
 }

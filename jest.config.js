@@ -1,4 +1,8 @@
-/** Several projects so the fast part gives feedback in seconds: `npm run test:unit`. */
+/**
+ * Projects so the fast part gives feedback in seconds (`npm run test:unit`); the
+ * fault suite (`faults`, a stack of its own per file, services killed for real)
+ * and the production suite are the slow ones.
+ */
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 
 module.exports = {
@@ -16,6 +20,7 @@ module.exports = {
       globalSetup: '<rootDir>/test/e2e/support/globalSetup.ts',
       globalTeardown: '<rootDir>/test/e2e/support/globalTeardown.ts',
     },
+    { displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.test.ts'], transform, testEnvironment: 'node' },
     {
       // The real Temporal server on PostgreSQL with several workers; its globalSetup builds the server once (minutes).
       displayName: 'production',

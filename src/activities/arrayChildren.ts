@@ -18,8 +18,9 @@ import { jobContainerName } from '../model/conventions';
 import { taskExists } from './batch';
 import { batchErrorCode, batchStatusCode, invalidInput } from './batchErrors';
 import { mapWithConcurrency } from './concurrency';
+import { retryAfterMs, waitingReason } from './batchLimits';
+import { sleepHeartbeating } from './heartbeat';
 import { sasLifetimeMs, signInputs, type TaskInputBlob, type TaskTemplate, taskDefinition } from './taskDefinition';
-import { retryAfterMs } from '../azure/transientRetryPolicy';
 
 export interface AddArrayChildrenInput {
   connection: string;
@@ -68,12 +69,6 @@ export function withElementPrelude(commandLine: string): string {
   return `/bin/sh -c 'printf %s "$${inlineElementVariable}" > ${childElementFileName} && exec "$@"' remote-batch-child ${commandLine}`;
 }
 
-/** What the answer's `Retry-After` asks for, or a second. */
-function retryDelayMs(error: unknown): number {
-  const header = (error as { response?: { headers?: { get(name: string): string | undefined } } }).response?.headers?.get('retry-after');
-  return retryAfterMs(header) || 1000;
-}
-
 export function createArrayChildrenActivities(clients: ConnectionClients) {
   /**
    * An ended job takes no tasks. A run redoing its work (a Reset in the Temporal UI)
@@ -97,7 +92,7 @@ export function createArrayChildrenActivities(clients: ConnectionClients) {
       } catch (error) {
         const status = batchStatusCode(error);
         if ((status === 429 || status === 503) && attempt < 20) {
-          await new Promise((resolve) => setTimeout(resolve, retryDelayMs(error)));
+          await sleepHeartbeating(Context.current(), retryAfterMs(error) || 1000, waitingReason(error));
           continue;
         }
         if (batchErrorCode(error) === 'JobCompleted') return addedBeforeTheJobEnded(connection, jobId, pending);
@@ -153,7 +148,10 @@ export function createArrayChildrenActivities(clients: ConnectionClients) {
           const elementFile = await signInputs(sas, container, [{ name: childElementFileName, blob: childElementBlob(child) }]);
           return taskDefinition(childTaskId(child), input.template, [...sharedFiles, ...elementFile], outputUrl, variables);
         });
-        await mapWithConcurrency(packCollections(tasks), collectionConcurrency, (collection) => addCollection(input.connection, input.jobId, collection));
+        await mapWithConcurrency(packCollections(tasks), collectionConcurrency, async (collection) => {
+          await addCollection(input.connection, input.jobId, collection);
+          context.heartbeat(collection[0].id);
+        });
         context.heartbeat(last);
       }
       return input.to - input.from + 1;

@@ -1,15 +1,16 @@
-import type { BatchServiceModels } from '@azure/batch';
 import { Context } from '@temporalio/activity';
 import type { ConnectionClients } from '../azure/connectionClients';
-import { blobIndexOfChild, type ChildCounts, childOfTaskId, childTaskId, taskIdPrefixOfBlob } from '../model/arrayJob';
-import { childStatus, type ChildUpdate, resetChild, updateChild } from '../model/childShard';
-import { evaluationFileName, jobContainerName, resultFileName, taskOutputPath } from '../model/conventions';
-import type { TaskObservation } from '../model/jobSpec';
-import { clientTerminationReason, outcomeOfTask } from '../model/outcome';
+import { blobIndexOfChild, type ChildCounts, childOfTaskId, childTaskId } from '../model/arrayJob';
+import { type ChildShard, childStatus, resetChild, type ShardTally, tallyShard, updateChild } from '../model/childShard';
+import { jobContainerName, resultFileName } from '../model/conventions';
+import { clientTerminationReason } from '../model/outcome';
 import { recordChildrenCompleted } from '../telemetry/metrics';
 import { batchErrorCode, invalidInput } from './batchErrors';
+import { jobPoolWaitingReason } from './batchLimits';
+import { createChildSettlement, type ListedTask, readConcurrency, toIso } from './childSettlement';
 import { ChildShardStore } from './childShards';
 import { mapWithConcurrency } from './concurrency';
+import { reactivateTask } from './taskReruns';
 
 export interface PollArrayProgressInput {
   connection: string;
@@ -33,44 +34,32 @@ export interface ArrayProgress {
   cursor?: string;
   /** Every added child has completed and its facts are recorded in the shards. */
   allCompleted: boolean;
+  /** Once allCompleted: what each shard holds (see ArrayJobState.completedShards). */
+  tallies?: ShardTally[];
+}
+
+export interface GatheredResults {
+  gathered: number;
+  /** What each shard holds once the results are in. */
+  tallies: ShardTally[];
 }
 
 /** Transitions within this margin of the cursor are read again: listing is idempotent, a missed one is not. */
 const cursorOverlapMs = 2000;
-const readConcurrency = 32;
-
-type ListedTask = Pick<BatchServiceModels.CloudTask, 'id' | 'state' | 'stateTransitionTime' | 'executionInfo'>;
-
-function toIso(date: Date | string | undefined): string | undefined {
-  return date ? new Date(date).toISOString() : undefined;
-}
-
-function observationOf(task: ListedTask): TaskObservation {
-  const info = task.executionInfo;
-  return {
-    state: (task.state ?? 'active') as TaskObservation['state'],
-    exitCode: info?.exitCode,
-    result: info?.result,
-    failure: info?.failureInfo
-      ? { category: info.failureInfo.category, code: info.failureInfo.code, message: info.failureInfo.message }
-      : undefined,
-    startTime: toIso(info?.startTime),
-    endTime: toIso(info?.endTime),
-  };
-}
 
 export function createArrayProgressActivities(clients: ConnectionClients) {
+  const { readJson, outputsOfShard, applyTaskStates, reconciledCounts, restoreLostResults } = createChildSettlement(clients);
   const shardsOf = (connection: string, jobId: string, childCount: number) =>
     new ChildShardStore(clients.get(connection).blobs.getContainerClient(jobContainerName(jobId)), childCount);
 
-  async function readJson(connection: string, jobId: string, blob: string): Promise<unknown> {
-    const container = clients.get(connection).blobs.getContainerClient(jobContainerName(jobId));
-    try {
-      return JSON.parse((await container.getBlobClient(blob).downloadToBuffer()).toString('utf8'));
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404 || error instanceof SyntaxError) return undefined;
-      throw error;
-    }
+  /** Every shard's tally: from the shards just written where there are some, read otherwise. */
+  async function talliesOf(store: ChildShardStore, written: ChildShard[]): Promise<ShardTally[]> {
+    const byIndex = new Map(written.map((shard) => [blobIndexOfChild(shard.first), shard]));
+    const indexes = Array.from({ length: store.shardCount }, (_, index) => index);
+    return mapWithConcurrency(indexes, 8, async (index) => {
+      Context.current().heartbeat(index);
+      return tallyShard(byIndex.get(index) ?? (await store.read(index)));
+    });
   }
 
   async function listChangedTasks(connection: string, jobId: string, cursor: string | undefined): Promise<ListedTask[]> {
@@ -89,39 +78,6 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
       tasks.push(...page);
     }
     return tasks;
-  }
-
-  /** What a task's latest state means for its child; undefined when the shard already says so. */
-  /** Names of the result and evaluation blobs a shard's children wrote: one listing instead of a read per child. */
-  async function outputsOfShard(connection: string, jobId: string, index: number): Promise<Set<string>> {
-    const container = clients.get(connection).blobs.getContainerClient(jobContainerName(jobId));
-    const names = new Set<string>();
-    for await (const blob of container.listBlobsFlat({ prefix: taskIdPrefixOfBlob(index) })) {
-      if (blob.name.endsWith(`/${resultFileName}`) || blob.name.endsWith(`/${evaluationFileName}`)) names.add(blob.name);
-    }
-    return names;
-  }
-
-  async function childUpdateOf(
-    connection: string,
-    jobId: string,
-    task: ListedTask,
-    abortReason: string | null,
-    readOutputs: boolean,
-  ): Promise<ChildUpdate> {
-    const observation = observationOf(task);
-    if (observation.state === 'active') return { status: 'Active' };
-    if (observation.state !== 'completed') return { status: 'Running', startTime: observation.startTime };
-    const outcome = outcomeOfTask(observation, abortReason !== null ? clientTerminationReason(abortReason) : undefined);
-    const taskId = task.id!;
-    const result = readOutputs ? await readJson(connection, jobId, taskOutputPath(taskId, resultFileName)) : undefined;
-    let reason = outcome.statusReason;
-    if (readOutputs && outcome.status === 'Failed' && abortReason === null) {
-      const evaluationBlob = taskOutputPath(taskId, evaluationFileName);
-      const evaluation = (await readJson(connection, jobId, evaluationBlob)) as { error?: string } | undefined;
-      if (evaluation?.error) reason = `${reason} ${evaluation.error.slice(0, 500)}`;
-    }
-    return { status: outcome.status, exitCode: outcome.exitCode, reason, result, startTime: observation.startTime, endTime: observation.endTime };
   }
 
   /** Batch's counts; children not added yet (Batch does not know them) count as active. */
@@ -154,7 +110,9 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
       for (;;) {
         // Counts first: whatever completed before this moment is in the listing that follows.
         const counts = await countChildren(input.connection, input.jobId, input.childCount);
-        const tasks = await listChangedTasks(input.connection, input.jobId, cursor);
+        // Once Batch says every child completed, the whole task list is checked against the shards, not just what changed.
+        const reconcile = input.added === input.childCount && counts.completed === input.childCount;
+        const tasks = await listChangedTasks(input.connection, input.jobId, reconcile ? undefined : cursor);
         const byShard = new Map<number, ListedTask[]>();
         for (const task of tasks) {
           const child = childOfTaskId(task.id ?? '');
@@ -164,33 +122,18 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
           const transition = toIso(task.stateTransitionTime);
           if (transition && (!cursor || transition > cursor)) cursor = transition;
         }
-        for (const [index, shardTasks] of byShard) {
-          const shard = await store.read(index);
-          const updates = await mapWithConcurrency(shardTasks, readConcurrency, async (task) => {
-            const child = childOfTaskId(task.id!)!;
-            const known = childStatus(shard, child);
-            const next = (task.state ?? 'active') as string;
-            const unchanged =
-              (next === 'completed' && (known === 'Succeeded' || known === 'Failed')) ||
-              (next === 'active' && known === 'Active') ||
-              ((next === 'running' || next === 'preparing') && known === 'Running');
-            if (unchanged) return undefined;
-            return [child, await childUpdateOf(input.connection, input.jobId, task, shard.abortReasons[child - shard.first], input.bodyKind === 'script')] as const;
-          });
-          const real = updates.filter((update): update is NonNullable<typeof update> => update !== undefined);
-          for (const [child, update] of real) updateChild(shard, child, update);
-          if (real.length > 0) await store.write(index, shard);
-          changed += real.length;
-          recordChildrenCompleted('Succeeded', real.filter(([, update]) => update.status === 'Succeeded').length);
-          recordChildrenCompleted('Failed', real.filter(([, update]) => update.status === 'Failed').length);
-        }
-        const allCompleted = input.added === input.childCount && counts.completed === input.childCount;
+        const pass = await applyTaskStates(input, store, byShard, reconcile);
+        changed += pass.changed;
+        const allCompleted = reconcile && pass.reruns === 0;
         const waited = Date.now() - startedAt;
         if (allCompleted || (changed > 0 && waited >= input.minWaitMs) || waited >= input.maxWaitMs) {
-          const { completed: _completed, ...childCounts } = counts;
-          return { counts: childCounts, cursor, allCompleted };
+          const { completed: _completed, ...batchCounts } = counts;
+          if (!allCompleted) return { counts: batchCounts, cursor, allCompleted };
+          return { counts: reconciledCounts(input.jobId, batchCounts, pass.shards), cursor, allCompleted, tallies: await talliesOf(store, pass.shards) };
         }
-        context.heartbeat(cursor);
+        // Children waiting with none running may wait on the pool (no nodes, resize errors): the heartbeat says so.
+        const poolWait = counts.running === 0 && counts.active > 0 && waited >= 5000 ? await jobPoolWaitingReason(clients.get(input.connection).batch, input.jobId) : undefined;
+        context.heartbeat(poolWait ?? cursor);
         await context.sleep(Math.min(1000, Math.max(200, input.minWaitMs / 2)));
       }
     },
@@ -199,14 +142,18 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
      * Fills in the results command children wrote (result.json), one blob
      * listing per shard rather than a read per child. Idempotent.
      */
-    async gatherArrayResults(input: { connection: string; jobId: string; childCount: number }): Promise<number> {
+    async gatherArrayResults(input: { connection: string; jobId: string; childCount: number }): Promise<GatheredResults> {
       const store = shardsOf(input.connection, input.jobId, input.childCount);
       let gathered = 0;
+      const tallies: ShardTally[] = [];
       for (let index = 0; index < store.shardCount; index++) {
+        Context.current().heartbeat(index);
         const written = await outputsOfShard(input.connection, input.jobId, index);
-        if (written.size === 0) continue;
         const shard = await store.read(index);
+        await restoreLostResults(input.connection, input.jobId, shard, written);
         const found = await mapWithConcurrency([...written], readConcurrency, async (blob) => {
+          // One shard's reads can outlast the heartbeat timeout on a loaded machine: each one says the worker lives.
+          Context.current().heartbeat(index);
           const child = childOfTaskId(blob.split('/')[0]);
           if (child === undefined || !blob.endsWith(`/${resultFileName}`) || shard.results[child - shard.first] !== null) return 0;
           shard.results[child - shard.first] = (await readJson(input.connection, input.jobId, blob)) ?? null;
@@ -215,8 +162,9 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
         const count = found.reduce((sum: number, one) => sum + one, 0);
         if (count > 0) await store.write(index, shard);
         gathered += count;
+        tallies.push(tallyShard(shard));
       }
-      return gathered;
+      return { gathered, tallies };
     },
 
     /** Marks one child for abort (so its reason survives completion) and terminates its task. */
@@ -253,6 +201,7 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
       const reason = input.statusReason ?? clientTerminationReason(input.reason);
       let failed = 0;
       for (let index = 0; index < store.shardCount; index++) {
+        Context.current().heartbeat(index);
         const shard = await store.read(index);
         let touched = false;
         for (let at = 0; at < shard.statuses.length; at++) {
@@ -282,20 +231,14 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
       const store = shardsOf(input.connection, input.jobId, input.childCount);
       let retried = 0;
       for (let index = 0; index < store.shardCount; index++) {
+        Context.current().heartbeat(index);
         const shard = await store.read(index);
         const failed: number[] = [];
         for (let at = 0; at < shard.statuses.length; at++) if (shard.statuses[at] === 'F') failed.push(shard.first + at);
         if (failed.length === 0) continue;
         await mapWithConcurrency(failed, 16, async (child) => {
-          try {
-            await batch.task.reactivate(input.jobId, childTaskId(child));
-          } catch (error) {
-            const code = batchErrorCode(error);
-            if (code === 'JobCompleted' || code === 'JobNotFound') {
-              throw invalidInput(`Azure job '${input.jobId}' has ended (${code}): its failed children can no longer be rerun.`);
-            }
-            // Already active again: an earlier attempt of this activity reactivated it.
-            if (code !== 'TaskNotCompleted' && code !== 'TaskAlreadyActive' && code !== 'OperationInvalidForCurrentState') throw error;
+          if (!(await reactivateTask(batch, input.jobId, childTaskId(child)))) {
+            throw invalidInput(`Azure job '${input.jobId}' has ended: its failed children can no longer be rerun.`);
           }
           resetChild(shard, child);
         });

@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityInterceptors } from '@temporalio/worker';
 import { batchErrorCode, batchStatusCode } from './batchErrors';
 import { isLocalError } from '../connections/connection';
+import { retryAfterMs, waitingReason } from './batchLimits';
 import { redactSecrets } from './redact';
 
 /** 4xx answers that retrying can change; every other 4xx is final. */
@@ -56,6 +57,17 @@ function sanitizedFailure(error: unknown, context: Context | undefined): Applica
       message: redactSecrets(`Azure refused the request (${code}): ${describeAzureError(error)}`),
       type: code,
       nonRetryable: true,
+    });
+  }
+  // A Batch limit (quota, throttling) is a reason to wait, worded for the user and retried when Batch asks.
+  const waiting = waitingReason(error);
+  if (waiting) {
+    const after = retryAfterMs(error);
+    return ApplicationFailure.create({
+      message: waiting,
+      type: 'BatchLimit',
+      nonRetryable: false,
+      ...(after !== undefined ? { nextRetryDelay: Math.max(1000, after) } : {}),
     });
   }
   const name = error instanceof Error ? error.name : 'Error';

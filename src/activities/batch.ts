@@ -2,10 +2,17 @@ import type { BatchServiceClient, BatchServiceModels } from '@azure/batch';
 import { Context } from '@temporalio/activity';
 import type { ConnectionClients } from '../azure/connectionClients';
 import { type AzureJobRecord, jobRecordMetadata } from '../model/azureJobRecord';
-import { jobContainerName } from '../model/conventions';
+import { jobContainerName, resultFileName, taskOutputPath } from '../model/conventions';
+import { defaultInfrastructureRetries, failureKind, infrastructureAttempts, infrastructureBackoffMs, withEndedAttempts } from '../model/failureKind';
 import type { TaskObservation } from '../model/jobSpec';
+import { outcomeOfTask } from '../model/outcome';
 import { retryUntilMetadataKey, workflowIdMetadataKey } from '../model/retry';
+import { scriptBundleFileName } from '../model/scriptJob';
 import { batchErrorCode, invalidInput } from './batchErrors';
+import { jobPoolWaitingReason } from './batchLimits';
+import { sleepHeartbeating } from './heartbeat';
+import { missingOutputs, restoreOutputsFromNode, resultLeftOnNode, withUnreadableOutputs } from './outputVerification';
+import { reactivateTask, readTaskAttempts, writeTaskAttempts } from './taskReruns';
 import { sasLifetimeMs, signInputs, type TaskInputBlob, type TaskTemplate, taskDefinition } from './taskDefinition';
 
 export interface PoolFacts {
@@ -59,6 +66,10 @@ export async function taskExists(batch: BatchServiceClient, jobId: string, taskI
 
 export function createBatchActivities(clients: ConnectionClients) {
   async function observeTask(connection: string, jobId: string, taskId: string, withJob = false): Promise<TaskObservation> {
+    return (await observeTaskAndJob(connection, jobId, taskId, withJob)).observation;
+  }
+
+  async function observeTaskAndJob(connection: string, jobId: string, taskId: string, withJob = false) {
     const { batch } = clients.get(connection);
     const task = await batch.task.get(jobId, taskId);
     const info = task.executionInfo;
@@ -68,6 +79,7 @@ export function createBatchActivities(clients: ConnectionClients) {
       result: info?.result,
       startTime: toIso(info?.startTime),
       endTime: toIso(info?.endTime),
+      ...(info?.retryCount ? { retryCount: info.retryCount } : {}),
     };
     if (info?.failureInfo) {
       observation.failure = {
@@ -82,15 +94,74 @@ export function createBatchActivities(clients: ConnectionClients) {
       if (reason && reason !== 'AllTasksComplete') observation.jobTerminateReason = reason;
       observation.jobCompleted = job.state === 'completed';
     }
+    const expectsResult = task.resourceFiles?.some((file) => file.filePath === scriptBundleFileName) ?? false;
+    return { observation, expectsResult };
+  }
+
+  /**
+   * A completed task's outcome, verified: success needs its outputs readable in
+   * storage. An infrastructure failure is rerun (reactivated, with backoff) up
+   * to the default number of times, each attempt recorded for JobAttempts;
+   * 'rerun' then. Otherwise the outcome is final; who ends the Azure job is the
+   * workflow's business.
+   */
+  async function settleCompletedTask(
+    input: { connection: string; jobId: string; taskId: string },
+    seen: Awaited<ReturnType<typeof observeTaskAndJob>>,
+  ): Promise<TaskObservation | 'rerun'> {
+    const { batch, blobs } = clients.get(input.connection);
+    const container = blobs.getContainerClient(jobContainerName(input.jobId));
+    let observation = seen.observation;
+    if (failureKind(observation) === undefined) {
+      const missing = await missingOutputs(container, input.taskId, seen.expectsResult);
+      const resultBlob = taskOutputPath(input.taskId, resultFileName);
+      // A command's result is optional, so only its node tells whether storage lost one.
+      if (!seen.expectsResult && !(await container.getBlobClient(resultBlob).exists()) && (await resultLeftOnNode(batch, input.jobId, input.taskId))) {
+        missing.push(resultBlob);
+      }
+      const restored = missing.length > 0 && (await restoreOutputsFromNode(batch, container, input.jobId, input.taskId, missing));
+      if (restored) Context.current().log.warn('task outputs lost by storage were uploaded again from the node', { jobId: input.jobId, taskId: input.taskId, missing });
+      else observation = withUnreadableOutputs(observation, missing);
+    }
+    const kind = failureKind(observation);
+    const recorded = await readTaskAttempts(container, input.taskId);
+    const completion = { endTime: observation.endTime, batchRetries: observation.retryCount ?? 0 };
+    const context = Context.current();
+    if (kind === 'infrastructure' && infrastructureAttempts(recorded) < defaultInfrastructureRetries) {
+      const reason = outcomeOfTask(observation).statusReason ?? 'infrastructure failure';
+      const attempts = withEndedAttempts(recorded, completion, { kind, reason });
+      await writeTaskAttempts(container, input.taskId, attempts);
+      context.log.warn('rerunning a task after an infrastructure failure', { jobId: input.jobId, taskId: input.taskId, attempt: attempts.length + 1, reason });
+      await sleepHeartbeating(context, infrastructureBackoffMs(infrastructureAttempts(attempts)), 'rerun');
+      if (await reactivateTask(batch, input.jobId, input.taskId)) return 'rerun';
+    } else if (completion.batchRetries > 0) {
+      const attempts = withEndedAttempts(recorded, completion);
+      if (attempts.length !== recorded.length) await writeTaskAttempts(container, input.taskId, attempts);
+    }
     return observation;
   }
 
-  /** Observes the task until `until` is reached or `deadline` (epoch ms) passes; the wait backs off from 50 ms. */
-  async function pollTask(input: WaitForTaskInput, deadline: number, onWait: (observation: TaskObservation) => void): Promise<TaskObservation> {
+  /**
+   * Observes the task until `until` is reached or `deadline` (epoch ms) passes;
+   * the wait backs off from 50 ms. A completed task is settled first (outputs
+   * verified, an infrastructure failure rerun), so what returns is its outcome.
+   */
+  async function pollTask(
+    input: WaitForTaskInput,
+    deadline: number,
+    onWait: (observation: TaskObservation, waitingReason?: string) => void,
+  ): Promise<TaskObservation> {
     const context = Context.current();
     let intervalMs = 50;
     for (;;) {
-      const observation = await observeTask(input.connection, input.jobId, input.taskId, input.until === 'jobEnded');
+      const seen = await observeTaskAndJob(input.connection, input.jobId, input.taskId, input.until === 'jobEnded');
+      if (seen.observation.state === 'completed' && input.until !== 'jobEnded') {
+        const settled = await settleCompletedTask(input, seen);
+        if (settled !== 'rerun') return settled;
+        intervalMs = 50;
+        continue;
+      }
+      const observation = seen.observation;
       // An ended job's task may still read running for a moment before its exit code is recorded.
       const stillRunning = observation.state === 'running' || observation.state === 'preparing';
       const reached =
@@ -98,7 +169,9 @@ export function createBatchActivities(clients: ConnectionClients) {
           ? observation.state !== 'active'
           : observation.state === 'completed' || (input.until === 'jobEnded' && observation.jobCompleted === true && !stillRunning);
       if (reached || Date.now() + intervalMs > deadline) return observation;
-      onWait(observation);
+      // A task that stays active may wait on its pool (no nodes, resize errors): the heartbeat says so.
+      const waiting = observation.state === 'active' && intervalMs >= 2000 ? await jobPoolWaitingReason(clients.get(input.connection).batch, input.jobId) : undefined;
+      onWait(observation, waiting);
       await context.sleep(intervalMs);
       intervalMs = Math.min(intervalMs * 1.5, 5_000);
     }
@@ -125,6 +198,8 @@ export function createBatchActivities(clients: ConnectionClients) {
         id: input.jobId,
         priority: input.priority,
         poolInfo: { poolId: input.poolId },
+        // Only runs recorded before the workflow ended its own Azure job ask for 'terminatejob' (then a task that
+        // failed for the platform's reasons cannot be rerun); otherwise the workflow ends the job once it is done.
         onAllTasksComplete: input.endsWithTasks ? 'terminatejob' : 'noaction',
         usesTaskDependencies: false,
         metadata: [{ name: workflowIdMetadataKey, value: input.workflowId }, ...(input.record ? [jobRecordMetadata(input.record)] : [])],
@@ -167,7 +242,7 @@ export function createBatchActivities(clients: ConnectionClients) {
      */
     async waitForTaskState(input: WaitForTaskInput): Promise<TaskObservation> {
       const context = Context.current();
-      return pollTask(input, Infinity, (observation) => context.heartbeat(observation.state));
+      return pollTask(input, Infinity, (observation, waiting) => context.heartbeat(waiting ?? observation.state));
     },
 
     async observeTask(input: { connection: string; jobId: string; taskId: string }): Promise<TaskObservation> {

@@ -1,5 +1,6 @@
 import type { ConnectionClients } from '../azure/connectionClients';
 import { jobContainerName } from '../model/conventions';
+import { restoreOutputsFromNode } from './outputVerification';
 
 export interface UploadJobInputsInput {
   connection: string;
@@ -30,6 +31,22 @@ export function createStorageActivities(clients: ConnectionClients) {
         if ((error as { statusCode?: number }).statusCode === 404 || error instanceof SyntaxError) return undefined;
         throw error;
       }
+    },
+
+    /**
+     * Uploads again from the compute node the outputs of a completed task that
+     * storage lost after acknowledging them; returns those that could not be
+     * (the node no longer has them).
+     */
+    async restoreLostOutputs(input: { connection: string; jobId: string; taskId: string; blobs: string[] }): Promise<string[]> {
+      const { batch, blobs } = clients.get(input.connection);
+      const container = blobs.getContainerClient(jobContainerName(input.jobId));
+      const missing: string[] = [];
+      for (const blob of input.blobs) {
+        if (await container.getBlobClient(blob).exists()) continue;
+        if (!(await restoreOutputsFromNode(batch, container, input.jobId, input.taskId, [blob]))) missing.push(blob);
+      }
+      return missing;
     },
 
     async blobExists(input: { connection: string; jobId: string; blob: string }): Promise<boolean> {

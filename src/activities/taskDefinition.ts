@@ -9,6 +9,8 @@ export interface TaskTemplate {
   containerImage: string;
   environment: Record<string, string>;
   maxWallClockSeconds?: number;
+  /** MaxRetries: Batch reruns a task that exits nonzero this many times. */
+  maxTaskRetryCount?: number;
 }
 
 /** A blob of the job's container, placed in the task's working directory as `name`. */
@@ -49,7 +51,7 @@ export function taskDefinition(
     resourceFiles,
     environmentSettings: Object.entries({ ...template.environment, ...extraEnvironment }).map(([name, value]) => ({ name, value })),
     constraints: {
-      maxTaskRetryCount: 0,
+      maxTaskRetryCount: template.maxTaskRetryCount ?? 0,
       ...(template.maxWallClockSeconds ? { maxWallClockTime: `PT${Math.ceil(template.maxWallClockSeconds)}S` } : {}),
     },
     outputFiles: [

@@ -1,5 +1,6 @@
 import { type ArrayJobState, blobIndexOfChild, childTaskId } from '../model/arrayJob';
-import { childStatus } from '../model/childShard';
+import { childAttempts, childStatus } from '../model/childShard';
+import type { TaskAttempt } from '../model/failureKind';
 import { singleJobPropertyNames, type SingleJobPropertyName, UnknownPropertyError } from './properties';
 import type { ArrayJob } from './arrayJobObject';
 import { readChildShard } from './childShards';
@@ -34,7 +35,7 @@ export class ArrayChildJob {
     return state;
   }
 
-  async facts(): Promise<TaskJobFacts & { result: unknown }> {
+  async facts(): Promise<TaskJobFacts & { result: unknown; attempts: TaskAttempt[] }> {
     const state = await this.arrayState();
     const shard = await readChildShard(this.array.environment, state, blobIndexOfChild(this.index));
     const at = this.index - shard.first;
@@ -52,13 +53,14 @@ export class ArrayChildJob {
       inputNames: state.inputNames,
       settings: state.settings,
       result: shard.results[at],
+      attempts: childAttempts(shard, this.index),
     };
   }
 
   async get(property: string): Promise<unknown> {
     if (!(singleJobPropertyNames as readonly string[]).includes(property)) throw new UnknownPropertyError(property, singleJobPropertyNames);
     const facts = await this.facts();
-    const readers = taskJobReaders(this.array.environment, facts, { value: facts.result });
+    const readers = taskJobReaders(this.array.environment, facts, { value: facts.result }, facts.attempts);
     return taskJobProperty(property as SingleJobPropertyName, facts, this.array.environment, readers);
   }
 

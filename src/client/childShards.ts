@@ -1,10 +1,11 @@
 import type { ArrayJobState } from '../model/arrayJob';
 import { blobCount, childrenOfBlob, childShardBlob } from '../model/arrayJob';
-import { type ChildShard, childShardSchema, emptyShard } from '../model/childShard';
+import { agreesWithTally, type ChildShard, childShardSchema, emptyShard, type ShardTally } from '../model/childShard';
 import { jobContainerName } from '../model/conventions';
 import type { BatchEnvironment } from './environment';
 import { readBlobText } from './readers';
 import { mapWithConcurrency } from '../activities/concurrency';
+import { repairStoredShards } from './storageRepair';
 
 /** A stored shard, checked against schema/arrayJob.children.json: the format other languages read too. */
 function parseChildShard(text: string, blob: string): ChildShard {
@@ -14,8 +15,8 @@ function parseChildShard(text: string, blob: string): ChildShard {
   throw new Error(`The child state blob ${blob} does not match schema/arrayJob.children.json: ${issue.path.join('.') || 'the top level'}: ${issue.message}`);
 }
 
-/** Reads an array's child-state shards; a closed array has no unfinished child. */
-export async function readChildShard(environment: BatchEnvironment, state: ArrayJobState, index: number): Promise<ChildShard> {
+/** The shard as storage has it; a closed array has no unfinished child. */
+async function readStoredShard(environment: BatchEnvironment, state: ArrayJobState, index: number): Promise<ChildShard> {
   const container = environment.azure().blobs.getContainerClient(jobContainerName(state.jobId));
   const text = await readBlobText(container, childShardBlob(index));
   const { first, last } = childrenOfBlob(index, state.childCount);
@@ -30,7 +31,36 @@ export async function readChildShard(environment: BatchEnvironment, state: Array
   return shard;
 }
 
+/** False when a completed array's shard holds less than its workflow wrote: storage lost the write. */
+function isAsCompleted(state: ArrayJobState, index: number, shard: ChildShard, tallies = state.completedShards?.tallies): boolean {
+  const tally = tallies?.[index];
+  return tally === undefined || agreesWithTally(shard, tally);
+}
+
+/**
+ * Reads shards; when a completed array's shard is older than what its
+ * workflow wrote (storage lost it), the shards are rebuilt from Batch and the
+ * outputs first, so a reader never sees a lost result as a null one.
+ */
+async function readShards(environment: BatchEnvironment, state: ArrayJobState, indexes: number[]): Promise<ChildShard[]> {
+  const read = () => mapWithConcurrency(indexes, 8, (index) => readStoredShard(environment, state, index));
+  const shards = await read();
+  if (shards.every((shard, at) => isAsCompleted(state, indexes[at], shard))) return shards;
+  const rebuilt: ShardTally[] = await repairStoredShards(environment, state);
+  const again = await read();
+  const lost = indexes.filter((index, at) => !isAsCompleted(state, index, again[at]) || !isAsCompleted(state, index, again[at], rebuilt));
+  if (lost.length === 0) return again;
+  const { first } = childrenOfBlob(lost[0], state.childCount);
+  throw new Error(
+    `Storage lost part of array ${state.jobId}'s child states (from child ${first}) and rebuilding them from Batch gave a different account ` +
+      `than the array recorded; read it again later (failed children's outputs may be rerunning).`,
+  );
+}
+
+export async function readChildShard(environment: BatchEnvironment, state: ArrayJobState, index: number): Promise<ChildShard> {
+  return (await readShards(environment, state, [index]))[0];
+}
+
 export async function readAllChildShards(environment: BatchEnvironment, state: ArrayJobState): Promise<ChildShard[]> {
-  const indexes = Array.from({ length: blobCount(state.childCount) }, (_, index) => index);
-  return mapWithConcurrency(indexes, 8, (index) => readChildShard(environment, state, index));
+  return readShards(environment, state, Array.from({ length: blobCount(state.childCount) }, (_, index) => index));
 }

@@ -10,6 +10,7 @@ import { resumedSingleJobState } from '../model/retry';
 import { singleJobPropertyNames, type SingleJobPropertyName, UnknownPropertyError } from './properties';
 import { taskJobProperty, type TaskJobFacts } from './taskJobProperties';
 import { taskJobReaders } from './taskJobReaders';
+import { withEarlierRuns } from '../model/failureKind';
 import { downloadTaskOutput, listTaskOutputs } from './taskOutputs';
 import { jobLogs, type JobLogsOptions } from './logs';
 import { waitForEnd, type WaitOptions } from './waitForEnd';
@@ -46,7 +47,9 @@ export class BatchJob {
     }
     const state = await this.state();
     const facts: TaskJobFacts = { ...state, jobType: 'Single', uuid: this.jobId.replace(/^rb-/, '') };
-    return taskJobProperty(property as SingleJobPropertyName, facts, this.environment, taskJobReaders(this.environment, state));
+    const readers = taskJobReaders(this.environment, state);
+    const attempts = async () => withEarlierRuns(await readers.attempts(), state.attempts ?? []);
+    return taskJobProperty(property as SingleJobPropertyName, facts, this.environment, { ...readers, attempts });
   }
 
   /** Every property at once, as a plain object. */

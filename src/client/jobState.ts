@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { BatchEnvironment } from './environment';
+import { waitingReason } from './waitingReason';
 
 export class JobNotFoundError extends Error {
   readonly code = 'JobNotFound';
@@ -19,6 +20,11 @@ export async function readJobState<T>(env: BatchEnvironment, jobId: string, isKi
     const description = await (await env.client()).workflow.getHandle(jobId).describe();
     const state = description.memo?.state as Record<string, unknown> | undefined;
     if (!state || !isKind(state)) throw new JobNotFoundError(jobId, env);
+    // While it waits on a Batch limit, its pool or a worker, its reason says so.
+    if (state.statusReason === undefined && (state.status === 'Active' || state.status === 'Running')) {
+      const waiting = await waitingReason(env, description, state.submittedAt as string | undefined);
+      if (waiting) return { ...state, statusReason: waiting } as T;
+    }
     return state as T;
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) throw new JobNotFoundError(jobId, env);

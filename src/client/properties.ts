@@ -22,6 +22,7 @@ export const singleJobPropertyNames = [
   'ProviderTaskID',
   ...timePropertyNames,
   'JobExitCode',
+  'JobAttempts',
   'JobLog',
   'JobStandardErrorLog',
   'EvaluationResult',

@@ -1,3 +1,4 @@
+import { jobAttemptsProperty, type TaskAttempt } from '../model/failureKind';
 import { type JobSettings, providerSettings } from '../model/settings';
 import type { SingleJobStatus } from '../model/status';
 import type { BatchEnvironment } from './environment';
@@ -29,6 +30,8 @@ export interface TaskJobFacts {
 /** Properties that need I/O beyond the facts. */
 export interface TaskJobReaders {
   log(stream: 'stdout' | 'stderr'): Promise<string>;
+  /** Attempts that were rerun (infrastructure failures, MaxRetries), oldest first. */
+  attempts(): Promise<TaskAttempt[]>;
   evaluationData(): Promise<EvaluationData | undefined>;
 }
 
@@ -75,6 +78,8 @@ export async function taskJobProperty(
       return toDate(facts.completedAt);
     case 'JobExitCode':
       return facts.exitCode;
+    case 'JobAttempts':
+      return jobAttemptsProperty(await readers.attempts(), { status: facts.status, reason: facts.statusReason });
     case 'JobLog':
       return readers.log('stdout');
     case 'JobStandardErrorLog':

@@ -1,4 +1,5 @@
 import { firstArrayChildTaskId } from './conventions';
+import type { ShardTally } from './childShard';
 import type { EnvironmentRef, JobBody, JobInput } from './jobSpec';
 import type { RetryRequest } from './retry';
 import { type JobSettings, stateSettings } from './settings';
@@ -69,6 +70,14 @@ export interface ArrayJobState {
   /** The run this one retried, and what every earlier run ended with. */
   previousRunId?: string;
   attempts?: ArrayAttempt[];
+  /**
+   * What each child shard held when the array completed, and the children's
+   * body kind (to rebuild the shards). Storage that loses writes it had
+   * acknowledged (Azurite killed within its save interval) leaves an older shard:
+   * readers notice it disagrees and have it rebuilt from Batch and the outputs.
+   * Absent while children run, and in arrays completed before it existed.
+   */
+  completedShards?: { bodyKind: JobBody['kind']; tallies: ShardTally[] };
   inputNames: string[];
   settings: Pick<JobSettings, 'containerImage' | 'jobPriority' | 'vcpuCount' | 'timeConstraint'>;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ChildCounts } from './arrayJob';
+import type { TaskAttempt } from './failureKind';
 import type { SingleJobStatus } from './status';
 
 const timeOrNull = z.union([z.iso.datetime(), z.null()]);
@@ -24,6 +25,19 @@ export const childShardSchema = z
     startTimes: z.array(timeOrNull).describe('When each child\'s task started (ISO time).'),
     endTimes: z.array(timeOrNull).describe('When each child\'s task ended (ISO time).'),
     abortReasons: z.array(z.union([z.string(), z.null()])).describe('Set by an abort of that child, so the reason survives the task\'s completion.'),
+    attempts: z
+      .record(
+        z.string(),
+        z.array(
+          z.object({
+            kind: z.enum(['user', 'infrastructure']),
+            reason: z.string(),
+            round: z.string().optional().describe('When the completion that revealed this attempt ended (Batch\'s endTime).'),
+          }),
+        ),
+      )
+      .optional()
+      .describe('Rerun attempts by child offset in the shard (sparse: most children have none); absent in shards written before reruns existed.'),
   })
   .meta({ title: 'arrayJob children shard', description: 'Per-child statuses, exit codes, reasons and results of up to 1000 children of an array job.' });
 
@@ -81,6 +95,16 @@ export function resetChild(shard: ChildShard, child: number): void {
   shard.abortReasons[child - shard.first] = null;
 }
 
+export function childAttempts(shard: ChildShard, child: number): TaskAttempt[] {
+  return shard.attempts?.[String(child - shard.first)] ?? [];
+}
+
+export function setChildAttempts(shard: ChildShard, child: number, attempts: TaskAttempt[]): void {
+  if (attempts.length === 0) return;
+  shard.attempts ??= {};
+  shard.attempts[String(child - shard.first)] = attempts;
+}
+
 export function countShard(shard: ChildShard): ChildCounts {
   const counts: ChildCounts = { active: 0, running: 0, succeeded: 0, failed: 0 };
   for (const letter of shard.statuses) {
@@ -90,4 +114,26 @@ export function countShard(shard: ChildShard): ChildCounts {
     else counts.active++;
   }
   return counts;
+}
+
+/**
+ * What a completed array's shard held when its workflow last wrote it: enough
+ * to tell that a shard read later is an older version (storage lost the last
+ * write), since a shard only gains facts as its children complete.
+ */
+export interface ShardTally {
+  succeeded: number;
+  failed: number;
+  /** Children with a result (not null). */
+  results: number;
+}
+
+export function tallyShard(shard: ChildShard): ShardTally {
+  const { succeeded, failed } = countShard(shard);
+  return { succeeded, failed, results: shard.results.filter((result) => result !== null && result !== undefined).length };
+}
+
+export function agreesWithTally(shard: ChildShard, tally: ShardTally): boolean {
+  const own = tallyShard(shard);
+  return own.succeeded === tally.succeeded && own.failed === tally.failed && own.results === tally.results;
 }

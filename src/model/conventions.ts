@@ -77,3 +77,8 @@ export function taskLogPath(taskId: string, relative = ''): string {
 
 export const stdoutFileName = 'stdout.txt';
 export const stderrFileName = 'stderr.txt';
+
+/** A single job's rerun attempts (JobAttempts), kept beside its outputs; array children keep theirs in their state shard. */
+export function taskAttemptsBlob(taskId: string): string {
+  return `state/attempts/${taskId}.json`;
+}

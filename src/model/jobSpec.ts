@@ -79,6 +79,8 @@ export interface TaskObservation {
   failure?: { category?: string; code?: string; message?: string };
   startTime?: string;
   endTime?: string;
+  /** Times Batch reran the task after a nonzero exit (MaxRetries) in its latest round. */
+  retryCount?: number;
   /** Set when the job was terminated (e.g. by an abort) before the task ended. */
   jobTerminateReason?: string;
   /** Known only when the job was looked at too. */

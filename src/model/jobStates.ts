@@ -93,6 +93,25 @@ export const arrayJobStateSchema = z
       )
       .optional()
       .describe('How every earlier run (attempt) of this array ended, oldest first.'),
+    completedShards: z
+      .strictObject({
+        bodyKind: z.enum(['script', 'command']),
+        tallies: z
+          .array(
+            z.strictObject({
+              succeeded: count,
+              failed: count,
+              results: count.describe('Children whose result is not null.'),
+            }),
+          )
+          .describe('Per shard, in order.'),
+      })
+      .optional()
+      .describe(
+        'Set when the array completed: what each child shard (schema/arrayJob.children.json) held then, and the children\'s body kind. ' +
+          'A shard read later with other succeeded/failed/results counts is an older version storage gave back (it lost acknowledged writes, as Azurite does when killed): ' +
+          'start workflow `repairArrayShards` (id `<jobId>/repair`, a name no job id can have, input {connection, jobId, childCount, bodyKind}) and read it again once it returns.',
+      ),
   })
   .meta({
     title: 'arrayJob state',

@@ -58,7 +58,7 @@ export function resumedArrayJobState(previous: ArrayJobState, previousRunId: str
     statusReason: previous.statusReason,
     completedAt: previous.completedAt,
   };
-  const { statusReason: _reason, completedAt: _completedAt, retryUntil: _until, ...kept } = previous;
+  const { statusReason: _reason, completedAt: _completedAt, retryUntil: _until, completedShards: _shards, ...kept } = previous;
   return {
     ...kept,
     status: 'Active',

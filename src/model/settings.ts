@@ -11,7 +11,12 @@ export interface JobSettings {
   /** Seconds; becomes the task's maxWallClockTime. */
   timeConstraint?: number;
   environmentVariables: Record<string, string>;
+  /** Times Batch reruns a task that exits nonzero (the task's maxTaskRetryCount); 0 when absent. */
+  maxRetries?: number;
 }
+
+/** The most MaxRetries allows: enough for flaky work, bounded so a broken job cannot loop for days. */
+export const maxMaxRetries = 100;
 
 /** Has Node, so script jobs run in it. */
 export const defaultContainerImage = 'node:20-slim';
@@ -28,6 +33,8 @@ const canonicalNames: Record<string, keyof JobSettings> = {
   timeConstraint: 'timeConstraint',
   EnvironmentVariables: 'environmentVariables',
   environmentVariables: 'environmentVariables',
+  MaxRetries: 'maxRetries',
+  maxRetries: 'maxRetries',
 };
 const seedNames: Record<keyof JobSettings, string> = {
   containerImage: 'ContainerImage',
@@ -35,6 +42,7 @@ const seedNames: Record<keyof JobSettings, string> = {
   vcpuCount: 'VCPUCount',
   timeConstraint: 'TimeConstraint',
   environmentVariables: 'EnvironmentVariables',
+  maxRetries: 'MaxRetries',
 };
 
 // A Docker reference: [registry[:port]/]path[:tag][@digest], lowercase path components.
@@ -62,6 +70,9 @@ const imageMessage = saying((got) => `ContainerImage must be a Docker image refe
 const priorityMessage = saying((got) => `JobPriority must be a number from -1 (lowest) to 1 (highest); got ${got}.`);
 const vcpuMessage = saying((got) => `VCPUCount must be a whole number of at least 1; got ${got}.`);
 const timeMessage = saying((got) => `TimeConstraint must be a positive number of seconds; got ${got}.`);
+const retriesMessage = saying(
+  (got) => `MaxRetries must be a whole number from 0 to ${maxMaxRetries} (times Batch reruns a task that exits nonzero); got ${got}.`,
+);
 const variablesMessage = 'EnvironmentVariables must be an object of name → string value.';
 const variableMessage = saying(
   (got) => `EnvironmentVariables: ${got} must be a name of letters, digits and underscores (not starting with a digit) with a string value.`,
@@ -79,6 +90,13 @@ export const jobSettingsSchema = z
         .record(z.string().regex(environmentName, variableMessage), z.string(saying(() => variablesMessage)), { error: variablesMessage })
         .default({})
         .describe("EnvironmentVariables: set in the task's environment."),
+      maxRetries: z
+        .number(retriesMessage)
+        .int(retriesMessage)
+        .min(0, retriesMessage)
+        .max(maxMaxRetries, retriesMessage)
+        .optional()
+        .describe("MaxRetries: times Batch reruns a task that exits nonzero (the task's maxTaskRetryCount); 0 when absent."),
     },
     { error: (issue) => (issue.code === 'unrecognized_keys' ? `Unknown setting ${issue.keys.map((key) => `'${key}'`).join(', ')}. Known settings (camelCase): ${Object.keys(seedNames).join(', ')}.` : 'settings must be an object of provider settings.') },
   )
@@ -112,7 +130,10 @@ export function validateSettings(raw: Record<string, unknown> | null = {}): JobS
     if (value !== undefined) given[canonical] = value;
   }
   const parsed = jobSettingsSchema.safeParse(given);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const { maxRetries, ...rest } = parsed.data;
+    return maxRetries ? { ...rest, maxRetries } : rest;
+  }
   const issue = parsed.error.issues[0];
   throw new InvalidSettingError(seedNameOf(String(issue.path[0] ?? 'settings')), issue.message);
 }

@@ -22,6 +22,7 @@ export interface AzuriteOptions {
 export interface RunningAzurite {
   blobEndpoint: string;
   connectionString: string;
+  process: ManagedProcess;
   stop(): Promise<void>;
 }
 
@@ -54,6 +55,7 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
     connectionString:
       `DefaultEndpointsProtocol=http;AccountName=${azuriteAccountName};` +
       `AccountKey=${azuriteAccountKey};BlobEndpoint=${blobEndpoint};`,
+    process: process_,
     stop: () => process_.stop(),
   };
 }

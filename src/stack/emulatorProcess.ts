@@ -21,7 +21,7 @@ async function isHealthy(port: number): Promise<boolean> {
 }
 
 /** Our Azure Batch emulator in its own process: the tasks it runs are its children and stop with it. */
-export async function startEmulatorProcess(options: EmulatorProcessOptions): Promise<{ endpoint: string; stop(): Promise<void> }> {
+export async function startEmulatorProcess(options: EmulatorProcessOptions): Promise<{ endpoint: string; process: ManagedProcess; stop(): Promise<void> }> {
   await assertPortFree(options.port, 'the Azure Batch emulator', 'REMOTE_BATCH_EMULATOR_PORT');
   const process_ = await ManagedProcess.start({
     name: 'Azure Batch emulator',
@@ -40,5 +40,5 @@ export async function startEmulatorProcess(options: EmulatorProcessOptions): Pro
     logFile: options.logFile,
     isReady: () => isHealthy(options.port),
   });
-  return { endpoint: `http://${loopback}:${options.port}`, stop: () => process_.stop() };
+  return { endpoint: `http://${loopback}:${options.port}`, process: process_, stop: () => process_.stop() };
 }

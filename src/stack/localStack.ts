@@ -5,10 +5,11 @@ import { saveConnection } from '../connections/store';
 import { startAzurite } from './azurite';
 import { defaultDataDir, portsFromEnvironment, portVariables, repoRoot, type StackPorts } from './config';
 import { startEmulatorProcess } from './emulatorProcess';
-import { stopLeftovers } from './managedProcess';
+import { type ManagedProcess, stopLeftovers } from './managedProcess';
 import { chooseMetricsPort } from './metricsPort';
 import { assertPortFree } from './ports';
 import { startStackTemporal } from './stackTemporal';
+import { supervise, type SupervisedService } from './supervisor';
 import { ensureTemporalCli } from './temporalCli';
 import type { StackTopology } from './topology';
 import { type PooledWorker, startWorkerPool } from './workerPool';
@@ -46,6 +47,8 @@ export interface LocalStack {
   logsDir: string;
   /** The (first) worker's Prometheus endpoint (Temporal SDK and remote-batch series); each worker's is in `workers`. */
   metricsUrl: string;
+  /** Each service under its supervisor: restarted with backoff when it dies (with `postgres`, Temporal is not among them). */
+  services: readonly SupervisedService[];
   workflowUrl(workflowId: string): string | undefined;
   /** Stops the Temporal server process and starts it again on the same state (fault tests). */
   restartTemporal(): Promise<void>;
@@ -89,7 +92,10 @@ async function startTogether<T extends readonly Promise<Stoppable>[]>(
   return settled.map((result) => (result as PromiseFulfilledResult<Stoppable>).value) as never;
 }
 
-/** Temporal, Azurite, the Batch emulator and our workers, each health-checked, all on loopback. */
+/**
+ * Temporal and Azurite, then the Batch emulator (its tasks need storage), then
+ * our workers; each health-checked, all on loopback, each restarted when it dies.
+ */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
   const topology: StackTopology = { temporal: 'dev', workers: 1, ...options.topology };
@@ -106,37 +112,39 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const cliPath = topology.temporal === 'dev' ? ensureTemporalCli(log) : undefined;
 
   const stoppers: (() => Promise<void>)[] = [];
+  const services: SupervisedService[] = [];
   const stopAll = async () => {
     for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
     stoppers.length = 0;
   };
+  const report = { log, stackLogFile: path.join(logsDir, 'stack.log') };
+  const supervised = (name: string, first: ManagedProcess, restart: () => Promise<ManagedProcess>) => {
+    const service = supervise(name, first, restart, report);
+    services.push(service);
+    return service;
+  };
   try {
-    log('starting Temporal, Azurite and the Azure Batch emulator ...');
-    const [temporal, azurite, emulator] = await startTogether([
-      startStackTemporal({
-        kind: topology.temporal,
-        cliPath,
-        port: ports.temporal,
-        uiPort: ports.temporalUi,
-        dataDir,
-        logsDir,
-        log,
-      }),
-      startAzurite({
-        port: ports.azurite,
-        dataDir: path.join(dataDir, 'azurite'),
-        logFile: path.join(logsDir, 'azurite.log'),
-      }),
-      startEmulatorProcess({
-        port: ports.emulator,
-        dataDir: path.join(dataDir, 'emulator'),
-        accountName: localBatchAccountName,
-        accountKey: localBatchAccountKey,
-        pools: options.pools ?? process.env.REMOTE_BATCH_POOLS ?? 'local:2:4',
-        logFile: path.join(logsDir, 'emulator.log'),
-        extraArgs: options.emulatorArgs,
-      }),
-    ] as const, stoppers);
+    // Storage first: the emulator's tasks upload their outputs to it, so it must be listening before they run.
+    log('starting Temporal and Azurite ...');
+    const azuriteOptions = { port: ports.azurite, dataDir: path.join(dataDir, 'azurite'), logFile: path.join(logsDir, 'azurite.log') };
+    const [temporal, azurite] = await startTogether(
+      [
+        startStackTemporal({ kind: topology.temporal, cliPath, port: ports.temporal, uiPort: ports.temporalUi, dataDir, logsDir, log }),
+        startAzurite(azuriteOptions),
+      ] as const,
+      stoppers,
+    );
+    log('starting the Azure Batch emulator ...');
+    const emulatorOptions = {
+      port: ports.emulator,
+      dataDir: path.join(dataDir, 'emulator'),
+      accountName: localBatchAccountName,
+      accountKey: localBatchAccountKey,
+      pools: options.pools ?? process.env.REMOTE_BATCH_POOLS ?? 'local:2:4',
+      logFile: path.join(logsDir, 'emulator.log'),
+      extraArgs: options.emulatorArgs,
+    };
+    const [emulator] = await startTogether([startEmulatorProcess(emulatorOptions)] as const, stoppers);
 
     const connectionsFile = path.join(dataDir, 'connections.json');
     saveConnection(connectionsFile, 'local', {
@@ -146,6 +154,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     process.env.REMOTE_BATCH_CONNECTIONS_FILE = connectionsFile;
 
     log(`starting ${topology.workers === 1 ? 'the remote-batch worker' : `${topology.workers} remote-batch workers`} (bundling workflows) ...`);
+    // From here on every service is supervised: stopping goes through the supervisors, workers first,
+    // so no activity runs against services already gone.
     const workers = await startWorkerPool({
       count: topology.workers,
       temporalAddress: temporal.address,
@@ -153,9 +163,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       connectionsFile,
       logsDir,
       firstMetricsPort: metricsPort,
+      supervise: supervised,
     });
-    // The workers stop first so no activity runs against services already gone.
-    stoppers.push(() => workers.stop());
+    stoppers.length = 0;
+    const temporalService = temporal.supervisable
+      ? supervised('Temporal server', temporal.supervisable.process, temporal.supervisable.startAgain)
+      : undefined;
+    supervised('Azurite (Blob Storage)', azurite.process, async () => (await startAzurite(azuriteOptions)).process);
+    supervised('Azure Batch emulator', emulator.process, async () => (await startEmulatorProcess(emulatorOptions)).process);
+    if (!temporalService) stoppers.push(() => temporal.stop());
+    for (const service of services.slice().reverse()) stoppers.push(() => service.stop());
 
     return {
       temporalAddress: temporal.address,
@@ -168,9 +185,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       connectionsFile,
       logsDir,
       metricsUrl: workers.workers[0].metricsUrl,
+      services,
       workflowUrl: (workflowId) =>
         temporal.uiUrl && `${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`,
-      restartTemporal: () => temporal.restart(),
+      restartTemporal: () => (temporalService ? temporalService.restartNow() : temporal.restart()),
       stop: stopAll,
     };
   } catch (error) {

@@ -108,6 +108,12 @@ export class ManagedProcess {
     return this.exitCode === undefined;
   }
 
+  /** Resolves with the exit code (null after a signal) once the process has ended, however it ended. */
+  async whenExited(): Promise<number | null> {
+    await this.exited;
+    return this.exitCode ?? null;
+  }
+
   private async waitUntilReady(options: ManagedProcessOptions, spawnError: Promise<Error>): Promise<void> {
     const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
     let failed: Error | undefined;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { ManagedProcess } from './managedProcess';
 import { startPostgresTemporal } from './temporalPostgresServer';
 import { startTemporalServer, type TemporalServerOptions } from './temporalServer';
 
@@ -15,6 +16,8 @@ export interface StackTemporal {
   databaseAddress?: string;
   /** Stops the server process and starts it again on the same state. */
   restart(): Promise<void>;
+  /** The dev server is one process a supervisor can keep running: the one now, and how to start another. */
+  supervisable?: { process: ManagedProcess; startAgain(): Promise<ManagedProcess> };
   stop(): Promise<void>;
 }
 
@@ -32,14 +35,19 @@ export interface StackTemporalOptions {
 
 async function startDevTemporal(options: TemporalServerOptions): Promise<StackTemporal> {
   let server = await startTemporalServer(options);
+  const startAgain = async () => {
+    server = await startTemporalServer(options);
+    return server.process;
+  };
   return {
     address: server.address,
     namespace: server.namespace,
     uiUrl: server.uiUrl,
     restart: async () => {
       await server.stop();
-      server = await startTemporalServer(options);
+      await startAgain();
     },
+    supervisable: { process: server.process, startAgain },
     stop: () => server.stop(),
   };
 }

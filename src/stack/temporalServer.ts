@@ -20,6 +20,7 @@ export interface RunningTemporalServer {
   address: string;
   namespace: string;
   uiUrl: string;
+  process: ManagedProcess;
   stop(): Promise<void>;
 }
 
@@ -88,6 +89,7 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
     address,
     namespace,
     uiUrl: `http://${loopback}:${options.uiPort}`,
+    process: server,
     stop: () => server.stop(),
   };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { loopback } from './config';
+import type { ManagedProcess } from './managedProcess';
 import { findFreePort } from './ports';
 import { startWorkerProcess } from './workerProcess';
 
@@ -13,6 +14,8 @@ export interface WorkerPoolOptions {
   logsDir: string;
   /** The first worker's Prometheus port (chooseMetricsPort); the others take free ones. */
   firstMetricsPort: number;
+  /** Keeps each worker running (the stack's supervisor); `restart` starts a worker of the same place again. */
+  supervise?: (name: string, first: ManagedProcess, restart: () => Promise<ManagedProcess>) => { stop(): Promise<void> };
 }
 
 export interface PooledWorker {
@@ -56,27 +59,46 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Runni
     const metricsPort = index === 1 ? options.firstMetricsPort : await findFreePort();
     workers.push(pooledWorker(options.logsDir, options.count, index, metricsPort));
   }
-  const starts = await Promise.allSettled(
-    workers.map((worker) =>
-      startWorkerProcess({
-        temporalAddress: options.temporalAddress,
-        namespace: options.namespace,
-        connectionsFile: options.connectionsFile,
-        logFile: worker.logFile,
-        identity: worker.identity,
-        countsFile: worker.countsFile,
-        metricsPort: worker.metricsPort,
-      }),
-    ),
-  );
-  const started = starts.flatMap((start) => (start.status === 'fulfilled' ? [start.value] : []));
-  const stop = async () => {
-    await Promise.all(started.map((worker) => worker.stop()));
-  };
-  const failure = starts.find((start): start is PromiseRejectedResult => start.status === 'rejected');
-  if (failure) {
-    await stop();
-    throw failure.reason;
+  const start = (worker: PooledWorker, identity = worker.identity, countsFile = worker.countsFile) =>
+    startWorkerProcess({
+      temporalAddress: options.temporalAddress,
+      namespace: options.namespace,
+      connectionsFile: options.connectionsFile,
+      logFile: worker.logFile,
+      identity,
+      countsFile,
+      metricsPort: worker.metricsPort,
+    });
+  const starts = await Promise.allSettled(workers.map((worker) => start(worker)));
+  const started = starts.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failure = starts.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failure || !options.supervise) {
+    const stop = async () => {
+      await Promise.all(started.map((worker) => worker.stop()));
+    };
+    if (failure) {
+      await stop();
+      throw failure.reason;
+    }
+    return { workers, stop };
   }
-  return { workers, stop };
+  const supervise = options.supervise;
+  const supervised = started.map((first, at) => {
+    const worker = workers[at];
+    let restarts = 0;
+    // A restarted worker has an identity of its own (the dead one's poller stays listed for minutes) and its own
+    // counts file, so the first one's counts stay as they were when it died.
+    const restart = () => {
+      restarts++;
+      const again = pooledWorker(options.logsDir, options.count, at + 1, worker.metricsPort);
+      return start(worker, again.identity, worker.countsFile.replace(/\.counts\.json$/, `.restart-${restarts}.counts.json`));
+    };
+    return supervise(options.count === 1 ? 'remote-batch worker' : `remote-batch worker ${at + 1}`, first, restart);
+  });
+  return {
+    workers,
+    stop: async () => {
+      await Promise.all(supervised.map((service) => service.stop()));
+    },
+  };
 }

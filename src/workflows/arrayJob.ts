@@ -162,7 +162,10 @@ export async function arrayJob(given: ArrayJobInput | { retry: RetryRequest }, c
         state.cursor = progress.cursor;
         state.startedAt ??= progress.counts.running > 0 || progress.counts.succeeded + progress.counts.failed > 0 ? new Date().toISOString() : undefined;
         if (progress.allCompleted && state.added === childCount) {
-          if (input.body.kind === 'command') await azure.gatherArrayResults({ connection, jobId, childCount });
+          const gathered = input.body.kind === 'command' ? await azure.gatherArrayResults({ connection, jobId, childCount }) : undefined;
+          // Histories recorded before tallies existed carry none (gathering then returned a bare count).
+          const tallies = typeof gathered === 'object' ? gathered.tallies : input.body.kind === 'script' ? progress.tallies : undefined;
+          state.completedShards = tallies ? { bodyKind: input.body.kind, tallies } : undefined;
           state.status = 'Completed';
           state.completedAt = new Date().toISOString();
           state.statusReason = `All ${childCount} children completed: ${state.counts.succeeded} succeeded, ${state.counts.failed} failed.`;
@@ -185,6 +188,7 @@ export async function arrayJob(given: ArrayJobInput | { retry: RetryRequest }, c
           state.status = 'Active';
           state.statusReason = undefined;
           state.completedAt = undefined;
+          state.completedShards = undefined;
           state.counts = { ...state.counts, active: state.counts.active + retriedCount, failed: state.counts.failed - retriedCount };
           publish(`Rerunning ${retriedCount} failed children.`);
         }
@@ -201,6 +205,7 @@ export async function arrayJob(given: ArrayJobInput | { retry: RetryRequest }, c
     const abort = await abortOf();
     const reason = abort.reason;
     state.abortReason = reason;
+    state.completedShards = undefined;
     const abortedAt = new Date().toISOString();
     await azure.terminateAzureJob({ connection, jobId, reason: abort.azureReason });
     await watcher.pollArrayProgress({ connection, jobId, childCount, added: state.added, cursor: state.cursor, minWaitMs: 0, maxWaitMs: 0, bodyKind: input.body.kind });

@@ -2,3 +2,4 @@ export { singleJob } from './singleJob';
 export { arrayJob } from './arrayJob';
 export { reconcileOrphans } from './reconciler';
 export { closeOrphanedJob } from './orphanedJob';
+export { repairArrayShards, restoreTaskOutputs } from './storageRepair';

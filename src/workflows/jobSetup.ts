@@ -94,6 +94,7 @@ export async function setUpAzureJob(
     containerImage: settings.containerImage,
     environment: { ...settings.environmentVariables, [processorCountVariable]: String(settings.vcpuCount) },
     ...(settings.timeConstraint !== undefined ? { maxWallClockSeconds: settings.timeConstraint } : {}),
+    ...(settings.maxRetries && patched('max-retries') ? { maxTaskRetryCount: settings.maxRetries } : {}),
   };
   return { outcome: 'ready', template, inputBlobs };
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createActivities } from '../../src/activities';
 import { ConnectionClients } from '../../src/azure/connectionClients';
 import { submit } from '../../src/client';
-import { startWorkerProcess } from '../../src/stack/workerProcess';
+import { waitFor } from '../support/waitFor';
 import { waitForStatus } from './support/jobs';
 import { stackEnvironments } from './support/environments';
 
@@ -14,15 +14,9 @@ function killWorker(): void {
   process.kill(-pid, 'SIGKILL');
 }
 
-async function restartWorker(): Promise<void> {
-  // Same pid file and log as the stack's worker, so the stack's teardown stops this one too.
-  await startWorkerProcess({
-    temporalAddress: process.env.TEMPORAL_ADDRESS!,
-    namespace: 'default',
-    connectionsFile: process.env.REMOTE_BATCH_CONNECTIONS_FILE!,
-    logFile: path.join(logsDir(), 'worker.log'),
-    metricsPort: Number(process.env.REMOTE_BATCH_TEST_METRICS_PORT),
-  });
+function workerRestarts(): number {
+  const stackLog = path.join(logsDir(), 'stack.log');
+  return fs.existsSync(stackLog) ? fs.readFileSync(stackLog, 'utf8').split('\n').filter((line) => line.includes('remote-batch worker restarted')).length : 0;
 }
 
 describe('durability', () => {
@@ -31,15 +25,12 @@ describe('durability', () => {
   it('takes an abort sent while the worker is down into effect when it is back', async () => {
     const job = await submit(env, { command: '/bin/sh -c "sleep 60"' });
     await waitForStatus(job, ['Running']);
+    const restartsBefore = workerRestarts();
     killWorker();
-    try {
-      expect(await job.abort('sent while the worker was down')).toBe(true);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      expect(await job.get('JobStatus')).toBe('Running');
-    } finally {
-      // Other suites share this stack: it must get its worker back whatever happened above.
-      await restartWorker();
-    }
+    expect(await job.abort('sent while the worker was down')).toBe(true);
+    expect(await job.get('JobStatus')).toBe('Running');
+    // Nobody restarts it by hand: the stack's supervisor does.
+    await waitFor(async () => workerRestarts(), (restarts) => restarts > restartsBefore, { timeoutMs: 120_000, what: 'the supervisor to restart the worker' });
     await waitForStatus(job, ['Failed'], 60_000);
     expect(await job.get('JobStatusReason')).toContain('sent while the worker was down');
   });
@@ -64,8 +55,10 @@ describe('durability', () => {
     await activities.addJobTask(task);
     await activities.addJobTask(task);
     const batch = new ConnectionClients().get('local').batch;
-    // A retry that comes after the task ran and the job ended with it still succeeds.
-    while ((await batch.job.get(jobId)).state !== 'completed') await new Promise((resolve) => setTimeout(resolve, 100));
+    // A retry that comes after the task ran and the job ended with it still succeeds (the watcher ends a single job's Azure job).
+    await waitFor(() => batch.task.get(jobId, '10000000'), (task) => task.state === 'completed', { what: 'the task to complete' });
+    await activities.terminateAzureJob({ connection: 'local', jobId, reason: 'AllTasksComplete' });
+    await waitFor(() => batch.job.get(jobId), (azureJob) => azureJob.state === 'completed', { what: 'the Azure job to complete' });
     await activities.addJobTask(task);
     const tasks = await batch.task.list(jobId);
     expect(tasks.map((listed) => listed.id)).toEqual(['10000000']);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { waitFor } from '../support/waitFor';
 import { addJob, readTaskFile, sh, startHarness, waitForTaskState } from './harness';
 
 describe('durability: state survives a restart', () => {
@@ -16,6 +17,8 @@ describe('durability: state survives a restart', () => {
       environmentSettings: [{ name: 'MARKER', value: `${first.dataDir}/ran-before` }],
     });
     await waitForTaskState(first.client, jobId, 'interrupted', ['running']);
+    // Running is not yet past the `touch`: on a loaded machine the shell may start later; the restart must come after it.
+    await waitFor(async () => fs.existsSync(`${first.dataDir}/ran-before`), (exists) => exists, { timeoutMs: 30_000, what: 'the first run to leave its marker' });
     const before = await first.client.task.get(jobId, 'done');
     await first.close(false);
 

@@ -60,6 +60,24 @@ describe('fault injection by configuration', () => {
     }
   });
 
+  test('our Batch client keeps asking through throttling the SDK alone gives up on (429 after 429)', async () => {
+    // Four requests throttled in a row (draws 0.1, 0 each), then served.
+    const draws = [0.1, 0, 0.1, 0, 0.1, 0, 0.1, 0, 0.9];
+    let calls = 0;
+    const h = await startHarness({ persistence: 'memory', faults: { errorRate: 0.5, errorKinds: ['tooManyRequests'], retryAfterSeconds: 0, random: () => draws[Math.min(calls++, draws.length - 1)] } });
+    try {
+      const { batch } = createAzureClients({
+        name: 'emulator',
+        batch: { endpoint: h.emulator.url, accountName: DEFAULT_ACCOUNT_NAME, accountKey: DEFAULT_ACCOUNT_KEY },
+        storage: { connectionString: 'UseDevelopmentStorage=true' },
+      } as Parameters<typeof createAzureClients>[0]);
+      expect((await batch.pool.get('local')).id).toBe('local');
+      expect(calls).toBeGreaterThanOrEqual(draws.length);
+    } finally {
+      await h.close();
+    }
+  });
+
   test('added latency delays every answer', async () => {
     const h = await startHarness({ persistence: 'memory', faults: { latencyMs: 150 } });
     try {

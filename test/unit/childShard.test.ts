@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { childShardSchema, childShardSchemaFile, emptyShard, resetChild, updateChild } from '../../src/model/childShard';
+import { agreesWithTally, childShardSchema, childShardSchemaFile, emptyShard, resetChild, tallyShard, updateChild } from '../../src/model/childShard';
 
 describe('the per-child results format (schema/arrayJob.children.json)', () => {
   it('is what npm run schemas writes from the zod schema', () => {
@@ -27,5 +27,28 @@ describe('the per-child results format (schema/arrayJob.children.json)', () => {
       { ...emptyShard(1, 2), endTimes: ['yesterday', null] },
     ];
     for (const shard of bad) expect(childShardSchema.safeParse(shard).success).toBe(false);
+  });
+});
+
+describe('a completed shard\'s tally', () => {
+  it('tells the shard the workflow last wrote from an older version storage gave back', () => {
+    const completed = emptyShard(1, 3);
+    updateChild(completed, 1, { status: 'Succeeded', exitCode: 0, result: 1 });
+    updateChild(completed, 2, { status: 'Succeeded', exitCode: 0, result: 4 });
+    updateChild(completed, 3, { status: 'Failed', exitCode: 2 });
+    const tally = tallyShard(completed);
+    expect(tally).toEqual({ succeeded: 2, failed: 1, results: 2 });
+    expect(agreesWithTally(JSON.parse(JSON.stringify(completed)), tally)).toBe(true);
+
+    // Before the results were gathered: every status right, no result.
+    const ungathered = JSON.parse(JSON.stringify(completed));
+    ungathered.results = [null, null, null];
+    expect(agreesWithTally(ungathered, tally)).toBe(false);
+    // Before the last child was recorded.
+    const earlier = JSON.parse(JSON.stringify(completed));
+    updateChild(earlier, 3, { status: 'Running' });
+    expect(agreesWithTally(earlier, tally)).toBe(false);
+    // Never written at all.
+    expect(agreesWithTally(emptyShard(1, 3), tally)).toBe(false);
   });
 });

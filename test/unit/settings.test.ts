@@ -58,3 +58,15 @@ describe('provider settings', () => {
     expect([-1, -0.5, 0, 0.25, 1].map(batchPriority)).toEqual([-1000, -500, 0, 250, 1000]);
   });
 });
+
+describe('MaxRetries', () => {
+  it('is absent (0) by default and kept when given', () => {
+    expect(validateSettings({}).maxRetries).toBeUndefined();
+    expect(validateSettings({ MaxRetries: 2 }).maxRetries).toBe(2);
+    expect(validateSettings({ maxRetries: 0 }).maxRetries).toBeUndefined();
+  });
+
+  it.each([-1, 1.5, '2', 101])('refuses MaxRetries %p, naming the setting and the range', (value) => {
+    expect(() => validateSettings({ MaxRetries: value })).toThrow(/MaxRetries must be a whole number from 0 to 100/);
+  });
+});

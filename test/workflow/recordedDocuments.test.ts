@@ -74,8 +74,12 @@ function statesOf(file: string): unknown[] {
   ];
 }
 
+/** The storage repairs rebuild blobs of a job whose own run has closed; they write no job state. */
+const storageRepairs = new Set(['repairArrayShards', 'restoreTaskOutputs']);
+const stateWriters = files.filter((file) => !storageRepairs.has(startOf(file).type));
+
 describe('states recorded in the histories fit schema/<type>.state.json', () => {
-  it.each(files)('%s', (file) => {
+  it.each(stateWriters)('%s', (file) => {
     const { type, input } = startOf(file);
     // A closing run records the state of the job it closes, single or array.
     const jobType = type === 'closeOrphanedJob' ? (input as { jobType: 'Single' | 'Array' }).jobType : type;

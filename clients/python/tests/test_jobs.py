@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from pathlib import Path
 from typing import Any, Awaitable, Callable
@@ -10,7 +11,8 @@ from typing import Any, Awaitable, Callable
 import pytest
 
 from remote_batch import ArrayJob, BatchEnvironment, Job, JobFailed, WorkflowRefused, get_job, map_submit, submit
-from remote_batch.conventions import TASK_QUEUE
+from remote_batch.blobs import read_json, upload_text
+from remote_batch.conventions import TASK_QUEUE, child_shard_blob
 
 
 def run(test: Callable[[], Awaitable[Any]]) -> Any:
@@ -74,6 +76,19 @@ def test_a_map_over_five_json_elements_gives_five_results_in_order(env: BatchEnv
         assert await array.get("JobSucceededQ") is True
         found = await get_job(env, array.job_id)
         assert isinstance(found, ArrayJob)
+
+    run(scenario)
+
+
+def test_an_array_shard_storage_lost_after_completion_is_rebuilt_not_read_as_nulls(env: BatchEnvironment) -> None:
+    async def scenario() -> None:
+        array = await map_submit(env, '/bin/sh -c "echo $(( $(cat $REMOTE_BATCH_ELEMENT_FILE) * 2 )) > result.json"', [1, 2, 3])
+        assert await array.result() == [2, 4, 6]
+        # As Azurite killed within its save interval gives it back: the shard from before the results were gathered.
+        shard = await read_json(env, array.job_id, child_shard_blob(0))
+        shard["results"] = [None, None, None]
+        await upload_text(env, array.job_id, child_shard_blob(0), json.dumps(shard))
+        assert await array.get("ChildJobEvaluationResults") == [2, 4, 6]
 
     run(scenario)
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Connection } from '../../connections/connection';
-import { temporalSettingsFromEnvironment } from '../../client/temporalSettings';
+import { type TemporalSettings, temporalSettingsFromEnvironment } from '../../client/temporalSettings';
 import type { CommandContext } from '../context';
 import { exitCodes, notFoundError } from '../exitCodes';
 import { act } from '../program';
@@ -33,6 +33,22 @@ export async function describeConnection(connection: Connection): Promise<{ batc
   return { batch, storage };
 }
 
+/** Whether any worker polls the task queue now (Temporal's DescribeTaskQueue): without one, jobs only wait. */
+async function checkWorkers(temporal: TemporalSettings): Promise<{ workers: string; workersPolling: number }> {
+  const { Connection } = require('@temporalio/client') as typeof import('@temporalio/client');
+  const { describeTaskQueueWorkers, describeWorkerPresence } = require('../../client/workers') as typeof import('../../client/workers');
+  let connection: import('@temporalio/client').Connection | undefined;
+  try {
+    connection = await Connection.connect({ address: temporal.address, tls: temporal.tls, apiKey: temporal.apiKey, connectTimeout: 5000 });
+    const workers = await describeTaskQueueWorkers(connection, temporal.namespace);
+    return { workers: describeWorkerPresence(workers), workersPolling: new Set([...workers.workflowPollers, ...workers.activityPollers]).size };
+  } catch (error) {
+    return { workers: `unknown: the Temporal server at ${temporal.address} did not answer (${(error as Error).message.split('\n')[0]})`, workersPolling: 0 };
+  } finally {
+    await connection?.close();
+  }
+}
+
 interface EnvFlags {
   json?: boolean;
   check?: boolean;
@@ -62,11 +78,12 @@ export function registerEnv(program: Command, ctx: CommandContext): void {
         const source = savedConnections[connectionName] ? file : connectionName === 'local' ? localStackConnectionsFile(ctx.io.env) : 'AZURE_* environment variables';
         const shown = await describeConnection(connection);
 
-        let check: { pools: string[]; poolFound?: boolean } | undefined;
+        let check: { pools: string[]; poolFound?: boolean; workers: string; workersPolling: number } | undefined;
         if (flags.check) {
           const { verifyConnection } = require('../../connections/verify') as typeof import('../../connections/verify');
           const result = await verifyConnection(connection);
-          check = { pools: result.pools, ...(pool ? { poolFound: result.pools.includes(pool) } : {}) };
+          const workers = await checkWorkers(temporal);
+          check = { pools: result.pools, ...(pool ? { poolFound: result.pools.includes(pool) } : {}), ...workers };
         }
 
         const report = {
@@ -92,6 +109,7 @@ export function registerEnv(program: Command, ctx: CommandContext): void {
           for (const line of lines) ctx.out.line(line);
           if (check) {
             ctx.out.line(`Check: the credentials work; pools: ${check.pools.join(', ') || '(none)'}.`);
+            ctx.out.line(`Workers: ${check.workers}.`);
           }
         }
         if (check && pool && !check.poolFound) {

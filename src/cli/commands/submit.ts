@@ -14,6 +14,7 @@ export interface SubmitFlags {
   jobPriority?: number;
   vcpuCount?: number;
   timeConstraint?: number;
+  maxRetries?: number;
   env?: Record<string, string>;
   input?: string[];
   wait?: boolean;
@@ -41,6 +42,7 @@ export function settingsFromFlags(flags: SubmitFlags): SubmitSettings {
   if (flags.jobPriority !== undefined) settings.JobPriority = flags.jobPriority;
   if (flags.vcpuCount !== undefined) settings.VCPUCount = flags.vcpuCount;
   if (flags.timeConstraint !== undefined) settings.TimeConstraint = flags.timeConstraint;
+  if (flags.maxRetries !== undefined) settings.MaxRetries = flags.maxRetries;
   if (flags.env !== undefined) settings.EnvironmentVariables = flags.env;
   if (flags.input !== undefined) settings.inputFiles = flags.input;
   return settings;
@@ -55,6 +57,7 @@ export function addJobSettingOptions(command: Command): Command {
     .option('--job-priority <number>', 'JobPriority: -1 (lowest) to 1 (highest), default 0', numberOption('JobPriority'))
     .option('--vcpu-count <n>', 'VCPUCount: task slots the job takes and the processor count it sees, default 1', positiveIntegerOption('VCPUCount'))
     .option('--time-constraint <seconds>', 'TimeConstraint: the task\'s wall-clock limit', numberOption('TimeConstraint'))
+    .option('--max-retries <n>', 'MaxRetries: times Batch reruns the task if it exits nonzero, default 0', numberOption('MaxRetries'))
     .option('--env <NAME=VALUE>', 'an environment variable for the task (repeatable)', environmentAssignment)
     .option('--input <file>', 'a local file placed in the task\'s working directory (repeatable)', collect)
     .option('--wait', 'watch the job until it ends; the exit code then says how it ended')

@@ -1,16 +1,21 @@
 import { type BatchEnvironment, type BatchJob, listJobSummaries } from '../../../src/client';
+import { waitFor } from '../../support/waitFor';
 
 /** Polls until the status is one of `statuses`, collecting every status seen on the way. */
 export async function waitForStatus(job: BatchJob, statuses: string[], timeoutMs = 60_000): Promise<string[]> {
   const seen: string[] = [];
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = await job.get('JobStatus');
-    if (seen[seen.length - 1] !== status) seen.push(status);
-    if (statuses.includes(status)) return seen;
-    if (Date.now() > deadline) throw new Error(`job ${job.jobId} still ${status} after ${timeoutMs} ms (saw ${seen.join(' → ')})`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
+  await waitFor(
+    async () => {
+      const status = (await job.get('JobStatus')) as string;
+      if (seen[seen.length - 1] !== status) seen.push(status);
+      return status;
+    },
+    (status) => statuses.includes(status),
+    { timeoutMs, intervalMs: 150, what: `job ${job.jobId} to be ${statuses.join('/')}` },
+  ).catch((error: Error) => {
+    throw new Error(`${error.message} (saw ${seen.join(' → ')})`);
+  });
+  return seen;
 }
 
 /** What `ls --status Running` / `--status Active` would print for the job: nothing, once its workflow closed. */

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from typing import Any, Optional
 
 from temporalio.client import WorkflowExecutionStatus, WorkflowFailureError, WorkflowHandle
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
 from . import blobs
 from .conventions import (
@@ -52,6 +53,13 @@ def _retry_refusal(job_id: str, state: Optional[dict[str, Any]]) -> Optional[str
     if until <= datetime.now(timezone.utc):
         return f"{job_id} cannot be retried: its retry window ended at {state['retryUntil']}."
     return None
+
+
+def _agrees(shard: dict[str, Any], tally: dict[str, int]) -> bool:
+    """Whether a shard holds what its array recorded when it completed (completedShards in schema/arrayJob.state.json)."""
+    statuses = shard["statuses"]
+    results = sum(1 for result in shard["results"] if result is not None)
+    return (statuses.count("S"), statuses.count("F"), results) == (tally["succeeded"], tally["failed"], tally["results"])
 
 
 class _Job:
@@ -211,7 +219,28 @@ class ArrayJob(_Job):
                 shard["statuses"] = shard["statuses"].replace("A", "F").replace("R", "F")
             return shard
 
-        return list(await asyncio.gather(*(read(index) for index in range(blob_count(count)))))
+        indexes = range(blob_count(count))
+        shards = list(await asyncio.gather(*(read(index) for index in indexes)))
+        completed = state.get("completedShards")
+        if completed and not all(_agrees(shard, tally) for shard, tally in zip(shards, completed["tallies"])):
+            # Storage gave back an older shard than the array wrote (it lost acknowledged writes): a worker rebuilds them.
+            await self._repair_shards(state, completed["bodyKind"])
+            shards = list(await asyncio.gather(*(read(index) for index in indexes)))
+            if not all(_agrees(shard, tally) for shard, tally in zip(shards, completed["tallies"])):
+                raise RuntimeError(f"Storage lost part of array {state['jobId']}'s child states and rebuilding them gave another account; read it again later.")
+        return shards
+
+    async def _repair_shards(self, state: dict[str, Any], body_kind: str) -> None:
+        """Workflow repairArrayShards (schema/arrayJob.state.json, completedShards): one run at a time, joined by every reader."""
+        handle = await (await self.env.client()).start_workflow(
+            "repairArrayShards",
+            {"connection": self.env.connection, "jobId": state["jobId"], "childCount": state["childCount"], "bodyKind": body_kind},
+            id=f"{state['jobId']}/repair",
+            task_queue=TASK_QUEUE,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+        )
+        await asyncio.wait_for(handle.result(), timeout=120)
 
     async def get(self, name: str) -> Any:
         self._check(name)

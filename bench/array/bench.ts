@@ -29,9 +29,9 @@ import { ConnectionClients } from '../../src/azure/connectionClients';
 import { childTaskId, inlineElementVariable } from '../../src/model/arrayJob';
 import { jobContainerName } from '../../src/model/conventions';
 import { batchEnvironment, mapSubmit } from '../../src/client';
-import { defaultDataDir } from '../../src/stack/config';
-import { type LocalStack, localBatchAccountKey, localBatchAccountName, startLocalStack } from '../../src/stack/localStack';
-import { findFreePort } from '../../src/stack/ports';
+import { type LocalStack, localBatchAccountKey, localBatchAccountName } from '../../src/stack/localStack';
+import { startBenchStack } from '../support/benchStack';
+import { activityTimeline, printTimeline } from './timeline';
 
 const { values } = parseArgs({
   options: {
@@ -40,6 +40,7 @@ const { values } = parseArgs({
     slots: { type: 'string', default: '4' },
     skip: { type: 'string', default: '' },
     'latency-ms': { type: 'string', default: '0' },
+    timeline: { type: 'boolean', default: false },
   },
 });
 const children = Number(values.children);
@@ -121,14 +122,7 @@ function fileSize(file: string): number {
 
 /** A fresh local stack per scenario: Azurite slows as it holds more blobs, so no scenario pays for another's. */
 async function withStack<T>(name: string, run: (stack: LocalStack, batch: BatchServiceClient) => Promise<T>): Promise<T> {
-  const dataDir = path.join(defaultDataDir, 'bench-array', name);
-  fs.rmSync(dataDir, { recursive: true, force: true });
-  const stack = await startLocalStack({
-    dataDir,
-    ports: { temporal: await findFreePort(), temporalUi: await findFreePort(), azurite: await findFreePort(), emulator: await findFreePort() },
-    pools: `${pool}:${values.nodes}:${values.slots}`,
-    emulatorArgs: ['--latency-ms', values['latency-ms']],
-  });
+  const stack = await startBenchStack(path.join('bench-array', name), pool, ['--latency-ms', values['latency-ms']], Number(values.nodes), Number(values.slots));
   process.env.TEMPORAL_ADDRESS = stack.temporalAddress;
   const batch = new BatchServiceClient(new BatchSharedKeyCredentials(localBatchAccountName, localBatchAccountKey), stack.batchEndpoint);
   try {
@@ -145,6 +139,7 @@ async function remoteBatch(stack: LocalStack): Promise<number> {
     const array = await mapSubmit(env, { command: commandLine }, Array.from({ length: children }, (_, i) => i), { retryWindowSeconds: 0 });
     await array.wait({ pollIntervalInMs: 250 });
     const elapsed = Date.now() - started;
+    console.log(`  submitted at ${new Date(started).toISOString()}, completed at ${new Date(started + elapsed).toISOString()}`);
     const counts = (await array.get('ChildJobCounts')) as Record<string, number>;
     console.log(`remote-batch (mapSubmit → Completed): ${seconds(elapsed)}  counts ${JSON.stringify(counts)}`);
 
@@ -157,6 +152,7 @@ async function remoteBatch(stack: LocalStack): Promise<number> {
       const history = await client.workflow.getHandle(array.jobId, execution.runId).fetchHistory();
       largestEvents = Math.max(largestEvents, history.events?.length ?? 0);
       largestBytes = Math.max(largestBytes, temporal.api.history.v1.History.encode(history).finish().length);
+      if (runs === 1 || values.timeline) printTimeline(activityTimeline(history), started);
     }
     console.log(`  workflow runs: ${runs}; largest history: ${largestEvents} events, ${(largestBytes / 1024).toFixed(0)} KiB`);
     console.log(`  worker peak RSS: ${(peakRss(path.join(stack.logsDir, 'worker.pid')) / 2 ** 20).toFixed(0)} MiB`);

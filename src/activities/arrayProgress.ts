@@ -1,7 +1,7 @@
 import type { BatchServiceModels } from '@azure/batch';
 import { Context } from '@temporalio/activity';
 import type { ConnectionClients } from '../azure/connectionClients';
-import { blobIndexOfChild, type ChildCounts, childOfTaskId, childTaskId, taskIdPrefixOfBlob } from '../model/arrayJob';
+import { blobIndexOfChild, type ChildCounts, childOfTaskId, childTaskId } from '../model/arrayJob';
 import { childStatus, type ChildUpdate, resetChild, updateChild } from '../model/childShard';
 import { evaluationFileName, jobContainerName, resultFileName, taskOutputPath } from '../model/conventions';
 import type { TaskObservation } from '../model/jobSpec';
@@ -9,6 +9,7 @@ import { clientTerminationReason, outcomeOfTask } from '../model/outcome';
 import { recordChildrenCompleted } from '../telemetry/metrics';
 import { batchErrorCode, invalidInput } from './batchErrors';
 import { ChildShardStore } from './childShards';
+import { gatherShardResults, readJsonBlob, shardSettled } from './shardResults';
 import { mapWithConcurrency } from './concurrency';
 
 export interface PollArrayProgressInput {
@@ -38,6 +39,8 @@ export interface ArrayProgress {
 /** Transitions within this margin of the cursor are read again: listing is idempotent, a missed one is not. */
 const cursorOverlapMs = 2000;
 const readConcurrency = 32;
+/** Shards gathered at once at the end: their listings are Storage's work, their parsing the worker's. */
+const shardConcurrency = 4;
 
 type ListedTask = Pick<BatchServiceModels.CloudTask, 'id' | 'state' | 'stateTransitionTime' | 'executionInfo'>;
 
@@ -63,15 +66,8 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
   const shardsOf = (connection: string, jobId: string, childCount: number) =>
     new ChildShardStore(clients.get(connection).blobs.getContainerClient(jobContainerName(jobId)), childCount);
 
-  async function readJson(connection: string, jobId: string, blob: string): Promise<unknown> {
-    const container = clients.get(connection).blobs.getContainerClient(jobContainerName(jobId));
-    try {
-      return JSON.parse((await container.getBlobClient(blob).downloadToBuffer()).toString('utf8'));
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404 || error instanceof SyntaxError) return undefined;
-      throw error;
-    }
-  }
+  const containerOf = (connection: string, jobId: string) => clients.get(connection).blobs.getContainerClient(jobContainerName(jobId));
+  const readJson = (connection: string, jobId: string, blob: string) => readJsonBlob(containerOf(connection, jobId), blob);
 
   async function listChangedTasks(connection: string, jobId: string, cursor: string | undefined): Promise<ListedTask[]> {
     const { batch } = clients.get(connection);
@@ -89,17 +85,6 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
       tasks.push(...page);
     }
     return tasks;
-  }
-
-  /** What a task's latest state means for its child; undefined when the shard already says so. */
-  /** Names of the result and evaluation blobs a shard's children wrote: one listing instead of a read per child. */
-  async function outputsOfShard(connection: string, jobId: string, index: number): Promise<Set<string>> {
-    const container = clients.get(connection).blobs.getContainerClient(jobContainerName(jobId));
-    const names = new Set<string>();
-    for await (const blob of container.listBlobsFlat({ prefix: taskIdPrefixOfBlob(index) })) {
-      if (blob.name.endsWith(`/${resultFileName}`) || blob.name.endsWith(`/${evaluationFileName}`)) names.add(blob.name);
-    }
-    return names;
   }
 
   async function childUpdateOf(
@@ -179,7 +164,10 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
           });
           const real = updates.filter((update): update is NonNullable<typeof update> => update !== undefined);
           for (const [child, update] of real) updateChild(shard, child, update);
-          if (real.length > 0) await store.write(index, shard);
+          // A command array's shard whose children have all ended gets their results now, not in one pass at the end.
+          const resultsGathered = input.bodyKind === 'command' && real.length > 0 && shardSettled(shard);
+          if (resultsGathered) await gatherShardResults(containerOf(input.connection, input.jobId), index, shard);
+          if (real.length > 0) await store.write(index, shard, { resultsGathered });
           changed += real.length;
           recordChildrenCompleted('Succeeded', real.filter(([, update]) => update.status === 'Succeeded').length);
           recordChildrenCompleted('Failed', real.filter(([, update]) => update.status === 'Failed').length);
@@ -196,27 +184,22 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
     },
 
     /**
-     * Fills in the results command children wrote (result.json), one blob
-     * listing per shard rather than a read per child. Idempotent.
+     * Fills in the results command children wrote (result.json) in the shards
+     * polling did not already gather. Idempotent.
      */
     async gatherArrayResults(input: { connection: string; jobId: string; childCount: number }): Promise<number> {
       const store = shardsOf(input.connection, input.jobId, input.childCount);
-      let gathered = 0;
-      for (let index = 0; index < store.shardCount; index++) {
-        const written = await outputsOfShard(input.connection, input.jobId, index);
-        if (written.size === 0) continue;
+      const container = containerOf(input.connection, input.jobId);
+      const indexes = Array.from({ length: store.shardCount }, (_, index) => index);
+      const gathered = await mapWithConcurrency(indexes, shardConcurrency, async (index) => {
+        if (await store.resultsGathered(index)) return 0;
         const shard = await store.read(index);
-        const found = await mapWithConcurrency([...written], readConcurrency, async (blob) => {
-          const child = childOfTaskId(blob.split('/')[0]);
-          if (child === undefined || !blob.endsWith(`/${resultFileName}`) || shard.results[child - shard.first] !== null) return 0;
-          shard.results[child - shard.first] = (await readJson(input.connection, input.jobId, blob)) ?? null;
-          return 1;
-        });
-        const count = found.reduce((sum: number, one) => sum + one, 0);
-        if (count > 0) await store.write(index, shard);
-        gathered += count;
-      }
-      return gathered;
+        const count = await gatherShardResults(container, index, shard);
+        const settled = shardSettled(shard);
+        if (count > 0 || settled) await store.write(index, shard, { resultsGathered: settled });
+        return count;
+      });
+      return gathered.reduce((sum, count) => sum + count, 0);
     },
 
     /** Marks one child for abort (so its reason survives completion) and terminates its task. */

@@ -31,7 +31,7 @@ import { jobContainerName } from '../../src/model/conventions';
 import { batchEnvironment, mapSubmit } from '../../src/client';
 import { type LocalStack, localBatchAccountKey, localBatchAccountName } from '../../src/stack/localStack';
 import { startBenchStack } from '../support/benchStack';
-import { activityTimeline, printTimeline } from './timeline';
+import { activityTimeline, endedOverTime, printRateByTenths, printTimeline } from './timeline';
 
 const { values } = parseArgs({
   options: {
@@ -147,15 +147,25 @@ async function remoteBatch(stack: LocalStack): Promise<number> {
     let largestEvents = 0;
     let largestBytes = 0;
     let runs = 0;
+    const ended: [number, number][] = [];
     for await (const execution of client.workflow.list({ query: `WorkflowId = '${array.jobId}'` })) {
       runs++;
       const history = await client.workflow.getHandle(array.jobId, execution.runId).fetchHistory();
       largestEvents = Math.max(largestEvents, history.events?.length ?? 0);
       largestBytes = Math.max(largestBytes, temporal.api.history.v1.History.encode(history).finish().length);
       if (runs === 1 || values.timeline) printTimeline(activityTimeline(history), started);
+      ended.push(...endedOverTime(history));
     }
     console.log(`  workflow runs: ${runs}; largest history: ${largestEvents} events, ${(largestBytes / 1024).toFixed(0)} KiB`);
-    console.log(`  worker peak RSS: ${(peakRss(path.join(stack.logsDir, 'worker.pid')) / 2 ** 20).toFixed(0)} MiB`);
+    printRateByTenths(ended, started, children);
+    const peak = (name: string) => {
+      try {
+        return `${(peakRss(path.join(stack.logsDir, `${name}.pid`)) / 2 ** 20).toFixed(0)} MiB`;
+      } catch (error) {
+        return `unknown (${(error as Error).message})`;
+      }
+    };
+    console.log(`  peak RSS: worker ${peak('worker')}, emulator ${peak('emulator')}, Azurite ${peak('azurite')}`);
     const dbDir = path.join(path.dirname(stack.logsDir), 'temporal', 'temporal.db');
     console.log(`  Temporal DB: ${(fileSize(dbDir) / 2 ** 20).toFixed(1)} MiB`);
     return elapsed;

@@ -51,3 +51,38 @@ export function printTimeline(timeline: ReturnType<typeof activityTimeline>, sub
   flush();
   console.log(`    run closed at ${s(timeline.closedMs)}`);
 }
+
+/** Children ended (succeeded + failed) as each progress poll of one run saw them: [epoch ms, ended]. */
+export function endedOverTime(history: History): [number, number][] {
+  const points: [number, number][] = [];
+  const scheduled = new Map<number, string>();
+  for (const event of history.events ?? []) {
+    if (event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
+      scheduled.set(Number(event.eventId), event.activityTaskScheduledEventAttributes?.activityType?.name ?? '');
+      continue;
+    }
+    const completed = event.activityTaskCompletedEventAttributes;
+    if (!completed || scheduled.get(Number(completed.scheduledEventId)) !== 'pollArrayProgress') continue;
+    const payload = completed.result?.payloads?.[0]?.data;
+    if (!payload) continue;
+    const { counts } = JSON.parse(Buffer.from(payload).toString('utf8')) as { counts: { succeeded: number; failed: number } };
+    points.push([millis(event.eventTime), counts.succeeded + counts.failed]);
+  }
+  return points;
+}
+
+/** Children per second in each tenth of the children, from when the array was submitted. */
+export function printRateByTenths(points: [number, number][], submittedAt: number, children: number): void {
+  const sorted = [...points].sort((a, b) => a[0] - b[0]);
+  const parts: string[] = [];
+  let from: [number, number] = [submittedAt, 0];
+  for (let tenth = 1; tenth <= 10; tenth++) {
+    const reached = sorted.find(([, ended]) => ended >= (children * tenth) / 10);
+    if (!reached) break;
+    if (reached[0] === from[0]) continue; // one poll saw this tenth and the one before end
+    const rate = (reached[1] - from[1]) / ((reached[0] - from[0]) / 1000);
+    parts.push(`${tenth * 10}%: ${Math.round(rate)}/s`);
+    from = reached;
+  }
+  console.log(`  children ended per second, by tenth of the array: ${parts.join(', ')}`);
+}

@@ -9,13 +9,15 @@
  *   sequential     the same tasks, one task.add each, then each task polled until it
  *                  completes (the style of the Azure Batch samples)
  *
- *   npx tsx bench/array/bench.ts [--children 10000] [--nodes 2] [--slots 4] [--latency-ms 25] [--skip bare,direct,sequential]
+ *   npx tsx bench/array/bench.ts [--children 10000] [--nodes 2] [--slots 4] [--latency-ms 25] [--skip bare,direct,sequential] [--timeline]
  *
  * --latency-ms adds that delay to every Batch call (the emulator's fault injection), for all
  * scenarios alike: on loopback a call costs about a millisecond, against Azure tens of them.
  *
- * Also reports, for the remote-batch run: the largest history of any of its
- * workflow runs (events and bytes), the worker's peak RSS and the Temporal DB size.
+ * Also reports, for the remote-batch run: when each activity ran (one run's history; every
+ * run's with --timeline), children ended per second by tenth of the array, the largest
+ * history of any of its workflow runs (events and bytes), the peak RSS of the worker, the
+ * emulator and Azurite, the Temporal DB size; and the load average at the start and the end.
  */
 import { BatchServiceClient, type BatchServiceModels, BatchSharedKeyCredentials } from '@azure/batch';
 import { temporal } from '@temporalio/proto';

@@ -24,7 +24,8 @@ export interface PollArrayProgressInput {
   maxWaitMs: number;
   /**
    * Script children always write a result, read as each completes; a command
-   * child may or may not, so those are gathered once at the end (gatherArrayResults).
+   * child may or may not, so those are gathered a shard at a time, once all its children ended
+   * (and what is left by gatherArrayResults at the end).
    */
   bodyKind: 'script' | 'command';
 }

@@ -15,7 +15,8 @@ import {
   spanSizeVariable,
 } from '../model/arrayJob';
 import { jobContainerName } from '../model/conventions';
-import { batchStatusCode } from './batchErrors';
+import { taskExists } from './batch';
+import { batchErrorCode, batchStatusCode, invalidInput } from './batchErrors';
 import { mapWithConcurrency } from './concurrency';
 import { sasLifetimeMs, signInputs, type TaskInputBlob, type TaskTemplate, taskDefinition } from './taskDefinition';
 import { retryAfterMs } from '../azure/transientRetryPolicy';
@@ -74,6 +75,18 @@ function retryDelayMs(error: unknown): number {
 }
 
 export function createArrayChildrenActivities(clients: ConnectionClients) {
+  /**
+   * An ended job takes no tasks. A run redoing its work (a Reset in the Temporal UI)
+   * finds them all there, added before the job ended; if some are missing, nothing can add them now.
+   */
+  async function addedBeforeTheJobEnded(connection: string, jobId: string, tasks: BatchServiceModels.TaskAddParameter[]): Promise<void> {
+    const { batch } = clients.get(connection);
+    const missing = (await mapWithConcurrency(tasks, 8, async (task) => ((await taskExists(batch, jobId, task.id)) ? [] : [task.id]))).flat();
+    if (missing.length > 0) {
+      throw invalidInput(`Azure job '${jobId}' has ended: ${missing.length} children (task ${missing[0]} and on) can no longer be added.`, 'JobCompleted');
+    }
+  }
+
   async function addCollection(connection: string, jobId: string, tasks: BatchServiceModels.TaskAddParameter[]): Promise<void> {
     const { batch } = clients.get(connection);
     let pending = tasks;
@@ -87,6 +100,7 @@ export function createArrayChildrenActivities(clients: ConnectionClients) {
           await new Promise((resolve) => setTimeout(resolve, retryDelayMs(error)));
           continue;
         }
+        if (batchErrorCode(error) === 'JobCompleted') return addedBeforeTheJobEnded(connection, jobId, pending);
         if (status === 413 && pending.length > 1) {
           const half = Math.ceil(pending.length / 2);
           await addCollection(connection, jobId, pending.slice(0, half));

@@ -1,6 +1,8 @@
+import type { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityInterceptors } from '@temporalio/worker';
 import { batchErrorCode, batchStatusCode } from './batchErrors';
+import { isLocalError } from '../connections/connection';
 import { redactSecrets } from './redact';
 
 /** 4xx answers that retrying can change; every other 4xx is final. */
@@ -19,9 +21,10 @@ function describeAzureError(error: unknown): string {
  * redacted message travels on, never the error object itself. Azure's
  * permanent refusals (bad request, not found, forbidden, too large) become
  * non-retryable failures naming Azure's code, so a job fails with a reason
- * instead of retrying forever.
+ * instead of retrying forever. An error naming the worker's own files says so
+ * in the worker's log only.
  */
-export function sanitizedActivityErrors(): ActivityInterceptors {
+export function sanitizedActivityErrors(context?: Context): ActivityInterceptors {
   return {
     inbound: {
       async execute(input, next) {
@@ -29,25 +32,37 @@ export function sanitizedActivityErrors(): ActivityInterceptors {
           return await next(input);
         } catch (error) {
           if (error instanceof ApplicationFailure && error.cause === undefined) throw error;
-          const status = batchStatusCode(error);
-          const permanent = status !== undefined && status >= 400 && status < 500 && !transientStatuses.has(status);
-          if (permanent) {
-            const code = batchErrorCode(error) ?? `HTTP ${status}`;
-            throw ApplicationFailure.create({
-              message: redactSecrets(`Azure refused the request (${code}): ${describeAzureError(error)}`),
-              type: code,
-              nonRetryable: true,
-            });
-          }
-          const name = error instanceof Error ? error.name : 'Error';
-          const detail = status !== undefined ? `HTTP ${status} ${batchErrorCode(error) ?? ''}: ${describeAzureError(error)}` : describeAzureError(error);
-          throw ApplicationFailure.create({
-            message: redactSecrets(detail),
-            type: name,
-            nonRetryable: error instanceof ApplicationFailure ? (error.nonRetryable ?? false) : false,
-          });
+          const failure = sanitizedFailure(error, context);
+          // Its stack would show only this interceptor, by the worker's own file paths.
+          failure.stack = '';
+          throw failure;
         }
       },
     },
   };
+}
+
+function sanitizedFailure(error: unknown, context: Context | undefined): ApplicationFailure {
+  if (isLocalError(error)) {
+    context?.log.warn(redactSecrets(error.message));
+    // The worker's own configuration: retrying cannot change it, and the job fails with this as its reason.
+    return ApplicationFailure.create({ message: redactSecrets(error.publicMessage), type: error.name, nonRetryable: true });
+  }
+  const status = batchStatusCode(error);
+  const permanent = status !== undefined && status >= 400 && status < 500 && !transientStatuses.has(status);
+  if (permanent) {
+    const code = batchErrorCode(error) ?? `HTTP ${status}`;
+    return ApplicationFailure.create({
+      message: redactSecrets(`Azure refused the request (${code}): ${describeAzureError(error)}`),
+      type: code,
+      nonRetryable: true,
+    });
+  }
+  const name = error instanceof Error ? error.name : 'Error';
+  const detail = status !== undefined ? `HTTP ${status} ${batchErrorCode(error) ?? ''}: ${describeAzureError(error)}` : describeAzureError(error);
+  return ApplicationFailure.create({
+    message: redactSecrets(detail),
+    type: name,
+    nonRetryable: error instanceof ApplicationFailure ? (error.nonRetryable ?? false) : false,
+  });
 }

@@ -1,6 +1,7 @@
 import type { BatchServiceClient, BatchServiceModels } from '@azure/batch';
 import { Context } from '@temporalio/activity';
 import type { ConnectionClients } from '../azure/connectionClients';
+import { type AzureJobRecord, jobRecordMetadata } from '../model/azureJobRecord';
 import { jobContainerName } from '../model/conventions';
 import type { TaskObservation } from '../model/jobSpec';
 import { retryUntilMetadataKey, workflowIdMetadataKey } from '../model/retry';
@@ -19,6 +20,8 @@ export interface CreateAzureJobInput {
   workflowId: string;
   /** A single job ends with its task; an array job's tasks are added over time, so it is ended explicitly. */
   endsWithTasks: boolean;
+  /** What the job is, kept in its metadata for the reconciler (absent in calls from runs started before it existed). */
+  record?: AzureJobRecord;
 }
 
 export interface AddJobTaskInput extends TaskTemplate {
@@ -44,7 +47,7 @@ function toIso(date: Date | undefined): string | undefined {
   return date ? new Date(date).toISOString() : undefined;
 }
 
-async function taskExists(batch: BatchServiceClient, jobId: string, taskId: string): Promise<boolean> {
+export async function taskExists(batch: BatchServiceClient, jobId: string, taskId: string): Promise<boolean> {
   try {
     await batch.task.get(jobId, taskId, { taskGetOptions: { select: 'id' } });
     return true;
@@ -124,7 +127,7 @@ export function createBatchActivities(clients: ConnectionClients) {
         poolInfo: { poolId: input.poolId },
         onAllTasksComplete: input.endsWithTasks ? 'terminatejob' : 'noaction',
         usesTaskDependencies: false,
-        metadata: [{ name: workflowIdMetadataKey, value: input.workflowId }],
+        metadata: [{ name: workflowIdMetadataKey, value: input.workflowId }, ...(input.record ? [jobRecordMetadata(input.record)] : [])],
       };
       try {
         await batch.job.add(job);

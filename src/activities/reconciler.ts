@@ -3,7 +3,8 @@ import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { Context, log } from '@temporalio/activity';
 import type { ConnectionClients } from '../azure/connectionClients';
 import type { ArrayJobState } from '../model/arrayJob';
-import type { SingleJobState, TaskObservation } from '../model/jobSpec';
+import { jobRecordOf } from '../model/azureJobRecord';
+import type { JobBody, SingleJobState, TaskObservation } from '../model/jobSpec';
 import {
   closedWorkflowReason,
   pendingUploadMetadata,
@@ -26,9 +27,11 @@ export interface OrphanedAzureJob {
   action: 'terminate' | 'close';
   /** Why, in words a user reads in JobStatusReason and the worker log. */
   why: string;
-  /** For 'close': the job's kind and the state its workflow last recorded. */
+  /** For 'close': the job's kind and the state its workflow last recorded (or, its workflow deleted, the state it started from). */
   jobType?: 'Single' | 'Array';
   state?: SingleJobState | ArrayJobState;
+  /** What runs, as the Azure job records it; absent for jobs created before they did. */
+  bodyKind?: JobBody['kind'];
 }
 
 /** A client upload (blob container) whose workflow never started. */
@@ -90,9 +93,12 @@ export function createReconcilerActivities({ clients, temporal, connectionNames 
         const workflow = await describeWorkflow(workflowId);
         const retryUntil = job.metadata?.find((item) => item.name === retryUntilMetadataKey)?.value;
         const createdAt = job.creationTime ? new Date(job.creationTime).toISOString() : undefined;
-        const decision = reconcileActiveJob({ createdAt, retryUntil }, workflow, now, gracePeriodMs);
+        const record = jobRecordOf(job.metadata);
+        const decision = reconcileActiveJob({ createdAt, retryUntil, recorded: record !== undefined }, workflow, now, gracePeriodMs);
         if (decision.action === 'none') continue;
-        const closeable = decision.action === 'close' && workflow?.jobType !== undefined && workflow.state !== undefined;
+        // A deleted workflow's job is closed from the state it started with, as its Azure job recorded it.
+        const known = workflow ? { jobType: workflow.jobType, state: workflow.state } : { jobType: record?.jobType, state: record?.state };
+        const closeable = decision.action === 'close' && known.jobType !== undefined && known.state !== undefined;
         found.push({
           connection,
           poolId: job.poolInfo?.poolId ?? '',
@@ -100,7 +106,8 @@ export function createReconcilerActivities({ clients, temporal, connectionNames 
           workflowId,
           action: closeable ? 'close' : 'terminate',
           why: decision.reason,
-          ...(closeable ? { jobType: workflow!.jobType, state: workflow!.state } : {}),
+          ...(closeable ? { jobType: known.jobType, state: known.state } : {}),
+          ...(record ? { bodyKind: record.bodyKind } : {}),
         });
         if (found.length >= maxPerPass) return found;
       }
@@ -123,14 +130,27 @@ export function createReconcilerActivities({ clients, temporal, connectionNames 
       const workflow = await describeWorkflow(run.workflowId);
       if (!workflow?.jobType || !workflow.state) continue;
       let azureState: string | undefined;
+      let bodyKind: JobBody['kind'] | undefined;
       try {
-        azureState = (await clients.get(connection).batch.job.get(azureJobId, { jobGetOptions: { select: 'state' } })).state;
+        const azureJob = await clients.get(connection).batch.job.get(azureJobId, { jobGetOptions: { select: 'state,metadata' } });
+        azureState = azureJob.state;
+        bodyKind = jobRecordOf(azureJob.metadata)?.bodyKind;
       } catch (error) {
         if (batchErrorCode(error) !== 'JobNotFound') throw error;
       }
       // An active Azure job is the other scan's. A single job whose workflow ended before it created its Azure job is closed too.
       if (azureState === 'active' || azureState === 'terminating' || (azureState === undefined && workflow.jobType !== 'Single')) continue;
-      found.push({ connection, poolId, azureJobId, workflowId: run.workflowId, action: 'close', why: closedWorkflowReason(workflow.executionStatus), jobType: workflow.jobType, state: workflow.state });
+      found.push({
+        connection,
+        poolId,
+        azureJobId,
+        workflowId: run.workflowId,
+        action: 'close',
+        why: closedWorkflowReason(workflow.executionStatus),
+        jobType: workflow.jobType,
+        state: workflow.state,
+        ...(bodyKind ? { bodyKind } : {}),
+      });
       if (found.length >= maxPerPass) break;
     }
     return found;

@@ -8,13 +8,17 @@ export interface PreviousRun {
   input: unknown;
   /** The run's final state, from its memo. */
   state: unknown;
+  /** The type of the run retried (e.g. the reconciler's `closeOrphanedJob`); absent in results recorded before it was told. */
+  workflowType?: string;
 }
 
-/** The input a run was started with (its first argument). */
-async function startInput(client: Client, workflowId: string, runId: string): Promise<unknown> {
+/** The input a run was started with (its first argument), and the run's workflow type. */
+async function startOf(client: Client, workflowId: string, runId: string): Promise<{ input: unknown; workflowType?: string }> {
   const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-  const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-  return payload ? client.options.loadedDataConverter.payloadConverter.fromPayload(payload) : undefined;
+  const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+  const payload = started?.input?.payloads?.[0];
+  const input = payload ? client.options.loadedDataConverter.payloadConverter.fromPayload(payload) : undefined;
+  return { input, workflowType: started?.workflowType?.name ?? undefined };
 }
 
 /**
@@ -47,14 +51,13 @@ export function createWorkflowHistoryActivities() {
       if (described.status.name === 'RUNNING') {
         throw ApplicationFailure.nonRetryable(`retry.previousRunId: run ${input.previousRunId} of ${workflowId} is still running.`, retryRefusedType);
       }
-      let runId = input.previousRunId;
-      let jobInput = await startInput(client, workflowId, runId);
+      const retried = await startOf(client, workflowId, input.previousRunId);
+      let jobInput = retried.input;
       // A retry run was given only { retry }: the job's input is that of the run it retried (and so on).
       for (let hops = 0; (jobInput as { retry?: { previousRunId?: string } } | undefined)?.retry?.previousRunId && hops < 1000; hops++) {
-        runId = (jobInput as { retry: { previousRunId: string } }).retry.previousRunId;
-        jobInput = await startInput(client, workflowId, runId);
+        jobInput = (await startOf(client, workflowId, (jobInput as { retry: { previousRunId: string } }).retry.previousRunId)).input;
       }
-      return { input: jobInput, state: described.memo?.state };
+      return { input: jobInput, state: described.memo?.state, workflowType: retried.workflowType };
     },
   };
 }

@@ -17,7 +17,12 @@ export interface WorkflowFacts {
 export interface ActiveAzureJobFacts {
   createdAt?: string;
   retryUntil?: string;
+  /** Whether the Azure job's metadata says what it is (see azureJobRecord): a final status can then be recorded without its workflow. */
+  recorded?: boolean;
 }
+
+/** Why a job whose workflow is gone from Temporal was ended. */
+export const deletedWorkflowReason = 'its workflow was deleted from Temporal';
 
 export type Reconciliation =
   | { action: 'none' }
@@ -58,9 +63,11 @@ function olderThan(time: string | undefined, graceMs: number, now: Date): boolea
  */
 export function reconcileActiveJob(job: ActiveAzureJobFacts, workflow: WorkflowFacts | undefined, now: Date, graceMs: number): Reconciliation {
   if (!workflow) {
-    return olderThan(job.createdAt, graceMs, now)
-      ? { action: 'terminate', reason: 'its workflow does not exist in Temporal (deleted, or never started)' }
-      : { action: 'none' };
+    if (!olderThan(job.createdAt, graceMs, now)) return { action: 'none' };
+    // The workflow created the Azure job, so it existed: it was deleted (or removed after the namespace's retention).
+    return job.recorded
+      ? { action: 'close', reason: deletedWorkflowReason }
+      : { action: 'terminate', reason: 'its workflow does not exist in Temporal (deleted, or never started)' };
   }
   if (workflow.executionStatus === 'RUNNING' || !olderThan(workflow.closeTime, graceMs, now)) return { action: 'none' };
   if (workflow.jobStatus !== undefined && isFinished(workflow.jobStatus)) {

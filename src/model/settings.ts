@@ -54,7 +54,7 @@ export function describeValue(value: unknown): string {
 }
 
 /** One message for every way a field can be wrong: the wrong type and the wrong range read alike. */
-function saying(text: (got: string) => string) {
+export function saying(text: (got: string) => string) {
   return { error: (issue: { input?: unknown }) => text(describeValue(issue.input)) };
 }
 

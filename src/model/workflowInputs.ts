@@ -10,7 +10,7 @@ import { jobIdRule, jobIdPattern } from './conventions';
 import { InvalidSettingError } from './errors';
 import { toStrictJson } from './json';
 import { isValidExportName } from './scriptJob';
-import { describeValue, jobSettingsSchema } from './settings';
+import { describeValue, jobSettingsSchema, saying } from './settings';
 
 /**
  * A job's arguments travel inside its workflow input, and Temporal refuses a
@@ -73,12 +73,18 @@ const commandBodySchema = z.object({
     .describe('Run without a shell, as Batch does; use /bin/sh -c "..." for one.'),
 });
 
+const bundleBlobMessage = saying((got) => `body.bundleBlob must name the blob in the job's container that holds the bundled script; got ${got}.`);
+const exportNameMessage = saying((got) => `exportName must be a JavaScript identifier, the name of the export called; got ${got}.`);
+
 const scriptBodySchema = z.object({
   kind: z.literal('script'),
-  bundleBlob: z.string().min(1).describe("Blob (in the job's container) holding the bundled module; the TypeScript client uploads it."),
+  bundleBlob: z
+    .string(bundleBlobMessage)
+    .min(1, bundleBlobMessage)
+    .describe("Blob (in the job's container) holding the bundled module; the TypeScript client uploads it."),
   exportName: z
-    .string()
-    .refine(isValidExportName, { error: (issue) => `exportName ${describeValue(issue.input)} is not a JavaScript identifier.` })
+    .string(exportNameMessage)
+    .refine(isValidExportName, exportNameMessage)
     .optional()
     .describe('The export called; default "default".'),
   args: jobArgsSchema,
@@ -93,10 +99,13 @@ const inputNameSchema = z
   .regex(/^[^/\\]+$/, { error: (issue) => `inputs: the file name ${describeValue(issue.input)} must be a plain name, without a folder.` })
   .refine((name) => name !== '.' && name !== '..', { error: 'inputs: a file name cannot be "." or "..".' });
 
-export const jobInputFileSchema = z.union([
-  z.object({ name: inputNameSchema, content: z.string().describe('Small text, uploaded by the workflow.') }),
-  z.object({ name: inputNameSchema, blob: z.string().min(1).describe("A blob already in the job's container.") }),
-]);
+export const jobInputFileSchema = z.union(
+  [
+    z.object({ name: inputNameSchema, content: z.string().describe('Small text, uploaded by the workflow.') }),
+    z.object({ name: inputNameSchema, blob: z.string().min(1).describe("A blob already in the job's container.") }),
+  ],
+  saying((got) => `inputs: each file must be { name, content } (small text) or { name, blob } (a blob already in the job's container); got ${got}.`),
+);
 
 const commonInputFields = {
   jobId: jobIdSchema.optional(),
@@ -104,43 +113,54 @@ const commonInputFields = {
   body: jobBodySchema,
   settings: jobSettingsSchema.default(jobSettingsSchema.parse({})),
   inputs: z
-    .array(jobInputFileSchema)
+    .array(jobInputFileSchema, saying((got) => `inputs must be a list of files, each { name, content } or { name, blob }; got ${got}.`))
     .default([])
     .describe("Files placed in the working directory: small text inline, or blobs already in the job's container."),
-  submittedAt: z.iso.datetime({ offset: true }).optional().describe('When the client submitted it; the workflow start time when absent.'),
+  submittedAt: z.iso
+    .datetime({ offset: true, ...saying((got) => `submittedAt must be an ISO 8601 time such as 2026-12-02T09:40:53.671Z; got ${got}.`) })
+    .optional().describe('When the client submitted it; the workflow start time when absent.'),
 };
 
+const retryWindowMessage = saying((got) => `retryWindowSeconds must be a number of seconds, 0 or more; got ${got}.`);
 const retryWindowSecondsSchema = z
-  .number()
-  .min(0, { error: 'retryWindowSeconds must be a number of seconds, 0 or more.' })
+  .number(retryWindowMessage)
+  .min(0, retryWindowMessage)
   .optional()
   .describe('How long a job that ended with failures keeps its Azure job open for a retry; default 86400.');
 
+/** What a workflow says to input that is not a JSON object at all. */
+const oneObject = (type: string) => saying((got) => `The ${type} workflow takes one JSON object (schema/${type}.input.json); got ${got}.`);
+
 export const singleJobInputSchema = z
-  .object({ ...commonInputFields, retryWindowSeconds: retryWindowSecondsSchema })
+  .object({ ...commonInputFields, retryWindowSeconds: retryWindowSecondsSchema }, oneObject('singleJob'))
   .meta({
     title: 'singleJob workflow input',
     description:
       'The one argument of the `singleJob` workflow on task queue `remote-batch`. Start it from any Temporal client; the workflow id becomes the Azure job id unless jobId is given.',
   });
 
+const elementCountMessage = saying(
+  (got) => `elementCount must be a whole number from 1 to ${maxArrayElements.toLocaleString('en')}, the number of elements; got ${got}.`,
+);
+const spanSizeMessage = saying((got) => `spanSize must be a whole number of elements per child, at least 1; got ${got}.`);
+const turnsMessage = saying((got) => `turnsPerRun must be a whole number, at least 1; got ${got}.`);
+
 export const arrayJobInputSchema = z
-  .object({
-    ...commonInputFields,
-    elementCount: z
-      .number({ error: 'elementCount must be the number of elements, a whole number.' })
-      .int({ error: 'elementCount must be a whole number.' })
-      .min(1, { error: 'An array job needs at least one element (elementCount ≥ 1).' })
-      .max(maxArrayElements, { error: (issue) => `An array job maps over at most ${maxArrayElements.toLocaleString('en')} elements; elementCount is ${describeValue(issue.input)}.` }),
-    spanSize: z
-      .number()
-      .int({ error: 'spanSize must be a whole number of elements per child, at least 1.' })
-      .min(1, { error: 'spanSize must be a whole number of elements per child, at least 1.' })
-      .default(1)
-      .describe('Elements per child.'),
-    retryWindowSeconds: retryWindowSecondsSchema,
-    turnsPerRun: z.number().int().min(1, { error: 'turnsPerRun must be a whole number, at least 1.' }).optional().describe('Loop turns per run before continue-as-new; default 150.'),
-  })
+  .object(
+    {
+      ...commonInputFields,
+      elementCount: z.number(elementCountMessage).int(elementCountMessage).min(1, elementCountMessage).max(maxArrayElements, elementCountMessage).describe('The number of elements.'),
+      spanSize: z
+        .number(spanSizeMessage)
+        .int(spanSizeMessage)
+        .min(1, spanSizeMessage)
+        .default(1)
+        .describe('Elements per child.'),
+      retryWindowSeconds: retryWindowSecondsSchema,
+      turnsPerRun: z.number(turnsMessage).int(turnsMessage).min(1, turnsMessage).optional().describe('Loop turns per run before continue-as-new; default 150.'),
+    },
+    oneObject('arrayJob'),
+  )
   .superRefine((input, context) => {
     const children = Math.ceil(input.elementCount / input.spanSize);
     if (children > maxArrayChildren) {
@@ -165,12 +185,15 @@ export const arrayJobInputSchema = z
 export const retryInputSchema = z
   .object({
     retry: z
-      .object({
-        previousRunId: z
-          .string({ error: 'retry.previousRunId must be the run id of the run that closed with failures.' })
-          .min(1, { error: 'retry.previousRunId must be the run id of the run that closed with failures.' })
-          .describe('The run (of this same workflow id) that closed with failures; the workflow reads the job\'s input and final state from it.'),
-      })
+      .object(
+        {
+          previousRunId: z
+            .string({ error: 'retry.previousRunId must be the run id of the run that closed with failures.' })
+            .min(1, { error: 'retry.previousRunId must be the run id of the run that closed with failures.' })
+            .describe('The run (of this same workflow id) that closed with failures; the workflow reads the job\'s input and final state from it.'),
+        },
+        saying((got) => `retry must be { previousRunId }, naming the run that closed with failures; got ${got}.`),
+      )
       .describe('Rerun only what failed, within the retry window; every other field is the retried run\'s.'),
   })
   .meta({ title: 'retry', description: 'Start it under the same workflow id as the run it retries.' });
@@ -206,6 +229,7 @@ export function parseWorkflowInput<S extends z.ZodType>(schema: S, input: unknow
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const field = fieldOf(issue.path);
-  const named = issue.message.toLowerCase().includes(String(issue.path.at(-1) ?? '').toLowerCase());
+  const lastName = String([...issue.path].reverse().find((part) => typeof part === 'string') ?? '');
+  const named = issue.message.toLowerCase().includes(lastName.toLowerCase());
   throw new InvalidSettingError(field, named ? issue.message : `${field}: ${issue.message}`);
 }

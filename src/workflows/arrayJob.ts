@@ -11,16 +11,17 @@ import {
 } from '@temporalio/workflow';
 import type { TaskInputBlob, TaskTemplate } from '../activities/taskDefinition';
 import { type ArrayJobInput, type ArrayJobState, initialArrayJobState } from '../model/arrayJob';
-import { defaultRetryWindowSeconds, resumedArrayJobState, retryUntil } from '../model/retry';
+import { defaultRetryWindowSeconds, resumedArrayJobState, type RetryRequest, retryUntil } from '../model/retry';
 import { clientAbort, type JobAbort } from '../model/outcome';
 import { childrenFailedKey, childrenRunningKey, childrenSucceededKey, jobSearchAttributes } from '../model/searchAttributes';
+import { arrayJobInputSchema } from '../model/workflowInputs';
 import { azure, watcher } from './activityProxies';
-import { validateArrayInput } from './arrayInput';
 import { CancellationAsAbort } from './cancellation';
 import { arrayDetails } from './currentDetails';
 import { abortChildSignal, abortSignal, abortUpdate, arrayStateQuery, retryFailedUpdate } from './arrayMessages';
 import { closesAsJobEnds, jobFailed } from './jobEnding';
-import { permanentFailure, setUpAzureJob, unlessAborted, validateJobInput, validateReason } from './jobSetup';
+import { startingInput } from './jobInput';
+import { permanentFailure, setUpAzureJob, unlessAborted, validateReason } from './jobSetup';
 
 /** Children added per activity call: small enough to show progress, large enough to keep history short. */
 const childrenPerAddCall = 2000;
@@ -40,16 +41,16 @@ export interface ArrayJobCarry {
  * collections and watched by task counts plus incremental listing; per-child
  * facts live in blobs, so history size does not depend on the child count.
  */
-export async function arrayJob(given: ArrayJobInput, carry?: ArrayJobCarry): Promise<ArrayJobState> {
+export async function arrayJob(given: ArrayJobInput | { retry: RetryRequest }, carry?: ArrayJobCarry): Promise<ArrayJobState> {
   // A retry's first run reads the job's input and final state from the run it retries; its continuations carry them.
-  const previous = given?.retry && !carry ? await azure.previousRun({ previousRunId: given.retry.previousRunId }) : undefined;
-  const input = (previous?.input ?? given) as ArrayJobInput;
-  const { jobId, settings } = validateJobInput(input, !given?.retry && !carry);
+  const { input, jobId, settings, previous } = await startingInput(arrayJobInputSchema, given, {
+    continued: carry !== undefined,
+    previousRun: (previousRunId) => azure.previousRun({ previousRunId }),
+  });
   const { connection, poolId } = input.environment;
-  validateArrayInput(input);
 
   const state: ArrayJobState =
-    carry?.state ?? (previous ? resumedArrayJobState(previous.state as ArrayJobState, given.retry!.previousRunId) : initialArrayJobState(input, jobId, settings));
+    carry?.state ?? (previous ? resumedArrayJobState(previous.state as ArrayJobState, previous.runId) : initialArrayJobState(input, jobId, settings));
   const { childCount, spanSize } = state;
   let abortReason = state.abortReason;
   const childAborts: { child: number; reason: string }[] = [];
@@ -117,7 +118,12 @@ export async function arrayJob(given: ArrayJobInput, carry?: ArrayJobCarry): Pro
       if (rerun === 'refused') return closeAs('Completed', state.statusReason!, { alreadyTerminated: true });
     } else if (!carry) {
       publish('Creating the Azure job.');
-      const setup = await setUpAzureJob(input, jobId, settings, { oneTask: false, endsWithTasks: false, isAborted });
+      const setup = await setUpAzureJob(input, jobId, settings, {
+        oneTask: false,
+        endsWithTasks: false,
+        isAborted,
+        record: { jobType: 'Array', bodyKind: input.body.kind, state },
+      });
       if (setup.outcome !== 'ready') {
         const abort = setup.outcome === 'aborted' ? await abortOf() : undefined;
         if (abort) state.abortReason = abort.reason;

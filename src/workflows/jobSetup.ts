@@ -8,10 +8,11 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { TaskInputBlob, TaskTemplate } from '../activities/taskDefinition';
-import { inputBlobName, jobIdPattern, jobIdRule } from '../model/conventions';
+import type { AzureJobRecord } from '../model/azureJobRecord';
+import { inputBlobName } from '../model/conventions';
 import type { EnvironmentRef, JobBody, JobInput } from '../model/jobSpec';
 import { defaultExportName, scriptArgsFileName, scriptBundleFileName, scriptCommandLine } from '../model/scriptJob';
-import { batchPriority, type JobSettings, processorCountVariable, validateSettings } from '../model/settings';
+import { batchPriority, type JobSettings, processorCountVariable } from '../model/settings';
 import { azure, type ShortCalls } from './activityProxies';
 
 /** What both workflows take, as any-language clients may send it. */
@@ -23,48 +24,6 @@ export interface JobInputBase {
   inputs: JobInput[];
   /** How long a failed job's Azure job stays open for a retry (seconds). */
   retryWindowSeconds?: number;
-}
-
-export function invalid(message: string): ApplicationFailure {
-  return ApplicationFailure.create({ message, type: 'InvalidInput', nonRetryable: true });
-}
-
-/**
- * Checks the JSON a workflow was started with; returns the Azure job id and the
- * full settings. `newJob`: the first run of a job (not a retry, not a
- * continuation), held to the id rule that makes `job-<id>` its container;
- * runs of jobs started before that rule keep their ids.
- */
-export function validateJobInput(input: JobInputBase, newJob = true): { jobId: string; settings: JobSettings } {
-  if (!input || typeof input !== 'object') throw invalid('The workflow takes one JSON object; see the schemas under schema/.');
-  if (typeof input.environment?.poolId !== 'string' || input.environment.poolId === '') {
-    throw invalid('PoolID is required: environment.poolId must be a non-empty string.');
-  }
-  if (typeof input.environment.connection !== 'string' || input.environment.connection === '') {
-    throw invalid('environment.connection must name a connection the worker knows (e.g. "local").');
-  }
-  // Clients in other languages may leave jobId out: the workflow id is the Azure job id then.
-  const jobId = input.jobId ?? workflowInfo().workflowId;
-  if (typeof jobId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(jobId)) {
-    throw invalid('jobId (or, without one, the workflow id) must be 1 to 64 letters, digits, hyphens or underscores: it becomes the Azure job id.');
-  }
-  if (newJob && patched('job-id-names-its-container') && !jobIdPattern.test(jobId)) {
-    throw invalid(`jobId (or, without one, the workflow id) ${JSON.stringify(jobId)} is not a valid job id: ${jobIdRule}`);
-  }
-  if (input.body?.kind !== 'script' && input.body?.kind !== 'command') throw invalid("body.kind must be 'script' or 'command'.");
-  if (input.body.kind === 'command' && (typeof input.body.commandLine !== 'string' || input.body.commandLine.trim() === '')) {
-    throw invalid('body.commandLine must be a non-empty command line.');
-  }
-  if (!Array.isArray(input.inputs)) input.inputs = [];
-  const window = input.retryWindowSeconds;
-  if (window !== undefined && !(typeof window === 'number' && Number.isFinite(window) && window >= 0)) {
-    throw invalid(`retryWindowSeconds must be a number of seconds, 0 or more; got ${JSON.stringify(window)}.`);
-  }
-  try {
-    return { jobId, settings: validateSettings((input.settings ?? {}) as unknown as Record<string, unknown>) };
-  } catch (error) {
-    throw invalid((error as Error).message);
-  }
 }
 
 export type SetupResult =
@@ -89,6 +48,8 @@ export async function setUpAzureJob(
     isAborted: () => boolean;
     /** How the Azure calls are made (activities or local activities); `azure` by default. */
     calls?: ShortCalls;
+    /** What the job is, for the Azure job's metadata. */
+    record: AzureJobRecord;
   },
 ): Promise<SetupResult> {
   const { connection, poolId } = input.environment;
@@ -114,6 +75,7 @@ export async function setUpAzureJob(
       priority: batchPriority(settings.jobPriority),
       workflowId: workflowInfo().workflowId,
       endsWithTasks: options.endsWithTasks,
+      record: options.record,
     });
   } catch (error) {
     const refusal = permanentFailure(error);
@@ -138,8 +100,11 @@ export async function setUpAzureJob(
 
 /** The message of an activity failure that retrying cannot fix, if that is what `error` is. */
 export function permanentFailure(error: unknown): string | undefined {
-  const failure = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : undefined;
-  return failure?.nonRetryable ? failure.message : undefined;
+  if (error instanceof ActivityFailure) return error.cause instanceof ApplicationFailure && error.cause.nonRetryable ? error.cause.message : undefined;
+  // A local activity's failure reaches the workflow as itself, not wrapped: a refusal like any other, so the
+  // job ends Failed with it (runs started before failed their workflow with it instead, and replay so).
+  if (error instanceof ApplicationFailure && error.nonRetryable && patched('local-call-refusals-end-the-job')) return error.message;
+  return undefined;
 }
 
 /** Runs `work`, cancelling it if `isAborted` turns true first. */

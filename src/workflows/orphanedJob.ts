@@ -1,8 +1,8 @@
-import { ApplicationFailure, type RetryPolicy, proxyActivities, setCurrentDetails, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, type RetryPolicy, patched, proxyActivities, setCurrentDetails, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ReconcilerActivities } from '../activities/reconciler';
 import type { ArrayJobState } from '../model/arrayJob';
-import type { SingleJobState } from '../model/jobSpec';
+import type { JobBody, SingleJobState } from '../model/jobSpec';
 import { outcomeOfTask } from '../model/outcome';
 import { reconcilerAzureReason, reconcilerReason } from '../model/reconciliation';
 import { jobFailedType } from '../model/retry';
@@ -16,8 +16,10 @@ export interface CloseOrphanedJobInput {
   /** Why the job is being ended, e.g. "its workflow was terminated in Temporal". */
   why: string;
   jobType: 'Single' | 'Array';
-  /** The state the closed run last recorded (its memo). */
+  /** The state the closed run last recorded (its memo); its workflow deleted, the state it started from. */
   state: SingleJobState | ArrayJobState;
+  /** What runs, as the Azure job records it: how an array's children are read. Absent: a command (jobs created before it was recorded). */
+  bodyKind?: JobBody['kind'];
 }
 
 const retry: RetryPolicy = { initialInterval: '1 second', maximumInterval: '30 seconds' };
@@ -54,6 +56,7 @@ export async function closeOrphanedJob(input: CloseOrphanedJobInput): Promise<Si
   }
 
   const state = { ...(input.state as ArrayJobState) };
+  const bodyKind = input.bodyKind ?? 'command';
   const progress = await azure.pollArrayProgress({
     connection,
     jobId,
@@ -62,9 +65,12 @@ export async function closeOrphanedJob(input: CloseOrphanedJobInput): Promise<Si
     cursor: state.cursor,
     minWaitMs: 0,
     maxWaitMs: 0,
-    bodyKind: 'command',
+    // A script child's result and error are read as its task is recorded; a command child's result files are gathered below.
+    bodyKind,
   });
   await azure.failUnfinishedChildren({ connection, jobId, childCount: state.childCount, reason, abortedAt: endedAt, statusReason: reason });
+  // Closing runs started before this kept no result of a command child that had succeeded.
+  if (bodyKind === 'command' && patched('closing-run-gathers-results')) await azure.gatherArrayResults({ connection, jobId, childCount: state.childCount });
   const succeeded = progress.counts.succeeded;
   Object.assign(state, {
     status: 'Completed',

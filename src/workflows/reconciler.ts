@@ -54,7 +54,17 @@ async function startClosingRun(job: OrphanedAzureJob): Promise<boolean> {
   try {
     await startChild(closeOrphanedJob, {
       workflowId: job.workflowId,
-      args: [{ connection: job.connection, poolId: job.poolId, azureJobId: job.azureJobId, why: job.why, jobType: job.jobType!, state: job.state! }],
+      args: [
+        {
+          connection: job.connection,
+          poolId: job.poolId,
+          azureJobId: job.azureJobId,
+          why: job.why,
+          jobType: job.jobType!,
+          state: job.state!,
+          ...(job.bodyKind ? { bodyKind: job.bodyKind } : {}),
+        },
+      ],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
       memo: { state: job.state },

@@ -2,13 +2,15 @@ import { condition, patched, setCurrentDetails, setHandler, upsertMemo, upsertSe
 import { evaluationFileName, resultFileName, singleJobTaskId, taskOutputPath } from '../model/conventions';
 import { initialSingleJobState, type SingleJobInput, type SingleJobState } from '../model/jobSpec';
 import { clientAbort, type JobAbort, outcomeOfTask } from '../model/outcome';
-import { resumedSingleJobState, retryUntil } from '../model/retry';
+import { resumedSingleJobState, type RetryRequest, retryUntil } from '../model/retry';
 import { jobSearchAttributes } from '../model/searchAttributes';
+import { singleJobInputSchema } from '../model/workflowInputs';
 import { azure, azureLocal, watcher } from './activityProxies';
 import { CancellationAsAbort } from './cancellation';
 import { singleDetails } from './currentDetails';
 import { closesAsJobEnds, jobFailed } from './jobEnding';
-import { permanentFailure, setUpAzureJob, unlessAborted, validateJobInput, validateReason } from './jobSetup';
+import { startingInput } from './jobInput';
+import { permanentFailure, setUpAzureJob, unlessAborted, validateReason } from './jobSetup';
 import { abortSignal, abortUpdate, stateQuery } from './messages';
 
 /**
@@ -16,16 +18,17 @@ import { abortSignal, abortUpdate, stateQuery } from './messages';
  * Succeeded/Failed. A retry (input `{ retry: { previousRunId } }`) is a new run
  * over the Azure job a failed run left open: it reruns the same task.
  */
-export async function singleJob(given: SingleJobInput): Promise<SingleJobState> {
+export async function singleJob(given: SingleJobInput | { retry: RetryRequest }): Promise<SingleJobState> {
   // Short Azure calls as local activities: no workflow task round trip each (runs started before keep activities).
   const calls = patched('single-job-local-calls') ? azureLocal : azure;
-  const previous = given?.retry ? await calls.previousRun({ previousRunId: given.retry.previousRunId }) : undefined;
-  const input = (previous?.input ?? given) as SingleJobInput;
-  const { jobId, settings } = validateJobInput(input, !given?.retry);
+  const { input, jobId, settings, previous } = await startingInput(singleJobInputSchema, given, {
+    continued: false,
+    previousRun: (previousRunId) => calls.previousRun({ previousRunId }),
+  });
   const { connection, poolId } = input.environment;
   const taskId = singleJobTaskId;
   const state: SingleJobState = previous
-    ? resumedSingleJobState(previous.state as SingleJobState, given.retry!.previousRunId)
+    ? resumedSingleJobState(previous.state as SingleJobState, previous.runId)
     : initialSingleJobState(input, jobId, settings, taskId);
   let abortReason: string | undefined;
   let finished = false;
@@ -69,7 +72,13 @@ export async function singleJob(given: SingleJobInput): Promise<SingleJobState> 
     let setup: Awaited<ReturnType<typeof setUpAzureJob>> | undefined;
     if (!previous) {
       // A job that closes as it ends keeps its Azure job open after a failure, for a retry.
-      setup = await setUpAzureJob(input, jobId, settings, { oneTask: true, endsWithTasks: !closesWithJob, isAborted, calls });
+      setup = await setUpAzureJob(input, jobId, settings, {
+        oneTask: true,
+        endsWithTasks: !closesWithJob,
+        isAborted,
+        calls,
+        record: { jobType: 'Single', bodyKind: input.body.kind, state },
+      });
       if (setup.outcome === 'refused') return finish({ status: 'Failed', statusReason: setup.reason });
       if (setup.outcome === 'aborted') return finish({ status: 'Failed', statusReason: (await abortOf()).statusReason });
     }
@@ -124,8 +133,11 @@ export async function singleJob(given: SingleJobInput): Promise<SingleJobState> 
       await calls.openRetryWindow({ connection, jobId, until: state.retryUntil });
       publish(`The job failed. It can be retried until ${state.retryUntil}: remote-batch retry ${jobId}.`);
     } else {
-      // Aborted (already terminated), or refused: nothing can rerun, so nothing stays open.
-      await calls.terminateAzureJob({ connection, jobId, reason: 'remote-batch: the job failed' });
+      // Aborted (already terminated), or refused: nothing can rerun, so nothing stays open. Azure refusing
+      // the terminate for good (e.g. the worker knows no such connection) means there is no job to end.
+      await calls.terminateAzureJob({ connection, jobId, reason: 'remote-batch: the job failed' }).catch((error: unknown) => {
+        if (permanentFailure(error) === undefined) throw error;
+      });
     }
     throw jobFailed(jobId, state.statusReason, state);
   }

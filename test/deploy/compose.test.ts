@@ -7,9 +7,10 @@ import { searchAttributeKeys } from '../../src/model/searchAttributes';
 import { azuriteAccountKey, azuriteAccountName } from '../../src/stack/azurite';
 import { portsFromEnvironment } from '../../src/stack/config';
 import { localBatchAccountKey, localBatchAccountName } from '../../src/stack/localStack';
+import { metricsPortVariable, metricsUrl, telemetrySettingsFromEnvironment } from '../../src/telemetry/telemetrySettings';
 import { workflowBundleVariable } from '../../src/workflowBundle';
 import { activeServices, flagValue, repoPathOfImagePath, repoRoot, resolvedCompose, type ComposeService } from './support/composeModel';
-import { variablesReadBy } from './support/sourceVariables';
+import { variablesReadBy, workerVariables as readByWorker } from './support/sourceVariables';
 
 const model = resolvedCompose(['docker-compose.yml']);
 const service = (name: string): ComposeService => {
@@ -19,7 +20,7 @@ const service = (name: string): ComposeService => {
 };
 const published = (name: string, target: number) => service(name).ports.find((port) => port.target === target);
 const oneShots = ['temporal-schema', 'temporal-init'];
-const workerVariables = variablesReadBy('src/client/temporalSettings.ts', 'src/connections/store.ts', 'src/workflowBundle.ts');
+const workerVariables = readByWorker();
 
 /** The bind-mounted host file behind a container path of a service. */
 function mountedFile(serviceName: string, containerPath: string): string {
@@ -115,6 +116,25 @@ describe('docker-compose.yml, as `compose config` resolves it', () => {
     expect(worker.replicas).toBeGreaterThanOrEqual(2);
     expect(worker.containerName).toBeUndefined();
     expect(worker.ports).toEqual([]);
+  });
+
+  test('the workers serve Prometheus metrics to the compose network, on a port they expose and do not publish', () => {
+    const worker = service('worker');
+    const settings = telemetrySettingsFromEnvironment(worker.environment);
+    // Without the port the worker serves no metrics at all; on loopback, no other container could scrape it.
+    expect(settings.metricsBindAddress).toBe(`0.0.0.0:${worker.environment[metricsPortVariable]}`);
+    expect(worker.expose).toEqual([worker.environment[metricsPortVariable]]);
+    expect(metricsUrl(settings.metricsBindAddress!)).toBe(`http://127.0.0.1:${worker.environment[metricsPortVariable]}/metrics`);
+  });
+
+  test('the workers pass the OTLP variables the code reads through from the shell, and trace only when one is set', () => {
+    const worker = service('worker');
+    const otlpVariables = [...workerVariables].filter((name) => name.startsWith('OTEL_')).sort();
+    expect(otlpVariables).toEqual(['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_SERVICE_NAME']);
+    expect(Object.keys(worker.environment).filter((name) => name.startsWith('OTEL_')).sort()).toEqual(otlpVariables);
+    expect(telemetrySettingsFromEnvironment(worker.environment).otlpEndpoint).toBeUndefined();
+    const traced = resolvedCompose(['docker-compose.yml'], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).services.worker;
+    expect(telemetrySettingsFromEnvironment(traced.environment).otlpEndpoint).toBe('http://collector:4318');
   });
 
   test('REMOTE_BATCH_WORKERS sets the number of worker replicas', () => {

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { resolveConnection } from '../../src/connections/store';
 import { activeServices, repoRoot, resolvedCompose } from './support/composeModel';
-import { variablesReadBy } from './support/sourceVariables';
+import { telemetrySettingsFromEnvironment } from '../../src/telemetry/telemetrySettings';
+import { workerVariables } from './support/sourceVariables';
 
 const files = ['docker-compose.yml', 'docker-compose.azure.yml'];
 const azureSettings = {
@@ -40,7 +41,7 @@ describe('docker-compose.azure.yml over docker-compose.yml', () => {
   });
 
   test('the workers pass through every AZURE_* variable the code reads, and nothing the code or DefaultAzureCredential does not', () => {
-    const ours = variablesReadBy('src/client/temporalSettings.ts', 'src/connections/store.ts', 'src/workflowBundle.ts');
+    const ours = workerVariables();
     const identity = identityVariables();
     expect(identity.has('AZURE_CLIENT_ID')).toBe(true);
     for (const name of Object.keys(worker.environment)) {
@@ -49,6 +50,10 @@ describe('docker-compose.azure.yml over docker-compose.yml', () => {
     const azureNamesWeRead = [...ours].filter((name) => name.startsWith('AZURE_'));
     expect(azureNamesWeRead.length).toBeGreaterThanOrEqual(6);
     expect(Object.keys(worker.environment)).toEqual(expect.arrayContaining(azureNamesWeRead));
+  });
+
+  test('the workers still serve metrics on the compose network', () => {
+    expect(telemetrySettingsFromEnvironment(worker.environment).metricsBindAddress).toMatch(/^0\.0\.0\.0:\d+$/);
   });
 
   test('with only endpoints and account names set, the worker’s own code resolves the `default` connection to Azure with Entra ID', () => {

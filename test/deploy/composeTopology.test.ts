@@ -22,6 +22,7 @@ import { canConnect, findFreePort } from '../../src/stack/ports';
 import { ManagedProcess } from '../../src/stack/managedProcess';
 import { ensureTemporalCli } from '../../src/stack/temporalCli';
 import { startTemporalServer, type RunningTemporalServer } from '../../src/stack/temporalServer';
+import { metricsHostVariable, metricsPortVariable } from '../../src/telemetry/telemetrySettings';
 import { workflowBundleVariable } from '../../src/workflowBundle';
 import { flagValue, repoRoot, resolvedCompose, type ComposeService } from './support/composeModel';
 import { instructions, parseDockerfile, stageEnvironment } from './support/dockerfile';
@@ -65,7 +66,7 @@ function startService(name: string, command: string[], env: Record<string, strin
 
 let temporal: RunningTemporalServer;
 let cliPath: string;
-let ports: { azurite: number; emulator: number };
+let ports: { azurite: number; emulator: number; metrics: number };
 let bundleFile: string;
 let workerEnv: Record<string, string>;
 let connectionsFile: string;
@@ -88,7 +89,7 @@ beforeAll(async () => {
     logFile: path.join(work, 'logs', 'temporal.log'),
   });
   started.push(temporal);
-  ports = { azurite: await findFreePort(), emulator: await findFreePort() };
+  ports = { azurite: await findFreePort(), emulator: await findFreePort(), metrics: await findFreePort() };
 
   const azurite = model.services.azurite;
   let azuriteCommand = replaceFlag(withVolumes(azurite), '--blobPort', String(ports.azurite));
@@ -120,11 +121,15 @@ beforeAll(async () => {
   );
   const runtime = dockerfile.stages[dockerfile.stages.length - 1];
   expect(stageEnvironment(runtime)[workflowBundleVariable]).toBeDefined();
+  // The exposed metrics port, as a container's own: here a free port on loopback.
+  expect(worker.expose).toEqual([worker.environment[metricsPortVariable]]);
   workerEnv = {
     ...worker.environment,
     TEMPORAL_ADDRESS: temporal.address,
     REMOTE_BATCH_CONNECTIONS_FILE: connectionsFile,
     [workflowBundleVariable]: bundleFile,
+    [metricsHostVariable]: '127.0.0.1',
+    [metricsPortVariable]: String(ports.metrics),
   };
 });
 
@@ -211,4 +216,8 @@ test('the workers’ health check fails with no worker, passes once the compose 
   } finally {
     await connection.close();
   }
+  // What a Prometheus on the compose network scrapes: the SDK's series and ours, the job's activities counted.
+  const metrics = await (await fetch(`http://127.0.0.1:${ports.metrics}/metrics`)).text();
+  expect(metrics).toMatch(/^temporal_/m);
+  expect(metrics).toMatch(/^remote_batch_activity_duration_seconds_count\{.*activity="addJobTask"/m);
 });

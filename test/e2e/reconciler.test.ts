@@ -2,15 +2,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { listJobSummaries, mapSubmit, submit } from '../../src/client';
+import { ArrayJob, type BatchJob, listJobSummaries, mapSubmit, submit } from '../../src/client';
 import { carryOutSubmission, planSubmission } from '../../src/client/submission';
+import type { ArrayJobInput } from '../../src/model/arrayJob';
+import { elementChunkBlob } from '../../src/model/arrayJob';
 import { jobContainerName } from '../../src/model/conventions';
 import { taskQueue } from '../../src/client/temporalSettings';
 import { jobObject } from '../../src/client';
+import { deleteWorkflow } from '../support/temporalUiActions';
 import { waitFor } from '../support/waitFor';
 import { runCli } from './cli/support/cli';
 import { stackEnvironments } from './support/environments';
-import { waitForStatus } from './support/jobs';
+import { listedInProgress, waitForStatus } from './support/jobs';
 
 /**
  * The reconciler runs as the stack's own Temporal Schedule, every 2 s with an
@@ -29,6 +32,31 @@ describe('the reconciler: no Azure job outlives its workflow', () => {
     return (await listJobSummaries(env, status ? { status } : {})).find((summary) => summary.jobId === jobId);
   }
 
+  /** Tolerates "not found" while a workflow started by name has not yet recorded its first state. */
+  const runningChild = (array: ArrayJob) =>
+    waitFor(() => array.get('ChildJobCounts') as Promise<{ running: number }>, (counts) => counts.running > 0, {
+      timeoutMs: 60_000,
+      what: 'a running child',
+      intervalMs: 250,
+      tolerateErrors: true,
+    });
+
+  /** Polls a job's status through the states where it reads "not found" (its workflow deleted, no closing run yet). */
+  const finalStatus = (job: BatchJob | ArrayJob, status: string) =>
+    waitFor(() => job.get('JobStatus'), (seen) => seen === status, { timeoutMs: reconciled, what: `${job.jobId} to read ${status}`, intervalMs: 500, tolerateErrors: true });
+
+  /** `status --json`, `ls --json` and `watch` all read the job's final status. */
+  async function cliReads(jobId: string, fields: Record<string, unknown>): Promise<void> {
+    const status = await runCli(['status', jobId, '--json']);
+    expect(JSON.parse(status.stdout)).toMatchObject(fields);
+    const ls = await runCli(['ls', '--json']);
+    const lines = (JSON.parse(ls.stdout) as { jobId: string; JobStatus: string }[]).filter((line) => line.jobId === jobId);
+    expect(lines).toEqual([expect.objectContaining({ JobStatus: fields.JobStatus })]);
+    const watch = await runCli(['watch', jobId]);
+    expect(watch.code).toBe(1);
+    expect(watch.stdout).toContain(String(fields.JobStatus));
+  }
+
   it('terminates the Azure job of a single job whose workflow was terminated, and status and ls say Failed and why', async () => {
     const job = await submit(env, { command: '/bin/sh -c "sleep 300"' });
     await waitForStatus(job, ['Running']);
@@ -43,7 +71,7 @@ describe('the reconciler: no Azure job outlives its workflow', () => {
     const reason = 'Terminated by the remote-batch reconciler: its workflow was terminated in Temporal.';
     expect(await job.get('JobStatusReason')).toBe(reason);
     expect(await listed(job.jobId)).toMatchObject({ JobStatus: 'Failed', JobStatusReason: reason });
-    expect(await listed(job.jobId, 'Running')).toBeUndefined();
+    expect(await listedInProgress(env, job.jobId)).toEqual([]);
     expect(await listed(job.jobId, 'Failed')).toMatchObject({ JobStatus: 'Failed' });
 
     const status = await runCli(['status', job.jobId, '--json']);
@@ -63,6 +91,7 @@ describe('the reconciler: no Azure job outlives its workflow', () => {
     expect(await job.get('JobExitCode')).toBe(0);
     expect(await job.get('JobLog')).toContain('finished alone');
     expect(await listed(job.jobId)).toMatchObject({ JobStatus: 'Succeeded' });
+    expect(await listedInProgress(env, job.jobId)).toEqual([]);
   });
 
   it("terminates an array's Azure job when its workflow is terminated; every unfinished child ends Failed", async () => {
@@ -81,6 +110,7 @@ describe('the reconciler: no Azure job outlives its workflow', () => {
       'Terminated by the remote-batch reconciler: its workflow was terminated in Temporal.',
     ]);
     expect(await listed(array.jobId)).toMatchObject({ JobType: 'Array', JobStatus: 'Completed' });
+    expect(await listedInProgress(env, array.jobId)).toEqual([]);
   });
 
   it('terminates the Azure job of a workflow whose run timed out', async () => {
@@ -98,6 +128,79 @@ describe('the reconciler: no Azure job outlives its workflow', () => {
     await azureJobEnded(workflowId);
     await waitForStatus(job, ['Failed'], reconciled);
     expect(await job.get('JobStatusReason')).toBe('Terminated by the remote-batch reconciler: its workflow timed out in Temporal.');
+    expect(await listedInProgress(env, workflowId)).toEqual([]);
+  });
+
+  it("ends an array's Azure job when its workflow run timed out; the children not done end Failed", async () => {
+    const client = await env.client();
+    // What mapSubmit does, with a run timeout it does not offer: the elements' blob, then the workflow started by name.
+    const plan = planSubmission({ command: '/bin/sh -c "sleep 300"' }, {});
+    await carryOutSubmission(env, plan);
+    const elements = '1\n2';
+    await env.azure().blobs.getContainerClient(jobContainerName(plan.jobId)).getBlockBlobClient(elementChunkBlob(0)).upload(elements, elements.length);
+    const { jobId, body, settings, inputs } = plan;
+    const input: ArrayJobInput = { jobId, body, settings, inputs, environment: env.ref, elementCount: 2, spanSize: 1, submittedAt: new Date().toISOString() };
+    await client.workflow.start('arrayJob', { taskQueue, workflowId: plan.jobId, workflowRunTimeout: '15 seconds', args: [input] });
+    const array = new ArrayJob(env, plan.jobId);
+    await runningChild(array);
+
+    await azureJobEnded(plan.jobId);
+    const reason = 'Terminated by the remote-batch reconciler: its workflow timed out in Temporal.';
+    await waitFor(() => array.get('JobStatusReason'), (seen) => seen === reason, reconciled, 'the recorded status', 500);
+    expect(await array.get('JobStatus')).toBe('Completed');
+    expect(await array.get('JobFailedQ')).toBe(true);
+    expect(await array.get('ChildJobStatuses')).toEqual(['Failed', 'Failed']);
+    expect(await listed(plan.jobId)).toMatchObject({ JobType: 'Array', JobStatus: 'Completed', JobStatusReason: reason });
+    expect(await listedInProgress(env, plan.jobId)).toEqual([]);
+  });
+
+  it('ends the Azure job of a single job whose workflow was deleted, and records Failed under the same id: status, ls and watch say why', async () => {
+    const job = await submit(env, { command: '/bin/sh -c "sleep 300"' });
+    await waitForStatus(job, ['Running']);
+    await deleteWorkflow(await env.client(), job.jobId);
+
+    const azureJob = await azureJobEnded(job.jobId);
+    expect(azureJob.executionInfo?.terminateReason).toBe('remote-batch reconciler: its workflow was deleted from Temporal');
+    expect((await env.azure().batch.task.get(job.jobId, '10000000')).state).toBe('completed');
+    await finalStatus(job, 'Failed');
+    const reason = 'Terminated by the remote-batch reconciler: its workflow was deleted from Temporal.';
+    expect(await job.get('JobStatusReason')).toBe(reason);
+    expect(await job.get('JobType')).toBe('Single');
+    expect(await listed(job.jobId)).toMatchObject({ JobStatus: 'Failed', JobStatusReason: reason });
+    expect(await listedInProgress(env, job.jobId)).toEqual([]);
+    await cliReads(job.jobId, { JobStatus: 'Failed', JobStatusReason: reason });
+  });
+
+  it("ends the Azure job of an array whose workflow was deleted: Completed, its unfinished children Failed, a finished child's result kept", async () => {
+    const array = await mapSubmit(env, { command: '/bin/sh -c "if [ $REMOTE_BATCH_CHILD_INDEX = 1 ]; then sleep 3; echo 42 > result.json; else sleep 300; fi"' }, [1, 2]);
+    await runningChild(array);
+    await deleteWorkflow(await env.client(), array.jobId);
+
+    const azureJob = await azureJobEnded(array.jobId);
+    expect(azureJob.executionInfo?.terminateReason).toBe('remote-batch reconciler: its workflow was deleted from Temporal');
+    await finalStatus(array, 'Completed');
+    const reason = 'Terminated by the remote-batch reconciler: its workflow was deleted from Temporal.';
+    expect(await array.get('JobStatusReason')).toBe(reason);
+    expect(await array.get('JobType')).toBe('Array');
+    expect(await array.get('ChildJobCount')).toBe(2);
+    expect(await array.get('ChildJobStatuses')).toEqual(['Succeeded', 'Failed']);
+    expect(await array.get('ChildJobStatusReasons')).toEqual([expect.anything(), reason]);
+    expect(await array.get('ChildJobEvaluationResults')).toEqual([42, null]);
+    expect(await listed(array.jobId)).toMatchObject({ JobType: 'Array', JobStatus: 'Completed', JobStatusReason: reason });
+    expect(await listedInProgress(env, array.jobId)).toEqual([]);
+    await cliReads(array.jobId, { JobStatus: 'Completed', JobStatusReason: reason });
+  });
+
+  it("reads a terminated script array's children as a script's: a child that finished keeps its result", async () => {
+    const array = await mapSubmit(env, { script: path.join(__dirname, 'fixtures', 'slowTenfold.ts') }, [3, 300]);
+    await runningChild(array);
+    await (await env.client()).workflow.getHandle(array.jobId).terminate('terminated by the test');
+
+    await waitFor(() => array.get('JobStatusReason'), (reason) => String(reason).includes('reconciler'), reconciled, 'the recorded status', 500);
+    expect(await array.get('ChildJobStatuses')).toEqual(['Succeeded', 'Failed']);
+    expect(await array.get('ChildJobEvaluationResults')).toEqual([30, null]);
+    expect(await array.child(1).get('EvaluationResult')).toBe(30);
+    expect(await listedInProgress(env, array.jobId)).toEqual([]);
   });
 
   it('deletes the upload of a submission whose workflow never started, and keeps those of jobs that did', async () => {

@@ -1,7 +1,7 @@
 import { mapSubmit, submit } from '../../src/client';
 import { waitFor } from '../support/waitFor';
 import { stackEnvironments } from './support/environments';
-import { waitForStatus } from './support/jobs';
+import { listedInProgress, waitForStatus } from './support/jobs';
 
 /** The Temporal UI's Request Cancellation (`temporal workflow cancel`) ends a job as `abort` does. */
 describe('a cancellation request to a job workflow', () => {
@@ -22,6 +22,7 @@ describe('a cancellation request to a job workflow', () => {
     expect((await local.azure().batch.task.get(job.jobId, '10000000')).state).toBe('completed');
     expect(await job.get('JobStatus')).toBe('Failed');
     expect(await job.get('JobStatusReason')).toMatch(/^Cancelled from Temporal by \S+.*Azure job was terminated/);
+    expect(await listedInProgress(local, job.jobId)).toEqual([]);
   });
 
   it('terminates an array job on Azure: every unfinished child ends Failed with the cancellation reason', async () => {
@@ -39,5 +40,6 @@ describe('a cancellation request to a job workflow', () => {
     expect(await array.get('ChildJobStatuses')).toEqual(['Failed', 'Failed', 'Failed']);
     const reasons = (await array.get('ChildJobStatusReasons')) as string[];
     expect(reasons.every((reason) => reason.startsWith('Cancelled from Temporal'))).toBe(true);
+    expect(await listedInProgress(local, array.jobId)).toEqual([]);
   });
 });

@@ -1,5 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { sanitizedActivityErrors } from '../../src/activities/azureErrors';
+import { resolveConnection } from '../../src/connections/store';
 
 /** An error shaped like the Azure SDKs' RestError, carrying the request it failed on. */
 function restError(statusCode: number, code: string, reason: string): Error {
@@ -38,5 +42,30 @@ describe('activity failures on their way to logs and history', () => {
     expect(failure.message).not.toContain('SECRET4');
     const named = await failureOf(Object.assign(new Error('No connection named x'), { name: 'ConnectionNotFoundError' }));
     expect(named.type).toBe('ConnectionNotFoundError');
+  });
+
+  it("say a connection is unknown without naming the worker's files, which stay in its log", async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'connections-'));
+    const file = path.join(folder, 'connections.json');
+    fs.writeFileSync(file, JSON.stringify({ connections: {} }));
+    const errorOf = (name: string): unknown => {
+      try {
+        resolveConnection(name, { REMOTE_BATCH_CONNECTIONS_FILE: file });
+      } catch (error) {
+        return error;
+      }
+      throw new Error(`connection ${name} resolved`);
+    };
+    const unknown = errorOf('nope');
+    expect((unknown as Error).message).toContain(file);
+    const failure = await failureOf(unknown);
+    expect(failure.type).toBe('ConnectionNotFoundError');
+    expect(failure.message).toContain("The worker has no connection named 'nope'");
+    expect(failure.message).not.toContain(folder);
+
+    fs.writeFileSync(file, '{ "connections": { "x": AccountKey=SECRET5');
+    const broken = await failureOf(errorOf('x'));
+    expect(broken.type).toBe('ConnectionsFileError');
+    expect(broken.message).not.toMatch(new RegExp(`${folder}|SECRET5`));
   });
 });

@@ -27,7 +27,15 @@ describe('what the reconciler does with an active Azure job', () => {
     expect(reconcileActiveJob({ createdAt: minutesAgo(60) }, workflow, now, grace)).toEqual({ action: 'none' });
   });
 
-  it('terminates the job of a workflow that does not exist, after the grace period from the job creation', () => {
+  it('closes, saying the workflow was deleted, a job that records what it is and whose workflow no longer exists', () => {
+    expect(reconcileActiveJob({ createdAt: minutesAgo(6), recorded: true }, undefined, now, grace)).toEqual({
+      action: 'close',
+      reason: 'its workflow was deleted from Temporal',
+    });
+    expect(reconcileActiveJob({ createdAt: minutesAgo(1), recorded: true }, undefined, now, grace)).toEqual({ action: 'none' });
+  });
+
+  it('only terminates the job of a workflow that does not exist when the job does not record what it is (created before it did)', () => {
     expect(reconcileActiveJob({ createdAt: minutesAgo(6) }, undefined, now, grace)).toEqual({
       action: 'terminate',
       reason: expect.stringContaining('does not exist'),

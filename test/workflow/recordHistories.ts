@@ -64,6 +64,9 @@ async function record(client: Client, name: string, tag: string | undefined, wor
 async function main(): Promise<void> {
   const { tag, names } = parseArguments(process.argv.slice(2));
   fs.mkdirSync(historiesDir, { recursive: true });
+  // The reconciler's closing runs are scenarios too: it looks every few seconds here (minutes by default).
+  process.env.REMOTE_BATCH_RECONCILE_INTERVAL ??= '2s';
+  process.env.REMOTE_BATCH_RECONCILE_GRACE_PERIOD ??= '5s';
   const stack = await startLocalStack({
     dataDir: path.join(defaultDataDir, 'record-histories', String(process.pid)),
     ports: { temporal: await findFreePort(), temporalUi: await findFreePort(), azurite: await findFreePort(), emulator: await findFreePort() },

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { type ArrayJob, type BatchEnvironment, type BatchJob, mapSubmit, submit } from '../../src/client';
+import { type ArrayJob, type BatchEnvironment, type BatchJob, mapSubmit, submit, taskQueue } from '../../src/client';
+import { deleteWorkflow, resetWorkflow } from '../support/temporalUiActions';
 import { waitFor } from '../support/waitFor';
 
 /** What a recorded scenario needs: the stack's pool and a Temporal client. */
@@ -14,6 +16,14 @@ export interface ScenarioContext {
 export type Scenario = (context: ScenarioContext) => Promise<string>;
 
 const minute = 60_000;
+
+/** A single job started by name, as a caller in another language would, past the client's own checks. */
+async function startedByName(context: ScenarioContext, environment: { poolId: string; connection: string }): Promise<string> {
+  const workflowId = `rb-${randomUUID()}`;
+  const input = { environment, body: { kind: 'command', commandLine: 'true' } };
+  await context.client.workflow.start('singleJob', { taskQueue, workflowId, args: [input as never] });
+  return settled(context, workflowId);
+}
 
 async function settled(context: ScenarioContext, workflowId: string): Promise<string> {
   await context.client.workflow.getHandle(workflowId).result().catch(() => undefined);
@@ -32,6 +42,25 @@ async function whenChildRunning(array: ArrayJob, child: number): Promise<void> {
   await waitFor(() => array.child(child).get('JobStatus'), (status) => status === 'Running', minute, `${array.jobId}/${child} to run`, 200);
 }
 
+async function whenChildrenRunning(array: ArrayJob): Promise<void> {
+  await waitFor(() => array.get('ChildJobCounts') as Promise<{ running: number }>, (counts) => counts.running > 0, minute, `${array.jobId} to run`, 200);
+}
+
+/** Waits for the reconciler's closing run (recordHistories runs it every few seconds) to record the job's final state. */
+async function closedByReconciler(context: ScenarioContext, workflowId: string): Promise<string> {
+  await waitFor(
+    async () => {
+      const described = await context.client.workflow.getHandle(workflowId).describe().catch(() => undefined);
+      return described?.type === 'closeOrphanedJob' && described.status.name !== 'RUNNING';
+    },
+    (closed) => closed,
+    3 * minute,
+    `the reconciler to close ${workflowId}`,
+    500,
+  );
+  return workflowId;
+}
+
 async function whenCompleted(array: ArrayJob): Promise<void> {
   await waitFor(() => jobStatus(array), (status) => status === 'Completed', 2 * minute, `${array.jobId} to complete`, 200);
 }
@@ -44,6 +73,11 @@ export const scenarios: Record<string, Scenario> = {
   'single-success': async (context) => settled(context, (await submit(context.env, { command: 'true' })).jobId),
 
   'single-failure': async (context) => settled(context, (await submit(context.env, { command: '/bin/sh -c "exit 3"' })).jobId),
+
+  // Refused by Azure (an unknown pool) or by the worker (an unknown connection): the job ends Failed with the refusal.
+  'single-unknown-pool': async (context) => startedByName(context, { ...context.env.ref, poolId: 'no-such-pool' }),
+
+  'single-unknown-connection': async (context) => startedByName(context, { ...context.env.ref, connection: 'no-such-connection' }),
 
   'single-retry': async (context) => {
     // Fails on its first attempt only: the marker it leaves makes the retry succeed.
@@ -103,6 +137,41 @@ export const scenarios: Record<string, Scenario> = {
     await whenCompleted(array);
     await array.retryFailed();
     return settled(context, array.jobId);
+  },
+
+  'single-reset': async (context) => {
+    const job = await submit(context.env, { command: '/bin/sh -c "sleep 4"' });
+    await whenRunning(job);
+    await resetWorkflow(context.client, job.jobId, 'first');
+    return settled(context, job.jobId);
+  },
+
+  'array-reset': async (context) => {
+    const array = await mapSubmit(context.env, { command: '/bin/sh -c "sleep 4"' }, [1, 2]);
+    await whenChildrenRunning(array);
+    await resetWorkflow(context.client, array.jobId, 'last');
+    return settled(context, array.jobId);
+  },
+
+  'single-terminated-closed': async (context) => {
+    const job = await submit(context.env, { command: '/bin/sh -c "sleep 300"' });
+    await whenRunning(job);
+    await context.client.workflow.getHandle(job.jobId).terminate('recorded terminate');
+    return closedByReconciler(context, job.jobId);
+  },
+
+  'array-terminated-closed': async (context) => {
+    const array = await mapSubmit(context.env, { command: '/bin/sh -c "sleep $(( REMOTE_BATCH_CHILD_INDEX == 1 ? 2 : 300 ))"' }, [1, 2]);
+    await whenChildrenRunning(array);
+    await context.client.workflow.getHandle(array.jobId).terminate('recorded terminate');
+    return closedByReconciler(context, array.jobId);
+  },
+
+  'array-deleted-closed': async (context) => {
+    const array = await mapSubmit(context.env, { command: '/bin/sh -c "sleep 300"' }, [1, 2]);
+    await whenChildrenRunning(array);
+    await deleteWorkflow(context.client, array.jobId);
+    return closedByReconciler(context, array.jobId);
   },
 
   'array-continue-as-new': async (context) => {

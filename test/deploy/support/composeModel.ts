@@ -25,6 +25,8 @@ export interface ComposeService {
   entrypoint: string[];
   environment: Record<string, string>;
   ports: PublishedPort[];
+  /** Container ports reachable by other services on the network, not published on the host. */
+  expose: string[];
   volumes: Mount[];
   dependsOn: Record<string, string>;
   healthcheck?: string[];
@@ -86,6 +88,7 @@ function parseService(name: string, raw: Raw): ComposeService {
     entrypoint: asList(raw.entrypoint),
     environment,
     ports: ((raw.ports ?? []) as unknown[]).map(parsePort),
+    expose: asList(raw.expose).map((port) => port.replace(/\/tcp$/, '')),
     volumes: ((raw.volumes ?? []) as unknown[]).map(parseMount),
     dependsOn,
     healthcheck: healthcheck && !healthcheck.disable ? asList(healthcheck.test) : undefined,

@@ -16,3 +16,19 @@ export function variablesReadBy(...files: string[]): Set<string> {
   }
   return names;
 }
+
+/** The files whose variables configure a worker (Temporal, connections, workflow bundle, telemetry, reconciler, its own). */
+export const workerConfigurationFiles = [
+  'src/worker.ts',
+  'src/client/temporalSettings.ts',
+  'src/connections/store.ts',
+  'src/workflowBundle.ts',
+  'src/telemetry/telemetrySettings.ts',
+  'src/telemetry/tracing.ts',
+  'src/model/reconcilerSettings.ts',
+];
+
+/** Every variable a worker's own code reads. */
+export function workerVariables(): Set<string> {
+  return variablesReadBy(...workerConfigurationFiles);
+}

@@ -1,0 +1,110 @@
+/**
+ * The state documents the workflows return, answer the `state` query with and
+ * keep in their memo, as zod schemas: `schema/<type>.state.json` is generated
+ * from them (`npm run schemas`), and the tests hold every state a recorded run
+ * wrote to them. Pure: zod only.
+ */
+import { z } from 'zod';
+import { singleJobTaskId } from './conventions';
+import { retryUntilMetadataKey } from './retry';
+import { arrayJobStatuses, singleJobStatuses } from './status';
+
+const time = z.iso.datetime({ offset: true });
+const count = z.number().int().min(0);
+
+const stateSettingsSchema = z
+  .strictObject({
+    containerImage: z.string(),
+    jobPriority: z.number(),
+    vcpuCount: z.number().int(),
+    timeConstraint: z.number().optional(),
+  })
+  .describe('The provider settings the job runs with (ProviderSettings); environment variables are left out.');
+
+const runFields = {
+  submittedAt: time.describe("When the client submitted the job (the workflow's start time when its input had none)."),
+  startedAt: time.optional(),
+  completedAt: time.optional(),
+  retryUntil: time
+    .optional()
+    .describe(
+      `Set when the run closed with failures: until then the Azure job stays active (its Batch metadata \`${retryUntilMetadataKey}\` says so) and a retry can rerun what failed.`,
+    ),
+  previousRunId: z.string().optional().describe('The run this one retried (same workflow id).'),
+  inputNames: z.array(z.string()).describe("The files placed in the task's working directory."),
+  settings: stateSettingsSchema,
+};
+
+const stateDescription = (type: string) =>
+  `The ${type} workflow's result when it completes (the details of its \`RemoteBatchJobFailed\` failure when it fails, of its cancellation when cancelled), ` +
+  'the answer of its `state` query and of its `abortJob` update, and its memo field `state`.';
+
+export const singleJobStateSchema = z
+  .strictObject({
+    jobId: z.string().describe('ProviderJobID: the Azure job id; its blobs are in container job-<jobId>.'),
+    taskId: z.literal(singleJobTaskId).describe('ProviderTaskID'),
+    poolId: z.string(),
+    status: z.enum(singleJobStatuses),
+    statusReason: z.string().optional(),
+    exitCode: z.number().int().optional(),
+    hasResult: z.boolean().optional().describe(`Whether <taskId>/$TaskOutput/result.json exists in container job-<jobId>.`),
+    ...runFields,
+    attempts: z
+      .array(
+        z.strictObject({
+          runId: z.string(),
+          status: z.enum(singleJobStatuses),
+          statusReason: z.string().optional(),
+          exitCode: z.number().int().optional(),
+          startedAt: time.optional(),
+          completedAt: time.optional(),
+        }),
+      )
+      .optional()
+      .describe('How every earlier run (attempt) of this job ended, oldest first.'),
+  })
+  .meta({ title: 'singleJob state', description: stateDescription('singleJob') });
+
+export const arrayJobStateSchema = z
+  .strictObject({
+    jobId: z.string().describe('ProviderJobID: the Azure job id; its blobs are in container job-<jobId>.'),
+    poolId: z.string(),
+    status: z.enum(arrayJobStatuses),
+    statusReason: z.string().optional(),
+    childCount: count,
+    elementCount: count,
+    spanSize: count.min(1),
+    added: count.describe('Children whose tasks Batch has accepted.'),
+    counts: z.strictObject({ active: count, running: count, succeeded: count, failed: count }).describe('Children by status.'),
+    cursor: z.string().optional().describe('How far the workflow has read task state changes (internal).'),
+    abortReason: z.string().optional(),
+    retries: count.describe('Times failed children were rerun.'),
+    closed: z.boolean().describe('The workflow run has ended. The Azure job has ended too, unless retryUntil is set and not passed.'),
+    ...runFields,
+    attempts: z
+      .array(
+        z.strictObject({
+          runId: z.string(),
+          succeeded: count,
+          failed: count,
+          statusReason: z.string().optional(),
+          completedAt: time.optional(),
+        }),
+      )
+      .optional()
+      .describe('How every earlier run (attempt) of this array ended, oldest first.'),
+  })
+  .meta({
+    title: 'arrayJob state',
+    description: `${stateDescription('arrayJob')} Per-child facts are in blobs \`state/children/<6-digit shard>.json\` of the job's container (arrayJob.children.json).`,
+  });
+
+/** The JSON Schema documents of the states, by file name under schema/. */
+export function jobStateSchemaFiles(): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const [type, schema] of Object.entries({ singleJob: singleJobStateSchema, arrayJob: arrayJobStateSchema })) {
+    const { $schema, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'output', unrepresentable: 'any' });
+    files[`${type}.state.json`] = `${JSON.stringify({ $schema, $id: `remote-batch/${type}.state.json`, ...rest }, null, 2)}\n`;
+  }
+  return files;
+}

@@ -17,6 +17,8 @@ export interface AzuriteOptions {
   inMemory?: boolean;
   /** Preload scripts/azurite-indexed-lookups.js (default); off only to measure what it saves. */
   indexedLookups?: boolean;
+  /** Preload scripts/azurite-paced-saves.js (default); off only to measure what it saves. */
+  pacedSaves?: boolean;
 }
 
 export interface RunningAzurite {
@@ -31,11 +33,13 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
   fs.mkdirSync(options.dataDir, { recursive: true });
   const main = path.join(repoRoot, 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js');
   const indexedLookups = path.join(repoRoot, 'scripts', 'azurite-indexed-lookups.js');
+  const pacedSaves = path.join(repoRoot, 'scripts', 'azurite-paced-saves.js');
   const process_ = await ManagedProcess.start({
     name: 'Azurite',
     command: process.execPath,
     args: [
       ...(options.indexedLookups === false ? [] : ['--require', indexedLookups]),
+      ...(options.pacedSaves === false ? [] : ['--require', pacedSaves]),
       main,
       '--blobHost', loopback,
       '--blobPort', String(options.port),

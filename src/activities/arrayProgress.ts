@@ -46,6 +46,8 @@ export interface GatheredResults {
 
 /** Transitions within this margin of the cursor are read again: listing is idempotent, a missed one is not. */
 const cursorOverlapMs = 2000;
+/** Shards gathered at once at the end: their listings and node checks wait on Storage and Batch, their parsing on the worker. */
+const shardConcurrency = 4;
 
 export function createArrayProgressActivities(clients: ConnectionClients) {
   const { readJson, outputsOfShard, applyTaskStates, reconciledCounts, restoreLostResults } = createChildSettlement(clients);
@@ -144,9 +146,8 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
      */
     async gatherArrayResults(input: { connection: string; jobId: string; childCount: number }): Promise<GatheredResults> {
       const store = shardsOf(input.connection, input.jobId, input.childCount);
-      let gathered = 0;
-      const tallies: ShardTally[] = [];
-      for (let index = 0; index < store.shardCount; index++) {
+      const indexes = Array.from({ length: store.shardCount }, (_, index) => index);
+      const perShard = await mapWithConcurrency(indexes, shardConcurrency, async (index) => {
         Context.current().heartbeat(index);
         const written = await outputsOfShard(input.connection, input.jobId, index);
         const shard = await store.read(index);
@@ -161,9 +162,10 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
         });
         const count = found.reduce((sum: number, one) => sum + one, 0);
         if (count > 0) await store.write(index, shard);
-        gathered += count;
-        tallies.push(tallyShard(shard));
-      }
+        return { count, tally: tallyShard(shard) };
+      });
+      const gathered = perShard.reduce((sum, { count }) => sum + count, 0);
+      const tallies: ShardTally[] = perShard.map(({ tally }) => tally);
       return { gathered, tallies };
     },
 

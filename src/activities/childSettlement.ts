@@ -22,6 +22,12 @@ import { reactivateTask } from './taskReruns';
  */
 
 export const readConcurrency = 32;
+/**
+ * Node file checks in flight at once. Every succeeded command child that left
+ * no result.json in storage is one (a child need not write one), so at the end
+ * of a large array they are many small calls that wait on Batch's latency.
+ */
+const nodeCheckConcurrency = 64;
 /** What a shard listing collects: enough to verify a child's outputs and find results. */
 const verifiedFileNames = [stdoutFileName, stderrFileName, resultFileName, evaluationFileName];
 
@@ -226,7 +232,7 @@ export function createChildSettlement(clients: ConnectionClients) {
       const taskId = childTaskId(shard.first + at);
       if (shard.statuses[at] === 'S' && shard.results[at] === null && !written.has(taskOutputPath(taskId, resultFileName))) suspects.push(taskId);
     }
-    await mapWithConcurrency(suspects, 16, async (taskId) => {
+    await mapWithConcurrency(suspects, nodeCheckConcurrency, async (taskId) => {
       Context.current().heartbeat();
       const blob = taskOutputPath(taskId, resultFileName);
       if (!(await resultLeftOnNode(batch, jobId, taskId))) return;

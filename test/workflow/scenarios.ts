@@ -77,6 +77,9 @@ export const scenarios: Record<string, Scenario> = {
 
   'single-failure': async (context) => settled(context, (await submit(context.env, { command: '/bin/sh -c "exit 3"' })).jobId),
 
+  // MaxRetries: Batch reruns the failing task itself (maxTaskRetryCount), so the job fails once more than it is told to rerun.
+  'single-max-retries': async (context) => settled(context, (await submit(context.env, { command: '/bin/sh -c "exit 3"' }, { MaxRetries: 1 })).jobId),
+
   // Refused by Azure (an unknown pool) or by the worker (an unknown connection): the job ends Failed with the refusal.
   'single-unknown-pool': async (context) => startedByName(context, { ...context.env.ref, poolId: 'no-such-pool' }),
 

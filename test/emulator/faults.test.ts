@@ -40,17 +40,21 @@ describe('fault injection by configuration', () => {
     }
   });
 
+  /** The Batch client remote-batch's activities use (its transient retry policy included), pointed at this emulator. */
+  const projectBatchClient = (endpoint: string) =>
+    createAzureClients({
+      name: 'emulator',
+      batch: { endpoint, accountName: DEFAULT_ACCOUNT_NAME, accountKey: DEFAULT_ACCOUNT_KEY },
+      storage: { connectionString: 'UseDevelopmentStorage=true' },
+    } as Parameters<typeof createAzureClients>[0]).batch;
+
   test("remote-batch's Batch client retries each transient answer (503, 500, 429 after its Retry-After) and gets the real one", async () => {
     // Per request: one draw decides whether to fail (< 0.5), a second picks the error; 0.9 passes.
     const draws = [0.1, 0, 0.9, 0.1, 0.5, 0.9, 0.1, 0.9, 0.9];
     let calls = 0;
     const h = await startHarness({ persistence: 'memory', faults: { errorRate: 0.5, retryAfterSeconds: 1, random: () => draws[calls++ % draws.length] } });
     try {
-      const { batch } = createAzureClients({
-        name: 'emulator',
-        batch: { endpoint: h.emulator.url, accountName: DEFAULT_ACCOUNT_NAME, accountKey: DEFAULT_ACCOUNT_KEY },
-        storage: { connectionString: 'UseDevelopmentStorage=true' },
-      } as Parameters<typeof createAzureClients>[0]);
+      const batch = projectBatchClient(h.emulator.url);
       const ids = [];
       for (let i = 0; i < 3; i++) ids.push((await batch.pool.get('local')).id);
       expect(ids).toEqual(['local', 'local', 'local']);
@@ -66,11 +70,7 @@ describe('fault injection by configuration', () => {
     let calls = 0;
     const h = await startHarness({ persistence: 'memory', faults: { errorRate: 0.5, errorKinds: ['tooManyRequests'], retryAfterSeconds: 0, random: () => draws[Math.min(calls++, draws.length - 1)] } });
     try {
-      const { batch } = createAzureClients({
-        name: 'emulator',
-        batch: { endpoint: h.emulator.url, accountName: DEFAULT_ACCOUNT_NAME, accountKey: DEFAULT_ACCOUNT_KEY },
-        storage: { connectionString: 'UseDevelopmentStorage=true' },
-      } as Parameters<typeof createAzureClients>[0]);
+      const batch = projectBatchClient(h.emulator.url);
       expect((await batch.pool.get('local')).id).toBe('local');
       expect(calls).toBeGreaterThanOrEqual(draws.length);
     } finally {

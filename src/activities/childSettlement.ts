@@ -10,6 +10,7 @@ import { clientTerminationReason, outcomeOfTask } from '../model/outcome';
 import { recordChildrenCompleted } from '../telemetry/metrics';
 import type { ChildShardStore } from './childShards';
 import { mapWithConcurrency } from './concurrency';
+import { readJsonBlob } from './jsonBlob';
 import { sleepHeartbeating } from './heartbeat';
 import { requiredOutputs, restoreOutputsFromNode, resultLeftOnNode, withUnreadableOutputs } from './outputVerification';
 import { reactivateTask } from './taskReruns';
@@ -63,16 +64,8 @@ export interface SettleInput {
 }
 
 export function createChildSettlement(clients: ConnectionClients) {
-  async function readJson(connection: string, jobId: string, blob: string): Promise<unknown> {
-    const container = clients.get(connection).blobs.getContainerClient(jobContainerName(jobId));
-    try {
-      return JSON.parse((await container.getBlobClient(blob).downloadToBuffer()).toString('utf8'));
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404 || error instanceof SyntaxError) return undefined;
-      throw error;
-    }
-  }
-
+  const readJson = (connection: string, jobId: string, blob: string): Promise<unknown> =>
+    readJsonBlob(clients.get(connection).blobs.getContainerClient(jobContainerName(jobId)), blob);
 
   /** Names of the logs, results and evaluations a shard's children left in storage: one listing instead of a read per child. */
   async function outputsOfShard(connection: string, jobId: string, index: number): Promise<Set<string>> {

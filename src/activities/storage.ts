@@ -1,5 +1,6 @@
 import type { ConnectionClients } from '../azure/connectionClients';
 import { jobContainerName } from '../model/conventions';
+import { readJsonBlob } from './jsonBlob';
 import { restoreOutputsFromNode } from './outputVerification';
 
 export interface UploadJobInputsInput {
@@ -23,14 +24,8 @@ export function createStorageActivities(clients: ConnectionClients) {
     /** The error a script job's runner recorded (why it failed), kept short: it goes into workflow history. */
     async readEvaluationError(input: { connection: string; jobId: string; blob: string }): Promise<string | undefined> {
       const container = clients.get(input.connection).blobs.getContainerClient(jobContainerName(input.jobId));
-      try {
-        const text = (await container.getBlobClient(input.blob).downloadToBuffer()).toString('utf8');
-        const error = (JSON.parse(text) as { error?: unknown }).error;
-        return typeof error === 'string' ? error.slice(0, 500) : undefined;
-      } catch (error) {
-        if ((error as { statusCode?: number }).statusCode === 404 || error instanceof SyntaxError) return undefined;
-        throw error;
-      }
+      const error = ((await readJsonBlob(container, input.blob)) as { error?: unknown } | undefined)?.error;
+      return typeof error === 'string' ? error.slice(0, 500) : undefined;
     },
 
     /**

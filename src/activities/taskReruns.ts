@@ -3,6 +3,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import { taskAttemptsBlob } from '../model/conventions';
 import type { TaskAttempt } from '../model/failureKind';
 import { batchErrorCode } from './batchErrors';
+import { readJsonBlob } from './jsonBlob';
 
 /**
  * Runs a completed task again under the same id. Batch reactivates only a task
@@ -54,13 +55,7 @@ async function recreateTask(batch: BatchServiceClient, jobId: string, taskId: st
 
 /** A single job's recorded attempts; none when nothing was rerun. */
 export async function readTaskAttempts(container: ContainerClient, taskId: string): Promise<TaskAttempt[]> {
-  try {
-    const text = (await container.getBlobClient(taskAttemptsBlob(taskId)).downloadToBuffer()).toString('utf8');
-    return JSON.parse(text) as TaskAttempt[];
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404 || error instanceof SyntaxError) return [];
-    throw error;
-  }
+  return ((await readJsonBlob(container, taskAttemptsBlob(taskId))) as TaskAttempt[] | undefined) ?? [];
 }
 
 export async function writeTaskAttempts(container: ContainerClient, taskId: string, attempts: TaskAttempt[]): Promise<void> {

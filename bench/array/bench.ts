@@ -34,6 +34,7 @@ import { jobContainerName } from '../../src/model/conventions';
 import { batchEnvironment, mapSubmit } from '../../src/client';
 import { type LocalStack, localBatchAccountKey, localBatchAccountName } from '../../src/stack/localStack';
 import { startBenchStack } from '../support/benchStack';
+import { cpuReport, cpuSnapshot } from '../support/processCpu';
 import { activityTimeline, endedOverTime, printRateByTenths, printTimeline } from './timeline';
 
 const { values } = parseArgs({
@@ -64,6 +65,30 @@ async function waitForCounts(batch: BatchServiceClient, jobId: string, total: nu
   }
 }
 
+/**
+ * Where a run's time went, from Batch's own task times: submission to the
+ * first task's start, the first start to the last end, and the last end to
+ * when the submitter saw the job complete.
+ */
+async function printTaskSpan(batch: BatchServiceClient, jobId: string, submittedAt: number, completedAt: number): Promise<void> {
+  let firstStart = Infinity;
+  let lastEnd = 0;
+  const taskListOptions = { select: 'id,executionInfo', maxResults: 1000 };
+  let page = await batch.task.list(jobId, { taskListOptions });
+  for (;;) {
+    for (const task of page) {
+      if (task.executionInfo?.startTime) firstStart = Math.min(firstStart, new Date(task.executionInfo.startTime).getTime());
+      if (task.executionInfo?.endTime) lastEnd = Math.max(lastEnd, new Date(task.executionInfo.endTime).getTime());
+    }
+    if (!page.odatanextLink) break;
+    page = await batch.task.listNext(page.odatanextLink);
+  }
+  console.log(
+    `  tasks: first started ${seconds(firstStart - submittedAt)} after submission, ran for ${seconds(lastEnd - firstStart)}, ` +
+      `the last ended ${seconds(completedAt - lastEnd)} before the submitter saw the job complete`,
+  );
+}
+
 async function directSdk(batch: BatchServiceClient, jobId: string, sameTasks: SameTasks | undefined): Promise<number> {
   const started = Date.now();
   await batch.job.add({ id: jobId, poolInfo: { poolId: pool } });
@@ -75,7 +100,9 @@ async function directSdk(batch: BatchServiceClient, jobId: string, sameTasks: Sa
   );
   await mapWithConcurrency(collections, 4, (tasks) => batch.task.addCollection(jobId, tasks));
   await waitForCounts(batch, jobId, children);
-  return Date.now() - started;
+  const elapsed = Date.now() - started;
+  await printTaskSpan(batch, jobId, started, started + elapsed);
+  return elapsed;
 }
 
 interface SameTasks {
@@ -123,19 +150,25 @@ function fileSize(file: string): number {
   return [file, `${file}-wal`].reduce((sum, name) => sum + (fs.existsSync(name) ? fs.statSync(name).size : 0), 0);
 }
 
+const stackProcesses = ['worker', 'emulator', 'azurite', 'temporal'];
+
 /** A fresh local stack per scenario: Azurite slows as it holds more blobs, so no scenario pays for another's. */
 async function withStack<T>(name: string, run: (stack: LocalStack, batch: BatchServiceClient) => Promise<T>): Promise<T> {
   const stack = await startBenchStack(path.join('bench-array', name), pool, ['--latency-ms', values['latency-ms']], { nodes: Number(values.nodes), slots: Number(values.slots) });
   process.env.TEMPORAL_ADDRESS = stack.temporalAddress;
   const batch = new BatchServiceClient(new BatchSharedKeyCredentials(localBatchAccountName, localBatchAccountKey), stack.batchEndpoint);
+  const before = cpuSnapshot(stack.logsDir, stackProcesses);
+  const benchBefore = process.cpuUsage();
   try {
     return await run(stack, batch);
   } finally {
+    const bench = process.cpuUsage(benchBefore);
+    console.log(`  CPU used during ${name}: ${cpuReport(stack.logsDir, stackProcesses, before)}, this script ${((bench.user + bench.system) / 1e6).toFixed(1)} s`);
     await stack.stop();
   }
 }
 
-async function remoteBatch(stack: LocalStack): Promise<number> {
+async function remoteBatch(stack: LocalStack, batch: BatchServiceClient): Promise<number> {
   const env = batchEnvironment({ poolId: pool, connection: 'local', temporal: { address: stack.temporalAddress } });
   try {
     const started = Date.now();
@@ -145,6 +178,7 @@ async function remoteBatch(stack: LocalStack): Promise<number> {
     console.log(`  submitted at ${new Date(started).toISOString()}, completed at ${new Date(started + elapsed).toISOString()}`);
     const counts = (await array.get('ChildJobCounts')) as Record<string, number>;
     console.log(`remote-batch (mapSubmit → Completed): ${seconds(elapsed)}  counts ${JSON.stringify(counts)}`);
+    await printTaskSpan(batch, array.jobId, started, started + elapsed);
 
     const client = await env.client();
     let largestEvents = 0;
@@ -194,7 +228,7 @@ async function main(): Promise<void> {
     results.direct = await withStack('direct', async (_stack, batch) => directSdk(batch, `direct-${Date.now()}`, await sameTasksAsRemoteBatch()));
     console.log(`direct SDK (same tasks, collections, no Temporal): ${seconds(results.direct)}`);
   }
-  results.remoteBatch = await withStack('remote-batch', (stack) => remoteBatch(stack));
+  results.remoteBatch = await withStack('remote-batch', (stack, batch) => remoteBatch(stack, batch));
   if (!skip.has('sequential')) {
     results.sequential = await withStack('sequential', async (_stack, batch) => sequential(batch, `sequential-${Date.now()}`, await sameTasksAsRemoteBatch()));
     console.log(`sequential submitter (task.add one by one, poll each): ${seconds(results.sequential)}`);

@@ -2,12 +2,13 @@ import { Context } from '@temporalio/activity';
 import type { ConnectionClients } from '../azure/connectionClients';
 import { blobIndexOfChild, type ChildCounts, childOfTaskId, childTaskId } from '../model/arrayJob';
 import { type ChildShard, childStatus, resetChild, type ShardTally, tallyShard, updateChild } from '../model/childShard';
-import { jobContainerName, resultFileName } from '../model/conventions';
+import { jobContainerName } from '../model/conventions';
+import { uploadsLogsLast } from '../model/outputOrder';
 import { clientTerminationReason } from '../model/outcome';
 import { recordChildrenCompleted } from '../telemetry/metrics';
 import { batchErrorCode, invalidInput } from './batchErrors';
 import { jobPoolWaitingReason } from './batchLimits';
-import { createChildSettlement, type ListedTask, readConcurrency, toIso } from './childSettlement';
+import { createChildSettlement, type ListedTask, shardSettled, toIso } from './childSettlement';
 import { ChildShardStore } from './childShards';
 import { mapWithConcurrency } from './concurrency';
 import { reactivateTask } from './taskReruns';
@@ -23,8 +24,9 @@ export interface PollArrayProgressInput {
   minWaitMs: number;
   maxWaitMs: number;
   /**
-   * Script children always write a result, read as each completes; a command
-   * child may or may not, so those are gathered once at the end (gatherArrayResults).
+   * Script children always write a result; a command child may or may not.
+   * Either is read as the child completes; for a command array,
+   * gatherArrayResults then makes sure no result was missed.
    */
   bodyKind: 'script' | 'command';
 }
@@ -46,11 +48,19 @@ export interface GatheredResults {
 
 /** Transitions within this margin of the cursor are read again: listing is idempotent, a missed one is not. */
 const cursorOverlapMs = 2000;
+/** Batch's task counts are looked at this often while waiting: one cheap call that tells when every child has completed. */
+const countIntervalMs = 250;
+/**
+ * While children run, changed tasks are listed at most this often, and only
+ * when the counts moved: each listing reads the cursor's overlap again, and
+ * its parsing and shard writes compete with the tasks for the machine.
+ */
+const listingIntervalMs = 2000;
 /** Shards gathered at once at the end: their listings and node checks wait on Storage and Batch, their parsing on the worker. */
 const shardConcurrency = 4;
 
 export function createArrayProgressActivities(clients: ConnectionClients) {
-  const { readJson, outputsOfShard, applyTaskStates, reconciledCounts, restoreLostResults } = createChildSettlement(clients);
+  const { outputsOfShard, applyTaskStates, reconciledCounts, restoreLostResults, fillListedResults } = createChildSettlement(clients);
   const shardsOf = (connection: string, jobId: string, childCount: number) =>
     new ChildShardStore(clients.get(connection).blobs.getContainerClient(jobContainerName(jobId)), childCount);
 
@@ -82,6 +92,28 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
     return tasks;
   }
 
+  async function jobUploadsLogsLast(connection: string, jobId: string): Promise<boolean> {
+    const job = await clients.get(connection).batch.job.get(jobId, { jobGetOptions: { select: 'metadata' } });
+    return uploadsLogsLast(job.metadata);
+  }
+
+  /** One listing pass: the tasks changed since the cursor (all of them when reconciling) recorded in their shards. */
+  async function recordChangedTasks(input: PollArrayProgressInput, store: ChildShardStore, cursor: string | undefined, reconcile: boolean) {
+    const tasks = await listChangedTasks(input.connection, input.jobId, reconcile ? undefined : cursor);
+    const byShard = new Map<number, ListedTask[]>();
+    for (const task of tasks) {
+      const child = childOfTaskId(task.id ?? '');
+      if (child === undefined || child > input.childCount) continue;
+      const shard = blobIndexOfChild(child);
+      const shardTasks = byShard.get(shard);
+      if (shardTasks) shardTasks.push(task);
+      else byShard.set(shard, [task]);
+      const transition = toIso(task.stateTransitionTime);
+      if (transition && (!cursor || transition > cursor)) cursor = transition;
+    }
+    return { cursor, ...(await applyTaskStates(input, store, byShard, reconcile)) };
+  }
+
   /** Batch's counts; children not added yet (Batch does not know them) count as active. */
   async function countChildren(connection: string, jobId: string, childCount: number): Promise<ChildCounts & { completed: number }> {
     const { batch } = clients.get(connection);
@@ -108,60 +140,58 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
       const startedAt = Date.now();
       let cursor = input.cursor;
       let changed = 0;
+      let listed: { at: number; counts: string } | undefined;
       const store = shardsOf(input.connection, input.jobId, input.childCount);
       for (;;) {
         // Counts first: whatever completed before this moment is in the listing that follows.
         const counts = await countChildren(input.connection, input.jobId, input.childCount);
         // Once Batch says every child completed, the whole task list is checked against the shards, not just what changed.
         const reconcile = input.added === input.childCount && counts.completed === input.childCount;
-        const tasks = await listChangedTasks(input.connection, input.jobId, reconcile ? undefined : cursor);
-        const byShard = new Map<number, ListedTask[]>();
-        for (const task of tasks) {
-          const child = childOfTaskId(task.id ?? '');
-          if (child === undefined || child > input.childCount) continue;
-          const shard = blobIndexOfChild(child);
-          byShard.set(shard, [...(byShard.get(shard) ?? []), task]);
-          const transition = toIso(task.stateTransitionTime);
-          if (transition && (!cursor || transition > cursor)) cursor = transition;
-        }
-        const pass = await applyTaskStates(input, store, byShard, reconcile);
-        changed += pass.changed;
-        const allCompleted = reconcile && pass.reruns === 0;
-        const waited = Date.now() - startedAt;
-        if (allCompleted || (changed > 0 && waited >= input.minWaitMs) || waited >= input.maxWaitMs) {
-          const { completed: _completed, ...batchCounts } = counts;
-          if (!allCompleted) return { counts: batchCounts, cursor, allCompleted };
-          return { counts: reconciledCounts(input.jobId, batchCounts, pass.shards), cursor, allCompleted, tallies: await talliesOf(store, pass.shards) };
+        const countsNow = JSON.stringify(counts);
+        const listingDue =
+          reconcile ||
+          listed === undefined ||
+          Date.now() - startedAt >= input.maxWaitMs ||
+          (Date.now() - listed.at >= listingIntervalMs && countsNow !== listed.counts);
+        const { completed: _completed, ...batchCounts } = counts;
+        if (listingDue) {
+          listed = { at: Date.now(), counts: countsNow };
+          const pass = await recordChangedTasks(input, store, cursor, reconcile);
+          cursor = pass.cursor;
+          changed += pass.changed;
+          const allCompleted = reconcile && pass.reruns === 0;
+          const waited = Date.now() - startedAt;
+          if (allCompleted || (changed > 0 && waited >= input.minWaitMs) || waited >= input.maxWaitMs) {
+            if (!allCompleted) return { counts: batchCounts, cursor, allCompleted };
+            return { counts: reconciledCounts(input.jobId, batchCounts, pass.shards), cursor, allCompleted, tallies: await talliesOf(store, pass.shards) };
+          }
         }
         // Children waiting with none running may wait on the pool (no nodes, resize errors): the heartbeat says so.
+        const waited = Date.now() - startedAt;
         const poolWait = counts.running === 0 && counts.active > 0 && waited >= 5000 ? await jobPoolWaitingReason(clients.get(input.connection).batch, input.jobId) : undefined;
         context.heartbeat(poolWait ?? cursor);
-        await context.sleep(Math.min(1000, Math.max(200, input.minWaitMs / 2)));
+        await context.sleep(countIntervalMs);
       }
     },
 
     /**
      * Fills in the results command children wrote (result.json), one blob
-     * listing per shard rather than a read per child. Idempotent.
+     * listing per shard rather than a read per child. A shard the last
+     * progress poll already gathered is only read for its tally. Idempotent.
      */
     async gatherArrayResults(input: { connection: string; jobId: string; childCount: number }): Promise<GatheredResults> {
       const store = shardsOf(input.connection, input.jobId, input.childCount);
       const indexes = Array.from({ length: store.shardCount }, (_, index) => index);
+      // Unless the job's logs vouch for its results (model/outputOrder), a missing result.json is asked of the node.
+      const logsLast = await jobUploadsLogsLast(input.connection, input.jobId);
       const perShard = await mapWithConcurrency(indexes, shardConcurrency, async (index) => {
         Context.current().heartbeat(index);
+        const { shard, resultsCurrent } = await store.readWithFlags(index);
+        if (resultsCurrent && logsLast && shardSettled(shard)) return { count: 0, tally: tallyShard(shard) };
         const written = await outputsOfShard(input.connection, input.jobId, index);
-        const shard = await store.read(index);
-        await restoreLostResults(input.connection, input.jobId, shard, written);
-        const found = await mapWithConcurrency([...written], readConcurrency, async (blob) => {
-          // One shard's reads can outlast the heartbeat timeout on a loaded machine: each one says the worker lives.
-          Context.current().heartbeat(index);
-          const child = childOfTaskId(blob.split('/')[0]);
-          if (child === undefined || !blob.endsWith(`/${resultFileName}`) || shard.results[child - shard.first] !== null) return 0;
-          shard.results[child - shard.first] = (await readJson(input.connection, input.jobId, blob)) ?? null;
-          return 1;
-        });
-        const count = found.reduce((sum: number, one) => sum + one, 0);
-        if (count > 0) await store.write(index, shard);
+        await restoreLostResults(input.connection, input.jobId, shard, written, logsLast);
+        const count = await fillListedResults(input.connection, input.jobId, shard, written);
+        if (count > 0) await store.write(index, shard, { resultsCurrent: true });
         return { count, tally: tallyShard(shard) };
       });
       const gathered = perShard.reduce((sum, { count }) => sum + count, 0);

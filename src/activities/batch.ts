@@ -6,6 +6,7 @@ import { jobContainerName, resultFileName, taskOutputPath } from '../model/conve
 import { defaultInfrastructureRetries, failureKind, infrastructureAttempts, infrastructureBackoffMs, withEndedAttempts } from '../model/failureKind';
 import type { TaskObservation } from '../model/jobSpec';
 import { outcomeOfTask } from '../model/outcome';
+import { outputOrderMetadata, uploadsLogsLast } from '../model/outputOrder';
 import { retryUntilMetadataKey, workflowIdMetadataKey } from '../model/retry';
 import { scriptBundleFileName } from '../model/scriptJob';
 import { batchErrorCode, invalidInput } from './batchErrors';
@@ -88,14 +89,16 @@ export function createBatchActivities(clients: ConnectionClients) {
         message: info.failureInfo.message,
       };
     }
+    let logsLast = false;
     if (observation.state === 'completed' || withJob) {
       const job = await batch.job.get(jobId);
       const reason = job.executionInfo?.terminateReason;
       if (reason && reason !== 'AllTasksComplete') observation.jobTerminateReason = reason;
       observation.jobCompleted = job.state === 'completed';
+      logsLast = uploadsLogsLast(job.metadata);
     }
     const expectsResult = task.resourceFiles?.some((file) => file.filePath === scriptBundleFileName) ?? false;
-    return { observation, expectsResult };
+    return { observation, expectsResult, logsLast };
   }
 
   /**
@@ -115,8 +118,9 @@ export function createBatchActivities(clients: ConnectionClients) {
     if (failureKind(observation) === undefined) {
       const missing = await missingOutputs(container, input.taskId, seen.expectsResult);
       const resultBlob = taskOutputPath(input.taskId, resultFileName);
-      // A command's result is optional, so only its node tells whether storage lost one.
-      if (!seen.expectsResult && !(await container.getBlobClient(resultBlob).exists()) && (await resultLeftOnNode(batch, input.jobId, input.taskId))) {
+      // A command's result is optional: unless its logs vouch for it (model/outputOrder), only its node tells whether storage lost one.
+      const nodeKnowsBetter = !seen.logsLast || missing.length > 0;
+      if (!seen.expectsResult && nodeKnowsBetter && !(await container.getBlobClient(resultBlob).exists()) && (await resultLeftOnNode(batch, input.jobId, input.taskId))) {
         missing.push(resultBlob);
       }
       const restored = missing.length > 0 && (await restoreOutputsFromNode(batch, container, input.jobId, input.taskId, missing));
@@ -202,7 +206,7 @@ export function createBatchActivities(clients: ConnectionClients) {
         // failed for the platform's reasons cannot be rerun); otherwise the workflow ends the job once it is done.
         onAllTasksComplete: input.endsWithTasks ? 'terminatejob' : 'noaction',
         usesTaskDependencies: false,
-        metadata: [{ name: workflowIdMetadataKey, value: input.workflowId }, ...(input.record ? [jobRecordMetadata(input.record)] : [])],
+        metadata: [{ name: workflowIdMetadataKey, value: input.workflowId }, outputOrderMetadata, ...(input.record ? [jobRecordMetadata(input.record)] : [])],
       };
       try {
         await batch.job.add(job);

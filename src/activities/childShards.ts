@@ -2,6 +2,14 @@ import type { ContainerClient } from '@azure/storage-blob';
 import { blobCount, childrenOfBlob, childShardBlob } from '../model/arrayJob';
 import { type ChildShard, emptyShard } from '../model/childShard';
 
+/**
+ * Blob metadata on a shard that holds every command result its children
+ * wrote so far: each read as its child completed, or from a listing of them
+ * all. A write that does not say so (an abort, a retry, a worker from before)
+ * replaces the metadata and so clears it; a gather then lists them all again.
+ */
+const resultsCurrentMetadata = { resultscurrent: 'true' };
+
 /** Child-state shards of one array job in its blob container. */
 export class ChildShardStore {
   constructor(private readonly container: ContainerClient, private readonly childCount: number) {}
@@ -11,18 +19,30 @@ export class ChildShardStore {
   }
 
   async read(index: number): Promise<ChildShard> {
+    return (await this.readWithFlags(index)).shard;
+  }
+
+  /** The shard, and whether its results are current (see resultsCurrentMetadata); a shard not written yet has none to miss. */
+  async readWithFlags(index: number): Promise<{ shard: ChildShard; resultsCurrent: boolean }> {
     try {
-      const text = (await this.container.getBlobClient(childShardBlob(index)).downloadToBuffer()).toString('utf8');
-      return JSON.parse(text) as ChildShard;
+      const response = await this.container.getBlobClient(childShardBlob(index)).download();
+      const chunks: Buffer[] = [];
+      for await (const chunk of response.readableStreamBody ?? []) chunks.push(Buffer.from(chunk as Buffer));
+      return {
+        shard: JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChildShard,
+        resultsCurrent: response.metadata?.resultscurrent === resultsCurrentMetadata.resultscurrent,
+      };
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode !== 404) throw error;
       const { first, last } = childrenOfBlob(index, this.childCount);
-      return emptyShard(first, last - first + 1);
+      return { shard: emptyShard(first, last - first + 1), resultsCurrent: true };
     }
   }
 
-  async write(index: number, shard: ChildShard): Promise<void> {
+  async write(index: number, shard: ChildShard, options: { resultsCurrent?: boolean } = {}): Promise<void> {
     const text = JSON.stringify(shard);
-    await this.container.getBlockBlobClient(childShardBlob(index)).upload(text, Buffer.byteLength(text));
+    await this.container
+      .getBlockBlobClient(childShardBlob(index))
+      .upload(text, Buffer.byteLength(text), options.resultsCurrent ? { metadata: resultsCurrentMetadata } : {});
   }
 }

@@ -54,11 +54,12 @@ export function taskDefinition(
       maxTaskRetryCount: template.maxTaskRetryCount ?? 0,
       ...(template.maxWallClockSeconds ? { maxWallClockTime: `PT${Math.ceil(template.maxWallClockSeconds)}S` } : {}),
     },
+    // Logs last: in storage they then vouch for the rest (model/outputOrder).
     outputFiles: [
-      upload('../std*.txt', taskLogPath(taskId)),
       upload(resultFileName, taskOutputPath(taskId, resultFileName)),
       upload(evaluationFileName, taskOutputPath(taskId, evaluationFileName)),
       upload(`${jobOutputFolder}/**/*`, taskOutputPath(taskId, jobOutputFolder)),
+      upload('../std*.txt', taskLogPath(taskId)),
     ],
   };
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { mapSubmit, submit, type ArrayJob } from '../../src/client';
 import { childShardBlob } from '../../src/model/arrayJob';
 import { type ChildShard } from '../../src/model/childShard';
-import { jobContainerName, resultFileName, stdoutFileName, taskLogPath, taskOutputPath } from '../../src/model/conventions';
+import { jobContainerName, resultFileName, stderrFileName, stdoutFileName, taskLogPath, taskOutputPath } from '../../src/model/conventions';
 import { waitFor } from '../support/waitFor';
 import { stackEnvironments } from './support/environments';
 
@@ -25,7 +25,8 @@ describe('jobs whose stored state storage lost after they completed', () => {
     return JSON.parse((await container(array).getBlobClient(childShardBlob(0)).downloadToBuffer()).toString('utf8')) as ChildShard;
   }
 
-  it("gives command children's results again when the shard reverts to before they were gathered and a result.json is lost", async () => {
+  // A task uploads its logs after its result (model/outputOrder), so a loss that took a result.json took the logs too.
+  it("gives command children's results again when the shard reverts to before a child completed and that child's outputs are lost", async () => {
     const array = await mapSubmit(env, { command: '/bin/sh -c "n=$(cat $REMOTE_BATCH_ELEMENT_FILE) && echo $((n * n)) > result.json"' }, [2, 3, 4]);
     await completed(array);
     expect(await array.get('ChildJobEvaluationResults')).toEqual([4, 9, 16]);
@@ -35,7 +36,9 @@ describe('jobs whose stored state storage lost after they completed', () => {
     older.statuses = 'SRS';
     const text = JSON.stringify(older);
     await container(array).getBlockBlobClient(childShardBlob(0)).upload(text, Buffer.byteLength(text));
-    await container(array).getBlobClient(taskOutputPath('10000002', resultFileName)).delete();
+    for (const blob of [taskOutputPath('10000002', resultFileName), taskLogPath('10000002', stdoutFileName), taskLogPath('10000002', stderrFileName)]) {
+      await container(array).getBlobClient(blob).delete();
+    }
 
     expect(await array.get('ChildJobEvaluationResults')).toEqual([4, 9, 16]);
     expect(await array.get('ChildJobStatuses')).toEqual(['Succeeded', 'Succeeded', 'Succeeded']);

@@ -98,6 +98,20 @@ describe('output files are uploaded after the task by their upload condition', (
     expect(await azurite.readBlob('outputs-rules', '$TaskOutput/deep/er/two.txt')).toBe('two\n');
   });
 
+  test('specs upload one after another in their order: a later spec to the same blob wins, even a small file after a large one', async () => {
+    const url = await azurite.container('outputs-order');
+    const jobId = await addJob(h.client);
+    const to = (filePattern: string) => ({ filePattern, destination: { container: { containerUrl: url, path: 'same.bin' } }, uploadOptions: { uploadCondition: 'taskcompletion' as const } });
+    await h.client.task.add(jobId, {
+      id: 'ordered',
+      commandLine: sh('head -c 8000000 /dev/zero > large.bin && echo small > small.bin'),
+      outputFiles: [to('large.bin'), to('small.bin')],
+    });
+    const task = await waitForTaskState(h.client, jobId, 'ordered');
+    expect(task.executionInfo?.result).toBe('success');
+    expect(await azurite.readBlob('outputs-order', 'same.bin')).toBe('small\n');
+  });
+
   test('a failed task uploads only its taskfailure and taskcompletion files', async () => {
     const url = await azurite.container('outputs-failure');
     const jobId = await addJob(h.client);

@@ -40,33 +40,60 @@ export async function uploadOutputFiles(files: OutputFileSpec[], succeeded: bool
   const log: string[] = [];
   const errors: string[] = [];
   let failure: FailureInfo | undefined;
-  // Specs upload side by side, as the node agent does: a task's slot stays taken until every upload ended.
-  await Promise.all(
-    due.map(async (file) => {
+  // Specs upload one after another in the order given (Batch documents none), so a task definition can put
+  // last the files whose presence should vouch for the rest. A transient failure starts the whole sequence
+  // again: storage that came back without the earlier files must not get the later ones alone.
+  // A task's slot stays taken until every upload ended.
+  for (let attempt = 1; ; attempt++) {
+    failure = undefined;
+    let transient = false;
+    for (const file of due) {
       const container = file.destination.container;
-      if (!container) return;
+      if (!container) continue;
       try {
-        const client = containerClientFor(container.containerUrl);
-        const headers = blobHeaders(container.uploadHeaders);
-        const matches = await matchFiles(workingDir, file.filePattern);
-        await inLanes(matches, uploadLanesPerSpec, async (match) => {
-          const blobName = blobNameFor(file.filePattern, container.path, match.relativePath);
-          await client.getBlockBlobClient(blobName).uploadFile(match.absolutePath, { blobHTTPHeaders: headers });
-          log.push(`${new Date().toISOString()} uploaded ${match.absolutePath} to ${blobName}`);
-        });
+        await uploadSpec(file.filePattern, container, workingDir, log);
       } catch (error) {
         const detail = (error as Error).message.split('\n')[0];
         errors.push(`${new Date().toISOString()} upload of '${file.filePattern}' failed: ${detail}`);
         failure ??= TaskFailures.fileUploadFailed(file.filePattern, detail);
+        transient ||= isTransient(error);
       }
-    }),
-  );
+    }
+    if (!failure || !transient || attempt === uploadSequenceAttempts) break;
+    await new Promise((resolve) => setTimeout(resolve, uploadRetryDelayMs));
+  }
   await fs.promises.appendFile(path.join(taskDir, 'fileuploadout.txt'), log.map((l) => l + '\n').join(''));
   if (errors.length) await fs.promises.appendFile(path.join(taskDir, 'fileuploaderr.txt'), errors.map((l) => l + '\n').join(''));
   return failure;
 }
 
+/** The files one spec's pattern matches, uploaded a few at a time; each upload logged. */
+async function uploadSpec(
+  filePattern: string,
+  container: NonNullable<OutputFileSpec['destination']['container']>,
+  workingDir: string,
+  log: string[],
+): Promise<void> {
+  const client = containerClientFor(container.containerUrl);
+  const headers = blobHeaders(container.uploadHeaders);
+  const matches = await matchFiles(workingDir, filePattern);
+  await inLanes(matches, uploadLanesPerSpec, async (match) => {
+    const blobName = blobNameFor(filePattern, container.path, match.relativePath);
+    await client.getBlockBlobClient(blobName).uploadFile(match.absolutePath, { blobHTTPHeaders: headers });
+    log.push(`${new Date().toISOString()} uploaded ${match.absolutePath} to ${blobName}`);
+  });
+}
+
 const uploadLanesPerSpec = 4;
+/** A task's uploads are tried this many times in all when storage fails in passing, the whole sequence each time. */
+const uploadSequenceAttempts = 3;
+const uploadRetryDelayMs = 2000;
+
+/** Storage unreachable or failing on its side (as when it restarts), not refusing the upload. */
+function isTransient(error: unknown): boolean {
+  const status = (error as { statusCode?: number }).statusCode;
+  return status === undefined || status === 408 || status === 429 || status >= 500;
+}
 
 // Building a client costs more than a small upload; an array's tasks share one container URL.
 const recentClients = new Map<string, ContainerClient>();
@@ -75,7 +102,8 @@ const recentClientsKept = 32;
 function containerClientFor(containerUrl: string): ContainerClient {
   let client = recentClients.get(containerUrl);
   if (client) recentClients.delete(containerUrl);
-  else client = new ContainerClient(containerUrl, undefined, { retryOptions: { maxTries: 2, tryTimeoutInMs: 60_000 } });
+  // One try per upload: a retry is of the task's whole upload sequence (uploadOutputFiles).
+  else client = new ContainerClient(containerUrl, undefined, { retryOptions: { maxTries: 1, tryTimeoutInMs: 60_000 } });
   recentClients.set(containerUrl, client);
   if (recentClients.size > recentClientsKept) recentClients.delete(recentClients.keys().next().value!);
   return client;

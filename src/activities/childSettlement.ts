@@ -24,6 +24,8 @@ import { reactivateTask } from './taskReruns';
  */
 
 export const readConcurrency = 32;
+/** Shards settled at once. */
+const shardConcurrency = 4;
 /**
  * Node file checks in flight at once. In a job whose logs do not vouch for its
  * results (model/outputOrder), every succeeded command child that left no
@@ -173,7 +175,8 @@ export function createChildSettlement(clients: ConnectionClients) {
     const pending: { index: number; shard: ChildShard; resultsCurrent: boolean; updates: [number, ChildUpdate][]; written: Set<string> }[] = [];
     const reruns: { child: number; attempt: number }[] = [];
     const repaired: string[] = [];
-    for (const [index, shardTasks] of [...byShard].sort(([a], [b]) => a - b)) {
+    // Shards side by side: one's listing waits on storage while another's tasks are checked here.
+    await mapWithConcurrency([...byShard].sort(([a], [b]) => a - b), shardConcurrency, async ([index, shardTasks]) => {
       context.heartbeat(index);
       const { shard, resultsCurrent } = await store.readWithFlags(index);
       const unsettled = shardTasks.filter(
@@ -218,7 +221,7 @@ export function createChildSettlement(clients: ConnectionClients) {
         real.push([child, update]);
       }
       pending.push({ index, shard, resultsCurrent, updates: real, written });
-    }
+    });
 
     if (reruns.length > 0) {
       context.log.warn('rerunning array children after infrastructure failures', { jobId: input.jobId, children: reruns.length });
@@ -234,7 +237,7 @@ export function createChildSettlement(clients: ConnectionClients) {
       }
     }
     let changed = 0;
-    for (const { index, shard, resultsCurrent, updates, written } of pending) {
+    await mapWithConcurrency(pending, shardConcurrency, async ({ index, shard, resultsCurrent, updates, written }) => {
       for (const [child, update] of updates) updateChild(shard, child, update);
       const filled = reconcile && input.bodyKind === 'command' ? await fillListedResults(input.connection, input.jobId, shard, written) : 0;
       // Results are read as children complete (childUpdateOf), so a current shard stays current; a full listing makes any shard so.
@@ -242,7 +245,7 @@ export function createChildSettlement(clients: ConnectionClients) {
       changed += updates.length;
       recordChildrenCompleted('Succeeded', updates.filter(([, update]) => update.status === 'Succeeded').length);
       recordChildrenCompleted('Failed', updates.filter(([, update]) => update.status === 'Failed').length);
-    }
+    });
     if (repaired.length > 0) {
       context.log.warn('array child states repaired from Batch at the end of the array', {
         jobId: input.jobId,

@@ -8,7 +8,7 @@ import { numberOption, parseScriptArgument, positiveIntegerOption } from '../par
 import { act } from '../program';
 import { jobObject } from '../../client/jobObject';
 import { watchArray, watchJob } from '../watchJob';
-import { addJobSettingOptions, settingsFromFlags, type SubmitFlags } from './submit';
+import { addJobSettingOptions, checkedSettingsFromFlags, type SubmitFlags } from './submit';
 
 /** The submit flags plus the array's own. */
 interface MapFlags extends SubmitFlags {
@@ -82,7 +82,7 @@ Examples:
     .action(
       act(ctx, async (first: string | undefined, rest: string[], flags: MapFlags, command: Command) => {
         const { body, elements } = mapBodyAndElements(first, rest, flags);
-        const settings: MapSubmitSettings = settingsFromFlags(flags);
+        const settings: MapSubmitSettings = checkedSettingsFromFlags(flags);
         if (flags.spanSize !== undefined) settings.spanSize = flags.spanSize;
         if (flags.retryWindow !== undefined) settings.retryWindowSeconds = flags.retryWindow;
         if (flags.timeout !== undefined && !flags.wait) throw usageError('--timeout applies with --wait only.');

@@ -3,6 +3,7 @@ import type { JobBodySpec, SubmitSettings } from '../../client/submit';
 import type { CommandContext } from '../context';
 import { exitCodes, usageError } from '../exitCodes';
 import { collect, environmentAssignment, numberOption, parseScriptArgument, positiveIntegerOption } from '../parse';
+import { validateSettings } from '../../model/settings';
 import { act } from '../program';
 import { singleRef } from '../jobRef';
 import { watchJob } from '../watchJob';
@@ -48,6 +49,17 @@ export function settingsFromFlags(flags: SubmitFlags): SubmitSettings {
   return settings;
 }
 
+/**
+ * The settings from the flags, checked before anything is reached: a bad value
+ * is refused naming its setting even when no Temporal server answers.
+ */
+export function checkedSettingsFromFlags(flags: SubmitFlags): SubmitSettings {
+  const settings = settingsFromFlags(flags);
+  const { inputFiles: _inputFiles, ...providerSettings } = settings;
+  validateSettings(providerSettings);
+  return settings;
+}
+
 /** The seed's settings and the submission options, shared by submit and map. */
 export function addJobSettingOptions(command: Command): Command {
   return command
@@ -89,7 +101,7 @@ Examples:
     .action(
       act(ctx, async (script: string | undefined, args: string[], flags: SubmitFlags, command: Command) => {
         const body = jobBodyFromArguments(script, args, flags);
-        const settings = settingsFromFlags(flags);
+        const settings = checkedSettingsFromFlags(flags);
         if (flags.timeout !== undefined && !flags.wait) throw usageError('--timeout applies with --wait only.');
         const env = await ctx.environment(command);
         const { submit } = require('../../client/submit') as typeof import('../../client/submit');

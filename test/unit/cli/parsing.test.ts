@@ -97,6 +97,17 @@ describe('remote-batch command line', () => {
     expect(env.stderr).toContain('expected NAME=VALUE');
   });
 
+  it('refuses a setting out of its range before trying to reach Temporal (none answers here)', async () => {
+    const priority = await runInMemory(['--pool', 'local', 'submit', '--command', 'true', '--job-priority', '3']);
+    expect(priority.code).toBe(2);
+    expect(priority.stderr).toContain('JobPriority');
+    expect(priority.stderr).not.toContain('cannot reach');
+    const retries = await runInMemory(['--pool', 'local', 'map', '--command', 'true', '1', '2', '--max-retries', '-1']);
+    expect(retries.code).toBe(2);
+    expect(retries.stderr).toContain('MaxRetries');
+    expect(retries.stderr).not.toContain('cannot reach');
+  });
+
   it('refuses a submit with neither or both of a script and --command', async () => {
     const neither = await runInMemory(['--pool', 'local', 'submit']);
     expect(neither.code).toBe(2);

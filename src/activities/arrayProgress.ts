@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { ConnectionClients } from '../azure/connectionClients';
 import { blobIndexOfChild, type ChildCounts, childOfTaskId, childTaskId } from '../model/arrayJob';
-import { type ChildShard, childStatus, resetChild, type ShardTally, tallyShard, updateChild } from '../model/childShard';
+import { type ChildShard, childStatus, countShard, resetChild, type ShardTally, tallyShard, updateChild } from '../model/childShard';
 import { jobContainerName } from '../model/conventions';
 import { uploadsLogsLast } from '../model/outputOrder';
 import { clientTerminationReason } from '../model/outcome';
@@ -97,6 +97,32 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
     return uploadsLogsLast(job.metadata);
   }
 
+  /**
+   * The shards, once every child has completed, if they already agree with
+   * Batch: every child ended in them, with as many succeeded and failed as
+   * Batch counts. Each child's outputs were checked, and its result read, as it
+   * completed; outputs storage loses later are restored from the node when
+   * read. Otherwise undefined: every child is checked against Batch's task list
+   * and storage.
+   */
+  async function shardsAgreeingWith(store: ChildShardStore, written: ChildShard[], batchCounts: ChildCounts): Promise<ChildShard[] | undefined> {
+    const byIndex = new Map(written.map((shard) => [blobIndexOfChild(shard.first), shard]));
+    const indexes = Array.from({ length: store.shardCount }, (_, index) => index);
+    const shards = await mapWithConcurrency(indexes, 8, async (index) => {
+      Context.current().heartbeat(index);
+      return byIndex.get(index) ?? (await store.read(index));
+    });
+    const own = { succeeded: 0, failed: 0, unfinished: 0 };
+    for (const shard of shards) {
+      const counts = countShard(shard);
+      own.succeeded += counts.succeeded;
+      own.failed += counts.failed;
+      own.unfinished += counts.active + counts.running;
+    }
+    const agrees = own.unfinished === 0 && own.succeeded === batchCounts.succeeded && own.failed === batchCounts.failed;
+    return agrees ? shards : undefined;
+  }
+
   /** One listing pass: the tasks changed since the cursor (all of them when reconciling) recorded in their shards. */
   async function recordChangedTasks(input: PollArrayProgressInput, store: ChildShardStore, cursor: string | undefined, reconcile: boolean) {
     const tasks = await listChangedTasks(input.connection, input.jobId, reconcile ? undefined : cursor);
@@ -156,9 +182,17 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
         const { completed: _completed, ...batchCounts } = counts;
         if (listingDue) {
           listed = { at: Date.now(), counts: countsNow };
-          const pass = await recordChangedTasks(input, store, cursor, reconcile);
+          // What changed since the cursor first, even once every child has completed: usually that is all there is to check.
+          let pass = await recordChangedTasks(input, store, cursor, false);
           cursor = pass.cursor;
           changed += pass.changed;
+          // Children just sent to rerun make Batch's "all completed" stale: look again later.
+          if (reconcile && pass.reruns === 0) {
+            const agreeing = await shardsAgreeingWith(store, pass.shards, batchCounts);
+            if (agreeing) return { counts: batchCounts, cursor, allCompleted: true, tallies: agreeing.map(tallyShard) };
+            pass = await recordChangedTasks(input, store, cursor, true);
+            changed += pass.changed;
+          }
           const allCompleted = reconcile && pass.reruns === 0;
           const waited = Date.now() - startedAt;
           if (allCompleted || (changed > 0 && waited >= input.minWaitMs) || waited >= input.maxWaitMs) {

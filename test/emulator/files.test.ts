@@ -112,6 +112,37 @@ describe('output files are uploaded after the task by their upload condition', (
     expect(await azurite.readBlob('outputs-order', 'same.bin')).toBe('small\n');
   });
 
+  test('storage failing in passing (503) restarts the whole upload sequence, so the last file never lands without the first', async () => {
+    const puts: string[] = [];
+    let refused = false;
+    const storage = http.createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        const blob = decodeURIComponent(new URL(request.url ?? '/', 'http://storage').pathname.split('/').pop() ?? '');
+        if (blob === 'last.txt' && !refused) {
+          refused = true;
+          puts.push(`${blob} 503`);
+          response.writeHead(503).end();
+          return;
+        }
+        puts.push(`${blob} 201`);
+        response.writeHead(201, { etag: '"1"', 'last-modified': new Date().toUTCString() }).end();
+      });
+    });
+    await new Promise<void>((resolve) => storage.listen(0, '127.0.0.1', resolve));
+    try {
+      const containerUrl = `http://127.0.0.1:${(storage.address() as AddressInfo).port}/devstoreaccount1/outputs-retried?sv=2021-01-01&sig=x`;
+      const to = (filePattern: string) => ({ filePattern, destination: { container: { containerUrl, path: filePattern } }, uploadOptions: { uploadCondition: 'taskcompletion' as const } });
+      const jobId = await addJob(h.client);
+      await h.client.task.add(jobId, { id: 'retried', commandLine: sh('echo 1 > first.txt && echo 2 > last.txt'), outputFiles: [to('first.txt'), to('last.txt')] });
+      const task = await waitForTaskState(h.client, jobId, 'retried');
+      expect(task.executionInfo?.result).toBe('success');
+      expect(puts).toEqual(['first.txt 201', 'last.txt 503', 'first.txt 201', 'last.txt 201']);
+    } finally {
+      await new Promise((resolve) => storage.close(resolve));
+    }
+  });
+
   test('a failed task uploads only its taskfailure and taskcompletion files', async () => {
     const url = await azurite.container('outputs-failure');
     const jobId = await addJob(h.client);

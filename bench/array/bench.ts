@@ -173,7 +173,7 @@ async function remoteBatch(stack: LocalStack, batch: BatchServiceClient): Promis
   try {
     const started = Date.now();
     const array = await mapSubmit(env, { command: commandLine }, Array.from({ length: children }, (_, i) => i), { retryWindowSeconds: 0 });
-    await array.wait({ pollIntervalInMs: 250 });
+    await array.wait();
     const elapsed = Date.now() - started;
     console.log(`  submitted at ${new Date(started).toISOString()}, completed at ${new Date(started + elapsed).toISOString()}`);
     const counts = (await array.get('ChildJobCounts')) as Record<string, number>;

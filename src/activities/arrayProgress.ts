@@ -171,7 +171,7 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
       for (;;) {
         // Counts first: whatever completed before this moment is in the listing that follows.
         const counts = await countChildren(input.connection, input.jobId, input.childCount);
-        // Once Batch says every child completed, the whole task list is checked against the shards, not just what changed.
+        // Once Batch says every child completed, the shards are checked against its counts, and against its whole task list if they disagree.
         const reconcile = input.added === input.childCount && counts.completed === input.childCount;
         const countsNow = JSON.stringify(counts);
         const listingDue =

@@ -1,14 +1,14 @@
 import { Context } from '@temporalio/activity';
 import type { ConnectionClients } from '../azure/connectionClients';
 import { blobIndexOfChild, type ChildCounts, childOfTaskId, childTaskId } from '../model/arrayJob';
-import { type ChildShard, childStatus, countShard, resetChild, type ShardTally, tallyShard, updateChild } from '../model/childShard';
+import { type ChildShard, childStatus, countShards, resetChild, type ShardTally, tallyShard, updateChild } from '../model/childShard';
 import { jobContainerName } from '../model/conventions';
 import { uploadsLogsLast } from '../model/outputOrder';
 import { clientTerminationReason } from '../model/outcome';
 import { recordChildrenCompleted } from '../telemetry/metrics';
 import { batchErrorCode, invalidInput } from './batchErrors';
 import { jobPoolWaitingReason } from './batchLimits';
-import { createChildSettlement, type ListedTask, shardSettled, toIso } from './childSettlement';
+import { createChildSettlement, type ListedTask, shardConcurrency, shardSettled, toIso } from './childSettlement';
 import { ChildShardStore } from './childShards';
 import { mapWithConcurrency } from './concurrency';
 import { reactivateTask } from './taskReruns';
@@ -56,23 +56,14 @@ const countIntervalMs = 250;
  * its parsing and shard writes compete with the tasks for the machine.
  */
 const listingIntervalMs = 2000;
-/** Shards gathered at once at the end: their listings and node checks wait on Storage and Batch, their parsing on the worker. */
-const shardConcurrency = 4;
 
 export function createArrayProgressActivities(clients: ConnectionClients) {
   const { outputsOfShard, applyTaskStates, reconciledCounts, restoreLostResults, fillListedResults } = createChildSettlement(clients);
   const shardsOf = (connection: string, jobId: string, childCount: number) =>
     new ChildShardStore(clients.get(connection).blobs.getContainerClient(jobContainerName(jobId)), childCount);
 
-  /** Every shard's tally: from the shards just written where there are some, read otherwise. */
-  async function talliesOf(store: ChildShardStore, written: ChildShard[]): Promise<ShardTally[]> {
-    const byIndex = new Map(written.map((shard) => [blobIndexOfChild(shard.first), shard]));
-    const indexes = Array.from({ length: store.shardCount }, (_, index) => index);
-    return mapWithConcurrency(indexes, 8, async (index) => {
-      Context.current().heartbeat(index);
-      return tallyShard(byIndex.get(index) ?? (await store.read(index)));
-    });
-  }
+  /** Every shard, the ones just written as they are, heartbeating per shard. */
+  const everyShard = (store: ChildShardStore, written: ChildShard[]) => store.readAll(written, (index) => Context.current().heartbeat(index));
 
   async function listChangedTasks(connection: string, jobId: string, cursor: string | undefined): Promise<ListedTask[]> {
     const { batch } = clients.get(connection);
@@ -106,20 +97,9 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
    * and storage.
    */
   async function shardsAgreeingWith(store: ChildShardStore, written: ChildShard[], batchCounts: ChildCounts): Promise<ChildShard[] | undefined> {
-    const byIndex = new Map(written.map((shard) => [blobIndexOfChild(shard.first), shard]));
-    const indexes = Array.from({ length: store.shardCount }, (_, index) => index);
-    const shards = await mapWithConcurrency(indexes, 8, async (index) => {
-      Context.current().heartbeat(index);
-      return byIndex.get(index) ?? (await store.read(index));
-    });
-    const own = { succeeded: 0, failed: 0, unfinished: 0 };
-    for (const shard of shards) {
-      const counts = countShard(shard);
-      own.succeeded += counts.succeeded;
-      own.failed += counts.failed;
-      own.unfinished += counts.active + counts.running;
-    }
-    const agrees = own.unfinished === 0 && own.succeeded === batchCounts.succeeded && own.failed === batchCounts.failed;
+    const shards = await everyShard(store, written);
+    const own = countShards(shards);
+    const agrees = own.active + own.running === 0 && own.succeeded === batchCounts.succeeded && own.failed === batchCounts.failed;
     return agrees ? shards : undefined;
   }
 
@@ -197,7 +177,7 @@ export function createArrayProgressActivities(clients: ConnectionClients) {
           const waited = Date.now() - startedAt;
           if (allCompleted || (changed > 0 && waited >= input.minWaitMs) || waited >= input.maxWaitMs) {
             if (!allCompleted) return { counts: batchCounts, cursor, allCompleted };
-            return { counts: reconciledCounts(input.jobId, batchCounts, pass.shards), cursor, allCompleted, tallies: await talliesOf(store, pass.shards) };
+            return { counts: reconciledCounts(input.jobId, batchCounts, pass.shards), cursor, allCompleted, tallies: (await everyShard(store, pass.shards)).map(tallyShard) };
           }
         }
         // Children waiting with none running may wait on the pool (no nodes, resize errors): the heartbeat says so.

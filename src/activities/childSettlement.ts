@@ -2,7 +2,7 @@ import type { BatchServiceModels } from '@azure/batch';
 import { Context } from '@temporalio/activity';
 import type { ConnectionClients } from '../azure/connectionClients';
 import { type ChildCounts, childOfTaskId, childTaskId, taskIdPrefixOfBlob } from '../model/arrayJob';
-import { childAttempts, type ChildShard, childStatus, type ChildUpdate, countShard, setChildAttempts, updateChild } from '../model/childShard';
+import { childAttempts, type ChildShard, childStatus, type ChildUpdate, countShards, setChildAttempts, updateChild } from '../model/childShard';
 import { evaluationFileName, jobContainerName, resultFileName, stderrFileName, stdoutFileName, taskLogPath, taskOutputPath } from '../model/conventions';
 import { defaultInfrastructureRetries, failureKind, infrastructureAttempts, infrastructureBackoffMs, withEndedAttempts } from '../model/failureKind';
 import type { TaskObservation } from '../model/jobSpec';
@@ -24,8 +24,8 @@ import { reactivateTask } from './taskReruns';
  */
 
 export const readConcurrency = 32;
-/** Shards settled at once. */
-const shardConcurrency = 4;
+/** Shards settled or gathered at once: one's listing waits on storage while another's children are checked here. */
+export const shardConcurrency = 4;
 /**
  * Node file checks in flight at once. In a job whose logs do not vouch for its
  * results (model/outputOrder), every succeeded command child that left no
@@ -298,14 +298,7 @@ export function createChildSettlement(clients: ConnectionClients) {
 
   /** The counts a completed array reports: its shards', after reconciling; a disagreement with Batch's is logged. */
   function reconciledCounts(jobId: string, batchCounts: ChildCounts, shards: ChildShard[]): ChildCounts {
-    const counts: ChildCounts = { active: 0, running: 0, succeeded: 0, failed: 0 };
-    for (const shard of shards) {
-      const own = countShard(shard);
-      counts.active += own.active;
-      counts.running += own.running;
-      counts.succeeded += own.succeeded;
-      counts.failed += own.failed;
-    }
+    const counts = countShards(shards);
     if (counts.succeeded !== batchCounts.succeeded || counts.failed !== batchCounts.failed) {
       Context.current().log.warn('array counts differ from Batch task counts after verification', { jobId, verified: counts, batch: batchCounts });
     }

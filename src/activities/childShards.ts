@@ -1,6 +1,7 @@
 import type { ContainerClient } from '@azure/storage-blob';
-import { blobCount, childrenOfBlob, childShardBlob } from '../model/arrayJob';
+import { blobCount, blobIndexOfChild, childrenOfBlob, childShardBlob } from '../model/arrayJob';
 import { type ChildShard, emptyShard } from '../model/childShard';
+import { mapWithConcurrency } from './concurrency';
 
 /**
  * Blob metadata on a shard that holds every command result its children
@@ -16,6 +17,16 @@ export class ChildShardStore {
 
   get shardCount(): number {
     return blobCount(this.childCount);
+  }
+
+  /** Every shard of the array: those in `known` as they are, the others read (each read reported to `onRead`). */
+  async readAll(known: readonly ChildShard[], onRead: (index: number) => void = () => undefined): Promise<ChildShard[]> {
+    const byIndex = new Map(known.map((shard) => [blobIndexOfChild(shard.first), shard]));
+    const indexes = Array.from({ length: this.shardCount }, (_, index) => index);
+    return mapWithConcurrency(indexes, 8, async (index) => {
+      onRead(index);
+      return byIndex.get(index) ?? (await this.read(index));
+    });
   }
 
   async read(index: number): Promise<ChildShard> {

@@ -116,6 +116,19 @@ export function countShard(shard: ChildShard): ChildCounts {
   return counts;
 }
 
+/** The counts of several shards together. */
+export function countShards(shards: readonly ChildShard[]): ChildCounts {
+  const counts: ChildCounts = { active: 0, running: 0, succeeded: 0, failed: 0 };
+  for (const shard of shards) {
+    const own = countShard(shard);
+    counts.active += own.active;
+    counts.running += own.running;
+    counts.succeeded += own.succeeded;
+    counts.failed += own.failed;
+  }
+  return counts;
+}
+
 /**
  * What a completed array's shard held when its workflow last wrote it: enough
  * to tell that a shard read later is an older version (storage lost the last

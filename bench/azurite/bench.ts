@@ -1,6 +1,8 @@
 /**
- * Azurite's Put Blob rate as the blobs stored grow, with and without
- * scripts/azurite-indexed-lookups.js preloaded, one after the other in this script.
+ * Azurite's Put Blob rate, and its rate of listings by prefix (a hundred tasks'
+ * outputs, as an array's progress poll lists them), as the blobs stored grow,
+ * with and without scripts/azurite-indexed-lookups.js preloaded, one after the
+ * other in this script.
  *
  *   npx tsx bench/azurite/bench.ts [--blobs 40000] [--lanes 8]
  *
@@ -19,15 +21,17 @@ const totalBlobs = Number(values.blobs);
 const lanes = Number(values.lanes);
 const step = 5_000;
 
-/** Uploads blobs in steps and returns the rate (blobs/s) of each step. */
-async function measure(indexedLookups: boolean): Promise<number[]> {
+const listingsPerStep = 40;
+
+/** Uploads blobs in steps and returns the rates of each step: Put Blob/s, and listings/s once the step is stored. */
+async function measure(indexedLookups: boolean): Promise<{ puts: number; listings: number }[]> {
   const dataDir = path.join(defaultDataDir, 'bench-azurite', indexedLookups ? 'indexed' : 'stock');
   fs.rmSync(dataDir, { recursive: true, force: true });
   const azurite = await startAzurite({ port: await findFreePort(), dataDir, logFile: `${dataDir}.log`, indexedLookups });
   try {
     const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('bench');
     await container.create();
-    const rates: number[] = [];
+    const rates: { puts: number; listings: number }[] = [];
     let next = 0;
     for (let stored = 0; stored < totalBlobs; stored += step) {
       const started = Date.now();
@@ -37,8 +41,16 @@ async function measure(indexedLookups: boolean): Promise<number[]> {
           while (next < end) await container.getBlockBlobClient(`task-${next++}/stdout.txt`).uploadData(Buffer.from('trivial child\n'));
         }),
       );
-      rates.push(step / ((Date.now() - started) / 1000));
-      console.log(`  ${indexedLookups ? 'indexed' : 'stock  '} ${end} blobs: ${rates.at(-1)!.toFixed(0)} Put Blob/s`);
+      const puts = step / ((Date.now() - started) / 1000);
+      const listingStarted = Date.now();
+      for (let i = 0; i < listingsPerStep; i++) {
+        // `task-12` names task-12/, task-120/ … task-129/, task-1200/ …: the hundred tasks of one poll's listing and a few more.
+        const prefix = `task-${Math.floor((end / 100) * (i / listingsPerStep)) + 1}`;
+        for await (const blob of container.listBlobsFlat({ prefix })) void blob;
+      }
+      const listings = listingsPerStep / ((Date.now() - listingStarted) / 1000);
+      rates.push({ puts, listings });
+      console.log(`  ${indexedLookups ? 'indexed' : 'stock  '} ${end} blobs: ${puts.toFixed(0)} Put Blob/s, ${listings.toFixed(0)} listings/s`);
     }
     return rates;
   } finally {
@@ -50,8 +62,14 @@ async function main(): Promise<void> {
   console.log(`${totalBlobs} small blobs into one container, ${lanes} uploads at a time`);
   const stock = await measure(false);
   const indexed = await measure(true);
-  console.log('\nblobs stored | stock Azurite | with indexed lookups | ratio');
-  stock.forEach((rate, i) => console.log(`${(i + 1) * step} | ${rate.toFixed(0)}/s | ${indexed[i].toFixed(0)}/s | ${(indexed[i] / rate).toFixed(1)}×`));
+  console.log('\nblobs stored | Put Blob: stock | indexed | ratio | listings by prefix: stock | indexed | ratio');
+  stock.forEach((rate, i) => {
+    const other = indexed[i];
+    console.log(
+      `${(i + 1) * step} | ${rate.puts.toFixed(0)}/s | ${other.puts.toFixed(0)}/s | ${(other.puts / rate.puts).toFixed(1)}× | ` +
+        `${rate.listings.toFixed(0)}/s | ${other.listings.toFixed(0)}/s | ${(other.listings / rate.listings).toFixed(1)}×`,
+    );
+  });
 }
 
 main().catch((error) => {

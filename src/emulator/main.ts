@@ -7,6 +7,7 @@
  * _MAX_NODES_PER_POOL / _FAIL_ALLOCATION.
  */
 import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
 import { DEFAULT_POOLS, EmulatorConfigError, EmulatorPortInUseError, parsePoolSpecs, startEmulator, type EmulatorOptions } from './index';
 
 const USAGE = `Usage: tsx src/emulator/main.ts [options]
@@ -117,7 +118,17 @@ function parse() {
   });
 }
 
+/**
+ * Most of the emulator's heap is its tasks, which live as long as their jobs; what it allocates
+ * per request dies young. V8's default lets the old generation grow to several times what
+ * survived the last full collection while allocation is fast: with 100,000 tasks the process
+ * held about twice its live heap. A fixed 1.2× keeps it near the live set for about 7% more
+ * of the emulator's CPU (README, Benchmarks). Unlike a cap on the heap, it never runs out.
+ */
+const HEAP_GROWING_PERCENT = 20;
+
 async function main(): Promise<void> {
+  v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   let options: EmulatorOptions;
   try {
     options = readOptions();

@@ -43,6 +43,23 @@ interface Placement {
 const placementKey = (jobId: string, taskId: string): string => `${storeKey(jobId)}/${storeKey(taskId)}`;
 const nodeKey = (poolId: string, nodeId: string): string => `${storeKey(poolId)}/${storeKey(nodeId)}`;
 
+type ContainerInfo = NonNullable<TaskRecord['executionInfo']>['containerInfo'];
+const containerInfoByImage = new Map<string, ContainerInfo>();
+
+/** One frozen instance per image: every task of an array would otherwise hold its own copy of the message. */
+function containerNotCreated(image: string): ContainerInfo {
+  let info = containerInfoByImage.get(image);
+  if (!info) {
+    if (containerInfoByImage.size >= 256) containerInfoByImage.clear();
+    info = Object.freeze({
+      state: 'notcreated',
+      error: `No container engine is available to the emulator, so the task ran directly on the host instead of in image '${image}'.`,
+    });
+    containerInfoByImage.set(image, info);
+  }
+  return info;
+}
+
 /**
  * Batch's scheduler and node agents in one: places active tasks on nodes by
  * `requiredSlots` against `taskSlotsPerNode` (higher job priority first, then
@@ -292,10 +309,7 @@ export class Scheduler {
     task.nodeInfo = { poolId: pool.id, nodeId: node.id, taskRootDirectory: layout.taskRootDirectory(task.jobId, task.id) };
     const image = (task.spec.containerSettings as { imageName?: string } | undefined)?.imageName;
     if (image) {
-      info.containerInfo = {
-        state: 'notcreated',
-        error: `No container engine is available to the emulator, so the task ran directly on the host instead of in image '${image}'.`,
-      };
+      info.containerInfo = containerNotCreated(image);
     }
     setTaskState(task, 'preparing', now);
     this.store.saveTask(task);

@@ -1,7 +1,7 @@
 import type { Json, JsonObject } from '../model/types';
 
-/** Strings shorter than this are not worth a table entry. */
-const MIN_SHARED_STRING = 16;
+/** Strings shorter than this are not worth a table entry (JSON.parse already shares the shortest). */
+const MIN_SHARED_STRING = 8;
 /** Flat objects whose JSON is longer than this are unlikely to repeat and are not looked up. */
 const MAX_OBJECT_KEY = 256;
 

@@ -43,9 +43,12 @@ async function measure(indexedLookups: boolean): Promise<{ puts: number; listing
       );
       const puts = step / ((Date.now() - started) / 1000);
       const listingStarted = Date.now();
+      // With `end` blobs stored, `task-k` for k of as many digits as end/100 - 1 names 111 blobs
+      // (task-k, task-k0 … task-k9, task-k00 … task-k99): about the hundred tasks of one poll's listing.
+      const highest = end / 100 - 1;
+      const lowest = 10 ** (String(highest).length - 1);
       for (let i = 0; i < listingsPerStep; i++) {
-        // `task-12` names task-12/, task-120/ … task-129/, task-1200/ …: the hundred tasks of one poll's listing and a few more.
-        const prefix = `task-${Math.floor((end / 100) * (i / listingsPerStep)) + 1}`;
+        const prefix = `task-${lowest + ((i * 7919) % (highest - lowest + 1))}`;
         for await (const blob of container.listBlobsFlat({ prefix })) void blob;
       }
       const listings = listingsPerStep / ((Date.now() - listingStarted) / 1000);

@@ -122,10 +122,10 @@ function parse() {
  * Most of the emulator's heap is its tasks, which live as long as their jobs; what it allocates
  * per request dies young. V8's default lets the old generation grow to several times what
  * survived the last full collection while allocation is fast: with 100,000 tasks the process
- * held about twice its live heap. A fixed 1.2× keeps it near the live set for about 7% more
+ * held about twice its live heap. A fixed 1.1× keeps it near the live set for a little more
  * of the emulator's CPU (README, Benchmarks). Unlike a cap on the heap, it never runs out.
  */
-const HEAP_GROWING_PERCENT = 20;
+const HEAP_GROWING_PERCENT = 10;
 
 async function main(): Promise<void> {
   v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);

@@ -72,7 +72,7 @@ describe('building blocks (pure, no service)', () => {
         stateTransitionTime: '2024-01-01T00:00:01.000Z',
         previousStateTransitionTime: '2024-01-01T00:00:00.000Z',
         executionInfo: { startTime: '2024-01-01T00:00:01.000Z', retryCount: 1, requeueCount: 0 },
-        nodeInfo: { poolId: 'p', nodeId: 'n1', taskRootDirectory: 'workitems/j/job-1/running' },
+        nodeInfo: { poolId: 'p', nodeId: 'n1' },
       },
       {
         ...base,
@@ -89,7 +89,7 @@ describe('building blocks (pure, no service)', () => {
           retryCount: 0,
           requeueCount: 0,
         },
-        nodeInfo: { poolId: 'p', nodeId: 'n2', taskRootDirectory: 'workitems/j/job-1/failed' },
+        nodeInfo: { poolId: 'p', nodeId: 'n2' },
       },
     ];
     const valueAt = (entity: object, path: string) => path.split('/').reduce<unknown>((value, part) => (value as Record<string, unknown> | undefined)?.[part], entity);

@@ -108,7 +108,8 @@ export interface TaskRecord {
   lastModified: string;
   eTag: string;
   executionInfo?: TaskExecutionInfo;
-  nodeInfo?: { poolId: string; nodeId: string; taskRootDirectory: string };
+  /** Shared by the tasks of one node; the task's root directory follows from its ids (taskRootDirectoryOf). */
+  nodeInfo?: { poolId: string; nodeId: string };
   /** Process group of the running attempt, so a restarted emulator can end an orphan. Not on the wire. */
   processGroupId?: number;
   /** Set once retentionTime has passed and the task directory was deleted. Not on the wire. */

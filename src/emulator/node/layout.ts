@@ -5,6 +5,11 @@ import path from 'node:path';
  * Batch's directory layout on a Linux node, rooted in the emulator's data folder:
  * `<root>/workitems/<jobId>/job-1/<taskId>/{stdout.txt,stderr.txt,wd/}`, `<root>/shared`, `<root>/startup`.
  */
+/** Relative to the node root; what Batch reports as `nodeInfo.taskRootDirectory`. */
+export function taskRootDirectoryOf(jobId: string, taskId: string): string {
+  return `workitems/${jobId}/job-1/${taskId}`;
+}
+
 export class NodeLayout {
   /** Nodes whose shared/ and startup/ directories exist (made when a task is first placed there). */
   private readonly materialized = new Set<string>();
@@ -37,9 +42,8 @@ export class NodeLayout {
   poolDir(poolId: string): string {
     return path.join(this.dataDir, 'pools', poolId.toLowerCase());
   }
-  /** Relative to the node root; what Batch reports as `nodeInfo.taskRootDirectory`. */
   taskRootDirectory(jobId: string, taskId: string): string {
-    return `workitems/${jobId}/job-1/${taskId}`;
+    return taskRootDirectoryOf(jobId, taskId);
   }
   jobDir(poolId: string, nodeId: string, jobId: string): string {
     return path.join(this.rootDir(poolId, nodeId), 'workitems', jobId);

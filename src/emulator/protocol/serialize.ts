@@ -1,6 +1,7 @@
 import type { JobRecord, JsonObject, NodeRecord, PoolRecord, TaskRecord } from '../model/types';
 import { effectiveConstraints } from '../model/settings';
 import { UNLIMITED_DURATION } from './durations';
+import { taskRootDirectoryOf } from '../node/layout';
 
 /**
  * Stored records → the JSON the Batch service returns, with the defaults Batch
@@ -92,8 +93,8 @@ export function taskToWire(task: TaskRecord, job: JobRecord | undefined, baseUrl
           nodeUrl: nodeUrl(baseUrl, node.poolId, node.nodeId),
           poolId: node.poolId,
           nodeId: node.nodeId,
-          taskRootDirectory: node.taskRootDirectory,
-          taskRootDirectoryUrl: `${nodeUrl(baseUrl, node.poolId, node.nodeId)}/files/${node.taskRootDirectory}`,
+          taskRootDirectory: taskRootDirectoryOf(task.jobId, task.id),
+          taskRootDirectoryUrl: `${nodeUrl(baseUrl, node.poolId, node.nodeId)}/files/${taskRootDirectoryOf(task.jobId, task.id)}`,
         }
       : undefined,
     multiInstanceSettings: spec.multiInstanceSettings,

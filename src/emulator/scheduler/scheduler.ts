@@ -43,6 +43,21 @@ interface Placement {
 const placementKey = (jobId: string, taskId: string): string => `${storeKey(jobId)}/${storeKey(taskId)}`;
 const nodeKey = (poolId: string, nodeId: string): string => `${storeKey(poolId)}/${storeKey(nodeId)}`;
 
+type NodeInfo = NonNullable<TaskRecord['nodeInfo']>;
+const nodeInfoByNode = new Map<string, NodeInfo>();
+
+/** One frozen instance per node, held by every task that ran there. */
+function nodeInfoOf(poolId: string, nodeId: string): NodeInfo {
+  const key = nodeKey(poolId, nodeId);
+  let info = nodeInfoByNode.get(key);
+  if (!info) {
+    if (nodeInfoByNode.size >= 4096) nodeInfoByNode.clear();
+    info = Object.freeze({ poolId, nodeId });
+    nodeInfoByNode.set(key, info);
+  }
+  return info;
+}
+
 type ContainerInfo = NonNullable<TaskRecord['executionInfo']>['containerInfo'];
 const containerInfoByImage = new Map<string, ContainerInfo>();
 
@@ -306,7 +321,7 @@ export class Scheduler {
     delete info.containerInfo;
     delete task.filesCleanedUp;
     info.startTime = timestamp(now);
-    task.nodeInfo = { poolId: pool.id, nodeId: node.id, taskRootDirectory: layout.taskRootDirectory(task.jobId, task.id) };
+    task.nodeInfo = nodeInfoOf(pool.id, node.id);
     const image = (task.spec.containerSettings as { imageName?: string } | undefined)?.imageName;
     if (image) {
       info.containerInfo = containerNotCreated(image);

@@ -29,6 +29,11 @@ async function waitForCompleted(array: ArrayJob, timeoutMs: number): Promise<voi
   await waitFor(() => array.get('JobStatus'), (status) => status === 'Completed', timeoutMs, `array ${array.jobId} to complete`, 500);
 }
 
+async function waitForFirstSuccesses(array: ArrayJob): Promise<void> {
+  const counts = async () => (await array.get('ChildJobCounts')) as { succeeded: number };
+  await waitFor(counts, ({ succeeded }) => succeeded > 0, minutes(2), 'the first children to succeed', 200);
+}
+
 /** Every child succeeded with exactly its own answer. */
 async function expectEveryAnswer(array: ArrayJob, elements: number[]): Promise<void> {
   expect(await array.get('ChildJobCount')).toBe(elements.length);
@@ -69,13 +74,7 @@ describe('production topology: the real Temporal server on PostgreSQL, three wor
 
     // A workflow's activities follow its workflow task to one worker (sticky queue, eager dispatch), so the
     // worker with an activity in flight while children run is the one carrying this array.
-    await waitFor(
-      async () => (await array.get('ChildJobCounts')) as { succeeded: number },
-      (counts) => counts.succeeded > 0,
-      minutes(2),
-      'the first children to succeed',
-      200,
-    );
+    await waitForFirstSuccesses(array);
     const busy = await waitFor(async () => workerCounts(), (counts) => counts.some((count) => count.running > 0), minutes(1), 'a worker with an activity in flight', 50);
     const victim = busy.findIndex((count) => count.running > 0);
     expect(await array.get('JobStatus')).toBe('Active');
@@ -104,13 +103,7 @@ describe('production topology: the real Temporal server on PostgreSQL, three wor
   it('finishes an array correctly when the Temporal server process is killed and restarted mid-job', async () => {
     const elements = elementsOf(300);
     const array = await mapSubmit(env, { command: computeCommand(0.5) }, elements);
-    await waitFor(
-      async () => (await array.get('ChildJobCounts')) as { succeeded: number },
-      (counts) => counts.succeeded > 0,
-      minutes(2),
-      'the first children to succeed',
-      200,
-    );
+    await waitForFirstSuccesses(array);
     expect(await array.get('JobStatus')).toBe('Active');
 
     const serverPid = killProcessGroup(path.join(stack.logsDir, 'temporal.pid'));

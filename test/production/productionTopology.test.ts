@@ -72,8 +72,8 @@ describe('production topology: the real Temporal server on PostgreSQL, three wor
     // so the kill lands mid-run however fast the rest of the path has become.
     const array = await mapSubmit(env, { command: computeCommand(0.25) }, elements);
 
-    // A workflow's activities follow its workflow task to one worker (sticky queue, eager dispatch), so the
-    // worker with an activity in flight while children run is the one carrying this array.
+    // Nothing else runs here but the reconciler's brief periodic scan, and the array's watcher polls for
+    // seconds at a time, so the worker with an activity in flight while children run is carrying this array.
     await waitForFirstSuccesses(array);
     const busy = await waitFor(async () => workerCounts(), (counts) => counts.some((count) => count.running > 0), minutes(1), 'a worker with an activity in flight', 50);
     const victim = busy.findIndex((count) => count.running > 0);

@@ -1,4 +1,4 @@
-/** What `remote-batch` exits with; documented in docs/cli.md and the README. */
+/** What `remote-batch` exits with; documented in docs/cli.md ("Exit codes"). */
 export const exitCodes = {
   /** The command did what was asked; for commands that wait, the job succeeded. */
   ok: 0,

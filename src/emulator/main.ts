@@ -123,7 +123,7 @@ function parse() {
  * per request dies young. V8's default lets the old generation grow to several times what
  * survived the last full collection while allocation is fast: with 100,000 tasks the process
  * held about twice its live heap. A fixed 1.1× keeps it near the live set for a little more
- * of the emulator's CPU (README, Benchmarks). Unlike a cap on the heap, it never runs out.
+ * of the emulator's CPU (docs/benchmarks.md). Unlike a cap on the heap, it never runs out.
  */
 const HEAP_GROWING_PERCENT = 10;
 

@@ -52,7 +52,7 @@ function shortHash(text: string): string {
 }
 
 /**
- * `job-<job id>`: the rule every client follows (README, "From any language").
+ * `job-<job id>`: the rule every client follows (docs/any-language.md, "Job ids and containers").
  * Jobs started before ids were restricted may have ids outside jobIdPattern;
  * theirs is the id lowercased with invalid runs turned into single hyphens,
  * plus a hash of the original id, so distinct ids never shared a container.

@@ -3,7 +3,7 @@ import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { taskQueue } from '../../src/client';
 import { stackEnvironments } from './support/environments';
 
-/** README "From any language": a job's blobs are at job-<job id>, so a workflow refuses an id that names no container. */
+/** docs/any-language.md, "Job ids and containers": a job's blobs are at job-<job id>, so a workflow refuses an id that names no container. */
 describe('the job id rule, as any-language callers meet it', () => {
   const { local } = stackEnvironments();
   const command = { environment: { poolId: 'local', connection: 'local' }, body: { kind: 'command', commandLine: 'true' } };

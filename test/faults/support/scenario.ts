@@ -6,7 +6,7 @@ import type { FaultStack } from './faultStack';
 
 /**
  * Children per array in the fault suite: 1,000, the size the faults were
- * reported at (README, "Failures and retries"); FAULTS_ARRAY_CHILDREN sets another.
+ * reported at (docs/failures.md, "The fault suite"); FAULTS_ARRAY_CHILDREN sets another.
  */
 export const arrayChildren = Number(process.env.FAULTS_ARRAY_CHILDREN ?? 1000);
 /** Long enough for every fault here to be noticed and repaired, including Temporal and the worker starting again. */

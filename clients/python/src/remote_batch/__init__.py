@@ -1,4 +1,4 @@
-"""Python client for remote-batch's workflows (README, "From Python")."""
+"""Python client for remote-batch's workflows (docs/any-language.md, "From Python")."""
 
 from __future__ import annotations
 

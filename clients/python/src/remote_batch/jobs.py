@@ -42,7 +42,7 @@ def _time(value: Optional[str]) -> Optional[datetime]:
 
 
 def _retry_refusal(job_id: str, state: Optional[dict[str, Any]]) -> Optional[str]:
-    """Why a closed run cannot be retried (the checks README "From any language" leaves to clients), or None."""
+    """Why a closed run cannot be retried (the checks docs/any-language.md leaves to clients), or None."""
     if state is None:
         return f"{job_id} has no state to retry from."
     if not JobOutcome.of_state(state).failed:

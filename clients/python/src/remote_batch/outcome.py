@@ -1,4 +1,4 @@
-"""How a job's workflow ended, read the way README "From any language" documents it."""
+"""How a job's workflow ended, read the way docs/any-language.md documents it."""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ import { buildRouter } from './http/routes';
 import { createBatchHttpServer } from './http/server';
 import { ProcessLaunchers } from './node/launcher';
 import { NodeLayout } from './node/layout';
+import { AutoPools } from './scheduler/autoPools';
 import { PoolManager } from './scheduler/poolManager';
 import { RetentionSweeper } from './scheduler/retention';
 import { Scheduler } from './scheduler/scheduler';
@@ -35,6 +36,7 @@ export class BatchEmulator {
   readonly store: BatchStore;
   readonly scheduler: Scheduler;
   readonly pools: PoolManager;
+  private readonly autoPools: AutoPools;
   private readonly launchers: ProcessLaunchers;
   private readonly retention: RetentionSweeper;
   private server: http.Server | undefined;
@@ -49,11 +51,13 @@ export class BatchEmulator {
     const layout = new NodeLayout(options.nodesDir);
     this.scheduler = new Scheduler({ store: this.store, layout, launchers: this.launchers, accountName: options.accountName, log: options.log });
     this.pools = new PoolManager(this.store, this.scheduler, layout, options.quotas);
+    this.autoPools = new AutoPools(this.store, this.pools, options.quotas);
+    this.scheduler.onJobEnded((job) => void this.autoPools.jobEnded(job));
     this.retention = new RetentionSweeper(this.store, layout, options.retentionSweepMs);
     const router = buildRouter({
       pools: new PoolHandler(this.store, this.pools, options.quotas),
       nodes: new NodeHandler(this.store, this.scheduler),
-      jobs: new JobHandler(this.store, this.scheduler, layout, options.quotas),
+      jobs: new JobHandler(this.store, this.scheduler, layout, options.quotas, this.autoPools),
       tasks: new TaskHandler(this.store, this.scheduler, layout),
       files: new FileHandler(this.store, layout),
       admin: new AdminHandler(this.store, this.pools, options.quotas),

@@ -1,14 +1,16 @@
 import { ErrorFactory } from '../errors/errorFactory';
 import type { BatchRequest } from '../http/request';
 import { json, type HandlerResult } from '../http/result';
+import { poolIdOf } from '../model/settings';
 import { setJobState, touch } from '../model/transitions';
 import type { AccountQuotas } from '../model/quotas';
 import type { JobRecord, JsonObject } from '../model/types';
 import type { NodeLayout } from '../node/layout';
 import { JOB_FILTER } from '../protocol/odataFilter';
-import { jobDisableSchema, jobTerminateSchema, schemasFor } from '../protocol/schemas';
+import { jobDisableSchema, jobTerminateSchema, schemasFor, type AutoPoolSpecification, type JobAddParameter } from '../protocol/schemas';
 import { jobToWire, jobUrl, metadataUrl } from '../protocol/serialize';
 import { parseJsonBody, parseOptionalJsonBody, validateBody } from '../protocol/validate';
+import { autoPoolSpecificationOf, type AutoPools } from '../scheduler/autoPools';
 import type { Scheduler } from '../scheduler/scheduler';
 import type { BatchStore } from '../store/store';
 import { changed, checkConditions, created, entity, entityHeaders } from './common';
@@ -23,14 +25,12 @@ export class JobHandler {
     private readonly scheduler: Scheduler,
     private readonly layout: NodeLayout,
     private readonly quotas: AccountQuotas,
+    private readonly autoPools: AutoPools,
   ) {}
 
   add(request: BatchRequest): HandlerResult {
     const body = validateBody(schemasFor(request.apiVersion).jobAdd, parseJsonBody(request.body), 'JobAddParameter');
-    if (!body.poolInfo.poolId && !body.poolInfo.autoPoolSpecification) throw ErrorFactory.missingRequiredProperty('poolInfo.poolId');
-    if (body.poolInfo.autoPoolSpecification) {
-      throw ErrorFactory.unsupportedProperty('poolInfo.autoPoolSpecification', 'The emulator runs jobs on existing pools only; give poolInfo.poolId.');
-    }
+    checkPoolInfo(body.poolInfo);
     for (const name of ['jobManagerTask', 'jobPreparationTask', 'jobReleaseTask'] as const) {
       if (body[name]) throw ErrorFactory.unsupportedProperty(name, `The emulator does not run ${name}s; add the work as ordinary tasks instead.`);
     }
@@ -50,9 +50,16 @@ export class JobHandler {
       executionInfo: { startTime: timestamp(now), poolId: body.poolInfo.poolId },
       seq: this.store.nextSequence(),
     };
+    const schedulingError = this.autoPools.create(job, now);
+    if (schedulingError) {
+      // As on Batch, a job whose auto pool cannot be made is added, then completed with the reason.
+      job.executionInfo.schedulingError = schedulingError;
+      job.executionInfo.endTime = timestamp(now);
+      setJobState(job, 'completed', now);
+    }
     touch(job, now);
     this.store.saveJob(job);
-    this.scheduler.jobAdded(job);
+    if (job.state === 'active') this.scheduler.jobAdded(job);
     return created(jobUrl(request.baseUrl, id), job);
   }
 
@@ -176,18 +183,56 @@ export class JobHandler {
     if (body.onAllTasksComplete === 'noaction' && job.spec.onAllTasksComplete === 'terminatejob') {
       throw ErrorFactory.invalidPropertyValue('onAllTasksComplete', 'noaction', 'Once automatic job termination (terminatejob) is set it cannot be turned off.');
     }
-    const poolId = (body.poolInfo as { poolId?: string } | undefined)?.poolId;
-    const currentPoolId = (job.spec.poolInfo as { poolId?: string } | undefined)?.poolId;
-    if (body.poolInfo && poolId?.toLowerCase() !== currentPoolId?.toLowerCase() && job.state !== 'disabled') {
-      throw ErrorFactory.operationInvalidForCurrentState('The pool of a job can be changed only while the job is disabled.');
+    const poolInfo = body.poolInfo as PoolInfo | undefined;
+    if (poolInfo) checkPoolInfo(poolInfo);
+    if (poolInfo?.autoPoolSpecification) {
+      keepAliveChange(job, poolInfo.autoPoolSpecification);
+    } else if (poolInfo) {
+      if (poolInfo.poolId!.toLowerCase() !== poolIdOf(job).toLowerCase() && job.state !== 'disabled') {
+        throw ErrorFactory.operationInvalidForCurrentState('The pool of a job can be changed only while the job is disabled.');
+      }
+      job.spec.poolInfo = poolInfo as JsonObject;
+      job.executionInfo.poolId = poolInfo.poolId;
     }
-    const updatable = ['priority', 'maxParallelTasks', 'allowTaskPreemption', 'constraints', 'poolInfo', 'metadata', 'onAllTasksComplete', 'networkConfiguration'];
+    const updatable = ['priority', 'maxParallelTasks', 'allowTaskPreemption', 'constraints', 'metadata', 'onAllTasksComplete', 'networkConfiguration'];
     for (const name of updatable) {
       if (body[name] !== undefined) job.spec[name] = body[name];
-      else if (replaceAll && name !== 'onAllTasksComplete' && name !== 'poolInfo' && name !== 'networkConfiguration') delete job.spec[name];
+      else if (replaceAll && name !== 'onAllTasksComplete' && name !== 'networkConfiguration') delete job.spec[name];
     }
-    if (poolId) job.executionInfo.poolId = poolId;
   }
+}
+
+type PoolInfo = JobAddParameter['poolInfo'];
+
+/** A job names a pool or describes an auto pool, one of the two. */
+function checkPoolInfo(poolInfo: PoolInfo): void {
+  if (poolInfo.poolId && poolInfo.autoPoolSpecification) {
+    throw ErrorFactory.invalidPropertyValue('poolInfo', 'poolId and autoPoolSpecification', 'Give either poolId or autoPoolSpecification, not both.');
+  }
+  if (!poolInfo.poolId && !poolInfo.autoPoolSpecification) throw ErrorFactory.missingRequiredProperty('poolInfo.poolId');
+  if (poolInfo.autoPoolSpecification?.poolLifetimeOption === 'jobschedule') {
+    throw ErrorFactory.invalidPropertyValue(
+      'poolInfo.autoPoolSpecification.poolLifetimeOption',
+      'jobschedule',
+      'A pool whose lifetime is a job schedule belongs to a job schedule; a job added on its own takes poolLifetimeOption job.',
+    );
+  }
+}
+
+/**
+ * Of a job's auto pool specification only keepAlive can change after the job is added,
+ * as Batch documents for job patch and update; the pool itself stays as it was made.
+ */
+function keepAliveChange(job: JobRecord, given: AutoPoolSpecification): void {
+  const current = autoPoolSpecificationOf(job);
+  if (!current) {
+    throw ErrorFactory.invalidPropertyValue(
+      'poolInfo.autoPoolSpecification',
+      JSON.stringify(given),
+      'Batch creates an auto pool when the job is added; a job added with a poolId cannot be given one later.',
+    );
+  }
+  job.spec.poolInfo = { autoPoolSpecification: { ...current, keepAlive: given.keepAlive ?? false } as JsonObject };
 }
 
 function assertNotEnding(job: JobRecord): void {

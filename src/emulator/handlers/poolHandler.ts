@@ -9,6 +9,7 @@ import { poolPatchSchema, poolResizeSchema, schemasFor } from '../protocol/schem
 import { metadataUrl, poolToWire, poolUrl } from '../protocol/serialize';
 import { parseJsonBody, validateBody } from '../protocol/validate';
 import type { PoolManager } from '../scheduler/poolManager';
+import { poolSettingsOf } from '../scheduler/poolSettings';
 import type { BatchStore } from '../store/store';
 import { changed, checkConditions, created, entity } from './common';
 import { listPage } from './listing';
@@ -31,18 +32,7 @@ export class PoolHandler {
     if (this.store.getPool(body.id)) throw ErrorFactory.poolExists();
     if (this.store.listPools().length >= this.quotas.poolQuota) throw ErrorFactory.poolQuotaReached(this.quotas.poolQuota);
     const { id, ...spec } = body;
-    const pool = this.pools.create(
-      id,
-      spec as JsonObject,
-      {
-        vmSize: body.vmSize,
-        taskSlotsPerNode: body.taskSlotsPerNode ?? 1,
-        nodeFillType: body.taskSchedulingPolicy?.nodeFillType ?? 'spread',
-        targetDedicatedNodes: body.targetDedicatedNodes ?? 0,
-        targetLowPriorityNodes: body.targetLowPriorityNodes ?? 0,
-      },
-      request.receivedAt,
-    );
+    const pool = this.pools.create(id, spec as JsonObject, poolSettingsOf(body), request.receivedAt);
     return created(poolUrl(request.baseUrl, pool.id), pool);
   }
 

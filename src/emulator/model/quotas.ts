@@ -1,3 +1,5 @@
+import { vcpusOf } from './vmSizes';
+
 /**
  * The Batch account's quotas (Batch service allocation mode). Defaults are the top of the
  * ranges Azure gives a new account: active jobs and job schedules 100–300, dedicated
@@ -23,14 +25,14 @@ export const DEFAULT_QUOTAS: AccountQuotas = {
 
 export const QUOTA_NAMES = Object.keys(DEFAULT_QUOTAS) as Array<keyof AccountQuotas>;
 
-/** Old Cloud Services sizes by name; Azure VM sizes carry their vCPU count (standard_d4s_v3 → 4). */
-const NAMED_SIZES: Record<string, number> = { extrasmall: 1, small: 1, medium: 2, large: 4, extralarge: 8 };
-
-/** vCPUs of a VM size as Batch counts them against the core quotas; 1 when the name does not say. */
+/**
+ * vCPUs of a VM size as Batch counts them against the core quotas: from the size table, else
+ * the count the name carries (a configured pool may name a size the table lacks), else 1.
+ */
 export function coresOf(vmSize: string): number {
-  const name = vmSize.toLowerCase();
-  if (NAMED_SIZES[name] !== undefined) return NAMED_SIZES[name];
-  const match = /^(?:standard|basic)_[a-z]+(\d+)/.exec(name);
+  const known = vcpusOf(vmSize);
+  if (known !== undefined) return known;
+  const match = /^(?:standard|basic)_[a-z]+(\d+)/.exec(vmSize.toLowerCase());
   const cores = match ? Number(match[1]) : 1;
   return cores > 0 ? cores : 1;
 }

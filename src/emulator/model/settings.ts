@@ -3,8 +3,9 @@ import type { JobRecord, TaskRecord } from './types';
 
 /** Settings of jobs and tasks with the defaults Batch applies when a request leaves them out. */
 
+/** The pool the job runs on: the one it names, or the auto pool Batch created for it. */
 export function poolIdOf(job: JobRecord): string {
-  return (job.spec.poolInfo as { poolId?: string } | undefined)?.poolId ?? '';
+  return job.executionInfo.poolId ?? (job.spec.poolInfo as { poolId?: string } | undefined)?.poolId ?? '';
 }
 
 export function priorityOf(job: JobRecord): number {

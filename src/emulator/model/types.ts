@@ -69,7 +69,9 @@ export interface JobRecord {
   creationTime: string;
   lastModified: string;
   eTag: string;
-  executionInfo: { startTime: string; endTime?: string; poolId?: string; terminateReason?: string };
+  executionInfo: { startTime: string; endTime?: string; poolId?: string; terminateReason?: string; schedulingError?: FailureInfo };
+  /** The pool Batch created for this job from poolInfo.autoPoolSpecification. Not on the wire. */
+  autoPoolId?: string;
   /** Submission order of jobs; breaks priority ties between jobs. */
   seq: number;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isKnownVmSize } from '../model/vmSizes';
 import { parseDuration } from './durations';
 
 /**
@@ -130,7 +131,6 @@ const jobConstraints = z.strictObject({
 
 const priority = int32.min(-1000, 'The priority must be between -1000 and 1000.').max(1000, 'The priority must be between -1000 and 1000.');
 const maxParallelTasks = int32.refine((n) => n === -1 || n > 0, 'maxParallelTasks must be -1 or greater than 0.');
-const poolInfo = z.strictObject({ poolId: z.string().optional(), autoPoolSpecification: anyObject.optional() });
 
 const jobTaskCommon = {
   commandLine: z.string(),
@@ -140,7 +140,26 @@ const jobTaskCommon = {
   userIdentity: userIdentity.optional(),
 };
 
-export const jobAddSchema = z.strictObject({
+/** PoolInformation: a named pool, or an auto pool Batch creates for the job (AutoPoolSpecification). */
+function poolInfoFor(poolSpecification: z.ZodType) {
+  return z.strictObject({
+    poolId: z.string().optional(),
+    autoPoolSpecification: z
+      .strictObject({
+        autoPoolIdPrefix: z
+          .string()
+          .max(20, 'The autoPoolIdPrefix can be up to 20 characters long.')
+          .regex(/^[A-Za-z0-9_-]*$/, 'The autoPoolIdPrefix can contain alphanumeric characters, hyphens and underscores.')
+          .optional(),
+        poolLifetimeOption: z.enum(['jobschedule', 'job']),
+        keepAlive: z.boolean().optional(),
+        pool: poolSpecification.optional(),
+      })
+      .optional(),
+  });
+}
+
+const jobAddShape = {
   id,
   displayName: z.string().max(1024).optional(),
   priority: priority.optional(),
@@ -180,28 +199,23 @@ export const jobAddSchema = z.strictObject({
     })
     .optional(),
   commonEnvironmentSettings: z.array(nameValue).optional(),
-  poolInfo,
   onAllTasksComplete: z.enum(['noaction', 'terminatejob']).optional(),
   onTaskFailure: z.enum(['noaction', 'performexitoptionsjobaction']).optional(),
   metadata: z.array(metadataItem).optional(),
   usesTaskDependencies: z.boolean().optional(),
   networkConfiguration: z.strictObject({ subnetId: z.string() }).optional(),
-});
-export type JobAddParameter = z.infer<typeof jobAddSchema>;
+};
 
 export const jobTerminateSchema = z.strictObject({ terminateReason: z.string().max(64, 'The terminate reason cannot be longer than 64 characters.').optional() });
 
-export const jobPatchSchema = z.strictObject({
+const jobPatchShape = {
   priority: priority.optional(),
   maxParallelTasks: maxParallelTasks.optional(),
   allowTaskPreemption: z.boolean().optional(),
   onAllTasksComplete: z.enum(['noaction', 'terminatejob']).optional(),
   constraints: jobConstraints.optional(),
-  poolInfo: poolInfo.optional(),
   metadata: z.array(metadataItem).optional(),
-});
-
-export const jobUpdateSchema = jobPatchSchema.extend({ poolInfo });
+};
 
 export const jobDisableSchema = z.strictObject({ disableTasks: z.enum(['requeue', 'terminate', 'wait']) });
 
@@ -239,7 +253,7 @@ const userAccount = z.strictObject({
 
 const poolCommon = {
   displayName: z.string().max(1024).optional(),
-  vmSize: z.string(),
+  vmSize: z.string().refine(isKnownVmSize, 'Batch offers no VM size of this name; sizes look like standard_d2s_v3, standard_f4s_v2 or standard_e8s_v3 (case-insensitive).'),
   cloudServiceConfiguration: anyObject.optional(),
   virtualMachineConfiguration: anyObject.optional(),
   resizeTimeout: duration.optional(),
@@ -264,6 +278,23 @@ const poolCommon = {
 
 export const poolAddSchema = z.strictObject({ id, ...poolCommon });
 export type PoolAddParameter = z.infer<typeof poolAddSchema>;
+/** A pool without an id: what an auto pool is made from (PoolSpecification). */
+const poolSpecificationSchema = z.strictObject(poolCommon);
+export type PoolSpecification = z.infer<typeof poolSpecificationSchema>;
+
+/** The job schemas for the pool specification an API version defines. */
+function jobSchemasFor(poolSpecification: z.ZodType) {
+  const poolInfo = poolInfoFor(poolSpecification);
+  const jobPatch = z.strictObject({ ...jobPatchShape, poolInfo: poolInfo.optional() });
+  return { jobAdd: z.strictObject({ ...jobAddShape, poolInfo }), jobPatch, jobUpdate: jobPatch.extend({ poolInfo }) };
+}
+
+const JOBS_V16 = jobSchemasFor(poolSpecificationSchema);
+export const jobAddSchema = JOBS_V16.jobAdd;
+export type JobAddParameter = z.infer<typeof jobAddSchema>;
+export const jobPatchSchema = JOBS_V16.jobPatch;
+export const jobUpdateSchema = JOBS_V16.jobUpdate;
+export type AutoPoolSpecification = NonNullable<JobAddParameter['poolInfo']['autoPoolSpecification']>;
 
 export const poolPatchSchema = z.strictObject({
   startTask: startTaskSchema.optional(),
@@ -301,16 +332,23 @@ export interface RequestSchemas {
 }
 
 const BASE: RequestSchemas = { taskAdd: taskAddSchema, jobAdd: jobAddSchema, jobPatch: jobPatchSchema, jobUpdate: jobUpdateSchema, poolAdd: poolAddSchema };
-const V17: RequestSchemas = { ...BASE, poolAdd: poolAddSchema.extend(poolV17) as unknown as typeof poolAddSchema };
+const JOBS_V17 = jobSchemasFor(poolSpecificationSchema.extend(poolV17));
+const V17: RequestSchemas = {
+  ...BASE,
+  poolAdd: poolAddSchema.extend(poolV17) as unknown as typeof poolAddSchema,
+  jobAdd: JOBS_V17.jobAdd as unknown as typeof jobAddSchema,
+  jobPatch: JOBS_V17.jobPatch as unknown as typeof jobPatchSchema,
+  jobUpdate: JOBS_V17.jobUpdate as unknown as typeof jobUpdateSchema,
+};
 const V20: RequestSchemas = {
   ...V17,
   taskAdd: taskAddSchema.extend({ containerSettings: containerSettingsV20.optional() }) as unknown as typeof taskAddSchema,
-  jobAdd: jobAddSchema.extend({ networkConfiguration: jobNetworkV20.optional() }) as unknown as typeof jobAddSchema,
+  jobAdd: JOBS_V17.jobAdd.extend({ networkConfiguration: jobNetworkV20.optional() }) as unknown as typeof jobAddSchema,
 };
 const V2025: RequestSchemas = {
   ...V20,
-  jobPatch: jobPatchSchema.extend({ networkConfiguration: jobNetworkV20.optional() }) as unknown as typeof jobPatchSchema,
-  jobUpdate: jobUpdateSchema.extend({ networkConfiguration: jobNetworkV20.optional() }) as unknown as typeof jobUpdateSchema,
+  jobPatch: JOBS_V17.jobPatch.extend({ networkConfiguration: jobNetworkV20.optional() }) as unknown as typeof jobPatchSchema,
+  jobUpdate: JOBS_V17.jobUpdate.extend({ networkConfiguration: jobNetworkV20.optional() }) as unknown as typeof jobUpdateSchema,
 };
 
 export function schemasFor(version: string): RequestSchemas {

@@ -52,13 +52,37 @@ export function jobToWire(job: JobRecord, baseUrl: string): JsonObject {
     jobPreparationTask: spec.jobPreparationTask,
     jobReleaseTask: spec.jobReleaseTask,
     commonEnvironmentSettings: spec.commonEnvironmentSettings,
-    poolInfo: spec.poolInfo,
+    poolInfo: poolInfoToWire(spec.poolInfo as JsonObject),
     onAllTasksComplete: spec.onAllTasksComplete ?? 'noaction',
     onTaskFailure: spec.onTaskFailure ?? 'noaction',
     networkConfiguration: spec.networkConfiguration,
     metadata: spec.metadata,
     executionInfo: clean({ ...job.executionInfo, poolId: job.executionInfo.poolId }),
   });
+}
+
+/** A job's poolInfo; an auto pool's specification with the defaults Batch reports for it. */
+function poolInfoToWire(poolInfo: JsonObject): JsonObject {
+  const auto = poolInfo.autoPoolSpecification as JsonObject | undefined;
+  if (!auto) return poolInfo;
+  const pool = auto.pool as JsonObject | undefined;
+  return {
+    autoPoolSpecification: clean({
+      autoPoolIdPrefix: auto.autoPoolIdPrefix,
+      poolLifetimeOption: auto.poolLifetimeOption,
+      keepAlive: auto.keepAlive ?? false,
+      pool: pool && {
+        taskSlotsPerNode: 1,
+        taskSchedulingPolicy: { nodeFillType: 'spread' },
+        resizeTimeout: 'PT15M',
+        targetDedicatedNodes: 0,
+        targetLowPriorityNodes: 0,
+        enableAutoScale: false,
+        enableInterNodeCommunication: false,
+        ...pool,
+      },
+    }),
+  };
 }
 
 export function taskToWire(task: TaskRecord, job: JobRecord | undefined, baseUrl: string): JsonObject {
@@ -151,7 +175,8 @@ export function poolToWire(pool: PoolRecord, currentNodes: { dedicated: number; 
     currentLowPriorityNodes: currentNodes.lowPriority,
     targetDedicatedNodes: pool.targetDedicatedNodes,
     targetLowPriorityNodes: pool.targetLowPriorityNodes,
-    enableAutoScale: false,
+    enableAutoScale: spec.enableAutoScale ?? false,
+    autoScaleFormula: spec.autoScaleFormula,
     enableInterNodeCommunication: spec.enableInterNodeCommunication ?? false,
     networkConfiguration: spec.networkConfiguration,
     startTask: spec.startTask,

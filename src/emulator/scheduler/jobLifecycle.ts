@@ -20,6 +20,7 @@ export interface JobTaskActivity {
  */
 export class JobLifecycle {
   private readonly wallClocks = new JobWallClocks();
+  private readonly endedListeners: Array<(job: JobRecord) => void> = [];
 
   constructor(
     private readonly store: BatchStore,
@@ -41,8 +42,17 @@ export class JobLifecycle {
     this.afterTaskChange(job, now);
   }
 
-  deleted(job: JobRecord): void {
+  /** Called when a job completes, and when a deleted job's tasks have stopped. */
+  onEnded(listener: (job: JobRecord) => void): void {
+    this.endedListeners.push(listener);
+  }
+
+  deleting(job: JobRecord): void {
     this.wallClocks.clear(job.id);
+  }
+
+  deleted(job: JobRecord): void {
+    for (const listener of this.endedListeners) listener(job);
   }
 
   /**
@@ -101,5 +111,6 @@ export class JobLifecycle {
     job.executionInfo.endTime = timestamp(now);
     setJobState(job, 'completed', now);
     this.store.saveJob(job);
+    for (const listener of this.endedListeners) listener(job);
   }
 }

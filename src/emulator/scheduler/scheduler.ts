@@ -136,9 +136,14 @@ export class Scheduler {
   }
 
   jobDeleted(job: JobRecord): Promise<void> {
-    this.jobs.deleted(job);
+    this.jobs.deleting(job);
     this.pending.removeJob(job.id);
-    return this.agent.stopJobTasks(job.id, 'terminated');
+    return this.agent.stopJobTasks(job.id, 'terminated').then(() => this.jobs.deleted(job));
+  }
+
+  /** Listens for jobs whose lifetime ended: completed, or deleted once their tasks stopped. */
+  onJobEnded(listener: (job: JobRecord) => void): void {
+    this.jobs.onEnded(listener);
   }
 
   /** A node leaves or fails: its tasks are killed, then requeued or completed as terminated. */

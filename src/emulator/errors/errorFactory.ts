@@ -135,6 +135,15 @@ export const ErrorFactory = {
   taskExists(): BatchServiceError {
     return new BatchServiceError(409, 'TaskExists', 'The specified task already exists.');
   },
+  taskIdSameAsJobPreparationTask(): BatchServiceError {
+    return new BatchServiceError(409, 'TaskIdSameAsJobPreparationTask', 'The specified task id is same as the job preparation task.');
+  },
+  taskIdSameAsJobReleaseTask(): BatchServiceError {
+    return new BatchServiceError(409, 'TaskIdSameAsJobReleaseTask', 'The specified task id is same as the job release task.');
+  },
+  jobPreparationTaskOrReleaseTaskNotSpecified(): BatchServiceError {
+    return new BatchServiceError(409, 'JobPreparationTaskOrReleaseTaskNotSpecified', 'The specified job does not have either job preparation task or job release task.');
+  },
   taskCompleted(): BatchServiceError {
     return new BatchServiceError(409, 'TaskCompleted', 'The specified task is already completed.');
   },

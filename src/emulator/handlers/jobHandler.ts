@@ -6,9 +6,9 @@ import { setJobState, touch } from '../model/transitions';
 import type { AccountQuotas } from '../model/quotas';
 import type { JobRecord, JsonObject } from '../model/types';
 import type { NodeLayout } from '../node/layout';
-import { JOB_FILTER } from '../protocol/odataFilter';
+import { JOB_FILTER, JOB_NODE_TASKS_FILTER } from '../protocol/odataFilter';
 import { jobDisableSchema, jobTerminateSchema, schemasFor, type AutoPoolSpecification, type JobAddParameter } from '../protocol/schemas';
-import { jobToWire, jobUrl, metadataUrl } from '../protocol/serialize';
+import { jobNodeTasksToWire, jobToWire, jobUrl, metadataUrl } from '../protocol/serialize';
 import { parseJsonBody, parseOptionalJsonBody, validateBody } from '../protocol/validate';
 import { autoPoolSpecificationOf, type AutoPools } from '../scheduler/autoPools';
 import type { Scheduler } from '../scheduler/scheduler';
@@ -16,6 +16,7 @@ import type { BatchStore } from '../store/store';
 import { changed, checkConditions, created, entity, entityHeaders } from './common';
 import { listPage } from './listing';
 import { removeJobFiles } from './nodeFiles';
+import { checkResourceFiles } from './taskValidation';
 import { timestamp } from '../model/timestamp';
 
 /** Jobs: add, get, list, patch, update, delete, disable, enable, terminate, task counts. */
@@ -31,9 +32,10 @@ export class JobHandler {
   add(request: BatchRequest): HandlerResult {
     const body = validateBody(schemasFor(request.apiVersion).jobAdd, parseJsonBody(request.body), 'JobAddParameter');
     checkPoolInfo(body.poolInfo);
-    for (const name of ['jobManagerTask', 'jobPreparationTask', 'jobReleaseTask'] as const) {
-      if (body[name]) throw ErrorFactory.unsupportedProperty(name, `The emulator does not run ${name}s; add the work as ordinary tasks instead.`);
-    }
+    if (body.jobManagerTask) throw ErrorFactory.unsupportedProperty('jobManagerTask', 'The emulator does not run job manager tasks; add the work as ordinary tasks instead.');
+    if (body.jobReleaseTask && !body.jobPreparationTask) throw ErrorFactory.missingRequiredProperty('jobPreparationTask');
+    checkResourceFiles(body.jobPreparationTask?.resourceFiles, 'jobPreparationTask.');
+    checkResourceFiles(body.jobReleaseTask?.resourceFiles, 'jobReleaseTask.');
     if (this.store.getJob(body.id)) throw ErrorFactory.jobExists();
     const quota = this.quotas.activeJobAndJobScheduleQuota;
     if (this.store.listJobs().filter((existing) => existing.state !== 'completed').length >= quota) throw ErrorFactory.activeJobAndScheduleQuotaReached(quota);
@@ -163,10 +165,17 @@ export class JobHandler {
     return json(200, { 'odata.metadata': metadataUrl(request.baseUrl, 'taskcounts/@Element'), taskCounts, taskSlotCounts }, entityHeaders(job));
   }
 
-  /** No job here has preparation or release tasks, so there is never a status to list. */
+  /** Where the job's preparation task ran, and its release task after it, node by node. */
   preparationAndReleaseStatus(request: BatchRequest, params: Record<string, string>): HandlerResult {
-    this.find(params.jobId);
-    return json(200, { 'odata.metadata': metadataUrl(request.baseUrl, 'jobpreparationandreleasetaskstatuslist'), value: [] });
+    const job = this.find(params.jobId);
+    if (!job.spec.jobPreparationTask && !job.spec.jobReleaseTask) throw ErrorFactory.jobPreparationTaskOrReleaseTaskNotSpecified();
+    return listPage(request, {
+      fragment: 'jobpreparationandreleasetaskstatuslist',
+      items: [...(job.nodeTasks ?? [])].sort((a, b) => a.seq - b.seq),
+      positionOf: (entry) => entry.seq,
+      toWire: (entry) => jobNodeTasksToWire(job, entry, request.baseUrl),
+      filterable: JOB_NODE_TASKS_FILTER,
+    });
   }
 
   private find(jobId: string): JobRecord {

@@ -78,6 +78,7 @@ export class NodeHandler {
       option === 'taskcompletion' || option === 'retaineddata'
         ? this.scheduler.nodeDrained(pool.id, node.id)
         : this.scheduler.stopNodeTasks(pool.id, node.id, option === 'terminate' ? 'terminate' : 'requeue');
+    this.scheduler.nodeRestarted(pool.id, node.id, state === 'reimaging');
     node.state = state as NodeRecord['state'];
     node.schedulingState = 'disabled';
     node.stateTransitionTime = timestamp();

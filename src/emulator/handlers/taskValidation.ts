@@ -1,5 +1,6 @@
 import { BatchServiceError, isBatchServiceError } from '../errors/batchError';
 import { ErrorFactory } from '../errors/errorFactory';
+import { preparationTaskOf, releaseTaskOf } from '../model/settings';
 import type { JobRecord } from '../model/types';
 import { schemasFor, type ResourceFile, type TaskAddParameter } from '../protocol/schemas';
 import { validateBody } from '../protocol/validate';
@@ -19,6 +20,9 @@ export function validateTask(value: unknown, job: JobRecord, apiVersion: string)
     throw ErrorFactory.unsupportedProperty('multiInstanceSettings', 'The emulator runs every task on one node; multi-instance (MPI) tasks are not supported.');
   }
   if (task.dependsOn && job.spec.usesTaskDependencies !== true) throw ErrorFactory.taskDependenciesNotSpecifiedOnJob();
+  const id = task.id.toLowerCase();
+  if (id === preparationTaskOf(job)?.id.toLowerCase()) throw ErrorFactory.taskIdSameAsJobPreparationTask();
+  if (id === releaseTaskOf(job)?.id.toLowerCase()) throw ErrorFactory.taskIdSameAsJobReleaseTask();
   return task;
 }
 

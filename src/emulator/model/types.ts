@@ -72,8 +72,31 @@ export interface JobRecord {
   executionInfo: { startTime: string; endTime?: string; poolId?: string; terminateReason?: string; schedulingError?: FailureInfo };
   /** The pool Batch created for this job from poolInfo.autoPoolSpecification. Not on the wire. */
   autoPoolId?: string;
+  /** Where the job preparation task ran and how, with the release task that followed (jobpreparationandreleasetaskstatus). */
+  nodeTasks?: JobNodeTasks[];
   /** Submission order of jobs; breaks priority ties between jobs. */
   seq: number;
+}
+
+/** One run of a job preparation or release task on a node (JobPreparationTaskExecutionInformation and its release twin). */
+export interface JobTaskExecution {
+  state: 'running' | 'completed';
+  startTime: string;
+  endTime?: string;
+  exitCode?: number;
+  result?: 'success' | 'failure';
+  failureInfo?: FailureInfo;
+  retryCount: number;
+  lastRetryTime?: string;
+}
+
+export interface JobNodeTasks {
+  /** Order of the node's first preparation run in this job; pages the status list. */
+  seq: number;
+  poolId: string;
+  nodeId: string;
+  preparation?: JobTaskExecution;
+  release?: JobTaskExecution;
 }
 
 export type TaskState = 'active' | 'preparing' | 'running' | 'completed';

@@ -11,6 +11,8 @@ export interface TaskEnvironmentInput {
   workingDir: string;
   sharedDir: string;
   startupDir: string;
+  /** The job preparation task's directory on this node, when the job has one. */
+  jobPrepDir?: string;
   jobSettings: Array<{ name: string; value?: string }>;
   taskSettings: Array<{ name: string; value?: string }>;
 }
@@ -42,6 +44,10 @@ export function taskEnvironment(input: TaskEnvironmentInput): Record<string, str
     AZ_BATCH_TASK_USER: '_azbatch',
     AZ_BATCH_TASK_USER_IDENTITY: 'PoolNonAdmin',
   });
+  if (input.jobPrepDir) {
+    env.AZ_BATCH_JOB_PREP_DIR = input.jobPrepDir;
+    env.AZ_BATCH_JOB_PREP_WORKING_DIR = `${input.jobPrepDir}/wd`;
+  }
   for (const { name, value } of [...input.jobSettings, ...input.taskSettings]) env[name] = value ?? '';
   return env;
 }

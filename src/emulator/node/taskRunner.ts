@@ -19,12 +19,15 @@ export interface TaskRunSpec {
   /** Milliseconds; Infinity for no limit. */
   maxWallClockMs: number;
   maxWallClockText: string;
+  /** Resolves once the node is ready for the task (its job preparation task ran): true, or false when it failed. */
+  prepared?: Promise<boolean>;
 }
 
 /** Why the emulator stopped a task's process before it ended on its own. */
 export type StopReason = 'terminated' | 'nodeLost' | 'shutdown';
 
 export type AttemptOutcome =
+  | { kind: 'notPrepared' }
   | { kind: 'preprocessingFailed'; failureInfo: FailureInfo }
   | { kind: 'exited'; exitCode: number; uploadFailure?: FailureInfo }
   | { kind: 'launchFailed'; failureInfo: FailureInfo }
@@ -76,6 +79,11 @@ export class TaskRun {
 
   private async attempt(): Promise<AttemptOutcome> {
     const { spec } = this;
+    if (spec.prepared) {
+      const ready = await this.untilStopped(spec.prepared);
+      if (this.stopReason) return { kind: 'stopped', reason: this.stopReason };
+      if (!ready) return { kind: 'notPrepared' };
+    }
     // The launcher creates the directories and stdout/stderr files, off the event loop;
     // only downloads need the working directory earlier.
     if (spec.resourceFiles.length > 0) await fs.promises.mkdir(spec.workingDir, { recursive: true });
@@ -104,6 +112,25 @@ export class TaskRun {
     if (ended.wallClock) return { kind: 'wallClockExceeded', exitCode: ended.exitCode, uploadFailure };
     if (this.stopReason) return { kind: 'stopped', reason: this.stopReason, exitCode: ended.exitCode, uploadFailure };
     return { kind: 'exited', exitCode: ended.exitCode, uploadFailure };
+  }
+
+  /** Waits for `promise`, or resolves undefined as soon as the attempt is stopped. */
+  private untilStopped<T>(promise: Promise<T>): Promise<T | undefined> {
+    if (this.stopReason) return Promise.resolve(undefined);
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => resolve(undefined);
+      this.abort.signal.addEventListener('abort', onAbort, { once: true });
+      promise.then(
+        (value) => {
+          this.abort.signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.abort.signal.removeEventListener('abort', onAbort);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
   }
 
   private async runProcess(argv: string[]): Promise<{ kind: 'ended'; exitCode: number; wallClock: boolean } | { kind: 'launchFailed'; failureInfo: FailureInfo }> {

@@ -357,6 +357,25 @@ export const JOB_FILTER: FilterableProperties = {
   'executionInfo/terminateReason': 'string',
 };
 
+const NODE_TASK_STATES = { enum: ['running', 'completed'] } as const;
+const NODE_TASK_RESULTS = { enum: ['success', 'failure'] } as const;
+
+/** List job preparation and release task status. */
+export const JOB_NODE_TASKS_FILTER: FilterableProperties = {
+  poolId: 'string',
+  nodeId: 'string',
+  'jobPreparationTaskExecutionInfo/state': NODE_TASK_STATES,
+  'jobPreparationTaskExecutionInfo/result': NODE_TASK_RESULTS,
+  'jobPreparationTaskExecutionInfo/exitCode': 'number',
+  'jobPreparationTaskExecutionInfo/startTime': 'datetime',
+  'jobPreparationTaskExecutionInfo/endTime': 'datetime',
+  'jobReleaseTaskExecutionInfo/state': NODE_TASK_STATES,
+  'jobReleaseTaskExecutionInfo/result': NODE_TASK_RESULTS,
+  'jobReleaseTaskExecutionInfo/exitCode': 'number',
+  'jobReleaseTaskExecutionInfo/startTime': 'datetime',
+  'jobReleaseTaskExecutionInfo/endTime': 'datetime',
+};
+
 export const POOL_FILTER: FilterableProperties = {
   id: 'string',
   displayName: 'string',

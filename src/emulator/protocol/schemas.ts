@@ -194,7 +194,7 @@ const jobAddShape = {
     .strictObject({
       id: id.optional(),
       ...jobTaskCommon,
-      maxWallClockTime: duration.optional(),
+      maxWallClockTime: duration.refine((text) => (parseDuration(text) ?? 0) <= 15 * 60_000, 'A job release task may run at most 15 minutes (PT15M).').optional(),
       retentionTime: duration.optional(),
     })
     .optional(),

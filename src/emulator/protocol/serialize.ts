@@ -1,5 +1,5 @@
-import type { JobRecord, JsonObject, NodeRecord, PoolRecord, TaskRecord } from '../model/types';
-import { effectiveConstraints } from '../model/settings';
+import type { JobNodeTasks, JobRecord, JobTaskExecution, JsonObject, NodeRecord, PoolRecord, TaskRecord } from '../model/types';
+import { effectiveConstraints, preparationTaskOf, releaseTaskOf } from '../model/settings';
 import { UNLIMITED_DURATION } from './durations';
 import { taskRootDirectoryOf } from '../node/layout';
 
@@ -49,8 +49,8 @@ export function jobToWire(job: JobRecord, baseUrl: string): JsonObject {
     maxParallelTasks: spec.maxParallelTasks ?? -1,
     constraints: { maxWallClockTime: constraints.maxWallClockTime ?? UNLIMITED_DURATION, maxTaskRetryCount: constraints.maxTaskRetryCount ?? 0 },
     jobManagerTask: spec.jobManagerTask,
-    jobPreparationTask: spec.jobPreparationTask,
-    jobReleaseTask: spec.jobReleaseTask,
+    jobPreparationTask: preparationTaskToWire(job),
+    jobReleaseTask: releaseTaskToWire(job),
     commonEnvironmentSettings: spec.commonEnvironmentSettings,
     poolInfo: poolInfoToWire(spec.poolInfo as JsonObject),
     onAllTasksComplete: spec.onAllTasksComplete ?? 'noaction',
@@ -58,6 +58,59 @@ export function jobToWire(job: JobRecord, baseUrl: string): JsonObject {
     networkConfiguration: spec.networkConfiguration,
     metadata: spec.metadata,
     executionInfo: clean({ ...job.executionInfo, poolId: job.executionInfo.poolId }),
+  });
+}
+
+const DEFAULT_USER_IDENTITY = { autoUser: { scope: 'pool', elevationLevel: 'nonadmin' } };
+
+/** The job preparation task with the defaults Batch reports (id, constraints, waitForSuccess …). */
+function preparationTaskToWire(job: JobRecord): JsonObject | undefined {
+  const settings = preparationTaskOf(job);
+  if (!settings) return undefined;
+  const spec = job.spec.jobPreparationTask as JsonObject;
+  return clean({
+    ...spec,
+    id: settings.id,
+    constraints: { maxWallClockTime: settings.maxWallClockTime, retentionTime: settings.retentionTime, maxTaskRetryCount: settings.maxTaskRetryCount },
+    userIdentity: spec.userIdentity ?? DEFAULT_USER_IDENTITY,
+    waitForSuccess: settings.waitForSuccess,
+    rerunOnNodeRebootAfterSuccess: settings.rerunOnNodeRebootAfterSuccess,
+  });
+}
+
+function releaseTaskToWire(job: JobRecord): JsonObject | undefined {
+  const settings = releaseTaskOf(job);
+  if (!settings) return undefined;
+  const spec = job.spec.jobReleaseTask as JsonObject;
+  return clean({
+    ...spec,
+    id: settings.id,
+    maxWallClockTime: settings.maxWallClockTime,
+    retentionTime: settings.retentionTime,
+    userIdentity: spec.userIdentity ?? DEFAULT_USER_IDENTITY,
+  });
+}
+
+/** One node's entry of jobpreparationandreleasetaskstatus. */
+export function jobNodeTasksToWire(job: JobRecord, entry: JobNodeTasks, baseUrl: string): JsonObject {
+  const node = nodeUrl(baseUrl, entry.poolId, entry.nodeId);
+  const run = (execution: JobTaskExecution | undefined, taskId: string | undefined, withRetries: boolean): JsonObject | undefined => {
+    if (!execution || !taskId) return undefined;
+    const root = taskRootDirectoryOf(job.id, taskId);
+    const { retryCount, lastRetryTime, ...rest } = execution;
+    return clean({
+      ...rest,
+      taskRootDirectory: root,
+      taskRootDirectoryUrl: `${node}/files/${root}`,
+      ...(withRetries ? { retryCount, lastRetryTime } : {}),
+    } as Record<string, unknown>);
+  };
+  return clean({
+    poolId: entry.poolId,
+    nodeId: entry.nodeId,
+    nodeUrl: node,
+    jobPreparationTaskExecutionInfo: run(entry.preparation, preparationTaskOf(job)?.id, true),
+    jobReleaseTaskExecutionInfo: run(entry.release, releaseTaskOf(job)?.id, false),
   });
 }
 
@@ -109,7 +162,7 @@ export function taskToWire(task: TaskRecord, job: JobRecord | undefined, baseUrl
     affinityInfo: spec.affinityInfo,
     constraints: { maxWallClockTime: constraints.maxWallClockTime, retentionTime: constraints.retentionTime, maxTaskRetryCount: constraints.maxTaskRetryCount },
     requiredSlots: spec.requiredSlots ?? 1,
-    userIdentity: spec.userIdentity ?? { autoUser: { scope: 'pool', elevationLevel: 'nonadmin' } },
+    userIdentity: spec.userIdentity ?? DEFAULT_USER_IDENTITY,
     executionInfo: clean({ retryCount: 0, requeueCount: 0, ...task.executionInfo }),
     nodeInfo: node
       ? {

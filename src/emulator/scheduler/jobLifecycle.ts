@@ -11,6 +11,9 @@ export interface JobTaskActivity {
   pendingCount(jobId: string): number;
   runningInJob(jobId: string): number;
   stopJobTasks(jobId: string, reason: StopReason): Promise<void>;
+  /** Whether preparation tasks still run or release tasks are still to run when the job ends. */
+  nodeTasksPendingAtEnd(job: JobRecord): boolean;
+  finishNodeTasks(job: JobRecord): Promise<void>;
 }
 
 /**
@@ -105,9 +108,23 @@ export class JobLifecycle {
     this.wallClocks.close();
   }
 
+  /** Completes the job; while its release tasks run it stays `terminating`, as on Batch. */
   private complete(job: JobRecord, reason: string, now: Date): void {
     this.wallClocks.clear(job.id);
     job.executionInfo.terminateReason = reason;
+    if (this.tasks.nodeTasksPendingAtEnd(job)) {
+      setJobState(job, 'terminating', now);
+      this.store.saveJob(job);
+      void this.tasks.finishNodeTasks(job).then(() => {
+        const current = this.store.getJob(job.id);
+        if (current?.state === 'terminating') this.completed(current, new Date());
+      });
+      return;
+    }
+    this.completed(job, now);
+  }
+
+  private completed(job: JobRecord, now: Date): void {
     job.executionInfo.endTime = timestamp(now);
     setJobState(job, 'completed', now);
     this.store.saveJob(job);

@@ -1,5 +1,5 @@
 import type { JobRecord, NodeRecord, PoolRecord, TaskRecord } from '../model/types';
-import { effectiveConstraints } from '../model/settings';
+import { effectiveConstraints, preparationTaskOf, type JobNodeTaskSettings } from '../model/settings';
 import { timestamp } from '../model/timestamp';
 import { taskEnvironment } from '../node/environment';
 import type { ProcessLaunchers } from '../node/launcher';
@@ -36,6 +36,27 @@ export interface NodeAgentHooks {
   attemptEnded(running: RunningTask, outcome: AttemptOutcome): void;
 }
 
+/** A job preparation or release task running on a node. */
+interface NodeTaskRun {
+  jobId: string;
+  poolId: string;
+  nodeId: string;
+  run: TaskRun;
+  done: Promise<void>;
+}
+
+interface LaunchSpec {
+  taskId: string;
+  commandLine: string;
+  taskSettings: Array<{ name: string; value?: string }>;
+  resourceFiles: ResourceFileSpec[];
+  outputFiles: OutputFileSpec[];
+  maxWallClockMs: number;
+  maxWallClockText: string;
+  prepared?: Promise<boolean>;
+  onRunning(pid: number | undefined): void;
+}
+
 const runKey = (jobId: string, taskId: string): string => `${storeKey(jobId)}/${storeKey(taskId)}`;
 const nodeKey = (poolId: string, nodeId: string): string => `${storeKey(poolId)}/${storeKey(nodeId)}`;
 
@@ -46,6 +67,7 @@ const nodeKey = (poolId: string, nodeId: string): string => `${storeKey(poolId)}
  */
 export class NodeAgent {
   private readonly running = new Map<string, RunningTask>();
+  private readonly nodeTaskRuns = new Set<NodeTaskRun>();
   private readonly usedSlotsByNode = new Map<string, number>();
   private readonly runningByJob = new Map<string, number>();
   private closed = false;
@@ -72,9 +94,11 @@ export class NodeAgent {
     return { tasks: this.onNode(poolId, nodeId).length, slots: this.usedSlots(poolId, nodeId) };
   }
 
-  /** Starts one attempt of a task already marked `preparing` on the node. */
-  start(task: TaskRecord, job: JobRecord, pool: PoolRecord, node: NodeRecord, slots: number): void {
-    const { layout } = this.options;
+  /**
+   * Starts one attempt of a task already marked `preparing` on the node; its slots are taken
+   * now, its process starts once `prepared` (the node's job preparation task) resolves true.
+   */
+  start(task: TaskRecord, job: JobRecord, pool: PoolRecord, node: NodeRecord, slots: number, prepared?: Promise<boolean>): void {
     node.totalTasksRun++;
     this.options.store.saveNode(node);
     const key = nodeKey(pool.id, node.id);
@@ -82,13 +106,56 @@ export class NodeAgent {
     this.runningByJob.set(storeKey(job.id), this.runningInJob(job.id) + 1);
     this.updateNodeState(pool.id, node.id, new Date());
 
-    layout.materializeNode(pool.id, node.id);
     const constraints = effectiveConstraints(task, job);
-    const taskDir = layout.taskDir(pool.id, node.id, task.jobId, task.id);
-    const workingDir = layout.workingDir(pool.id, node.id, task.jobId, task.id);
-    const run = new TaskRun(
+    const run = this.launch(job, pool, node, {
+      taskId: task.id,
+      commandLine: task.spec.commandLine as string,
+      taskSettings: (task.spec.environmentSettings as Array<{ name: string; value?: string }> | undefined) ?? [],
+      resourceFiles: (task.spec.resourceFiles as ResourceFileSpec[] | undefined) ?? [],
+      outputFiles: (task.spec.outputFiles as unknown as OutputFileSpec[] | undefined) ?? [],
+      maxWallClockMs: constraints.maxWallClockMs,
+      maxWallClockText: constraints.maxWallClockTime,
+      prepared,
+      onRunning: (pid) => this.hooks.launched(task.jobId, task.id, pid),
+    });
+    const running: RunningTask = { jobId: task.jobId, taskId: task.id, poolId: pool.id, nodeId: node.id, slots, run, done: Promise.resolve() };
+    running.done = this.outcomeOf(run, task.jobId, task.id).then((outcome) => this.attemptEnded(running, outcome));
+    this.running.set(runKey(task.jobId, task.id), running);
+  }
+
+  /**
+   * Runs a job preparation or release task on the node, in its own directory beside the
+   * job's tasks. It takes no task slot; the caller decides what its outcome means.
+   */
+  runJobNodeTask(job: JobRecord, pool: PoolRecord, node: NodeRecord, settings: JobNodeTaskSettings): Promise<AttemptOutcome> {
+    const run = this.launch(job, pool, node, {
+      taskId: settings.id,
+      commandLine: settings.commandLine,
+      taskSettings: settings.environmentSettings,
+      resourceFiles: settings.resourceFiles as unknown as ResourceFileSpec[],
+      outputFiles: [],
+      maxWallClockMs: settings.maxWallClockMs,
+      maxWallClockText: settings.maxWallClockTime,
+      onRunning: () => undefined,
+    });
+    const entry: NodeTaskRun = { jobId: job.id, poolId: pool.id, nodeId: node.id, run, done: Promise.resolve() };
+    const outcome = this.outcomeOf(run, job.id, settings.id);
+    entry.done = outcome.then(() => {
+      this.nodeTaskRuns.delete(entry);
+    });
+    this.nodeTaskRuns.add(entry);
+    return outcome;
+  }
+
+  private launch(job: JobRecord, pool: PoolRecord, node: NodeRecord, spec: LaunchSpec): TaskRun {
+    const { layout } = this.options;
+    layout.materializeNode(pool.id, node.id);
+    const taskDir = layout.taskDir(pool.id, node.id, job.id, spec.taskId);
+    const workingDir = layout.workingDir(pool.id, node.id, job.id, spec.taskId);
+    const preparation = preparationTaskOf(job);
+    return new TaskRun(
       {
-        commandLine: task.spec.commandLine as string,
+        commandLine: spec.commandLine,
         taskDir,
         workingDir,
         environment: taskEnvironment({
@@ -97,36 +164,37 @@ export class NodeAgent {
           poolId: pool.id,
           nodeId: node.id,
           isDedicated: node.isDedicated,
-          jobId: task.jobId,
-          taskId: task.id,
+          jobId: job.id,
+          taskId: spec.taskId,
           nodeRootDir: layout.rootDir(pool.id, node.id),
           taskDir,
           workingDir,
           sharedDir: layout.sharedDir(pool.id, node.id),
           startupDir: layout.startupDir(pool.id, node.id),
+          jobPrepDir: preparation && layout.taskDir(pool.id, node.id, job.id, preparation.id),
           jobSettings: (job.spec.commonEnvironmentSettings as Array<{ name: string; value?: string }> | undefined) ?? [],
-          taskSettings: (task.spec.environmentSettings as Array<{ name: string; value?: string }> | undefined) ?? [],
+          taskSettings: spec.taskSettings,
         }),
-        resourceFiles: (task.spec.resourceFiles as ResourceFileSpec[] | undefined) ?? [],
-        outputFiles: (task.spec.outputFiles as unknown as OutputFileSpec[] | undefined) ?? [],
-        maxWallClockMs: constraints.maxWallClockMs,
-        maxWallClockText: constraints.maxWallClockTime,
+        resourceFiles: spec.resourceFiles,
+        outputFiles: spec.outputFiles,
+        maxWallClockMs: spec.maxWallClockMs,
+        maxWallClockText: spec.maxWallClockText,
+        prepared: spec.prepared,
       },
       this.options.launchers,
       {
         onRunning: (pid) => {
-          if (!this.closed) this.hooks.launched(task.jobId, task.id, pid);
+          if (!this.closed) spec.onRunning(pid);
         },
       },
     );
-    const running: RunningTask = { jobId: task.jobId, taskId: task.id, poolId: pool.id, nodeId: node.id, slots, run, done: Promise.resolve() };
-    running.done = run.outcome
-      .catch((error: Error): AttemptOutcome => {
-        this.options.log?.(`batch emulator: task ${task.jobId}/${task.id} could not be run: ${error.stack ?? error.message}`);
-        return { kind: 'preprocessingFailed', failureInfo: { category: 'servererror', code: 'InternalError', message: error.message } };
-      })
-      .then((outcome) => this.attemptEnded(running, outcome));
-    this.running.set(runKey(task.jobId, task.id), running);
+  }
+
+  private outcomeOf(run: TaskRun, jobId: string, taskId: string): Promise<AttemptOutcome> {
+    return run.outcome.catch((error: Error): AttemptOutcome => {
+      this.options.log?.(`batch emulator: task ${jobId}/${taskId} could not be run: ${error.stack ?? error.message}`);
+      return { kind: 'preprocessingFailed', failureInfo: { category: 'servererror', code: 'InternalError', message: error.message } };
+    });
   }
 
   /** Stops one task's attempt; false when it is not running. */
@@ -136,12 +204,20 @@ export class NodeAgent {
     return running !== undefined;
   }
 
+  /** Stops what runs on the node: its tasks and any job preparation or release task. */
   stopNodeTasks(poolId: string, nodeId: string, reason: StopReason): Promise<void> {
-    return this.stopAll(this.onNode(poolId, nodeId), reason);
+    const key = nodeKey(poolId, nodeId);
+    const nodeTasks = [...this.nodeTaskRuns].filter((entry) => nodeKey(entry.poolId, entry.nodeId) === key);
+    return this.stopAll([...this.onNode(poolId, nodeId), ...nodeTasks], reason);
   }
 
   stopJobTasks(jobId: string, reason: StopReason): Promise<void> {
     return this.stopAll([...this.running.values()].filter((running) => storeKey(running.jobId) === storeKey(jobId)), reason);
+  }
+
+  /** Stops the job's preparation and release tasks wherever they run. */
+  stopJobNodeTasks(jobId: string, reason: StopReason): Promise<void> {
+    return this.stopAll([...this.nodeTaskRuns].filter((entry) => storeKey(entry.jobId) === storeKey(jobId)), reason);
   }
 
   /** Resolves when no task runs on the node any more (it takes no new ones meanwhile). */
@@ -156,7 +232,7 @@ export class NodeAgent {
   /** Stops every process; the tasks' records stay as they are. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.stopAll([...this.running.values()], 'shutdown');
+    await this.stopAll([...this.running.values(), ...this.nodeTaskRuns], 'shutdown');
   }
 
   private onNode(poolId: string, nodeId: string): RunningTask[] {
@@ -164,7 +240,7 @@ export class NodeAgent {
     return [...this.running.values()].filter((running) => nodeKey(running.poolId, running.nodeId) === key);
   }
 
-  private stopAll(tasks: RunningTask[], reason: StopReason): Promise<void> {
+  private stopAll(tasks: Array<{ run: TaskRun; done: Promise<void> }>, reason: StopReason): Promise<void> {
     for (const task of tasks) task.run.stop(reason);
     return Promise.all(tasks.map((task) => task.done)).then(() => undefined);
   }

@@ -9,6 +9,8 @@ import type { PendingQueue } from './pendingQueue';
 export interface PlacementTarget {
   usedSlots(poolId: string, nodeId: string): number;
   runningInJob(jobId: string): number;
+  /** Whether the job's tasks may go to the node (not where its job preparation task failed). */
+  mayRunOn(job: JobRecord, pool: PoolRecord, node: NodeRecord): boolean;
   place(task: TaskRecord, job: JobRecord, pool: PoolRecord, node: NodeRecord, slots: number): void;
 }
 
@@ -16,7 +18,8 @@ export interface PlacementTarget {
  * Batch's task placement on one pool: active tasks go to nodes that have
  * `requiredSlots` free of `taskSlotsPerNode`, higher job priority first, jobs of
  * equal priority sharing one queue in task submission order; a job's
- * `maxParallelTasks` and a task's unsatisfied dependencies hold tasks back.
+ * `maxParallelTasks` and a task's unsatisfied dependencies hold tasks back, and a job's
+ * tasks avoid nodes where its preparation task failed.
  */
 export function placeTasksOnPool(pool: PoolRecord, store: BatchStore, pending: PendingQueue, target: PlacementTarget): void {
   const nodes = store.listNodes(pool.id).filter((node) => node.schedulingState === 'enabled' && (node.state === 'idle' || node.state === 'running'));
@@ -54,7 +57,8 @@ export function placeTasksOnPool(pool: PoolRecord, store: BatchStore, pending: P
           list.removeAt(cursor.position);
         } else {
           const slots = requiredSlotsOf(task);
-          const nodeIndex = slots <= maxFree && dependenciesSatisfied(task, store) ? pickNode(free, slots, pool.nodeFillType) : -1;
+          const ready = (i: number): boolean => target.mayRunOn(cursor.job, pool, nodes[i]);
+          const nodeIndex = slots <= maxFree && dependenciesSatisfied(task, store) ? pickNode(free, slots, pool.nodeFillType, ready) : -1;
           if (nodeIndex < 0) {
             cursor.position++;
           } else {
@@ -71,11 +75,11 @@ export function placeTasksOnPool(pool: PoolRecord, store: BatchStore, pending: P
   }
 }
 
-/** The node with the most free slots (spread) or the first with enough (pack). */
-function pickNode(free: number[], slots: number, fill: 'spread' | 'pack'): number {
+/** Of the ready nodes, the one with the most free slots (spread) or the first with enough (pack). */
+function pickNode(free: number[], slots: number, fill: 'spread' | 'pack', ready: (index: number) => boolean): number {
   let chosen = -1;
   for (let i = 0; i < free.length; i++) {
-    if (free[i] < slots) continue;
+    if (free[i] < slots || !ready(i)) continue;
     if (fill === 'pack') return i;
     if (chosen < 0 || free[i] > free[chosen]) chosen = i;
   }

@@ -5,6 +5,7 @@ import type { NodeLayout } from '../node/layout';
 import { endOrphan } from '../node/orphans';
 import type { BatchStore } from '../store/store';
 import { JobLifecycle } from './jobLifecycle';
+import { JobNodeTaskRunner } from './jobNodeTasks';
 import { NodeAgent } from './nodeAgent';
 import { PendingQueue } from './pendingQueue';
 import { placeTasksOnPool } from './placement';
@@ -33,6 +34,7 @@ export class Scheduler {
   private readonly agent: NodeAgent;
   private readonly jobs: JobLifecycle;
   private readonly tasks: TaskLifecycle;
+  private readonly nodeTasks: JobNodeTaskRunner;
   private scheduleQueued = false;
   private closed = false;
 
@@ -48,7 +50,10 @@ export class Scheduler {
       pendingCount: (jobId) => this.pending.count(jobId),
       runningInJob: (jobId) => this.agent.runningInJob(jobId),
       stopJobTasks: (jobId, reason) => this.agent.stopJobTasks(jobId, reason),
+      nodeTasksPendingAtEnd: (job) => this.nodeTasks.pendingAtEnd(job),
+      finishNodeTasks: (job) => this.nodeTasks.finish(job),
     });
+    this.nodeTasks = new JobNodeTaskRunner(options.store, this.agent, () => this.kick());
     this.tasks = new TaskLifecycle(options.store, this.pending, this.jobs);
   }
 
@@ -66,6 +71,7 @@ export class Scheduler {
    */
   recover(now: Date): void {
     for (const job of this.store.listJobs()) {
+      this.nodeTasks.recover(job);
       for (const task of this.store.listTasks(job.id)) {
         if (task.state === 'preparing' || task.state === 'running') {
           endOrphan(task, this.options.layout);
@@ -138,7 +144,11 @@ export class Scheduler {
   jobDeleted(job: JobRecord): Promise<void> {
     this.jobs.deleting(job);
     this.pending.removeJob(job.id);
-    return this.agent.stopJobTasks(job.id, 'terminated').then(() => this.jobs.deleted(job));
+    // As on Batch, deleting a job ends it: its release tasks run before its files go.
+    return this.agent
+      .stopJobTasks(job.id, 'terminated')
+      .then(() => this.nodeTasks.finish(job))
+      .then(() => this.jobs.deleted(job));
   }
 
   /** Listens for jobs whose lifetime ended: completed, or deleted once their tasks stopped. */
@@ -149,6 +159,11 @@ export class Scheduler {
   /** A node leaves or fails: its tasks are killed, then requeued or completed as terminated. */
   stopNodeTasks(poolId: string, nodeId: string, mode: TaskStopMode): Promise<void> {
     return this.agent.stopNodeTasks(poolId, nodeId, stopReasonOf(mode));
+  }
+
+  /** A node rebooted or was reimaged: the job preparation task may have to run there again. */
+  nodeRestarted(poolId: string, nodeId: string, reimaged: boolean): void {
+    this.nodeTasks.nodeRestarted(poolId, nodeId, reimaged);
   }
 
   /** Resolves when no task runs on the node any more (it takes no new ones meanwhile). */
@@ -173,9 +188,10 @@ export class Scheduler {
     const target = {
       usedSlots: (poolId: string, nodeId: string) => this.agent.usedSlots(poolId, nodeId),
       runningInJob: (jobId: string) => this.agent.runningInJob(jobId),
+      mayRunOn: (...[job, pool, node]: Parameters<JobNodeTaskRunner['mayRunOn']>) => this.nodeTasks.mayRunOn(job, pool, node),
       place: (...[task, job, pool, node, slots]: Parameters<NodeAgent['start']>) => {
         this.tasks.placed(task, pool.id, node.id, new Date());
-        this.agent.start(task, job, pool, node, slots);
+        this.agent.start(task, job, pool, node, slots, this.nodeTasks.preparedOn(job, pool, node));
       },
     };
     for (const pool of this.store.listPools()) {

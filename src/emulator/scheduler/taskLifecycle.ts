@@ -53,6 +53,7 @@ export class TaskLifecycle {
     delete task.processGroupId;
     const decision = decideOutcome(outcome, task, job);
     if (decision.kind === 'requeue') this.requeue(task, now);
+    else if (decision.kind === 'returnToActive') this.activate(task, now);
     else if (decision.kind === 'retry') this.retry(task, decision.exitCode, now);
     else this.complete(task, decision, now);
     return decision.kind === 'complete' && !decision.failureInfo;

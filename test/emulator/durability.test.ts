@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { waitFor } from '../support/waitFor';
-import { addJob, readTaskFile, sh, startHarness, waitForTaskState } from './harness';
+import { addJob, readTaskFile, sh, startHarness, streamToString, waitForTaskState } from './harness';
 
 describe('durability: state survives a restart', () => {
   test('after a restart completed work is kept and a task that was running is requeued with requeueCount+1 and run again', async () => {
@@ -44,6 +44,44 @@ describe('durability: state survives a restart', () => {
       await second.close();
     }
     expect(fs.existsSync(first.dataDir)).toBe(false);
+  });
+
+  test("a job's auto pool and its preparation tasks survive a restart: one that was running runs again, and the job's end still releases and deletes the pool", async () => {
+    const first = await startHarness();
+    const jobId = 'prepared-auto';
+    await first.client.job.add({
+      id: jobId,
+      poolInfo: { autoPoolSpecification: { poolLifetimeOption: 'job', pool: { vmSize: 'standard_d2s_v3', targetDedicatedNodes: 1 } } },
+      jobPreparationTask: {
+        commandLine: sh('if [ -f "$MARKER" ]; then echo second run; else touch "$MARKER"; sleep 30; fi'),
+        environmentSettings: [{ name: 'MARKER', value: `${first.dataDir}/prepared-before` }],
+      },
+      jobReleaseTask: { commandLine: sh('echo released') },
+    });
+    const poolId = (await first.client.job.get(jobId)).executionInfo!.poolId!;
+    await first.client.task.add(jobId, { id: 'work', commandLine: 'true' });
+    await waitFor(async () => fs.existsSync(`${first.dataDir}/prepared-before`), (exists) => exists, { timeoutMs: 30_000, what: 'the first preparation run to leave its marker' });
+    expect((await first.client.task.get(jobId, 'work')).state).toBe('preparing');
+    await first.close(false);
+
+    const second = await startHarness({ dataDir: first.dataDir });
+    try {
+      expect((await second.client.job.get(jobId)).executionInfo?.poolId).toBe(poolId);
+      const work = await waitForTaskState(second.client, jobId, 'work');
+      expect([work.executionInfo?.result, work.executionInfo?.requeueCount, work.nodeInfo?.poolId]).toEqual(['success', 1, poolId]);
+      const [entry] = await second.client.job.listPreparationAndReleaseTaskStatus(jobId);
+      expect(entry.jobPreparationTaskExecutionInfo).toMatchObject({ state: 'completed', result: 'success' });
+      const prepOut = await second.client.file.getFromComputeNode(poolId, entry.nodeId!, `workitems/${jobId}/job-1/jobpreparation/stdout.txt`);
+      expect(await streamToString(prepOut.readableStreamBody!)).toBe('second run\n');
+
+      await second.client.job.terminate(jobId);
+      await waitFor(() => second.client.job.get(jobId), (job) => job.state === 'completed');
+      const [released] = await second.client.job.listPreparationAndReleaseTaskStatus(jobId);
+      expect(released.jobReleaseTaskExecutionInfo).toMatchObject({ state: 'completed', result: 'success' });
+      await waitFor(() => second.client.pool.exists(poolId), (exists) => exists.body === false, { what: 'the auto pool to be deleted' });
+    } finally {
+      await second.close();
+    }
   });
 
   test('with persistence memory nothing is written and a restart starts empty', async () => {

@@ -11,7 +11,15 @@ module.exports = {
     { displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'], transform, testEnvironment: 'node' },
     { displayName: 'workflow', testMatch: ['<rootDir>/test/workflow/**/*.test.ts'], transform, testEnvironment: 'node' },
     { displayName: 'deploy', testMatch: ['<rootDir>/test/deploy/**/*.test.ts'], transform, testEnvironment: 'node' },
-    { displayName: 'emulator', testMatch: ['<rootDir>/test/emulator/**/*.test.ts'], transform, testEnvironment: 'node' },
+    {
+      displayName: 'emulator',
+      testMatch: ['<rootDir>/test/emulator/**/*.test.ts'],
+      testPathIgnorePatterns: ['<rootDir>/test/emulator/conformance/'],
+      transform,
+      testEnvironment: 'node',
+    },
+    // Real Batch traffic (the Azure SDK for JavaScript's recordings) replayed against the emulator.
+    { displayName: 'conformance', testMatch: ['<rootDir>/test/emulator/conformance/**/*.test.ts'], transform, testEnvironment: 'node' },
     {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],

@@ -11,6 +11,9 @@ export const DEFAULT_ACCOUNT_NAME = 'localbatch';
  */
 export const DEFAULT_ACCOUNT_KEY = 'nVmxzWe+XJHDVglN3LCnVOPscCKzI/IYQJLpKWJW8kJyH3At6+pDY+70EbMbDVITtlEZm6wYtZeTFKbPcXKjhQ==';
 export const DEFAULT_HOST = '127.0.0.1';
+/** Batch takes minutes to allocate and boot nodes; the emulator takes long enough to be seen `resizing`. */
+export const DEFAULT_RESIZE_DURATION_MS = 300;
+
 export const DEFAULT_POOLS: PoolDefinition[] = [{ id: 'local', nodeCount: 2, taskSlotsPerNode: 4 }];
 /** Batch's limit for a request body (an add-task collection must stay under 1 MB). */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -44,6 +47,12 @@ export interface EmulatorOptions {
   maxBodyBytes?: number;
   /** How often completed tasks past their retentionTime lose their files. Default one minute. */
   retentionSweepMs?: number;
+  /**
+   * How long a resize that adds nodes keeps the pool `resizing`: its new nodes are `creating`,
+   * `starting` from half way, idle at the end. Default DEFAULT_RESIZE_DURATION_MS; 0 makes them idle at once.
+   * Configured pools are ready at start whatever this is.
+   */
+  resizeDurationMs?: number;
   /** Where diagnostics go; default stderr. */
   log?: (line: string) => void;
 }
@@ -63,6 +72,7 @@ export interface ResolvedOptions {
   acceptBearerTokens: boolean;
   maxBodyBytes: number;
   retentionSweepMs: number;
+  resizeDurationMs: number;
   log: (line: string) => void;
 }
 
@@ -108,8 +118,14 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     acceptBearerTokens: options.acceptBearerTokens ?? false,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     retentionSweepMs: options.retentionSweepMs ?? 60_000,
+    resizeDurationMs: nonNegative(options.resizeDurationMs ?? DEFAULT_RESIZE_DURATION_MS, 'resizeDurationMs'),
     log: options.log ?? ((line) => process.stderr.write(line + '\n')),
   };
+}
+
+function nonNegative(value: number, name: string): number {
+  if (!Number.isFinite(value) || value < 0) throw new EmulatorConfigError(`${name} must be a number of milliseconds ≥ 0, not ${value}.`);
+  return value;
 }
 
 function validatePool(pool: PoolDefinition): void {

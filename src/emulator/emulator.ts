@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type http from 'node:http';
 import type { ResolvedOptions } from './config';
+import { AccountHandler } from './handlers/accountHandler';
 import { AdminHandler } from './handlers/adminHandler';
 import { FileHandler } from './handlers/fileHandler';
 import { JobHandler } from './handlers/jobHandler';
@@ -50,11 +51,12 @@ export class BatchEmulator {
     this.store = options.persistence === 'disk' ? FileStore.open(options.dataDir, options.log) : new MemoryStore();
     const layout = new NodeLayout(options.nodesDir);
     this.scheduler = new Scheduler({ store: this.store, layout, launchers: this.launchers, accountName: options.accountName, log: options.log });
-    this.pools = new PoolManager(this.store, this.scheduler, layout, options.quotas);
+    this.pools = new PoolManager(this.store, this.scheduler, layout, options.quotas, options.resizeDurationMs);
     this.autoPools = new AutoPools(this.store, this.pools, options.quotas);
     this.scheduler.onJobEnded((job) => void this.autoPools.jobEnded(job));
     this.retention = new RetentionSweeper(this.store, layout, options.retentionSweepMs);
     const router = buildRouter({
+      account: new AccountHandler(this.store),
       pools: new PoolHandler(this.store, this.pools, options.quotas),
       nodes: new NodeHandler(this.store, this.scheduler),
       jobs: new JobHandler(this.store, this.scheduler, layout, options.quotas, this.autoPools),
@@ -90,6 +92,7 @@ export class BatchEmulator {
     const url = `http://${this.options.host}:${port}`;
     this.scheduler.accountUrl = url;
     const now = new Date();
+    this.pools.finishInterruptedResizes(now);
     this.pools.ensure(this.options.pools, now);
     this.scheduler.recover(now);
     this.retention.start();
@@ -132,6 +135,11 @@ export class BatchEmulator {
 
   restorePreemptedNodes(poolId: string): string[] {
     return this.pools.restorePreempted(this.activePool(poolId)).map((node) => node.id);
+  }
+
+  /** Ends the pool's resize now: nodes still arriving are idle and the pool is steady. */
+  completeResize(poolId: string): void {
+    this.pools.completeResize(this.activePool(poolId));
   }
 
   /** While on, the pool's allocation fails (resizeErrors AllocationFailed, 0 nodes, steady). */
@@ -178,6 +186,7 @@ export class BatchEmulator {
     clearInterval(this.nodeLossTimer);
     clearInterval(this.preemptionTimer);
     this.retention.stop();
+    this.pools.close();
     // The scheduler stops first, so no task ending during shutdown is recorded as its outcome:
     // every task still running stays "running" in the store and is requeued on the next start.
     const stopped = this.scheduler.close();

@@ -2,7 +2,7 @@ import { resolveOptions, type EmulatorOptions } from './config';
 import { BatchEmulator } from './emulator';
 import type { AccountQuotas } from './model/quotas';
 
-export { DEFAULT_ACCOUNT_KEY, DEFAULT_ACCOUNT_NAME, DEFAULT_POOLS, EmulatorConfigError, parsePoolSpecs, type EmulatorOptions } from './config';
+export { DEFAULT_ACCOUNT_KEY, DEFAULT_ACCOUNT_NAME, DEFAULT_POOLS, DEFAULT_RESIZE_DURATION_MS, EmulatorConfigError, parsePoolSpecs, type EmulatorOptions } from './config';
 export { EmulatorPortInUseError } from './emulator';
 export type { FaultOptions } from './http/faults';
 export type { PoolDefinition } from './scheduler/poolManager';
@@ -21,6 +21,8 @@ export interface RunningEmulator {
   preemptNode(poolId: string, nodeId?: string): Promise<string>;
   /** The pool's preempted nodes come back idle; resolves with their ids. */
   restorePreemptedNodes(poolId: string): string[];
+  /** Ends the pool's resize at once (its arriving nodes idle, the pool steady), for tests that must not wait. */
+  completeResize(poolId: string): void;
   /** While on, the pool cannot allocate: 0 nodes, `resizeErrors` AllocationFailed, tasks requeued. */
   setAllocationFailure(poolId: string, enabled: boolean): Promise<void>;
   /** Changes the account quotas while running; returns them all. */
@@ -47,6 +49,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     loseNode: (poolId, nodeId) => emulator.loseNode(poolId, nodeId),
     preemptNode: (poolId, nodeId) => emulator.preemptNode(poolId, nodeId),
     restorePreemptedNodes: (poolId) => emulator.restorePreemptedNodes(poolId),
+    completeResize: (poolId) => emulator.completeResize(poolId),
     setAllocationFailure: (poolId, enabled) => emulator.setAllocationFailure(poolId, enabled),
     setQuotas: (quotas) => emulator.setQuotas(quotas),
     close: () => emulator.close(),

@@ -2,9 +2,9 @@
  * `tsx src/emulator/main.ts [--port 8777] [--host 127.0.0.1] [--account localbatch] [--key <base64>]
  *   [--data-dir .data/emulator] [--nodes-dir <dir>] [--pool local:2:4 ...] [--memory] [--error-rate 0.1] [--latency-ms 50]
  *   [--quota-active-jobs n] [--quota-dedicated-cores n] [--quota-low-priority-cores n] [--quota-pools n] [--max-nodes-per-pool n]
- *   [--fail-allocation <poolId> ...] [--preemption-every-ms n]`
+ *   [--fail-allocation <poolId> ...] [--preemption-every-ms n] [--resize-duration-ms n]`
  * Flags win over BATCH_EMULATOR_PORT / _HOST / _ACCOUNT / _KEY / _DATA_DIR / _NODES_DIR / _POOLS / _QUOTA_* /
- * _MAX_NODES_PER_POOL / _FAIL_ALLOCATION.
+ * _MAX_NODES_PER_POOL / _FAIL_ALLOCATION / _RESIZE_DURATION_MS.
  */
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
@@ -26,6 +26,8 @@ const USAGE = `Usage: tsx src/emulator/main.ts [options]
   --quota-low-priority-cores <n> low-priority cores (env BATCH_EMULATOR_QUOTA_LOW_PRIORITY_CORES, default 100)
   --quota-pools <n>              pools (env BATCH_EMULATOR_QUOTA_POOLS, default 100)
   --max-nodes-per-pool <n>       nodes one pool may have (env BATCH_EMULATOR_MAX_NODES_PER_POOL, default 2000)
+  --resize-duration-ms <n>  how long a resize that adds nodes takes (env BATCH_EMULATOR_RESIZE_DURATION_MS, default 300;
+                      0 = nodes idle at once; configured pools are ready at start either way)
   --memory            keep state in memory only (forgotten on exit)
   --launcher <kind>   what starts task processes: auto (default: python3 posix_spawn if available), node, python
                       (env BATCH_EMULATOR_LAUNCHER)
@@ -88,6 +90,7 @@ function readOptions(): EmulatorOptions {
     faults: { errorRate, latencyMs, preemptionEveryMs },
     quotas,
     launcher: (values.launcher ?? env.BATCH_EMULATOR_LAUNCHER) as EmulatorOptions['launcher'],
+    resizeDurationMs: number(values['resize-duration-ms'] ?? env.BATCH_EMULATOR_RESIZE_DURATION_MS, '--resize-duration-ms'),
   };
 }
 
@@ -112,6 +115,7 @@ function parse() {
       'quota-low-priority-cores': { type: 'string' },
       'quota-pools': { type: 'string' },
       'max-nodes-per-pool': { type: 'string' },
+      'resize-duration-ms': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,

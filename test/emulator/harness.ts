@@ -53,6 +53,11 @@ export function waitForJobState(client: BatchServiceClient, jobId: string, state
   return waitFor(() => client.job.get(jobId), (job) => job.state === state, timeoutMs, `job ${jobId} to be ${state}`);
 }
 
+/** A pool added or resized through the API is `resizing` while its nodes arrive (resizeDurationMs); this waits for the end. */
+export function waitForPoolSteady(client: BatchServiceClient, poolId: string, timeoutMs?: number) {
+  return waitFor(() => client.pool.get(poolId), (pool) => pool.allocationState === 'steady', timeoutMs, `pool ${poolId} to be steady`);
+}
+
 export async function readTaskFile(client: BatchServiceClient, jobId: string, taskId: string, filePath: string): Promise<string> {
   const response = await client.file.getFromTask(jobId, taskId, filePath);
   return streamToString(response.readableStreamBody!);

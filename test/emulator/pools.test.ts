@@ -1,4 +1,4 @@
-import { addJob, batchError, startHarness, streamToString, uniqueId, waitFor, waitForTaskState, type Harness } from './harness';
+import { addJob, batchError, startHarness, streamToString, uniqueId, waitFor, waitForPoolSteady, waitForTaskState, type Harness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -15,10 +15,11 @@ describe('pools and compute nodes', () => {
     expect((await batchError(h.client.pool.get('nope'))).code).toBe('PoolNotFound');
   });
 
-  test('pool add creates idle nodes; adding it again fails with 409 PoolExists; it is listed and filterable', async () => {
+  test('pool add creates nodes that are idle once the pool is steady; adding it again fails with 409 PoolExists; it is listed and filterable', async () => {
     const id = uniqueId('pool');
     await h.client.pool.add({ id, vmSize: 'standard_d4s_v3', targetDedicatedNodes: 3, taskSlotsPerNode: 2, metadata: [{ name: 'team', value: 'x' }] });
     expect((await batchError(h.client.pool.add({ id, vmSize: 'standard_d4s_v3' }))).code).toBe('PoolExists');
+    await waitForPoolSteady(h.client, id);
     const nodes = await h.client.computeNode.list(id);
     expect(nodes).toHaveLength(3);
     expect(nodes.every((node) => node.state === 'idle' && node.schedulingState === 'enabled' && node.vmSize === 'standard_d4s_v3')).toBe(true);
@@ -40,6 +41,7 @@ describe('pools and compute nodes', () => {
   test('resizing a pool adds nodes, and shrinking it requeues the tasks of removed nodes', async () => {
     const id = uniqueId('pool');
     await h.client.pool.add({ id, vmSize: 'small', targetDedicatedNodes: 1, taskSlotsPerNode: 1 });
+    await waitForPoolSteady(h.client, id);
     await h.client.pool.resize(id, { targetDedicatedNodes: 2 });
     await waitFor(() => h.client.pool.get(id), (pool) => pool.currentDedicatedNodes === 2 && pool.allocationState === 'steady');
     const jobId = await addJob(h.client, { poolInfo: { poolId: id } });
@@ -88,6 +90,7 @@ describe('pools and compute nodes', () => {
   test('account node counts report each pool\'s nodes by state', async () => {
     const id = uniqueId('pool');
     await h.client.pool.add({ id, vmSize: 'small', targetDedicatedNodes: 2 });
+    await waitForPoolSteady(h.client, id);
     const counts = await h.client.account.listPoolNodeCounts({ accountListPoolNodeCountsOptions: { filter: `poolId eq '${id}'` } });
     expect(counts).toHaveLength(1);
     expect(counts[0].dedicated).toMatchObject({ idle: 2, running: 0, total: 2 });

@@ -45,6 +45,9 @@ export const ErrorFactory = {
     const values = propertyName ? [detail('PropertyName', propertyName), detail('Reason', reason)] : [detail('Reason', reason)];
     return new BatchServiceError(400, 'InvalidRequestBody', 'The specified Request Body is not syntactically valid.', values);
   },
+  lifetimeStatsApiRetired(): BatchServiceError {
+    return new BatchServiceError(400, 'LifetimeStatsAPIRetired', 'Lifetime statistics API was retired on 04/30/2023');
+  },
   missingRequiredProperty(propertyName: string): BatchServiceError {
     return new BatchServiceError(400, 'MissingRequiredProperty', 'A required property was not specified in the request body.', [
       detail('PropertyName', propertyName),

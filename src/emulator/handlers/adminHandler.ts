@@ -62,6 +62,13 @@ export class AdminHandler {
     return json(200, { poolId: pool.id, failAllocation: body.enabled, resizeErrors: pool.resizeErrors ?? [] });
   }
 
+  /** The pool's resize ends now: nodes still arriving are idle, the pool steady. */
+  completeResize(_request: BatchRequest, params: Record<string, string>): HandlerResult {
+    const pool = this.findPool(params.poolId);
+    this.pools.completeResize(pool);
+    return json(200, { poolId: pool.id, allocationState: pool.allocationState });
+  }
+
   private findPool(poolId: string): PoolRecord {
     const pool = this.store.getPool(poolId);
     if (!pool) throw ErrorFactory.poolNotFound();

@@ -21,14 +21,20 @@ export function created(url: string, record: Versioned): EmptyResult {
   return empty(201, { ...entityHeaders(record), DataServiceId: url, Location: url });
 }
 
-/** 202/200/204 after a change to an existing entity. */
-export function changed(status: number, url: string, record: Versioned): EmptyResult {
-  return empty(status, { ...entityHeaders(record), DataServiceId: url });
+/** 200/202/204 after a change: the entity's new version, and the URL the change was asked at in DataServiceId, as Batch answers. */
+export function changed(status: number, request: BatchRequest, record: Versioned): EmptyResult {
+  return empty(status, { ...entityHeaders(record), DataServiceId: `${request.baseUrl}${request.path}` });
 }
 
-export function entity(request: BatchRequest, fragment: string, body: JsonObject, record: Versioned): JsonResult {
+/** The entity's version only (a reactivated task, a pool that exists): Batch sends no DataServiceId there. */
+export function versioned(status: number, record: Versioned): EmptyResult {
+  return empty(status, entityHeaders(record));
+}
+
+/** A GET of one entity; `record` gives ETag and Last-Modified where the entity has them (a node has neither). */
+export function entity(request: BatchRequest, fragment: string, body: JsonObject, record?: Versioned): JsonResult {
   const selected = applySelect(request, body);
-  return json(200, { 'odata.metadata': metadataUrl(request.baseUrl, fragment), ...selected }, entityHeaders(record));
+  return json(200, { 'odata.metadata': metadataUrl(request.baseUrl, fragment), ...selected }, record ? entityHeaders(record) : undefined);
 }
 
 /** `$select=id,state`: only the named top-level properties are returned. */

@@ -1,6 +1,6 @@
 import { ErrorFactory } from '../errors/errorFactory';
 import type { BatchRequest } from '../http/request';
-import { json, type HandlerResult } from '../http/result';
+import { empty, json, type HandlerResult } from '../http/result';
 import { poolIdOf } from '../model/settings';
 import { setJobState, touch } from '../model/transitions';
 import type { AccountQuotas } from '../model/quotas';
@@ -13,7 +13,7 @@ import { parseJsonBody, parseOptionalJsonBody, validateBody } from '../protocol/
 import { autoPoolSpecificationOf, type AutoPools } from '../scheduler/autoPools';
 import type { Scheduler } from '../scheduler/scheduler';
 import type { BatchStore } from '../store/store';
-import { changed, checkConditions, created, entity, entityHeaders } from './common';
+import { changed, checkConditions, created, entity } from './common';
 import { listPage } from './listing';
 import { removeJobFiles } from './nodeFiles';
 import { checkResourceFiles } from './taskValidation';
@@ -87,7 +87,7 @@ export class JobHandler {
     const body = validateBody(jobTerminateSchema, parseOptionalJsonBody(request.body), 'JobTerminateParameter');
     assertNotEnding(job);
     this.scheduler.terminateJob(job, body.terminateReason ?? 'UserTerminate', request.receivedAt);
-    return changed(202, jobUrl(request.baseUrl, job.id), job);
+    return changed(202, request, job);
   }
 
   delete(request: BatchRequest, params: Record<string, string>): HandlerResult {
@@ -102,7 +102,7 @@ export class JobHandler {
       for (const task of this.store.listTasks(job.id)) this.store.deleteTask(job.id, task.id);
       this.store.deleteJob(job.id);
     });
-    return changed(202, jobUrl(request.baseUrl, job.id), job);
+    return empty(202);
   }
 
   patch(request: BatchRequest, params: Record<string, string>): HandlerResult {
@@ -113,18 +113,19 @@ export class JobHandler {
     touch(job, request.receivedAt);
     this.store.saveJob(job);
     this.scheduler.jobChanged(job, request.receivedAt);
-    return changed(200, jobUrl(request.baseUrl, job.id), job);
+    return changed(200, request, job);
   }
 
   update(request: BatchRequest, params: Record<string, string>): HandlerResult {
     const job = this.find(params.jobId);
     checkConditions(request, job, 'write');
-    const body = validateBody(schemasFor(request.apiVersion).jobUpdate, parseJsonBody(request.body), 'JobUpdateParameter');
+    const { id, ...body } = validateBody(schemasFor(request.apiVersion).jobUpdate, parseJsonBody(request.body), 'JobUpdateParameter');
+    if (id !== undefined && id.toLowerCase() !== job.id.toLowerCase()) throw ErrorFactory.invalidPropertyValue('id', id, `An update cannot change the job's id (${job.id}).`);
     this.applyChanges(job, body as JsonObject, true);
     touch(job, request.receivedAt);
     this.store.saveJob(job);
     this.scheduler.jobChanged(job, request.receivedAt);
-    return changed(200, jobUrl(request.baseUrl, job.id), job);
+    return changed(200, request, job);
   }
 
   disable(request: BatchRequest, params: Record<string, string>): HandlerResult {
@@ -143,7 +144,7 @@ export class JobHandler {
       setJobState(current, 'disabled', new Date());
       this.store.saveJob(current);
     });
-    return changed(202, jobUrl(request.baseUrl, job.id), job);
+    return changed(202, request, job);
   }
 
   enable(request: BatchRequest, params: Record<string, string>): HandlerResult {
@@ -156,13 +157,13 @@ export class JobHandler {
     setJobState(job, 'active', request.receivedAt);
     this.store.saveJob(job);
     this.scheduler.jobChanged(job, request.receivedAt);
-    return changed(202, jobUrl(request.baseUrl, job.id), job);
+    return changed(202, request, job);
   }
 
   taskCounts(request: BatchRequest, params: Record<string, string>): HandlerResult {
     const job = this.find(params.jobId);
     const { taskCounts, taskSlotCounts } = this.store.taskCounts(job.id);
-    return json(200, { 'odata.metadata': metadataUrl(request.baseUrl, 'taskcounts/@Element'), taskCounts, taskSlotCounts }, entityHeaders(job));
+    return json(200, { 'odata.metadata': metadataUrl(request.baseUrl, 'taskcounts/@Element'), taskCounts, taskSlotCounts });
   }
 
   /** Where the job's preparation task ran, and its release task after it, node by node. */

@@ -4,6 +4,7 @@ import type { BatchRequest } from '../http/request';
 import { empty, type HandlerResult } from '../http/result';
 import type { NodeRecord, PoolRecord } from '../model/types';
 import { NODE_FILTER } from '../protocol/odataFilter';
+import { oneOf } from '../protocol/schemas';
 import { nodeToWire } from '../protocol/serialize';
 import { parseOptionalJsonBody, validateBody } from '../protocol/validate';
 import type { Scheduler } from '../scheduler/scheduler';
@@ -12,9 +13,9 @@ import { entity } from './common';
 import { listPage } from './listing';
 import { timestamp } from '../model/timestamp';
 
-const disableSchedulingSchema = z.strictObject({ nodeDisableSchedulingOption: z.enum(['requeue', 'terminate', 'taskcompletion']).optional() });
-const rebootSchema = z.strictObject({ nodeRebootOption: z.enum(['requeue', 'terminate', 'taskcompletion', 'retaineddata']).optional() });
-const reimageSchema = z.strictObject({ nodeReimageOption: z.enum(['requeue', 'terminate', 'taskcompletion', 'retaineddata']).optional() });
+const disableSchedulingSchema = z.strictObject({ nodeDisableSchedulingOption: oneOf(['requeue', 'terminate', 'taskcompletion']).optional() });
+const rebootSchema = z.strictObject({ nodeRebootOption: oneOf(['requeue', 'terminate', 'taskcompletion', 'retaineddata']).optional() });
+const reimageSchema = z.strictObject({ nodeReimageOption: oneOf(['requeue', 'terminate', 'taskcompletion', 'retaineddata']).optional() });
 
 /** Compute nodes: list, get, enable/disable scheduling, reboot, reimage. */
 export class NodeHandler {
@@ -37,7 +38,7 @@ export class NodeHandler {
   get(request: BatchRequest, params: Record<string, string>): HandlerResult {
     const { pool, node } = this.find(params.poolId, params.nodeId);
     const wire = nodeToWire(node, pool, this.scheduler.runningTaskCount(pool.id, node.id), request.baseUrl);
-    return entity(request, 'nodes/@Element', wire, { eTag: '', lastModified: node.stateTransitionTime });
+    return entity(request, 'nodes/@Element', wire);
   }
 
   disableScheduling(request: BatchRequest, params: Record<string, string>): HandlerResult {

@@ -1,17 +1,17 @@
 import { ErrorFactory } from '../errors/errorFactory';
 import type { BatchRequest } from '../http/request';
-import { empty, json, type HandlerResult } from '../http/result';
+import { empty, type HandlerResult } from '../http/result';
 import { touch } from '../model/transitions';
 import type { AccountQuotas } from '../model/quotas';
 import type { JsonObject, PoolRecord } from '../model/types';
 import { POOL_FILTER } from '../protocol/odataFilter';
 import { poolPatchSchema, poolResizeSchema, schemasFor } from '../protocol/schemas';
-import { metadataUrl, poolToWire, poolUrl } from '../protocol/serialize';
+import { poolToWire, poolUrl } from '../protocol/serialize';
 import { parseJsonBody, validateBody } from '../protocol/validate';
 import type { PoolManager } from '../scheduler/poolManager';
 import { poolSettingsOf } from '../scheduler/poolSettings';
 import type { BatchStore } from '../store/store';
-import { changed, checkConditions, created, entity } from './common';
+import { changed, checkConditions, created, entity, versioned } from './common';
 import { listPage } from './listing';
 import { checkResourceFiles } from './taskValidation';
 
@@ -46,7 +46,7 @@ export class PoolHandler {
   exists(request: BatchRequest, params: Record<string, string>): HandlerResult {
     const pool = this.find(params.poolId);
     checkConditions(request, pool, 'read');
-    return changed(200, poolUrl(request.baseUrl, pool.id), pool);
+    return versioned(200, pool);
   }
 
   list(request: BatchRequest): HandlerResult {
@@ -67,7 +67,7 @@ export class PoolHandler {
     for (const [name, value] of Object.entries(body as JsonObject)) pool.spec[name] = value;
     touch(pool, request.receivedAt);
     this.store.savePool(pool);
-    return changed(200, poolUrl(request.baseUrl, pool.id), pool);
+    return changed(200, request, pool);
   }
 
   /** POST updateproperties: replaces start task, certificates, packages and metadata wholesale. */
@@ -80,13 +80,14 @@ export class PoolHandler {
     for (const name of ['certificateReferences', 'applicationPackageReferences', 'metadata']) {
       if (body[name] === undefined) throw ErrorFactory.missingRequiredProperty(name);
     }
-    for (const name of ['startTask', 'certificateReferences', 'applicationPackageReferences', 'metadata', 'targetNodeCommunicationMode']) {
+    for (const name of ['startTask', 'certificateReferences', 'applicationPackageReferences', 'metadata']) {
       if (body[name] !== undefined) pool.spec[name] = body[name];
       else delete pool.spec[name];
     }
+    pool.spec.targetNodeCommunicationMode = body.targetNodeCommunicationMode ?? 'default';
     touch(pool, request.receivedAt);
     this.store.savePool(pool);
-    return changed(204, poolUrl(request.baseUrl, pool.id), pool);
+    return changed(204, request, pool);
   }
 
   resize(request: BatchRequest, params: Record<string, string>): HandlerResult {
@@ -101,14 +102,14 @@ export class PoolHandler {
       body.nodeDeallocationOption ?? 'requeue',
       request.receivedAt,
     );
-    return changed(202, poolUrl(request.baseUrl, pool.id), pool);
+    return changed(202, request, pool);
   }
 
   stopResize(request: BatchRequest, params: Record<string, string>): HandlerResult {
     const pool = this.findActive(params.poolId);
     checkConditions(request, pool, 'write');
-    // Resizes finish at once here, so there is never one to stop.
-    return changed(202, poolUrl(request.baseUrl, pool.id), pool);
+    this.pools.stopResize(pool, request.receivedAt);
+    return changed(202, request, pool);
   }
 
   delete(request: BatchRequest, params: Record<string, string>): HandlerResult {
@@ -116,7 +117,7 @@ export class PoolHandler {
     checkConditions(request, pool, 'write');
     if (pool.state === 'deleting') throw ErrorFactory.poolBeingDeleted();
     void this.pools.delete(pool, request.receivedAt);
-    return empty(202, { DataServiceId: poolUrl(request.baseUrl, pool.id) });
+    return empty(202);
   }
 
   nodeCounts(request: BatchRequest): HandlerResult {
@@ -140,21 +141,6 @@ export class PoolHandler {
       positionOf: (item) => item.index,
       toWire: (item) => item.counts as unknown as JsonObject,
       filterable: { poolId: 'string' },
-    });
-  }
-
-  supportedImages(request: BatchRequest): HandlerResult {
-    return json(200, {
-      'odata.metadata': metadataUrl(request.baseUrl, 'supportedimages'),
-      value: [
-        {
-          nodeAgentSKUId: 'batch.node.ubuntu 22.04',
-          imageReference: { publisher: 'canonical', offer: '0001-com-ubuntu-server-jammy', sku: '22_04-lts', version: 'latest' },
-          osType: 'linux',
-          capabilities: ['DockerCompatible'],
-          verificationType: 'verified',
-        },
-      ],
     });
   }
 

@@ -11,7 +11,7 @@ import { metadataUrl, taskFilterView, taskToWire, taskUrl } from '../protocol/se
 import { parseJsonBody, validateBody } from '../protocol/validate';
 import type { Scheduler } from '../scheduler/scheduler';
 import { storeKey, type BatchStore } from '../store/store';
-import { changed, checkConditions, created, entity } from './common';
+import { changed, checkConditions, created, entity, versioned } from './common';
 import { listPage } from './listing';
 import { taskErrorBody, validateTask } from './taskValidation';
 import { timestamp } from '../model/timestamp';
@@ -94,7 +94,7 @@ export class TaskHandler {
     else delete task.spec.constraints;
     touch(task, request.receivedAt);
     this.store.saveTask(task);
-    return changed(200, taskUrl(request.baseUrl, task.jobId, task.id), task);
+    return changed(200, request, task);
   }
 
   delete(request: BatchRequest, params: Record<string, string>): HandlerResult {
@@ -115,7 +115,7 @@ export class TaskHandler {
     checkConditions(request, task, 'write');
     if (task.state === 'completed') throw ErrorFactory.taskCompleted();
     this.scheduler.terminateTask(task, request.receivedAt);
-    return changed(204, taskUrl(request.baseUrl, task.jobId, task.id), task);
+    return changed(204, request, task);
   }
 
   reactivate(request: BatchRequest, params: Record<string, string>): HandlerResult {
@@ -132,7 +132,7 @@ export class TaskHandler {
     setTaskState(task, 'active', request.receivedAt);
     this.store.saveTask(task);
     this.scheduler.reactivated(task);
-    return changed(204, taskUrl(request.baseUrl, task.jobId, task.id), task);
+    return versioned(204, task);
   }
 
   subtasks(request: BatchRequest, params: Record<string, string>): HandlerResult {

@@ -1,3 +1,4 @@
+import type { AccountHandler } from '../handlers/accountHandler';
 import type { AdminHandler } from '../handlers/adminHandler';
 import type { FileHandler } from '../handlers/fileHandler';
 import type { JobHandler } from '../handlers/jobHandler';
@@ -7,6 +8,7 @@ import type { TaskHandler } from '../handlers/taskHandler';
 import { Router } from './router';
 
 export interface Handlers {
+  account: AccountHandler;
   pools: PoolHandler;
   nodes: NodeHandler;
   jobs: JobHandler;
@@ -19,16 +21,20 @@ export interface Handlers {
 export const ADMIN_PREFIX = '/emulator/';
 
 /** The Batch REST surface the emulator serves, path for path as in the data-plane spec, and its admin routes. */
-export function buildRouter({ pools, nodes, jobs, tasks, files, admin }: Handlers): Router {
+export function buildRouter({ account, pools, nodes, jobs, tasks, files, admin }: Handlers): Router {
   return new Router()
     .add('GET', 'emulator/quotas', () => admin.getQuotas())
     .add('PATCH', 'emulator/quotas', (r) => admin.patchQuotas(r))
     .add('POST', 'emulator/pools/{poolId}/preempt', (r, p) => admin.preempt(r, p))
     .add('POST', 'emulator/pools/{poolId}/restorepreempted', (r, p) => admin.restorePreempted(r, p))
     .add('POST', 'emulator/pools/{poolId}/allocationfailure', (r, p) => admin.allocationFailure(r, p))
+    .add('POST', 'emulator/pools/{poolId}/completeresize', (r, p) => admin.completeResize(r, p))
 
     .add('GET', 'nodecounts', (r) => pools.nodeCounts(r))
-    .add('GET', 'supportedimages', (r) => pools.supportedImages(r))
+    .add('GET', 'supportedimages', (r) => account.supportedImages(r))
+    .add('GET', 'poolusagemetrics', (r) => account.poolUsageMetrics(r))
+    .add('GET', 'lifetimepoolstats', () => account.lifetimeStatistics())
+    .add('GET', 'lifetimejobstats', () => account.lifetimeStatistics())
 
     .add('POST', 'pools', (r) => pools.add(r))
     .add('GET', 'pools', (r) => pools.list(r))

@@ -67,7 +67,7 @@ async function handle(options: HttpPipelineOptions, request: IncomingMessage, re
       method: context.method,
       rawUrl,
       path: url.pathname,
-      query: url.searchParams,
+      query: withLowerCaseNames(url.searchParams),
       headers: request.headers,
       body,
       requestId: context.requestId,
@@ -105,6 +105,11 @@ function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
     request.on('end', () => (tooLarge ? reject(ErrorFactory.requestBodyTooLarge(maxBytes)) : resolve(Buffer.concat(chunks))));
     request.on('error', (error) => reject(new BatchServiceError(400, 'InvalidInput', `The request body could not be read: ${error.message}`)));
   });
+}
+
+/** Batch reads query parameter names in any case (`maxResults` is `maxresults`). */
+function withLowerCaseNames(query: URLSearchParams): URLSearchParams {
+  return new URLSearchParams([...query.entries()].map(([name, value]): [string, string] => [name.toLowerCase(), value]));
 }
 
 function headerText(request: IncomingMessage, name: string): string | undefined {

@@ -41,7 +41,7 @@ export interface ResizeError {
   values?: NameValue[];
 }
 
-export type NodeState = 'idle' | 'running' | 'offline' | 'leavingpool' | 'starting' | 'unusable' | 'rebooting' | 'reimaging' | 'preempted';
+export type NodeState = 'creating' | 'starting' | 'idle' | 'running' | 'offline' | 'leavingpool' | 'unusable' | 'rebooting' | 'reimaging' | 'preempted';
 
 export interface NodeRecord {
   poolId: string;
@@ -51,7 +51,8 @@ export interface NodeRecord {
   schedulingState: 'enabled' | 'disabled';
   stateTransitionTime: string;
   allocationTime: string;
-  lastBootTime: string;
+  /** Absent until the node first booted (while `creating` or `starting`). */
+  lastBootTime?: string;
   totalTasksRun: number;
   totalTasksSucceeded: number;
   ipAddress: string;

@@ -17,6 +17,11 @@ const int32 = z.number().int('The value must be an integer.').min(-2147483648).m
 const duration = z.string().refine((text) => parseDuration(text) !== undefined, 'The value must be an ISO 8601 duration such as PT1H30M.');
 const anyObject = z.record(z.string(), z.unknown());
 
+/** An enum as Batch reads it: in any letter case (`taskCompletion` is `taskcompletion`), stored in the spec's spelling. */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.preprocess((value) => (typeof value === 'string' ? (values.find((known) => known.toLowerCase() === value.toLowerCase()) ?? value) : value), z.enum(values));
+}
+
 const nameValue = z.strictObject({ name: z.string(), value: z.string().optional() });
 const metadataItem = z.strictObject({ name: z.string(), value: z.string() });
 const identityReference = z.strictObject({ resourceId: z.string().optional() });
@@ -45,7 +50,7 @@ export const outputFileSchema = z.strictObject({
       })
       .optional(),
   }),
-  uploadOptions: z.strictObject({ uploadCondition: z.enum(['tasksuccess', 'taskfailure', 'taskcompletion']) }),
+  uploadOptions: z.strictObject({ uploadCondition: oneOf(['tasksuccess', 'taskfailure', 'taskcompletion']) }),
 });
 
 const containerSettings = z.strictObject({
@@ -59,7 +64,7 @@ const containerSettings = z.strictObject({
       identityReference: identityReference.optional(),
     })
     .optional(),
-  workingDirectory: z.enum(['taskWorkingDirectory', 'containerImageDefault']).optional(),
+  workingDirectory: oneOf(['taskWorkingDirectory', 'containerImageDefault']).optional(),
 });
 
 const taskConstraints = z.strictObject({
@@ -71,13 +76,13 @@ const taskConstraints = z.strictObject({
 const userIdentity = z.strictObject({
   username: z.string().optional(),
   autoUser: z
-    .strictObject({ scope: z.enum(['task', 'pool']).optional(), elevationLevel: z.enum(['nonadmin', 'admin']).optional() })
+    .strictObject({ scope: oneOf(['task', 'pool']).optional(), elevationLevel: oneOf(['nonadmin', 'admin']).optional() })
     .optional(),
 });
 
 const exitOptions = z.strictObject({
-  jobAction: z.enum(['none', 'disable', 'terminate']).optional(),
-  dependencyAction: z.enum(['satisfy', 'block']).optional(),
+  jobAction: oneOf(['none', 'disable', 'terminate']).optional(),
+  dependencyAction: oneOf(['satisfy', 'block']).optional(),
 });
 
 const exitConditions = z.strictObject({
@@ -89,7 +94,7 @@ const exitConditions = z.strictObject({
 });
 
 const applicationPackageReference = z.strictObject({ applicationId: z.string(), version: z.string().optional() });
-const authenticationTokenSettings = z.strictObject({ access: z.array(z.enum(['job'])).optional() });
+const authenticationTokenSettings = z.strictObject({ access: z.array(oneOf(['job'])).optional() });
 
 export const taskAddSchema = z.strictObject({
   id,
@@ -151,7 +156,7 @@ function poolInfoFor(poolSpecification: z.ZodType) {
           .max(20, 'The autoPoolIdPrefix can be up to 20 characters long.')
           .regex(/^[A-Za-z0-9_-]*$/, 'The autoPoolIdPrefix can contain alphanumeric characters, hyphens and underscores.')
           .optional(),
-        poolLifetimeOption: z.enum(['jobschedule', 'job']),
+        poolLifetimeOption: oneOf(['jobschedule', 'job']),
         keepAlive: z.boolean().optional(),
         pool: poolSpecification.optional(),
       })
@@ -199,8 +204,8 @@ const jobAddShape = {
     })
     .optional(),
   commonEnvironmentSettings: z.array(nameValue).optional(),
-  onAllTasksComplete: z.enum(['noaction', 'terminatejob']).optional(),
-  onTaskFailure: z.enum(['noaction', 'performexitoptionsjobaction']).optional(),
+  onAllTasksComplete: oneOf(['noaction', 'terminatejob']).optional(),
+  onTaskFailure: oneOf(['noaction', 'performexitoptionsjobaction']).optional(),
   metadata: z.array(metadataItem).optional(),
   usesTaskDependencies: z.boolean().optional(),
   networkConfiguration: z.strictObject({ subnetId: z.string() }).optional(),
@@ -212,12 +217,12 @@ const jobPatchShape = {
   priority: priority.optional(),
   maxParallelTasks: maxParallelTasks.optional(),
   allowTaskPreemption: z.boolean().optional(),
-  onAllTasksComplete: z.enum(['noaction', 'terminatejob']).optional(),
+  onAllTasksComplete: oneOf(['noaction', 'terminatejob']).optional(),
   constraints: jobConstraints.optional(),
   metadata: z.array(metadataItem).optional(),
 };
 
-export const jobDisableSchema = z.strictObject({ disableTasks: z.enum(['requeue', 'terminate', 'wait']) });
+export const jobDisableSchema = z.strictObject({ disableTasks: oneOf(['requeue', 'terminate', 'wait']) });
 
 export const taskUpdateSchema = z.strictObject({ constraints: taskConstraints.optional() });
 
@@ -235,20 +240,20 @@ export const startTaskSchema = z.strictObject({
 const certificateReference = z.strictObject({
   thumbprint: z.string().min(1, 'The thumbprint cannot be empty.'),
   thumbprintAlgorithm: z.string().refine((text) => text.toLowerCase() === 'sha1', 'The thumbprint algorithm must be sha1.'),
-  storeLocation: z.enum(['currentuser', 'localmachine']).optional(),
+  storeLocation: oneOf(['currentuser', 'localmachine']).optional(),
   storeName: z.string().optional(),
-  visibility: z.array(z.enum(['starttask', 'task', 'remoteuser'])).optional(),
+  visibility: z.array(oneOf(['starttask', 'task', 'remoteuser'])).optional(),
 });
 
 const userAccount = z.strictObject({
   name: z.string().min(1, 'The user name cannot be empty.').max(20, 'The user name cannot be longer than 20 characters.'),
   password: z.string(),
-  elevationLevel: z.enum(['nonadmin', 'admin']).optional(),
+  elevationLevel: oneOf(['nonadmin', 'admin']).optional(),
   linuxUserConfiguration: z
     .strictObject({ uid: int32.optional(), gid: int32.optional(), sshPrivateKey: z.string().optional() })
     .refine((linux) => (linux.uid === undefined) === (linux.gid === undefined), 'uid and gid must be given together or not at all.')
     .optional(),
-  windowsUserConfiguration: z.strictObject({ loginMode: z.enum(['batch', 'interactive']).optional() }).optional(),
+  windowsUserConfiguration: z.strictObject({ loginMode: oneOf(['batch', 'interactive']).optional() }).optional(),
 });
 
 const poolCommon = {
@@ -269,11 +274,11 @@ const poolCommon = {
   applicationPackageReferences: z.array(applicationPackageReference).optional(),
   applicationLicenses: z.array(z.string()).optional(),
   taskSlotsPerNode: int32.min(1, 'taskSlotsPerNode must be between 1 and 256.').max(256, 'taskSlotsPerNode must be between 1 and 256.').optional(),
-  taskSchedulingPolicy: z.strictObject({ nodeFillType: z.enum(['spread', 'pack']) }).optional(),
+  taskSchedulingPolicy: z.strictObject({ nodeFillType: oneOf(['spread', 'pack']) }).optional(),
   userAccounts: z.array(userAccount).optional(),
   metadata: z.array(metadataItem).optional(),
   mountConfiguration: z.array(anyObject).optional(),
-  targetNodeCommunicationMode: z.enum(['default', 'classic', 'simplified']).optional(),
+  targetNodeCommunicationMode: oneOf(['default', 'classic', 'simplified']).optional(),
 };
 
 export const poolAddSchema = z.strictObject({ id, ...poolCommon });
@@ -286,7 +291,8 @@ export type PoolSpecification = z.infer<typeof poolSpecificationSchema>;
 function jobSchemasFor(poolSpecification: z.ZodType) {
   const poolInfo = poolInfoFor(poolSpecification);
   const jobPatch = z.strictObject({ ...jobPatchShape, poolInfo: poolInfo.optional() });
-  return { jobAdd: z.strictObject({ ...jobAddShape, poolInfo }), jobPatch, jobUpdate: jobPatch.extend({ poolInfo }) };
+  // Batch takes the job's own `id` in an update body (the recorded service answered 200); another id is refused.
+  return { jobAdd: z.strictObject({ ...jobAddShape, poolInfo }), jobPatch, jobUpdate: jobPatch.extend({ poolInfo, id: z.string().optional() }) };
 }
 
 const JOBS_V16 = jobSchemasFor(poolSpecificationSchema);
@@ -301,14 +307,14 @@ export const poolPatchSchema = z.strictObject({
   certificateReferences: z.array(certificateReference).optional(),
   applicationPackageReferences: z.array(applicationPackageReference).optional(),
   metadata: z.array(metadataItem).optional(),
-  targetNodeCommunicationMode: z.enum(['default', 'classic', 'simplified']).optional(),
+  targetNodeCommunicationMode: oneOf(['default', 'classic', 'simplified']).optional(),
 });
 
 export const poolResizeSchema = z.strictObject({
   targetDedicatedNodes: int32.min(0).optional(),
   targetLowPriorityNodes: int32.min(0).optional(),
   resizeTimeout: duration.optional(),
-  nodeDeallocationOption: z.enum(['requeue', 'terminate', 'taskcompletion', 'retaineddata']).optional(),
+  nodeDeallocationOption: oneOf(['requeue', 'terminate', 'taskcompletion', 'retaineddata']).optional(),
 });
 
 /**
@@ -316,12 +322,35 @@ export const poolResizeSchema = z.strictObject({
  * Anything a version does not define stays an unknown property for that version.
  */
 const bindMount = z.strictObject({
-  source: z.enum(['Shared', 'Startup', 'VfsMounts', 'Task', 'JobPrep', 'Applications']).optional(),
+  source: oneOf(['Shared', 'Startup', 'VfsMounts', 'Task', 'JobPrep', 'Applications']).optional(),
   isReadOnly: z.boolean().optional(),
 });
 const containerSettingsV20 = containerSettings.extend({ containerHostBatchBindMounts: z.array(bindMount).optional() });
 const jobNetworkV20 = z.strictObject({ subnetId: z.string(), skipWithdrawFromVNet: z.boolean().optional() });
-const poolV17 = { resourceTags: z.record(z.string(), z.string()).optional(), upgradePolicy: anyObject.optional() };
+const percent = int32.min(0).max(100);
+const upgradePolicy = z.strictObject({
+  mode: oneOf(['automatic', 'manual', 'rolling']),
+  automaticOSUpgradePolicy: z
+    .strictObject({
+      disableAutomaticRollback: z.boolean().optional(),
+      enableAutomaticOSUpgrade: z.boolean().optional(),
+      useRollingUpgradePolicy: z.boolean().optional(),
+      osRollingUpgradeDeferral: z.boolean().optional(),
+    })
+    .optional(),
+  rollingUpgradePolicy: z
+    .strictObject({
+      enableCrossZoneUpgrade: z.boolean().optional(),
+      maxBatchInstancePercent: percent.optional(),
+      maxUnhealthyInstancePercent: percent.optional(),
+      maxUnhealthyUpgradedInstancePercent: percent.optional(),
+      pauseTimeBetweenBatches: duration.optional(),
+      prioritizeUnhealthyInstances: z.boolean().optional(),
+      rollbackFailedInstancesOnPolicyBreach: z.boolean().optional(),
+    })
+    .optional(),
+});
+const poolV17 = { resourceTags: z.record(z.string(), z.string()).optional(), upgradePolicy: upgradePolicy.optional() };
 
 export interface RequestSchemas {
   taskAdd: typeof taskAddSchema;

@@ -206,8 +206,9 @@ export function taskFilterView(task: TaskRecord): JsonObject {
 
 const notStarted = { retryCount: 0, requeueCount: 0 };
 
-export function poolToWire(pool: PoolRecord, currentNodes: { dedicated: number; lowPriority: number }, baseUrl: string): JsonObject {
+export function poolToWire(pool: PoolRecord, currentNodes: { dedicated: number; lowPriority: number; booted: number }, baseUrl: string): JsonObject {
   const spec = pool.spec;
+  const packages = spec.applicationPackageReferences as JsonObject[] | undefined;
   return clean({
     id: pool.id,
     displayName: spec.displayName,
@@ -234,7 +235,8 @@ export function poolToWire(pool: PoolRecord, currentNodes: { dedicated: number; 
     networkConfiguration: spec.networkConfiguration,
     startTask: spec.startTask,
     certificateReferences: spec.certificateReferences,
-    applicationPackageReferences: spec.applicationPackageReferences,
+    // Batch leaves out an empty package list (but shows an empty certificate list it was given).
+    applicationPackageReferences: packages?.length ? packages : undefined,
     applicationLicenses: spec.applicationLicenses,
     taskSlotsPerNode: pool.taskSlotsPerNode,
     taskSchedulingPolicy: { nodeFillType: pool.nodeFillType },
@@ -242,7 +244,8 @@ export function poolToWire(pool: PoolRecord, currentNodes: { dedicated: number; 
     metadata: spec.metadata,
     mountConfiguration: spec.mountConfiguration,
     targetNodeCommunicationMode: spec.targetNodeCommunicationMode,
-    currentNodeCommunicationMode: 'simplified',
+    // The mode the pool's nodes use: there is none until one of them has booted.
+    currentNodeCommunicationMode: currentNodes.booted > 0 ? 'simplified' : undefined,
     resourceTags: spec.resourceTags,
     upgradePolicy: spec.upgradePolicy,
   });
@@ -266,6 +269,6 @@ export function nodeToWire(node: NodeRecord, pool: PoolRecord, running: { tasks:
     totalTasksSucceeded: node.totalTasksSucceeded,
     isDedicated: node.isDedicated,
     endpointConfiguration: { inboundEndpoints: [] },
-    nodeAgentInfo: { version: 'emulator', lastUpdateTime: node.lastBootTime },
+    nodeAgentInfo: node.lastBootTime ? { version: 'emulator', lastUpdateTime: node.lastBootTime } : undefined,
   });
 }

@@ -8,6 +8,7 @@ import type { JsonObject, NodeRecord, PoolRecord } from '../model/types';
 import type { NodeLayout } from '../node/layout';
 import type { BatchStore } from '../store/store';
 import { allocate, type CoresInUse } from './allocation';
+import { NodeArrivals } from './nodeArrival';
 import type { Scheduler } from './scheduler';
 
 export type NodeDeallocationOption = 'requeue' | 'terminate' | 'taskcompletion' | 'retaineddata';
@@ -32,22 +33,35 @@ export interface PoolSettings {
   targetLowPriorityNodes: number;
 }
 
+export interface CurrentNodes {
+  dedicated: number;
+  lowPriority: number;
+  booted: number;
+}
+
 const inPool = (node: NodeRecord): boolean => node.state !== 'leavingpool';
 
 /**
  * Pools and their nodes: creation, resizing, deletion, preemption. How many nodes a pool
  * gets is decided first (quotas, failed allocation; see allocation.ts), then only that many
  * node records are made; a node's directories appear when a task is first placed on it.
+ * Nodes a resize adds take `resizeDurationMs` to become idle (nodeArrival.ts); the pool is
+ * `resizing` until then. Configured pools are made ready at once.
  */
 export class PoolManager {
+  private readonly arrivals: NodeArrivals;
+
   constructor(
     private readonly store: BatchStore,
     private readonly scheduler: Scheduler,
     private readonly layout: NodeLayout,
     private readonly quotas: AccountQuotas,
-  ) {}
+    private readonly resizeDurationMs = 0,
+  ) {
+    this.arrivals = new NodeArrivals(store);
+  }
 
-  create(id: string, spec: JsonObject, settings: PoolSettings, now: Date, failAllocation = false): PoolRecord {
+  create(id: string, spec: JsonObject, settings: PoolSettings, now: Date, failAllocation = false, immediately = false): PoolRecord {
     const pool: PoolRecord = {
       id,
       spec,
@@ -64,7 +78,7 @@ export class PoolManager {
     };
     touch(pool, now);
     this.store.savePool(pool);
-    void this.reallocate(pool, 'requeue', now);
+    void this.reallocate(pool, 'requeue', now, immediately);
     return pool;
   }
 
@@ -89,6 +103,7 @@ export class PoolManager {
           },
           now,
           definition.failAllocation,
+          true,
         );
         continue;
       }
@@ -97,30 +112,70 @@ export class PoolManager {
       if (definition.nodeFillType) existing.nodeFillType = definition.nodeFillType;
       if (definition.failAllocation) existing.failAllocation = true;
       else delete existing.failAllocation;
-      void this.resize(existing, definition.nodeCount, definition.lowPriorityNodeCount ?? 0, 'requeue', now);
+      void this.resize(existing, definition.nodeCount, definition.lowPriorityNodeCount ?? 0, 'requeue', now, true);
     }
   }
 
-  /** Nodes in the pool by kind; preempted low-priority nodes count, as Batch counts them. */
-  currentNodes(pool: PoolRecord): { dedicated: number; lowPriority: number } {
+  /** After a restart: a resize that was under way is finished (its nodes idle, the pool steady). */
+  finishInterruptedResizes(now: Date): void {
+    for (const pool of this.store.listPools()) {
+      for (const node of this.store.listNodes(pool.id)) {
+        if (node.state !== 'creating' && node.state !== 'starting') continue;
+        node.state = 'idle';
+        node.stateTransitionTime = timestamp(now);
+        node.lastBootTime = node.stateTransitionTime;
+        this.store.saveNode(node);
+      }
+      if (pool.allocationState !== 'steady' && pool.state === 'active') this.setAllocationState(pool, 'steady', now);
+    }
+  }
+
+  /** Nodes in the pool by kind (preempted low-priority nodes count, as Batch counts them), and how many have booted. */
+  currentNodes(pool: PoolRecord): CurrentNodes {
     let dedicated = 0;
     let lowPriority = 0;
+    let booted = 0;
     for (const node of this.store.listNodes(pool.id)) {
       if (!inPool(node)) continue;
       if (node.isDedicated) dedicated++;
       else lowPriority++;
+      if (node.lastBootTime) booted++;
     }
-    return { dedicated, lowPriority };
+    return { dedicated, lowPriority, booted };
   }
 
   /** Sets the pool's targets and allocates toward them; removed nodes' tasks follow `option`. */
-  resize(pool: PoolRecord, dedicated: number, lowPriority: number, option: NodeDeallocationOption, now: Date): Promise<void> {
+  resize(pool: PoolRecord, dedicated: number, lowPriority: number, option: NodeDeallocationOption, now: Date, immediately = false): Promise<void> {
     pool.targetDedicatedNodes = dedicated;
     pool.targetLowPriorityNodes = lowPriority;
-    return this.reallocate(pool, option, now);
+    return this.reallocate(pool, option, now, immediately);
   }
 
-  /** Turns failing allocation on (the pool loses its nodes, tasks requeued) or off (it allocates again). */
+  /**
+   * Stops a resize under way: nodes not yet booting are given up, those booting stay, and the
+   * pool is steady with a `ResizeStopped` resize error, as Batch leaves it. A steady pool is left as it is.
+   */
+  stopResize(pool: PoolRecord, now: Date): void {
+    if (pool.allocationState === 'steady') return;
+    for (const node of this.arrivals.stop(pool.id)) this.store.deleteNode(pool.id, node.id);
+    pool.resizeErrors = [
+      ...(pool.resizeErrors ?? []),
+      { code: 'ResizeStopped', message: 'The resize was stopped before the pool reached its target number of nodes.', values: [] },
+    ];
+    this.setAllocationState(pool, 'steady', now);
+    this.scheduler.kick();
+  }
+
+  /** Ends the pool's resize now (its arriving nodes idle): for tests that must not wait on time. */
+  completeResize(pool: PoolRecord): void {
+    this.arrivals.complete(pool.id);
+  }
+
+  close(): void {
+    this.arrivals.close();
+  }
+
+  /** Turns failing allocation on (the pool loses its nodes, tasks requeued) or off (it allocates again, as a resize does). */
   setAllocationFailure(pool: PoolRecord, enabled: boolean, now: Date): Promise<void> {
     if (enabled) pool.failAllocation = true;
     else delete pool.failAllocation;
@@ -174,6 +229,7 @@ export class PoolManager {
   }
 
   async delete(pool: PoolRecord, now: Date): Promise<void> {
+    this.arrivals.cancel(pool.id);
     pool.state = 'deleting';
     pool.stateTransitionTime = timestamp(now);
     touch(pool, now);
@@ -184,7 +240,9 @@ export class PoolManager {
   }
 
   /** Brings the pool's nodes to what `allocate` grants for its targets, and records why it got fewer. */
-  private async reallocate(pool: PoolRecord, option: NodeDeallocationOption, now: Date): Promise<void> {
+  private async reallocate(pool: PoolRecord, option: NodeDeallocationOption, now: Date, immediately = false): Promise<void> {
+    // A resize while nodes are still arriving (failed allocation toggled, a restart) lets them arrive first.
+    this.arrivals.complete(pool.id);
     const allocation = allocate(pool, this.quotas, this.coresInUseBesides(pool));
     if (allocation.errors.length) pool.resizeErrors = allocation.errors;
     else delete pool.resizeErrors;
@@ -197,12 +255,21 @@ export class PoolManager {
       return;
     }
     this.setAllocationState(pool, 'resizing', now);
-    this.addNodes(pool, allocation.dedicated - dedicated.length, true, now);
-    this.addNodes(pool, allocation.lowPriority - lowPriority.length, false, now);
+    const durationMs = immediately ? 0 : this.resizeDurationMs;
+    const added = [
+      ...this.addNodes(pool, allocation.dedicated - dedicated.length, true, now, durationMs > 0),
+      ...this.addNodes(pool, allocation.lowPriority - lowPriority.length, false, now, durationMs > 0),
+    ];
     const victims = [...leastBusyNewest(dedicated, dedicated.length - allocation.dedicated), ...leastBusyNewest(lowPriority, lowPriority.length - allocation.lowPriority)];
     await Promise.all(victims.map((node) => this.removeNode(pool, node, option)));
-    const current = this.store.getPool(pool.id);
-    if (current && current.state === 'active') this.setAllocationState(current, 'steady', new Date());
+    if (added.length && durationMs > 0) this.arrivals.begin(pool.id, added, durationMs, () => this.resized(pool.id));
+    else this.resized(pool.id);
+  }
+
+  /** The resize is over: the pool is steady and its new nodes take tasks. */
+  private resized(poolId: string): void {
+    const current = this.store.getPool(poolId);
+    if (current && current.state === 'active' && current.allocationState === 'resizing') this.setAllocationState(current, 'steady', new Date());
     this.scheduler.kick();
   }
 
@@ -218,26 +285,30 @@ export class PoolManager {
     return used;
   }
 
-  /** Node records only: a node's directories are made when a task is first placed on it. */
-  private addNodes(pool: PoolRecord, count: number, dedicated: boolean, now: Date): void {
+  /** Node records only (idle, or `creating` when they arrive over time): a node's directories are made when a task is first placed on it. */
+  private addNodes(pool: PoolRecord, count: number, dedicated: boolean, now: Date, arriving: boolean): string[] {
+    const ids: string[] = [];
     for (let i = 0; i < count; i++) {
       const index = pool.nodesCreated++;
+      const id = nodeIdFor(pool.id, index, dedicated);
       this.store.saveNode({
         poolId: pool.id,
-        id: nodeIdFor(pool.id, index, dedicated),
+        id,
         isDedicated: dedicated,
-        state: 'idle',
+        state: arriving ? 'creating' : 'idle',
         schedulingState: 'enabled',
         stateTransitionTime: timestamp(now),
         allocationTime: timestamp(now),
-        lastBootTime: timestamp(now),
+        ...(arriving ? {} : { lastBootTime: timestamp(now) }),
         totalTasksRun: 0,
         totalTasksSucceeded: 0,
         ipAddress: `10.${Math.floor(index / 62_500) % 250}.${Math.floor(index / 250) % 250}.${(index % 250) + 4}`,
       });
+      ids.push(id);
     }
     touch(pool, now);
     this.store.savePool(pool);
+    return ids;
   }
 
   private setAllocationState(pool: PoolRecord, state: PoolRecord['allocationState'], now: Date): void {

@@ -14,7 +14,6 @@ export interface KnownDifference {
   reason: string;
 }
 
-const PREP = 'A job without preparation or release tasks: Batch answers 409 JobPreparationTaskOrReleaseTaskNotSpecified (preparation and release tasks are being added to the emulator separately).';
 const NODE_BOOT = 'A node still being created lacks virtualMachineInfo.';
 const NODE_RECORD = 'Node records lack virtualMachineInfo and certificateReferences, and the pool\'s start task (not run by the emulator) is not reported as startTask/startTaskInfo.';
 const NODE_USERS = 'Compute node user accounts (add, update, delete) are not emulated.';
@@ -23,7 +22,6 @@ const AUTOSCALE = 'Autoscale is not emulated yet (enable, evaluate, disable answ
 const SCHEDULES = 'Job schedules are not emulated.';
 
 export const KNOWN_DIFFERENCES: KnownDifference[] = [
-  { suite: 'job_operations_test', test: 'should fail to job preprelease status', index: 0, aspects: ['status', 'code', 'keys'], reason: PREP },
   { suite: 'pool_operations_test', test: 'should get the details of a pool with endpoint configuration successfully', index: 0, aspects: ['itemKeys'], reason: NODE_BOOT },
   { suite: 'compute_node_operations', test: 'should list compute nodes successfully', index: 0, aspects: ['itemKeys'], reason: NODE_RECORD },
   { suite: 'compute_node_operations', test: 'should get a compute node reference', index: 0, aspects: ['keys'], reason: NODE_RECORD },

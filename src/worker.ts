@@ -11,13 +11,15 @@ import { taskQueue, temporalSettingsFromEnvironment, workerTaskQueue } from './c
 import { knownConnectionNames } from './connections/store';
 import { reconcilerSettingsFromEnvironment } from './model/reconcilerSettings';
 import { installWorkerTelemetry } from './telemetry/workerTelemetry';
-import { workerBuildId } from './workerBuildId';
+import { makeCurrentOnceItPolls } from './workerDeployment';
+import { versionedDeploymentOptions, versionName, workerVersionFromEnvironment } from './workerVersion';
 import { workflowSource } from './workflowBundle';
 
 /**
  * Runs our workflows and activities until SIGINT/SIGTERM.
  * REMOTE_BATCH_WORKER_IDENTITY names this worker to Temporal (default `pid@host`);
  * REMOTE_BATCH_WORKER_COUNTS_FILE, when set, is kept current with what it ran.
+ * Its Worker Deployment version comes from workerVersionFromEnvironment.
  */
 export async function runWorker(): Promise<void> {
   const temporal = temporalSettingsFromEnvironment();
@@ -26,8 +28,8 @@ export async function runWorker(): Promise<void> {
   const countsFile = process.env.REMOTE_BATCH_WORKER_COUNTS_FILE;
   const telemetry = installWorkerTelemetry();
   const queue = workerTaskQueue();
+  const { version, makeCurrent } = workerVersionFromEnvironment();
   const connection = await NativeConnection.connect({ address: temporal.address, tls: temporal.tls, apiKey: temporal.apiKey });
-  const buildId = workerBuildId();
   try {
     const client = new Client({ connection, namespace: temporal.namespace });
     const clients = new ConnectionClients();
@@ -44,8 +46,7 @@ export async function runWorker(): Promise<void> {
       },
       interceptors: { activity: [...(countsFile ? [countActivitiesInto(countsFile, identity)] : []), sanitizedActivityErrors] },
       shutdownGraceTime: '5 seconds',
-      // Names the code in every workflow task it completes; routing by version stays off (see CONTRIBUTING.md).
-      workerDeploymentOptions: { version: { deploymentName: 'remote-batch', buildId }, useWorkerVersioning: false },
+      workerDeploymentOptions: versionedDeploymentOptions(version),
     });
     // A prebuilt bundle already holds its workflow code: workflow interceptor modules cannot be added to it here.
     if ('workflowBundle' in workflows && options.interceptors) delete options.interceptors.workflowModules;
@@ -57,9 +58,13 @@ export async function runWorker(): Promise<void> {
       console.log(`reconciler schedule ${schedule}: every ${reconciler.intervalMs / 1000} s, grace period ${reconciler.gracePeriodMs / 1000} s`);
     }
     const from = 'workflowBundle' in workflows ? `prebuilt workflow bundle ${workflows.workflowBundle.codePath}` : 'workflows bundled at start';
-    console.log(`remote-batch worker ${identity} (build ${buildId}) polling task queue '${queue}' on ${temporal.address} (namespace ${temporal.namespace}; ${from})`);
+    console.log(`remote-batch worker ${identity} (version ${versionName(version)}) polling task queue '${queue}' on ${temporal.address} (namespace ${temporal.namespace}; ${from})`);
     if (telemetry.metricsUrl) console.log(`metrics for Prometheus at ${telemetry.metricsUrl}`);
-    await worker.run();
+    const stopped = new AbortController();
+    await Promise.all([
+      worker.run().finally(() => stopped.abort()),
+      makeCurrent && makeCurrentOnceItPolls(client.workflowService, version, { namespace: temporal.namespace, identity, abortSignal: stopped.signal }),
+    ]);
   } finally {
     await telemetry.shutdown();
     await connection.close();

@@ -1,7 +1,9 @@
+import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { saveConnection } from '../connections/store';
+import { workerVersionFromEnvironment } from '../workerVersion';
 import { startAzurite } from './azurite';
 import { defaultDataDir, portsFromEnvironment, portVariables, repoRoot, type StackPorts } from './config';
 import { startEmulatorProcess } from './emulatorProcess';
@@ -12,6 +14,7 @@ import { startStackTemporal } from './stackTemporal';
 import { supervise, type SupervisedService } from './supervisor';
 import { ensureTemporalCli } from './temporalCli';
 import type { StackTopology } from './topology';
+import { makeStackVersionCurrent } from './stackWorkerVersion';
 import { type PooledWorker, startWorkerPool } from './workerPool';
 
 /** The emulator's account for the local stack. Not a secret: it guards nothing but loopback test data. */
@@ -41,6 +44,8 @@ export interface LocalStack {
   /** `host:port` of PostgreSQL, for the `postgres` topology. */
   temporalDatabaseAddress?: string;
   workers: PooledWorker[];
+  /** The Worker Deployment version the workers run, current in Temporal once the stack is up. */
+  workerVersion: WorkerDeploymentVersion;
   blobEndpoint: string;
   batchEndpoint: string;
   connectionsFile: string;
@@ -99,6 +104,7 @@ async function startTogether<T extends readonly Promise<Stoppable>[]>(
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
   const topology: StackTopology = { temporal: 'dev', workers: 1, ...options.topology };
+  const { version: workerVersion } = workerVersionFromEnvironment();
   const dataDir = options.dataDir ?? path.join(defaultDataDir, topology.temporal === 'dev' ? 'stack' : `stack-${topology.temporal}`);
   const ports = { ...portsFromEnvironment(), ...options.ports };
   const logsDir = path.join(dataDir, 'logs');
@@ -173,6 +179,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     supervised('Azure Batch emulator', emulator.process, async () => (await startEmulatorProcess(emulatorOptions)).process);
     if (!temporalService) stoppers.push(() => temporal.stop());
     for (const service of services.slice().reverse()) stoppers.push(() => service.stop());
+    await makeStackVersionCurrent(temporal.address, temporal.namespace, workerVersion, log);
 
     return {
       temporalAddress: temporal.address,
@@ -180,6 +187,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       temporalUiUrl: temporal.uiUrl,
       temporalDatabaseAddress: temporal.databaseAddress,
       workers: workers.workers,
+      workerVersion,
       blobEndpoint: azurite.blobEndpoint,
       batchEndpoint: emulator.endpoint,
       connectionsFile,

@@ -2,6 +2,7 @@ import { reportStackError } from './reportError';
 import { startLocalStack } from './localStack';
 import { temporalServerVersion } from './temporalServerBinaries';
 import { topologyFromEnvironment } from './topology';
+import { versionName } from '../workerVersion';
 
 /** `npm run stack`: the whole local stack in the foreground until Ctrl-C. */
 async function main(): Promise<void> {
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
         `  worker              ${worker.identity} on task queue 'remote-batch'`,
         `  worker metrics      ${worker.metricsUrl}`,
       ]),
+      `  worker version      ${versionName(stack.workerVersion)} (current)`,
       `  connection 'local'  ${stack.connectionsFile}`,
       `  logs                ${stack.logsDir}`,
       '',

@@ -1,3 +1,5 @@
+import './versioning';
+
 export { singleJob } from './singleJob';
 export { arrayJob } from './arrayJob';
 export { reconcileOrphans } from './reconciler';

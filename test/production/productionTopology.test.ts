@@ -3,14 +3,11 @@ import path from 'node:path';
 import { readWorkerActivityCounts, type WorkerActivityCounts } from '../../src/activities/activityCounts';
 import { ConnectionClients } from '../../src/azure/connectionClients';
 import { type ArrayJob, type BatchEnvironment, batchEnvironment, listJobs, mapSubmit } from '../../src/client';
-import { defaultDataDir } from '../../src/stack/config';
-import { type LocalStack, startLocalStack } from '../../src/stack/localStack';
-import { findFreePort } from '../../src/stack/ports';
+import type { LocalStack } from '../../src/stack/localStack';
 import { isAlive } from '../e2e/support/processes';
-import { clearDeadRuns } from '../support/testStacks';
 import { waitFor } from '../support/waitFor';
+import { startProductionStack } from './support/productionStack';
 
-const runsDir = path.join(defaultDataDir, 'production-stacks');
 const minutes = (count: number) => count * 60_000;
 
 /** Each child computes from its element and its own index, so a result from the wrong element or in the wrong place shows. */
@@ -50,14 +47,7 @@ describe('production topology: the real Temporal server on PostgreSQL, three wor
     stack.workers.map((worker) => readWorkerActivityCounts(worker.countsFile) ?? { ...emptyCounts, identity: worker.identity });
 
   beforeAll(async () => {
-    clearDeadRuns(runsDir);
-    stack = await startLocalStack({
-      dataDir: path.join(runsDir, String(process.pid)),
-      ports: { temporal: await findFreePort(), temporalUi: await findFreePort(), azurite: await findFreePort(), emulator: await findFreePort() },
-      pools: 'prod:4:4',
-      topology: { temporal: 'postgres', workers: 3 },
-      log: (line) => process.stderr.write(`[production stack] ${line}\n`),
-    });
+    stack = await startProductionStack('topology', { pools: 'prod:4:4', workers: 3 });
     env = batchEnvironment({ poolId: 'prod', connection: 'local', temporal: { address: stack.temporalAddress } });
   }, minutes(5));
 

@@ -17,9 +17,10 @@ export function variablesReadBy(...files: string[]): Set<string> {
   return names;
 }
 
-/** The files whose variables configure a worker (Temporal, connections, workflow bundle, telemetry, reconciler, its own). */
+/** The files whose variables configure a worker (Temporal, connections, workflow bundle, telemetry, reconciler, its version, its own). */
 export const workerConfigurationFiles = [
   'src/worker.ts',
+  'src/workerVersion.ts',
   'src/client/temporalSettings.ts',
   'src/connections/store.ts',
   'src/workflowBundle.ts',

@@ -5,6 +5,8 @@ import type { LauncherKind } from './node/launcher';
 import type { PoolDefinition } from './scheduler/poolManager';
 
 export const DEFAULT_ACCOUNT_NAME = 'localbatch';
+/** The Azure subscription the emulated account belongs to: a pool's subnet and managed image must be in it. */
+export const DEFAULT_SUBSCRIPTION_ID = '5eb7a7c3-0e0f-4b1c-9a41-0c8e3b0a1f00';
 /**
  * The emulator's well-known account key, like Azurite's devstoreaccount1 key: public,
  * documented, fine for local use only. Base64 of 64 bytes, the shape of a real Batch key.
@@ -23,6 +25,8 @@ export interface EmulatorOptions {
   /** 0 picks a free port. */
   port?: number;
   accountName?: string;
+  /** The account's subscription id (pools' subnets and managed images must be in it); default DEFAULT_SUBSCRIPTION_ID. */
+  subscriptionId?: string;
   /** Base64; defaults to DEFAULT_ACCOUNT_KEY. */
   accountKey?: string;
   /** State and node working directories. Default `.data/emulator` under the current directory. */
@@ -62,6 +66,7 @@ export interface ResolvedOptions {
   port: number;
   accountName: string;
   accountKey: string;
+  subscriptionId: string;
   dataDir: string;
   nodesDir: string;
   pools: PoolDefinition[];
@@ -89,6 +94,10 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
   if (!/^[a-z0-9]{3,24}$/.test(accountName)) {
     throw new EmulatorConfigError(`accountName '${accountName}' must be 3 to 24 lowercase letters and digits, as Batch account names are.`);
   }
+  const subscriptionId = options.subscriptionId ?? DEFAULT_SUBSCRIPTION_ID;
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(subscriptionId)) {
+    throw new EmulatorConfigError(`subscriptionId '${subscriptionId}' must be a GUID, as Azure subscription ids are.`);
+  }
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new EmulatorConfigError(`port ${port} must be an integer from 0 to 65535.`);
   const pools = options.pools ?? DEFAULT_POOLS;
@@ -108,6 +117,7 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     port,
     accountName,
     accountKey,
+    subscriptionId,
     dataDir: path.resolve(options.dataDir ?? '.data/emulator'),
     nodesDir: path.resolve(options.nodesDir ?? options.dataDir ?? '.data/emulator'),
     pools,

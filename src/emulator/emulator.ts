@@ -7,6 +7,7 @@ import { AdminHandler } from './handlers/adminHandler';
 import { FileHandler } from './handlers/fileHandler';
 import { JobHandler } from './handlers/jobHandler';
 import { NodeHandler } from './handlers/nodeHandler';
+import { NodeUserHandler } from './handlers/nodeUserHandler';
 import { PoolHandler } from './handlers/poolHandler';
 import { TaskHandler } from './handlers/taskHandler';
 import { FaultInjector } from './http/faults';
@@ -57,8 +58,9 @@ export class BatchEmulator {
     this.retention = new RetentionSweeper(this.store, layout, options.retentionSweepMs);
     const router = buildRouter({
       account: new AccountHandler(this.store),
-      pools: new PoolHandler(this.store, this.pools, options.quotas),
+      pools: new PoolHandler(this.store, this.pools, options.quotas, options.subscriptionId),
       nodes: new NodeHandler(this.store, this.scheduler),
+      nodeUsers: new NodeUserHandler(this.store),
       jobs: new JobHandler(this.store, this.scheduler, layout, options.quotas, this.autoPools),
       tasks: new TaskHandler(this.store, this.scheduler, layout),
       files: new FileHandler(this.store, layout),

@@ -2,7 +2,7 @@ import { resolveOptions, type EmulatorOptions } from './config';
 import { BatchEmulator } from './emulator';
 import type { AccountQuotas } from './model/quotas';
 
-export { DEFAULT_ACCOUNT_KEY, DEFAULT_ACCOUNT_NAME, DEFAULT_POOLS, DEFAULT_RESIZE_DURATION_MS, EmulatorConfigError, parsePoolSpecs, type EmulatorOptions } from './config';
+export { DEFAULT_ACCOUNT_KEY, DEFAULT_ACCOUNT_NAME, DEFAULT_POOLS, DEFAULT_RESIZE_DURATION_MS, DEFAULT_SUBSCRIPTION_ID, EmulatorConfigError, parsePoolSpecs, type EmulatorOptions } from './config';
 export { EmulatorPortInUseError } from './emulator';
 export type { FaultOptions } from './http/faults';
 export type { PoolDefinition } from './scheduler/poolManager';

@@ -1,9 +1,9 @@
 /**
  * `tsx src/emulator/main.ts [--port 8777] [--host 127.0.0.1] [--account localbatch] [--key <base64>]
- *   [--data-dir .data/emulator] [--nodes-dir <dir>] [--pool local:2:4 ...] [--memory] [--error-rate 0.1] [--latency-ms 50]
+ *   [--subscription-id <guid>] [--data-dir .data/emulator] [--nodes-dir <dir>] [--pool local:2:4 ...] [--memory] [--error-rate 0.1] [--latency-ms 50]
  *   [--quota-active-jobs n] [--quota-dedicated-cores n] [--quota-low-priority-cores n] [--quota-pools n] [--max-nodes-per-pool n]
  *   [--fail-allocation <poolId> ...] [--preemption-every-ms n] [--resize-duration-ms n]`
- * Flags win over BATCH_EMULATOR_PORT / _HOST / _ACCOUNT / _KEY / _DATA_DIR / _NODES_DIR / _POOLS / _QUOTA_* /
+ * Flags win over BATCH_EMULATOR_PORT / _HOST / _ACCOUNT / _KEY / _SUBSCRIPTION_ID / _DATA_DIR / _NODES_DIR / _POOLS / _QUOTA_* /
  * _MAX_NODES_PER_POOL / _FAIL_ALLOCATION / _RESIZE_DURATION_MS.
  */
 import { parseArgs } from 'node:util';
@@ -15,6 +15,8 @@ const USAGE = `Usage: tsx src/emulator/main.ts [options]
   --host <addr>       address to listen on (env BATCH_EMULATOR_HOST, default 127.0.0.1)
   --account <name>    Batch account name (env BATCH_EMULATOR_ACCOUNT, default localbatch)
   --key <base64>      account key (env BATCH_EMULATOR_KEY, default the documented emulator key)
+  --subscription-id <guid>  the account's subscription: pools' subnets and managed images must be in it
+                      (env BATCH_EMULATOR_SUBSCRIPTION_ID, default the documented one)
   --data-dir <dir>    state and node directories (env BATCH_EMULATOR_DATA_DIR, default .data/emulator)
   --nodes-dir <dir>   node and task directories, e.g. on a tmpfs (env BATCH_EMULATOR_NODES_DIR, default the data dir)
   --pool <id:n:s>     a pool of n nodes with s task slots each (n+m: m more low-priority/spot nodes);
@@ -83,6 +85,7 @@ function readOptions(): EmulatorOptions {
     host: values.host ?? env.BATCH_EMULATOR_HOST,
     accountName: values.account ?? env.BATCH_EMULATOR_ACCOUNT,
     accountKey: values.key ?? env.BATCH_EMULATOR_KEY,
+    subscriptionId: values['subscription-id'] ?? env.BATCH_EMULATOR_SUBSCRIPTION_ID,
     dataDir: values['data-dir'] ?? env.BATCH_EMULATOR_DATA_DIR,
     nodesDir: values['nodes-dir'] ?? env.BATCH_EMULATOR_NODES_DIR,
     pools,
@@ -101,6 +104,7 @@ function parse() {
       host: { type: 'string' },
       account: { type: 'string' },
       key: { type: 'string' },
+      'subscription-id': { type: 'string' },
       'data-dir': { type: 'string' },
       'nodes-dir': { type: 'string' },
       pool: { type: 'string', multiple: true },

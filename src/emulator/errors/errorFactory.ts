@@ -111,6 +111,15 @@ export const ErrorFactory = {
   nodeNotFound(): BatchServiceError {
     return new BatchServiceError(404, 'NodeNotFound', 'The specified node does not exist.');
   },
+  operationNotValidOnNode(reason: string): BatchServiceError {
+    return new BatchServiceError(409, 'OperationNotValidOnNode', 'The specified operation is not valid on the node.', [detail('Reason', reason)]);
+  },
+  nodeUserExists(): BatchServiceError {
+    return new BatchServiceError(409, 'NodeUserExists', 'The specified node user already exists.');
+  },
+  nodeUserNotFound(): BatchServiceError {
+    return new BatchServiceError(404, 'NodeUserNotFound', 'The specified node user does not exist.');
+  },
   jobNotFound(): BatchServiceError {
     return new BatchServiceError(404, 'JobNotFound', 'The specified job does not exist.');
   },

@@ -13,6 +13,7 @@ import { poolSettingsOf } from '../scheduler/poolSettings';
 import type { BatchStore } from '../store/store';
 import { changed, checkConditions, created, entity, versioned } from './common';
 import { listPage } from './listing';
+import { checkPoolPlacement } from './poolPlacement';
 import { checkResourceFiles } from './taskValidation';
 
 /** Pools: add, get, exists, list, patch, update properties, resize, stop resize, delete; account node counts. */
@@ -21,11 +22,13 @@ export class PoolHandler {
     private readonly store: BatchStore,
     private readonly pools: PoolManager,
     private readonly quotas: AccountQuotas,
+    private readonly subscriptionId: string,
   ) {}
 
   add(request: BatchRequest): HandlerResult {
     const body = validateBody(schemasFor(request.apiVersion).poolAdd, parseJsonBody(request.body), 'PoolAddParameter');
     checkResourceFiles(body.startTask?.resourceFiles, 'startTask.');
+    checkPoolPlacement(body as JsonObject, this.subscriptionId);
     if (body.enableAutoScale) {
       throw ErrorFactory.unsupportedProperty('enableAutoScale', 'The emulator does not evaluate autoscale formulas; give targetDedicatedNodes instead.');
     }

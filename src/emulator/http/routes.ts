@@ -3,6 +3,7 @@ import type { AdminHandler } from '../handlers/adminHandler';
 import type { FileHandler } from '../handlers/fileHandler';
 import type { JobHandler } from '../handlers/jobHandler';
 import type { NodeHandler } from '../handlers/nodeHandler';
+import type { NodeUserHandler } from '../handlers/nodeUserHandler';
 import type { PoolHandler } from '../handlers/poolHandler';
 import type { TaskHandler } from '../handlers/taskHandler';
 import { Router } from './router';
@@ -11,6 +12,7 @@ export interface Handlers {
   account: AccountHandler;
   pools: PoolHandler;
   nodes: NodeHandler;
+  nodeUsers: NodeUserHandler;
   jobs: JobHandler;
   tasks: TaskHandler;
   files: FileHandler;
@@ -21,7 +23,7 @@ export interface Handlers {
 export const ADMIN_PREFIX = '/emulator/';
 
 /** The Batch REST surface the emulator serves, path for path as in the data-plane spec, and its admin routes. */
-export function buildRouter({ account, pools, nodes, jobs, tasks, files, admin }: Handlers): Router {
+export function buildRouter({ account, pools, nodes, nodeUsers, jobs, tasks, files, admin }: Handlers): Router {
   return new Router()
     .add('GET', 'emulator/quotas', () => admin.getQuotas())
     .add('PATCH', 'emulator/quotas', (r) => admin.patchQuotas(r))
@@ -52,6 +54,9 @@ export function buildRouter({ account, pools, nodes, jobs, tasks, files, admin }
     .add('POST', 'pools/{poolId}/nodes/{nodeId}/enablescheduling', (r, p) => nodes.enableScheduling(r, p))
     .add('POST', 'pools/{poolId}/nodes/{nodeId}/reboot', (r, p) => nodes.reboot(r, p))
     .add('POST', 'pools/{poolId}/nodes/{nodeId}/reimage', (r, p) => nodes.reimage(r, p))
+    .add('POST', 'pools/{poolId}/nodes/{nodeId}/users', (r, p) => nodeUsers.add(r, p))
+    .add('PUT', 'pools/{poolId}/nodes/{nodeId}/users/{userName}', (r, p) => nodeUsers.update(r, p))
+    .add('DELETE', 'pools/{poolId}/nodes/{nodeId}/users/{userName}', (r, p) => nodeUsers.delete(r, p))
     .add('GET', 'pools/{poolId}/nodes/{nodeId}/files', (r, p) => files.listFromNode(r, p))
     .add('GET', 'pools/{poolId}/nodes/{nodeId}/files/{*filePath}', (r, p) => files.getFromNode(r, p))
     .add('HEAD', 'pools/{poolId}/nodes/{nodeId}/files/{*filePath}', (r, p) => files.getFromNode(r, p))

@@ -56,6 +56,14 @@ export interface NodeRecord {
   totalTasksRun: number;
   totalTasksSucceeded: number;
   ipAddress: string;
+  /** Accounts added on the node (ComputeNode_AddUser); their passwords and keys are not kept. */
+  users?: NodeUser[];
+}
+
+export interface NodeUser {
+  name: string;
+  isAdmin: boolean;
+  expiryTime?: string;
 }
 
 export type JobState = 'active' | 'disabling' | 'disabled' | 'enabling' | 'terminating' | 'completed' | 'deleting';

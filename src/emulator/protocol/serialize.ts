@@ -1,4 +1,4 @@
-import type { JobNodeTasks, JobRecord, JobTaskExecution, JsonObject, NodeRecord, PoolRecord, TaskRecord } from '../model/types';
+import type { JobNodeTasks, JobRecord, JobTaskExecution, JsonObject, PoolRecord, TaskRecord } from '../model/types';
 import { effectiveConstraints, preparationTaskOf, releaseTaskOf } from '../model/settings';
 import { UNLIMITED_DURATION } from './durations';
 import { taskRootDirectoryOf } from '../node/layout';
@@ -248,27 +248,5 @@ export function poolToWire(pool: PoolRecord, currentNodes: { dedicated: number; 
     currentNodeCommunicationMode: currentNodes.booted > 0 ? 'simplified' : undefined,
     resourceTags: spec.resourceTags,
     upgradePolicy: spec.upgradePolicy,
-  });
-}
-
-export function nodeToWire(node: NodeRecord, pool: PoolRecord, running: { tasks: number; slots: number }, baseUrl: string): JsonObject {
-  return clean({
-    id: node.id,
-    url: nodeUrl(baseUrl, node.poolId, node.id),
-    state: node.state,
-    schedulingState: node.schedulingState,
-    stateTransitionTime: node.stateTransitionTime,
-    lastBootTime: node.lastBootTime,
-    allocationTime: node.allocationTime,
-    ipAddress: node.ipAddress,
-    affinityId: affinityIdOf(node.id),
-    vmSize: pool.vmSize,
-    totalTasksRun: node.totalTasksRun,
-    runningTasksCount: running.tasks,
-    runningTaskSlotsCount: running.slots,
-    totalTasksSucceeded: node.totalTasksSucceeded,
-    isDedicated: node.isDedicated,
-    endpointConfiguration: { inboundEndpoints: [] },
-    nodeAgentInfo: node.lastBootTime ? { version: 'emulator', lastUpdateTime: node.lastBootTime } : undefined,
   });
 }

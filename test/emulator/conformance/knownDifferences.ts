@@ -14,24 +14,13 @@ export interface KnownDifference {
   reason: string;
 }
 
-const NODE_BOOT = 'A node still being created lacks virtualMachineInfo.';
-const NODE_RECORD = 'Node records lack virtualMachineInfo and certificateReferences, and the pool\'s start task (not run by the emulator) is not reported as startTask/startTaskInfo.';
-const NODE_USERS = 'Compute node user accounts (add, update, delete) are not emulated.';
-const NODE_ACTION = 'Node actions answer without DataServiceId.';
+const NODE_RECORD = 'The pool\'s start task is not run by the emulator, so its nodes report no startTask or startTaskInfo.';
 const AUTOSCALE = 'Autoscale is not emulated yet (enable, evaluate, disable answer 400 InvalidUri).';
 const SCHEDULES = 'Job schedules are not emulated.';
 
 export const KNOWN_DIFFERENCES: KnownDifference[] = [
-  { suite: 'pool_operations_test', test: 'should get the details of a pool with endpoint configuration successfully', index: 0, aspects: ['itemKeys'], reason: NODE_BOOT },
   { suite: 'compute_node_operations', test: 'should list compute nodes successfully', index: 0, aspects: ['itemKeys'], reason: NODE_RECORD },
   { suite: 'compute_node_operations', test: 'should get a compute node reference', index: 0, aspects: ['keys'], reason: NODE_RECORD },
-  { suite: 'compute_node_operations', test: 'should add a user to a compute node successfully', index: 0, aspects: ['status', 'code', 'keys', 'headers'], reason: NODE_USERS },
-  { suite: 'compute_node_operations', test: 'should update a compute node user successfully', index: 0, aspects: ['status', 'code', 'keys', 'headers'], reason: NODE_USERS },
-  { suite: 'compute_node_operations', test: 'should delete a compute node user successfully', index: 0, aspects: ['status', 'code', 'keys'], reason: NODE_USERS },
-  { suite: 'compute_node_operations', test: 'should disable scheduling on a compute node successfully', index: 0, aspects: ['headers'], reason: NODE_ACTION },
-  { suite: 'compute_node_operations', test: 'should enable scheduling on a compute node successfully', index: 0, aspects: ['headers'], reason: NODE_ACTION },
-  { suite: 'compute_node_operations', test: 'should reboot a compute node successfully', index: 0, aspects: ['headers'], reason: NODE_ACTION },
-  { suite: 'compute_node_operations', test: 'should reimage a compute node successfully', index: 0, aspects: ['headers'], reason: NODE_ACTION },
   { suite: 'autoscale_operations', test: 'should enable autoscale successfully', index: 0, aspects: ['status', 'code', 'keys', 'headers'], reason: AUTOSCALE },
   { suite: 'autoscale_operations', test: 'should evaluate pool autoscale successfully', index: 0, aspects: ['status', 'code', 'keys', 'headers'], reason: AUTOSCALE },
   { suite: 'autoscale_operations', test: 'should fail to evaluate invalid autoscale formula', index: 0, aspects: ['status', 'code', 'keys', 'headers'], reason: AUTOSCALE },

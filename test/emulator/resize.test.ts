@@ -1,4 +1,4 @@
-import { batchError, signedFetch, startHarness, uniqueId, waitFor, waitForPoolSteady, type Harness } from './harness';
+import { batchError, detail, signedFetch, startHarness, uniqueId, waitFor, waitForPoolSteady, type Harness } from './harness';
 
 /**
  * A resize takes time, as on Batch: the pool is `resizing` while its new nodes are created,
@@ -106,5 +106,86 @@ describe('resizing takes time', () => {
     const answer = await signedFetch(`${slow.emulator.url}/emulator/pools/${id}/completeresize`, 'POST');
     expect([answer.status, answer.json()]).toEqual([200, { poolId: id, allocationState: 'steady' }]);
     expect((await slow.client.computeNode.list(id)).map((node) => node.state)).toEqual(['idle', 'idle']);
+  });
+});
+
+describe('remove nodes', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ persistence: 'memory', resizeDurationMs: 0, pools: [] });
+  });
+  afterAll(() => h.close());
+
+  async function poolWithTasks(nodes: number, commandLine: string): Promise<{ poolId: string; jobId: string }> {
+    const poolId = uniqueId('pool');
+    await h.client.pool.add({ id: poolId, vmSize: 'standard_d2s_v3', targetDedicatedNodes: nodes, taskSlotsPerNode: 1 });
+    await waitForPoolSteady(h.client, poolId);
+    const jobId = uniqueId('job');
+    await h.client.job.add({ id: jobId, poolInfo: { poolId } });
+    await h.client.task.addCollection(
+      jobId,
+      Array.from({ length: nodes }, (_, i) => ({ id: `t${i}`, commandLine })),
+    );
+    await waitFor(() => h.client.task.list(jobId), (tasks) => tasks.every((task) => task.state === 'running'), 10_000, 'tasks running');
+    return { poolId, jobId };
+  }
+
+  test('the named nodes leave, the target drops by them, and their running tasks are requeued (default)', async () => {
+    const { poolId, jobId } = await poolWithTasks(3, 'sleep 30');
+    const [first, second] = await h.client.computeNode.list(poolId);
+    const answer = await h.client.pool.removeNodes(poolId, { nodeList: [first.id!, second.id!] });
+    expect(answer._response.headers.get('dataserviceid')).toMatch(new RegExp(`/pools/${poolId}/removenodes$`));
+    const pool = await waitForPoolSteady(h.client, poolId);
+    expect([pool.targetDedicatedNodes, pool.currentDedicatedNodes]).toEqual([1, 1]);
+    expect((await h.client.computeNode.list(poolId)).map((node) => node.id)).not.toContain(first.id);
+    const tasks = await h.client.task.list(jobId);
+    expect(tasks.filter((task) => task.executionInfo?.requeueCount === 1)).toHaveLength(2);
+    await h.client.job.terminate(jobId);
+  });
+
+  test('terminate ends the running tasks of removed nodes instead', async () => {
+    const { poolId, jobId } = await poolWithTasks(1, 'sleep 30');
+    const [node] = await h.client.computeNode.list(poolId);
+    await h.client.pool.removeNodes(poolId, { nodeList: [node.id!], nodeDeallocationOption: 'terminate' });
+    await waitForPoolSteady(h.client, poolId);
+    const [task] = await h.client.task.list(jobId);
+    expect([task.state, task.executionInfo?.failureInfo?.code]).toEqual(['completed', 'TaskEnded']);
+  });
+
+  test('taskcompletion lets running tasks finish first: the pool is resizing and the node leaving until then', async () => {
+    const { poolId, jobId } = await poolWithTasks(1, '/bin/sh -c "sleep 3"');
+    const [node] = await h.client.computeNode.list(poolId);
+    await h.client.pool.removeNodes(poolId, { nodeList: [node.id!], nodeDeallocationOption: 'taskcompletion' });
+    const leaving = await h.client.pool.get(poolId);
+    expect(leaving.allocationState).toBe('resizing');
+    expect((await h.client.computeNode.get(poolId, node.id!)).state).toBe('leavingpool');
+    await waitForPoolSteady(h.client, poolId);
+    const [task] = await h.client.task.list(jobId);
+    expect([task.state, task.executionInfo?.exitCode, task.executionInfo?.requeueCount]).toEqual(['completed', 0, 0]);
+    expect((await h.client.pool.get(poolId)).currentDedicatedNodes).toBe(0);
+  });
+
+  test('refused: on a pool that is resizing (409 PoolBeingResized), for a node the pool does not have, for more than 100 nodes, a resize timeout under 5 minutes', async () => {
+    const slow = await startHarness({ persistence: 'memory', resizeDurationMs: 60 * 60_000, pools: [] });
+    try {
+      await slow.client.pool.add({ id: 'growing', vmSize: 'standard_d2s_v3', targetDedicatedNodes: 1 });
+      const [node] = await slow.client.computeNode.list('growing');
+      expect((await batchError(slow.client.pool.removeNodes('growing', { nodeList: [node.id!] }))).code).toBe('PoolBeingResized');
+    } finally {
+      await slow.close();
+    }
+    const poolId = uniqueId('pool');
+    await h.client.pool.add({ id: poolId, vmSize: 'standard_d2s_v3', targetDedicatedNodes: 1 });
+    await waitForPoolSteady(h.client, poolId);
+    const unknown = await batchError(h.client.pool.removeNodes(poolId, { nodeList: ['tvmps_nope_d'] }));
+    expect([unknown.statusCode, unknown.code]).toEqual([400, 'InvalidPropertyValue']);
+    // The client itself refuses more than 100, so this one goes raw.
+    const body = JSON.stringify({ nodeList: Array.from({ length: 101 }, (_, i) => `n${i}`) });
+    const tooMany = await signedFetch(`${h.emulator.url}/pools/${poolId}/removenodes?api-version=2022-10-01.16.0`, 'POST', { body });
+    expect([tooMany.status, tooMany.json().code]).toEqual([400, 'InvalidPropertyValue']);
+    const [node] = await h.client.computeNode.list(poolId);
+    const short = await batchError(h.client.pool.removeNodes(poolId, { nodeList: [node.id!], resizeTimeout: 'PT1M' }));
+    expect([short.code, detail(short, 'PropertyName')]).toEqual(['InvalidPropertyValue', 'resizeTimeout']);
+    expect((await h.client.pool.get(poolId)).currentDedicatedNodes).toBe(1);
   });
 });

@@ -5,7 +5,7 @@ import { touch } from '../model/transitions';
 import type { AccountQuotas } from '../model/quotas';
 import type { JsonObject, PoolRecord } from '../model/types';
 import { POOL_FILTER } from '../protocol/odataFilter';
-import { poolPatchSchema, poolResizeSchema, schemasFor } from '../protocol/schemas';
+import { nodeRemoveSchema, poolPatchSchema, poolResizeSchema, schemasFor } from '../protocol/schemas';
 import { poolToWire, poolUrl } from '../protocol/serialize';
 import { parseJsonBody, validateBody } from '../protocol/validate';
 import type { PoolManager } from '../scheduler/poolManager';
@@ -98,6 +98,7 @@ export class PoolHandler {
     checkConditions(request, pool, 'write');
     const body = validateBody(poolResizeSchema, parseJsonBody(request.body), 'PoolResizeParameter');
     if (pool.allocationState !== 'steady') throw ErrorFactory.poolBeingResized();
+    if (body.resizeTimeout) pool.spec.resizeTimeout = body.resizeTimeout;
     void this.pools.resize(
       pool,
       body.targetDedicatedNodes ?? pool.targetDedicatedNodes,
@@ -105,6 +106,25 @@ export class PoolHandler {
       body.nodeDeallocationOption ?? 'requeue',
       request.receivedAt,
     );
+    return changed(202, request, pool);
+  }
+
+  /**
+   * Removes the named nodes (at most 100) from a steady pool: it is `resizing` until they are gone,
+   * its targets lower by the nodes removed, and their tasks follow `nodeDeallocationOption`.
+   */
+  removeNodes(request: BatchRequest, params: Record<string, string>): HandlerResult {
+    const pool = this.findActive(params.poolId);
+    checkConditions(request, pool, 'write');
+    const body = validateBody(nodeRemoveSchema, parseJsonBody(request.body), 'NodeRemoveParameter');
+    if (pool.allocationState !== 'steady') throw ErrorFactory.poolBeingResized();
+    const nodes = [...new Set(body.nodeList.map((id) => id.toLowerCase()))].map((id) => {
+      const node = this.store.getNode(pool.id, id);
+      if (!node || node.state === 'leavingpool') throw ErrorFactory.invalidPropertyValue('nodeList', id, `The pool ${pool.id} has no node ${id}.`);
+      return node;
+    });
+    if (body.resizeTimeout) pool.spec.resizeTimeout = body.resizeTimeout;
+    void this.pools.removeNodes(pool, nodes, body.nodeDeallocationOption ?? 'requeue', request.receivedAt);
     return changed(202, request, pool);
   }
 

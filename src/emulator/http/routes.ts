@@ -46,6 +46,7 @@ export function buildRouter({ account, pools, nodes, nodeUsers, jobs, tasks, fil
     .add('DELETE', 'pools/{poolId}', (r, p) => pools.delete(r, p))
     .add('POST', 'pools/{poolId}/resize', (r, p) => pools.resize(r, p))
     .add('POST', 'pools/{poolId}/stopresize', (r, p) => pools.stopResize(r, p))
+    .add('POST', 'pools/{poolId}/removenodes', (r, p) => pools.removeNodes(r, p))
     .add('POST', 'pools/{poolId}/updateproperties', (r, p) => pools.updateProperties(r, p))
 
     .add('GET', 'pools/{poolId}/nodes', (r, p) => nodes.list(r, p))

@@ -16,6 +16,8 @@ const id = z.string().regex(ID_PATTERN, ID_REASON);
 const int32 = z.number().int('The value must be an integer.').min(-2147483648).max(2147483647);
 const duration = z.string().refine((text) => parseDuration(text) !== undefined, 'The value must be an ISO 8601 duration such as PT1H30M.');
 const anyObject = z.record(z.string(), z.unknown());
+/** Batch refuses a resize timeout under five minutes (400). */
+const resizeTimeout = duration.refine((text) => (parseDuration(text) ?? 0) >= 5 * 60_000, 'The resize timeout must be at least 5 minutes (PT5M).');
 
 /** An enum as Batch reads it: in any letter case (`taskCompletion` is `taskcompletion`), stored in the spec's spelling. */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
@@ -261,7 +263,7 @@ const poolCommon = {
   vmSize: z.string().refine(isKnownVmSize, 'Batch offers no VM size of this name; sizes look like standard_d2s_v3, standard_f4s_v2 or standard_e8s_v3 (case-insensitive).'),
   cloudServiceConfiguration: anyObject.optional(),
   virtualMachineConfiguration: anyObject.optional(),
-  resizeTimeout: duration.optional(),
+  resizeTimeout: resizeTimeout.optional(),
   targetDedicatedNodes: int32.min(0).optional(),
   targetLowPriorityNodes: int32.min(0).optional(),
   enableAutoScale: z.boolean().optional(),
@@ -310,10 +312,16 @@ export const poolPatchSchema = z.strictObject({
   targetNodeCommunicationMode: oneOf(['default', 'classic', 'simplified']).optional(),
 });
 
+export const nodeRemoveSchema = z.strictObject({
+  nodeList: z.array(z.string()).min(1, 'nodeList must name at least one node.').max(100, 'A request may remove at most 100 nodes.'),
+  resizeTimeout: resizeTimeout.optional(),
+  nodeDeallocationOption: oneOf(['requeue', 'terminate', 'taskcompletion', 'retaineddata']).optional(),
+});
+
 export const poolResizeSchema = z.strictObject({
   targetDedicatedNodes: int32.min(0).optional(),
   targetLowPriorityNodes: int32.min(0).optional(),
-  resizeTimeout: duration.optional(),
+  resizeTimeout: resizeTimeout.optional(),
   nodeDeallocationOption: oneOf(['requeue', 'terminate', 'taskcompletion', 'retaineddata']).optional(),
 });
 

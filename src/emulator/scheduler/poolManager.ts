@@ -160,10 +160,21 @@ export class PoolManager {
     for (const node of this.arrivals.stop(pool.id)) this.store.deleteNode(pool.id, node.id);
     pool.resizeErrors = [
       ...(pool.resizeErrors ?? []),
-      { code: 'ResizeStopped', message: 'The resize was stopped before the pool reached its target number of nodes.', values: [] },
+      { code: 'ResizeStopped', message: 'The user stopped the resize operation.', values: [] },
     ];
     this.setAllocationState(pool, 'steady', now);
     this.scheduler.kick();
+  }
+
+  /** Takes the given nodes out of the pool and lowers its targets by them; the pool is `resizing` until they are gone. */
+  async removeNodes(pool: PoolRecord, nodes: NodeRecord[], option: NodeDeallocationOption, now: Date): Promise<void> {
+    const dedicated = nodes.filter((node) => node.isDedicated).length;
+    pool.targetDedicatedNodes = Math.max(0, pool.targetDedicatedNodes - dedicated);
+    pool.targetLowPriorityNodes = Math.max(0, pool.targetLowPriorityNodes - (nodes.length - dedicated));
+    delete pool.resizeErrors;
+    this.setAllocationState(pool, 'resizing', now);
+    await Promise.all(nodes.map((node) => this.removeNode(pool, node, option)));
+    this.resized(pool.id);
   }
 
   /** Ends the pool's resize now (its arriving nodes idle): for tests that must not wait on time. */

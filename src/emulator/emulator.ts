@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type http from 'node:http';
 import type { ResolvedOptions } from './config';
 import { AccountHandler } from './handlers/accountHandler';
+import { AutoScaleHandler } from './handlers/autoScaleHandler';
+import { AutoScaling } from './scheduler/autoScaling';
 import { AdminHandler } from './handlers/adminHandler';
 import { FileHandler } from './handlers/fileHandler';
 import { JobHandler } from './handlers/jobHandler';
@@ -39,6 +41,7 @@ export class BatchEmulator {
   readonly scheduler: Scheduler;
   readonly pools: PoolManager;
   private readonly autoPools: AutoPools;
+  private readonly autoScaling: AutoScaling;
   private readonly launchers: ProcessLaunchers;
   private readonly retention: RetentionSweeper;
   private server: http.Server | undefined;
@@ -53,6 +56,10 @@ export class BatchEmulator {
     const layout = new NodeLayout(options.nodesDir);
     this.scheduler = new Scheduler({ store: this.store, layout, launchers: this.launchers, accountName: options.accountName, log: options.log });
     this.pools = new PoolManager(this.store, this.scheduler, layout, options.quotas, options.resizeDurationMs);
+    this.autoScaling = new AutoScaling(this.store, this.pools, this.scheduler);
+    this.pools.onCreated = (pool, now) => {
+      if (pool.spec.enableAutoScale === true) this.autoScaling.enabled(pool, now);
+    };
     this.autoPools = new AutoPools(this.store, this.pools, options.quotas);
     this.scheduler.onJobEnded((job) => void this.autoPools.jobEnded(job));
     this.retention = new RetentionSweeper(this.store, layout, options.retentionSweepMs);
@@ -61,10 +68,11 @@ export class BatchEmulator {
       pools: new PoolHandler(this.store, this.pools, options.quotas, options.subscriptionId),
       nodes: new NodeHandler(this.store, this.scheduler),
       nodeUsers: new NodeUserHandler(this.store),
+      autoScale: new AutoScaleHandler(this.store, this.autoScaling),
       jobs: new JobHandler(this.store, this.scheduler, layout, options.quotas, this.autoPools),
       tasks: new TaskHandler(this.store, this.scheduler, layout),
       files: new FileHandler(this.store, layout),
-      admin: new AdminHandler(this.store, this.pools, options.quotas),
+      admin: new AdminHandler(this.store, this.pools, options.quotas, this.autoScaling),
     });
     this.server = createBatchHttpServer({
       accountName: options.accountName,
@@ -97,6 +105,7 @@ export class BatchEmulator {
     this.pools.finishInterruptedResizes(now);
     this.pools.ensure(this.options.pools, now);
     this.scheduler.recover(now);
+    this.autoScaling.start();
     this.retention.start();
     const every = this.options.faults.nodeLossEveryMs;
     if (every && every > 0) this.nodeLossTimer = setInterval(() => void this.loseRandomBusyNode(), every);
@@ -144,6 +153,13 @@ export class BatchEmulator {
     this.pools.completeResize(this.activePool(poolId));
   }
 
+  /** Runs the pool's autoscale formula now, as its next periodic evaluation would. */
+  runAutoScale(poolId: string): void {
+    const pool = this.activePool(poolId);
+    if (pool.spec.enableAutoScale !== true) throw new Error(`Pool '${poolId}' does not have autoscale enabled.`);
+    this.autoScaling.run(pool, new Date());
+  }
+
   /** While on, the pool's allocation fails (resizeErrors AllocationFailed, 0 nodes, steady). */
   setAllocationFailure(poolId: string, enabled: boolean): Promise<void> {
     return this.pools.setAllocationFailure(this.activePool(poolId), enabled, new Date());
@@ -189,6 +205,7 @@ export class BatchEmulator {
     clearInterval(this.preemptionTimer);
     this.retention.stop();
     this.pools.close();
+    this.autoScaling.close();
     // The scheduler stops first, so no task ending during shutdown is recorded as its outcome:
     // every task still running stays "running" in the store and is requeued on the next start.
     const stopped = this.scheduler.close();

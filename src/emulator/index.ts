@@ -23,6 +23,8 @@ export interface RunningEmulator {
   restorePreemptedNodes(poolId: string): string[];
   /** Ends the pool's resize at once (its arriving nodes idle, the pool steady), for tests that must not wait. */
   completeResize(poolId: string): void;
+  /** Runs the pool's autoscale formula now, as its next periodic evaluation would (tests need not wait an interval). */
+  runAutoScale(poolId: string): void;
   /** While on, the pool cannot allocate: 0 nodes, `resizeErrors` AllocationFailed, tasks requeued. */
   setAllocationFailure(poolId: string, enabled: boolean): Promise<void>;
   /** Changes the account quotas while running; returns them all. */
@@ -50,6 +52,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     preemptNode: (poolId, nodeId) => emulator.preemptNode(poolId, nodeId),
     restorePreemptedNodes: (poolId) => emulator.restorePreemptedNodes(poolId),
     completeResize: (poolId) => emulator.completeResize(poolId),
+    runAutoScale: (poolId) => emulator.runAutoScale(poolId),
     setAllocationFailure: (poolId, enabled) => emulator.setAllocationFailure(poolId, enabled),
     setQuotas: (quotas) => emulator.setQuotas(quotas),
     close: () => emulator.close(),

@@ -111,6 +111,12 @@ export const ErrorFactory = {
   nodeNotFound(): BatchServiceError {
     return new BatchServiceError(404, 'NodeNotFound', 'The specified node does not exist.');
   },
+  autoScalingFormulaSyntaxError(message: string): BatchServiceError {
+    return new BatchServiceError(400, 'AutoScalingFormulaSyntaxError', 'The specified auto-scaling formula has a syntax error.', [detail('Message', message)]);
+  },
+  autoScaleTooManyRequestsToEnable(): BatchServiceError {
+    return new BatchServiceError(409, 'AutoScaleTooManyRequestsToEnable', 'Enable AutoScale requests for the same pool must be separated by at least 30 seconds.');
+  },
   operationNotValidOnNode(reason: string): BatchServiceError {
     return new BatchServiceError(409, 'OperationNotValidOnNode', 'The specified operation is not valid on the node.', [detail('Reason', reason)]);
   },

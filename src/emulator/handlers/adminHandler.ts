@@ -5,6 +5,7 @@ import { json, type HandlerResult } from '../http/result';
 import type { AccountQuotas } from '../model/quotas';
 import type { PoolRecord } from '../model/types';
 import { parseOptionalJsonBody, validateBody } from '../protocol/validate';
+import type { AutoScaling } from '../scheduler/autoScaling';
 import type { PoolManager } from '../scheduler/poolManager';
 import type { BatchStore } from '../store/store';
 
@@ -29,6 +30,7 @@ export class AdminHandler {
     private readonly store: BatchStore,
     private readonly pools: PoolManager,
     private readonly quotas: AccountQuotas,
+    private readonly autoScaling: AutoScaling,
   ) {}
 
   getQuotas(): HandlerResult {
@@ -67,6 +69,13 @@ export class AdminHandler {
     const pool = this.findPool(params.poolId);
     this.pools.completeResize(pool);
     return json(200, { poolId: pool.id, allocationState: pool.allocationState });
+  }
+
+  /** Runs the pool's autoscale formula now, as its next periodic evaluation would; answers the run. */
+  runAutoScale(_request: BatchRequest, params: Record<string, string>): HandlerResult {
+    const pool = this.findPool(params.poolId);
+    if (pool.spec.enableAutoScale !== true) throw ErrorFactory.operationInvalidForCurrentState(`Autoscale is not enabled on pool ${pool.id}.`);
+    return json(200, { poolId: pool.id, autoScaleRun: this.autoScaling.run(pool, new Date()) });
   }
 
   private findPool(poolId: string): PoolRecord {

@@ -13,6 +13,7 @@ import { poolSettingsOf } from '../scheduler/poolSettings';
 import type { BatchStore } from '../store/store';
 import { changed, checkConditions, created, entity, versioned } from './common';
 import { listPage } from './listing';
+import { checkAutoScaleSettings } from './poolAutoScaleSettings';
 import { checkPoolPlacement } from './poolPlacement';
 import { checkResourceFiles } from './taskValidation';
 
@@ -29,9 +30,7 @@ export class PoolHandler {
     const body = validateBody(schemasFor(request.apiVersion).poolAdd, parseJsonBody(request.body), 'PoolAddParameter');
     checkResourceFiles(body.startTask?.resourceFiles, 'startTask.');
     checkPoolPlacement(body as JsonObject, this.subscriptionId);
-    if (body.enableAutoScale) {
-      throw ErrorFactory.unsupportedProperty('enableAutoScale', 'The emulator does not evaluate autoscale formulas; give targetDedicatedNodes instead.');
-    }
+    checkAutoScaleSettings(body);
     if (this.store.getPool(body.id)) throw ErrorFactory.poolExists();
     if (this.store.listPools().length >= this.quotas.poolQuota) throw ErrorFactory.poolQuotaReached(this.quotas.poolQuota);
     const { id, ...spec } = body;
@@ -98,6 +97,9 @@ export class PoolHandler {
     checkConditions(request, pool, 'write');
     const body = validateBody(poolResizeSchema, parseJsonBody(request.body), 'PoolResizeParameter');
     if (pool.allocationState !== 'steady') throw ErrorFactory.poolBeingResized();
+    if (pool.spec.enableAutoScale === true) {
+      throw ErrorFactory.operationInvalidForCurrentState(`Pool ${pool.id} scales by its autoscale formula; disable autoscale to resize it.`);
+    }
     if (body.resizeTimeout) pool.spec.resizeTimeout = body.resizeTimeout;
     void this.pools.resize(
       pool,

@@ -1,5 +1,6 @@
 import type { AccountHandler } from '../handlers/accountHandler';
 import type { AdminHandler } from '../handlers/adminHandler';
+import type { AutoScaleHandler } from '../handlers/autoScaleHandler';
 import type { FileHandler } from '../handlers/fileHandler';
 import type { JobHandler } from '../handlers/jobHandler';
 import type { NodeHandler } from '../handlers/nodeHandler';
@@ -13,6 +14,7 @@ export interface Handlers {
   pools: PoolHandler;
   nodes: NodeHandler;
   nodeUsers: NodeUserHandler;
+  autoScale: AutoScaleHandler;
   jobs: JobHandler;
   tasks: TaskHandler;
   files: FileHandler;
@@ -23,7 +25,7 @@ export interface Handlers {
 export const ADMIN_PREFIX = '/emulator/';
 
 /** The Batch REST surface the emulator serves, path for path as in the data-plane spec, and its admin routes. */
-export function buildRouter({ account, pools, nodes, nodeUsers, jobs, tasks, files, admin }: Handlers): Router {
+export function buildRouter({ account, pools, nodes, nodeUsers, autoScale, jobs, tasks, files, admin }: Handlers): Router {
   return new Router()
     .add('GET', 'emulator/quotas', () => admin.getQuotas())
     .add('PATCH', 'emulator/quotas', (r) => admin.patchQuotas(r))
@@ -31,6 +33,7 @@ export function buildRouter({ account, pools, nodes, nodeUsers, jobs, tasks, fil
     .add('POST', 'emulator/pools/{poolId}/restorepreempted', (r, p) => admin.restorePreempted(r, p))
     .add('POST', 'emulator/pools/{poolId}/allocationfailure', (r, p) => admin.allocationFailure(r, p))
     .add('POST', 'emulator/pools/{poolId}/completeresize', (r, p) => admin.completeResize(r, p))
+    .add('POST', 'emulator/pools/{poolId}/runautoscale', (r, p) => admin.runAutoScale(r, p))
 
     .add('GET', 'nodecounts', (r) => pools.nodeCounts(r))
     .add('GET', 'supportedimages', (r) => account.supportedImages(r))
@@ -47,6 +50,9 @@ export function buildRouter({ account, pools, nodes, nodeUsers, jobs, tasks, fil
     .add('POST', 'pools/{poolId}/resize', (r, p) => pools.resize(r, p))
     .add('POST', 'pools/{poolId}/stopresize', (r, p) => pools.stopResize(r, p))
     .add('POST', 'pools/{poolId}/removenodes', (r, p) => pools.removeNodes(r, p))
+    .add('POST', 'pools/{poolId}/enableautoscale', (r, p) => autoScale.enable(r, p))
+    .add('POST', 'pools/{poolId}/evaluateautoscale', (r, p) => autoScale.evaluate(r, p))
+    .add('POST', 'pools/{poolId}/disableautoscale', (r, p) => autoScale.disable(r, p))
     .add('POST', 'pools/{poolId}/updateproperties', (r, p) => pools.updateProperties(r, p))
 
     .add('GET', 'pools/{poolId}/nodes', (r, p) => nodes.list(r, p))

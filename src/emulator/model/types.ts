@@ -33,6 +33,16 @@ export interface PoolRecord {
   resizeErrors?: ResizeError[];
   /** Set by the emulator's admin API or configuration: every allocation fails (AllocationFailed). */
   failAllocation?: boolean;
+  /** The last evaluation of the autoscale formula (Batch's AutoScaleRun). */
+  autoScaleRun?: AutoScaleRun;
+  /** When autoscale was last enabled: Batch refuses another enable within 30 seconds. */
+  autoScaleEnabledAt?: string;
+}
+
+export interface AutoScaleRun {
+  timestamp: string;
+  results: string;
+  error?: { code: string; message: string; values: NameValue[] };
 }
 
 export interface ResizeError {

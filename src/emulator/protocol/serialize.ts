@@ -231,6 +231,8 @@ export function poolToWire(pool: PoolRecord, currentNodes: { dedicated: number; 
     targetLowPriorityNodes: pool.targetLowPriorityNodes,
     enableAutoScale: spec.enableAutoScale ?? false,
     autoScaleFormula: spec.autoScaleFormula,
+    autoScaleEvaluationInterval: spec.enableAutoScale === true ? (spec.autoScaleEvaluationInterval ?? 'PT15M') : undefined,
+    autoScaleRun: pool.autoScaleRun as JsonObject | undefined,
     enableInterNodeCommunication: spec.enableInterNodeCommunication ?? false,
     networkConfiguration: spec.networkConfiguration,
     startTask: spec.startTask,

@@ -50,6 +50,8 @@ const inPool = (node: NodeRecord): boolean => node.state !== 'leavingpool';
  */
 export class PoolManager {
   private readonly arrivals: NodeArrivals;
+  /** Told of every pool made (by pool add, an auto pool, the configuration): autoscale starts there. */
+  onCreated: (pool: PoolRecord, now: Date) => void = () => undefined;
 
   constructor(
     private readonly store: BatchStore,
@@ -79,6 +81,7 @@ export class PoolManager {
     touch(pool, now);
     this.store.savePool(pool);
     void this.reallocate(pool, 'requeue', now, immediately);
+    this.onCreated(pool, now);
     return pool;
   }
 

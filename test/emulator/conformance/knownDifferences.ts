@@ -15,16 +15,11 @@ export interface KnownDifference {
 }
 
 const NODE_RECORD = 'The pool\'s start task is not run by the emulator, so its nodes report no startTask or startTaskInfo.';
-const AUTOSCALE = 'Autoscale is not emulated yet (enable, evaluate, disable answer 400 InvalidUri).';
 const SCHEDULES = 'Job schedules are not emulated.';
 
 export const KNOWN_DIFFERENCES: KnownDifference[] = [
   { suite: 'compute_node_operations', test: 'should list compute nodes successfully', index: 0, aspects: ['itemKeys'], reason: NODE_RECORD },
   { suite: 'compute_node_operations', test: 'should get a compute node reference', index: 0, aspects: ['keys'], reason: NODE_RECORD },
-  { suite: 'autoscale_operations', test: 'should enable autoscale successfully', index: 0, aspects: ['status', 'code', 'keys', 'headers'], reason: AUTOSCALE },
-  { suite: 'autoscale_operations', test: 'should evaluate pool autoscale successfully', index: 0, aspects: ['status', 'code', 'keys', 'headers'], reason: AUTOSCALE },
-  { suite: 'autoscale_operations', test: 'should fail to evaluate invalid autoscale formula', index: 0, aspects: ['status', 'code', 'keys', 'headers'], reason: AUTOSCALE },
-  { suite: 'autoscale_operations', test: 'should disable autoscale successfully', index: 0, aspects: ['status', 'code', 'keys', 'headers'], reason: AUTOSCALE },
   { suite: 'job_schedule_operations_test', test: 'should create a job schedule successfully', index: 0, aspects: ['status', 'code', 'keys', 'headers'], reason: SCHEDULES },
   { suite: 'job_schedule_operations_test', test: 'should list job schedules successfully', index: 0, aspects: ['status', 'code', 'keys', 'itemKeys'], reason: SCHEDULES },
   { suite: 'job_schedule_operations_test', test: 'should list jobs from job schedule successfully', index: 0, aspects: ['status', 'code', 'keys', 'itemKeys'], reason: SCHEDULES },

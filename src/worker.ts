@@ -3,9 +3,9 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import os from 'node:os';
 import { createActivities } from './activities';
 import { countActivitiesInto } from './activities/activityCounts';
-import { sanitizedActivityErrors } from './activities/azureErrors';
-import { createReconcilerActivities } from './activities/reconciler';
-import { ConnectionClients } from './azure/connectionClients';
+import { sanitizedActivityErrors } from './activities/failures';
+import { reconcilerActivities } from './activities/reconciler';
+import { AzureGateways } from './azure/gateways';
 import { ensureReconcilerSchedule } from './client/reconcilerSchedule';
 import { taskQueue, temporalSettingsFromEnvironment, workerTaskQueue } from './client/temporalSettings';
 import { knownConnectionNames } from './connections/store';
@@ -32,7 +32,7 @@ export async function runWorker(): Promise<void> {
   const connection = await NativeConnection.connect({ address: temporal.address, tls: temporal.tls, apiKey: temporal.apiKey });
   try {
     const client = new Client({ connection, namespace: temporal.namespace });
-    const clients = new ConnectionClients();
+    const gateways = new AzureGateways();
     const workflows = workflowSource();
     const options = telemetry.configure({
       connection,
@@ -41,8 +41,8 @@ export async function runWorker(): Promise<void> {
       identity,
       ...workflows,
       activities: {
-        ...createActivities(clients),
-        ...createReconcilerActivities({ clients, temporal: client, connectionNames: () => knownConnectionNames() }),
+        ...createActivities(gateways),
+        ...reconcilerActivities({ gateways, temporal: client, connectionNames: () => knownConnectionNames() }),
       },
       interceptors: { activity: [...(countsFile ? [countActivitiesInto(countsFile, identity)] : []), sanitizedActivityErrors] },
       shutdownGraceTime: '5 seconds',

@@ -1,6 +1,7 @@
-import type { BatchServiceModels } from '@azure/batch';
 import { Context } from '@temporalio/activity';
-import type { ConnectionClients } from '../azure/connectionClients';
+import { packCollections } from '../azure/batchGateway';
+import type { AzureGateways, ConnectionGateways } from '../azure/gateways';
+import { type BatchTaskDefinition, taskDefinition } from '../azure/taskDefinition';
 import {
   blobIndexOfChild,
   childElementBlob,
@@ -8,19 +9,14 @@ import {
   childIndexVariable,
   childrenOfBlob,
   childTaskId,
-  elementChunkBlob,
   elementFileVariable,
   inlineElementVariable,
   maxInlineElementBytes,
   spanSizeVariable,
 } from '../model/arrayJob';
-import { jobContainerName } from '../model/conventions';
-import { taskExists } from './batch';
-import { batchErrorCode, batchStatusCode, invalidInput } from './batchErrors';
-import { mapWithConcurrency } from './concurrency';
-import { retryAfterMs, waitingReason } from './batchLimits';
-import { sleepHeartbeating } from './heartbeat';
-import { sasLifetimeMs, signInputs, type TaskInputBlob, type TaskTemplate, taskDefinition } from './taskDefinition';
+import { mapWithConcurrency } from '../model/concurrency';
+import type { TaskInputBlob, TaskTemplate } from '../model/taskTemplate';
+import { resourceFilesOf } from './jobSetup';
 
 export interface AddArrayChildrenInput {
   connection: string;
@@ -35,30 +31,8 @@ export interface AddArrayChildrenInput {
   bodyKind: 'script' | 'command';
 }
 
-/** Batch's limits for one add-collection call. */
-const maxTasksPerCollection = 100;
-const maxCollectionBytes = 1_000_000;
 const collectionConcurrency = 4;
 const uploadConcurrency = 32;
-
-/** Splits tasks into collections within Batch's count and size limits. */
-export function packCollections(tasks: BatchServiceModels.TaskAddParameter[]): BatchServiceModels.TaskAddParameter[][] {
-  const collections: BatchServiceModels.TaskAddParameter[][] = [];
-  let current: BatchServiceModels.TaskAddParameter[] = [];
-  let bytes = 0;
-  for (const task of tasks) {
-    const size = Buffer.byteLength(JSON.stringify(task)) + 1;
-    if (current.length > 0 && (current.length === maxTasksPerCollection || bytes + size > maxCollectionBytes - 1024)) {
-      collections.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(task);
-    bytes += size;
-  }
-  if (current.length > 0) collections.push(current);
-  return collections;
-}
 
 /**
  * Writes the inline element to the file a command child expects, then runs the
@@ -69,92 +43,45 @@ export function withElementPrelude(commandLine: string): string {
   return `/bin/sh -c 'printf %s "$${inlineElementVariable}" > ${childElementFileName} && exec "$@"' remote-batch-child ${commandLine}`;
 }
 
-export function createArrayChildrenActivities(clients: ConnectionClients) {
-  /**
-   * An ended job takes no tasks. A run redoing its work (a Reset in the Temporal UI)
-   * finds them all there, added before the job ended; if some are missing, nothing can add them now.
-   */
-  async function addedBeforeTheJobEnded(connection: string, jobId: string, tasks: BatchServiceModels.TaskAddParameter[]): Promise<void> {
-    const { batch } = clients.get(connection);
-    const missing = (await mapWithConcurrency(tasks, 8, async (task) => ((await taskExists(batch, jobId, task.id)) ? [] : [task.id]))).flat();
-    if (missing.length > 0) {
-      throw invalidInput(`Azure job '${jobId}' has ended: ${missing.length} children (task ${missing[0]} and on) can no longer be added.`, 'JobCompleted');
-    }
-  }
+/**
+ * Adds the tasks of children [from, to] in collections. Small elements ride
+ * in the task definition; larger ones become a blob of their own first.
+ * Idempotent: a task that exists was added by an earlier try.
+ */
+async function addArrayChildren({ batch, storage }: ConnectionGateways, input: AddArrayChildrenInput): Promise<number> {
+  const job = storage.job(input.jobId);
+  const outputUrl = await job.outputUrl();
+  const sharedFiles = await resourceFilesOf(job, input.sharedInputs);
+  const inlineTemplate = input.bodyKind === 'command' ? { ...input.template, commandLine: withElementPrelude(input.template.commandLine) } : input.template;
+  const context = Context.current();
 
-  async function addCollection(connection: string, jobId: string, tasks: BatchServiceModels.TaskAddParameter[]): Promise<void> {
-    const { batch } = clients.get(connection);
-    let pending = tasks;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      let response: BatchServiceModels.TaskAddCollectionResult;
-      try {
-        response = await batch.task.addCollection(jobId, pending);
-      } catch (error) {
-        const status = batchStatusCode(error);
-        if ((status === 429 || status === 503) && attempt < 20) {
-          await sleepHeartbeating(Context.current(), retryAfterMs(error) || 1000, waitingReason(error));
-          continue;
-        }
-        if (batchErrorCode(error) === 'JobCompleted') return addedBeforeTheJobEnded(connection, jobId, pending);
-        if (status === 413 && pending.length > 1) {
-          const half = Math.ceil(pending.length / 2);
-          await addCollection(connection, jobId, pending.slice(0, half));
-          await addCollection(connection, jobId, pending.slice(half));
-          return;
-        }
-        throw error;
+  for (let chunk = blobIndexOfChild(input.from); chunk <= blobIndexOfChild(input.to); chunk++) {
+    const lines = await job.readElementChunk(chunk);
+    const range = childrenOfBlob(chunk, Number.MAX_SAFE_INTEGER);
+    const first = Math.max(input.from, range.first);
+    const last = Math.min(input.to, range.last);
+    const children = Array.from({ length: last - first + 1 }, (_, i) => first + i);
+    const tasks = await mapWithConcurrency(children, uploadConcurrency, async (child): Promise<BatchTaskDefinition> => {
+      const element = lines[child - range.first];
+      const variables = { [childIndexVariable]: String(child), [elementFileVariable]: childElementFileName, [spanSizeVariable]: String(input.spanSize) };
+      if (Buffer.byteLength(element) <= maxInlineElementBytes) {
+        return taskDefinition(childTaskId(child), inlineTemplate, sharedFiles, outputUrl, { ...variables, [inlineElementVariable]: element });
       }
-      const retry = new Set<string>();
-      for (const result of response.value ?? []) {
-        if (result.status === 'success' || result.error?.code === 'TaskExists') continue;
-        // Batch asks the client to resend tasks that failed for server-side reasons.
-        if (result.status === 'servererror' && attempt < 20) retry.add(result.taskId);
-        else throw new Error(`Batch refused task ${result.taskId}: ${result.error?.code} ${result.error?.message?.value ?? ''}`);
-      }
-      pending = pending.filter((task) => retry.has(task.id));
-      if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+      await job.uploadText(childElementBlob(child), element);
+      const elementFile = await resourceFilesOf(job, [{ name: childElementFileName, blob: childElementBlob(child) }]);
+      return taskDefinition(childTaskId(child), input.template, [...sharedFiles, ...elementFile], outputUrl, variables);
+    });
+    await mapWithConcurrency(packCollections(tasks), collectionConcurrency, async (collection) => {
+      await batch.addTasks(input.jobId, collection);
+      context.heartbeat(collection[0].id);
+    });
+    context.heartbeat(last);
   }
+  return input.to - input.from + 1;
+}
 
+export function arrayChildrenActivities(gateways: AzureGateways) {
   return {
-    /**
-     * Adds the tasks of children [from, to] in collections. Small elements ride
-     * in the task definition; larger ones become a blob of their own first.
-     * Idempotent: a task that exists was added by an earlier attempt.
-     */
-    async addArrayChildren(input: AddArrayChildrenInput): Promise<number> {
-      const { blobs, sas } = clients.get(input.connection);
-      const container = jobContainerName(input.jobId);
-      const containerClient = blobs.getContainerClient(container);
-      const outputUrl = await sas.containerWriteUrl(container, sasLifetimeMs);
-      const sharedFiles = await signInputs(sas, container, input.sharedInputs);
-      const inlineTemplate: TaskTemplate =
-        input.bodyKind === 'command' ? { ...input.template, commandLine: withElementPrelude(input.template.commandLine) } : input.template;
-      const context = Context.current();
-
-      for (let chunk = blobIndexOfChild(input.from); chunk <= blobIndexOfChild(input.to); chunk++) {
-        const lines = (await containerClient.getBlobClient(elementChunkBlob(chunk)).downloadToBuffer()).toString('utf8').split('\n');
-        const range = childrenOfBlob(chunk, Number.MAX_SAFE_INTEGER);
-        const first = Math.max(input.from, range.first);
-        const last = Math.min(input.to, range.last);
-        const children = Array.from({ length: last - first + 1 }, (_, i) => first + i);
-        const tasks = await mapWithConcurrency(children, uploadConcurrency, async (child) => {
-          const element = lines[child - range.first];
-          const variables = { [childIndexVariable]: String(child), [elementFileVariable]: childElementFileName, [spanSizeVariable]: String(input.spanSize) };
-          if (Buffer.byteLength(element) <= maxInlineElementBytes) {
-            return taskDefinition(childTaskId(child), inlineTemplate, sharedFiles, outputUrl, { ...variables, [inlineElementVariable]: element });
-          }
-          await containerClient.getBlockBlobClient(childElementBlob(child)).upload(element, Buffer.byteLength(element));
-          const elementFile = await signInputs(sas, container, [{ name: childElementFileName, blob: childElementBlob(child) }]);
-          return taskDefinition(childTaskId(child), input.template, [...sharedFiles, ...elementFile], outputUrl, variables);
-        });
-        await mapWithConcurrency(packCollections(tasks), collectionConcurrency, async (collection) => {
-          await addCollection(input.connection, input.jobId, collection);
-          context.heartbeat(collection[0].id);
-        });
-        context.heartbeat(last);
-      }
-      return input.to - input.from + 1;
-    },
+    addArrayChildren: (input: AddArrayChildrenInput) => addArrayChildren(gateways.get(input.connection), input),
   };
 }

@@ -1,18 +1,20 @@
-import type { ConnectionClients } from '../azure/connectionClients';
-import { createArrayChildrenActivities } from './arrayChildren';
-import { createArrayProgressActivities } from './arrayProgress';
-import { createBatchActivities } from './batch';
-import { createStorageActivities } from './storage';
-import { createWorkflowHistoryActivities } from './workflowHistory';
+import type { AzureGateways } from '../azure/gateways';
+import { arrayChildrenActivities } from './arrayChildren';
+import { arrayEndingActivities } from './arrayEnding';
+import { arrayProgressActivities } from './arrayProgress';
+import { jobSetupActivities } from './jobSetup';
+import { taskWatchActivities } from './taskWatch';
+import { workflowHistoryActivities } from './workflowHistory';
 
-/** Every activity, built from configured SDK clients (the worker injects them). */
-export function createActivities(clients: ConnectionClients) {
+/** Every job activity, built on the Azure gateways the worker injects. */
+export function createActivities(gateways: AzureGateways) {
   return {
-    ...createBatchActivities(clients),
-    ...createStorageActivities(clients),
-    ...createArrayChildrenActivities(clients),
-    ...createArrayProgressActivities(clients),
-    ...createWorkflowHistoryActivities(),
+    ...jobSetupActivities(gateways),
+    ...taskWatchActivities(gateways),
+    ...arrayChildrenActivities(gateways),
+    ...arrayProgressActivities(gateways),
+    ...arrayEndingActivities(gateways),
+    ...workflowHistoryActivities(),
   };
 }
 

@@ -1,22 +1,18 @@
-import type { BatchServiceModels } from '@azure/batch';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { Context, log } from '@temporalio/activity';
-import type { ConnectionClients } from '../azure/connectionClients';
-import type { ArrayJobState } from '../model/arrayJob';
-import { jobRecordOf } from '../model/azureJobRecord';
-import type { JobBody, SingleJobState, TaskObservation } from '../model/jobSpec';
+import type { AzureGateways } from '../azure/gateways';
+import type { ArrayJobState, SingleJobState } from '../model/jobStates';
+import type { TaskObservation } from '../model/taskObservation';
+import type { JobBody } from '../model/workflowInputs';
 import {
   closedWorkflowReason,
-  pendingUploadMetadata,
   reconcileActiveJob,
   staleRunsHorizonMs,
   staleRunsQuery,
   type WorkflowFacts,
 } from '../model/reconciliation';
-import { retryUntilMetadataKey, workflowIdMetadataKey } from '../model/retry';
 import { azureJobIdKey, environmentKey, jobStatusKey, jobTypeKey } from '../model/searchAttributes';
 import type { JobStatus } from '../model/status';
-import { batchErrorCode } from './batchErrors';
 
 /** An active Azure job whose workflow is closed or gone, and what to do about it. */
 export interface OrphanedAzureJob {
@@ -47,7 +43,7 @@ export interface OrphanedWork {
 }
 
 export interface ReconcilerDependencies {
-  clients: ConnectionClients;
+  gateways: AzureGateways;
   temporal: Client;
   /** The connections whose Batch accounts and storage the reconciler looks at. */
   connectionNames: () => string[];
@@ -61,7 +57,7 @@ interface DescribedWorkflow extends WorkflowFacts {
   state?: SingleJobState | ArrayJobState;
 }
 
-export function createReconcilerActivities({ clients, temporal, connectionNames }: ReconcilerDependencies) {
+export function reconcilerActivities({ gateways, temporal, connectionNames }: ReconcilerDependencies) {
   async function describeWorkflow(workflowId: string): Promise<DescribedWorkflow | undefined> {
     try {
       const description = await temporal.workflow.getHandle(workflowId).describe();
@@ -82,39 +78,31 @@ export function createReconcilerActivities({ clients, temporal, connectionNames 
   }
 
   async function orphanedJobsOf(connection: string, gracePeriodMs: number, now: Date): Promise<OrphanedAzureJob[]> {
-    const { batch } = clients.get(connection);
     const found: OrphanedAzureJob[] = [];
-    const jobListOptions = { filter: "state eq 'active'", select: 'id,poolInfo,metadata,creationTime', maxResults: 1000 };
-    let page = await batch.job.list({ jobListOptions });
-    for (;;) {
+    for await (const page of gateways.get(connection).batch.activeJobs()) {
       for (const job of page) {
-        const workflowId = job.metadata?.find((item) => item.name === workflowIdMetadataKey)?.value;
-        if (!workflowId || !job.id) continue;
-        const workflow = await describeWorkflow(workflowId);
-        const retryUntil = job.metadata?.find((item) => item.name === retryUntilMetadataKey)?.value;
-        const createdAt = job.creationTime ? new Date(job.creationTime).toISOString() : undefined;
-        const record = jobRecordOf(job.metadata);
-        const decision = reconcileActiveJob({ createdAt, retryUntil, recorded: record !== undefined }, workflow, now, gracePeriodMs);
+        if (!job.owner) continue;
+        const workflow = await describeWorkflow(job.owner);
+        const decision = reconcileActiveJob({ createdAt: job.createdAt, retryUntil: job.retryUntil, recorded: job.record !== undefined }, workflow, now, gracePeriodMs);
         if (decision.action === 'none') continue;
         // A deleted workflow's job is closed from the state it started with, as its Azure job recorded it.
-        const known = workflow ? { jobType: workflow.jobType, state: workflow.state } : { jobType: record?.jobType, state: record?.state };
+        const known = workflow ? { jobType: workflow.jobType, state: workflow.state } : { jobType: job.record?.jobType, state: job.record?.state };
         const closeable = decision.action === 'close' && known.jobType !== undefined && known.state !== undefined;
         found.push({
           connection,
-          poolId: job.poolInfo?.poolId ?? '',
+          poolId: job.poolId,
           azureJobId: job.id,
-          workflowId,
+          workflowId: job.owner,
           action: closeable ? 'close' : 'terminate',
           why: decision.reason,
           ...(closeable ? { jobType: known.jobType, state: known.state } : {}),
-          ...(record ? { bodyKind: record.bodyKind } : {}),
+          ...(job.record ? { bodyKind: job.record.bodyKind } : {}),
         });
         if (found.length >= maxPerPass) return found;
       }
       Context.current().heartbeat();
-      if (!page.odatanextLink) return found;
-      page = await batch.job.listNext(page.odatanextLink);
     }
+    return found;
   }
 
   /** Closed runs that are their job's latest and still say Active/Running, whose Azure job has ended on its own. */
@@ -129,15 +117,9 @@ export function createReconcilerActivities({ clients, temporal, connectionNames 
       if (latest.runId !== run.runId) continue;
       const workflow = await describeWorkflow(run.workflowId);
       if (!workflow?.jobType || !workflow.state) continue;
-      let azureState: string | undefined;
-      let bodyKind: JobBody['kind'] | undefined;
-      try {
-        const azureJob = await clients.get(connection).batch.job.get(azureJobId, { jobGetOptions: { select: 'state,metadata' } });
-        azureState = azureJob.state;
-        bodyKind = jobRecordOf(azureJob.metadata)?.bodyKind;
-      } catch (error) {
-        if (batchErrorCode(error) !== 'JobNotFound') throw error;
-      }
+      const azureJob = await gateways.get(connection).batch.jobFacts(azureJobId);
+      const azureState = azureJob?.state;
+      const bodyKind = azureJob?.record?.bodyKind;
       // An active Azure job is the other scan's. A single job whose workflow ended before it created its Azure job is closed too.
       if (azureState === 'active' || azureState === 'terminating' || (azureState === undefined && workflow.jobType !== 'Single')) continue;
       found.push({
@@ -157,18 +139,16 @@ export function createReconcilerActivities({ clients, temporal, connectionNames 
   }
 
   async function abandonedUploadsOf(connection: string, gracePeriodMs: number, now: Date): Promise<AbandonedUpload[]> {
-    const { blobs } = clients.get(connection);
+    const { storage } = gateways.get(connection);
     const found: AbandonedUpload[] = [];
-    for await (const container of blobs.listContainers({ prefix: 'job-', includeMetadata: true })) {
-      const uploadedAt = container.metadata?.[pendingUploadMetadata.uploadedAt];
-      const workflowId = container.metadata?.[pendingUploadMetadata.workflowId];
-      if (!uploadedAt || !workflowId || !(now.getTime() - Date.parse(uploadedAt) > gracePeriodMs)) continue;
-      if (await describeWorkflow(workflowId)) {
+    for await (const upload of storage.pendingUploads()) {
+      if (!(now.getTime() - Date.parse(upload.uploadedAt) > gracePeriodMs)) continue;
+      if (await describeWorkflow(upload.workflowId)) {
         // It started after all (the client stopped before clearing the mark): never look at it again.
-        await blobs.getContainerClient(container.name).setMetadata({ [pendingUploadMetadata.workflowId]: workflowId });
+        await storage.markStarted(upload.container, upload.workflowId);
         continue;
       }
-      found.push({ connection, container: container.name, workflowId });
+      found.push({ connection, container: upload.container, workflowId: upload.workflowId });
       if (found.length >= maxPerPass) break;
     }
     return found;
@@ -196,7 +176,7 @@ export function createReconcilerActivities({ clients, temporal, connectionNames 
     /** Deletes an abandoned upload, checking first that its workflow still does not exist. */
     async deleteAbandonedUpload(upload: AbandonedUpload): Promise<boolean> {
       if (await describeWorkflow(upload.workflowId)) return false;
-      await clients.get(upload.connection).blobs.getContainerClient(upload.container).deleteIfExists();
+      await gateways.get(upload.connection).storage.deleteContainer(upload.container);
       return true;
     },
 
@@ -205,34 +185,11 @@ export function createReconcilerActivities({ clients, temporal, connectionNames 
      * returns its task as Batch reports it; undefined when the task (or the job) was never created.
      */
     async finalTaskOf(input: { connection: string; jobId: string; taskId: string }): Promise<TaskObservation | undefined> {
-      const { batch } = clients.get(input.connection);
+      const { batch } = gateways.get(input.connection);
       for (let intervalMs = 250; ; intervalMs = Math.min(intervalMs * 1.5, 5000)) {
-        let job: BatchServiceModels.CloudJob;
-        try {
-          job = await batch.job.get(input.jobId, { jobGetOptions: { select: 'state,executionInfo' } });
-        } catch (error) {
-          if (batchErrorCode(error) === 'JobNotFound') return undefined;
-          throw error;
-        }
-        if (job.state === 'completed') {
-          try {
-            const task = await batch.task.get(input.jobId, input.taskId);
-            const info = task.executionInfo;
-            const terminateReason = job.executionInfo?.terminateReason;
-            return {
-              state: (task.state ?? 'active') as TaskObservation['state'],
-              exitCode: info?.exitCode,
-              result: info?.result,
-              startTime: info?.startTime ? new Date(info.startTime).toISOString() : undefined,
-              endTime: info?.endTime ? new Date(info.endTime).toISOString() : undefined,
-              ...(terminateReason && terminateReason !== 'AllTasksComplete' ? { jobTerminateReason: terminateReason } : {}),
-              jobCompleted: true,
-            };
-          } catch (error) {
-            if (batchErrorCode(error) === 'TaskNotFound') return undefined;
-            throw error;
-          }
-        }
+        const job = await batch.jobFacts(input.jobId);
+        if (!job) return undefined;
+        if (job.state === 'completed') return (await batch.taskExists(input.jobId, input.taskId)) ? batch.observeTask(input.jobId, input.taskId, { withJob: true }) : undefined;
         Context.current().heartbeat(job.state);
         await Context.current().sleep(intervalMs);
       }
@@ -240,4 +197,4 @@ export function createReconcilerActivities({ clients, temporal, connectionNames 
   };
 }
 
-export type ReconcilerActivities = ReturnType<typeof createReconcilerActivities>;
+export type ReconcilerActivities = ReturnType<typeof reconcilerActivities>;

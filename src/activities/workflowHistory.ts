@@ -1,16 +1,8 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import type { PreviousRun } from '../model/previousRun';
 import { retryRefusedType } from '../model/retry';
-
-export interface PreviousRun {
-  /** The job's own input (a retry's input is followed back to the run that had one). */
-  input: unknown;
-  /** The run's final state, from its memo. */
-  state: unknown;
-  /** The type of the run retried (e.g. the reconciler's `closeOrphanedJob`); absent in results recorded before it was told. */
-  workflowType?: string;
-}
 
 /** The input a run was started with (its first argument), and the run's workflow type. */
 async function startOf(client: Client, workflowId: string, runId: string): Promise<{ input: unknown; workflowType?: string }> {
@@ -26,7 +18,7 @@ async function startOf(client: Client, workflowId: string, runId: string): Promi
  * workflow code cannot see (who cancelled it, what an earlier run was given
  * and ended with).
  */
-export function createWorkflowHistoryActivities() {
+export function workflowHistoryActivities() {
   return {
     /** The identity recorded with the latest cancellation request, if any. */
     async cancellationRequester(): Promise<string | undefined> {

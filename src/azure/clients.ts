@@ -44,3 +44,8 @@ export function createAzureClients(connection: Connection): AzureClients {
   }
   return { batch, blobs: measuredBlobClient(accountUrl, new DefaultAzureCredential()) };
 }
+
+/** The blob endpoint a storage connection string names (its key stays out of it). */
+export function storageEndpointOf(connectionString: string): string {
+  return BlobServiceClient.fromConnectionString(connectionString).url;
+}

@@ -55,7 +55,8 @@ export function explainError(error: unknown, context: { temporalAddress?: string
     return { message: `no job ${error.jobId} in this environment${where}`, exitCode: exitCodes.notFound };
   }
   if (named(error, 'PoolNotFoundError', 'ConnectionNotFoundError', 'ChildNotFoundError', 'UnknownPropertyError')) return { message: error.message, exitCode: exitCodes.notFound };
-  if (named(error, 'InvalidSettingError', 'LoginInputError')) return { message: error.message, exitCode: exitCodes.usage };
+  if (named(error, 'InvalidSettingError', 'LoginInputError', 'JobStateError')) return { message: error.message, exitCode: exitCodes.usage };
+  if (named(error, 'StoredStateMissingError', 'StoredJsonError')) return { message: error.message, exitCode: exitCodes.internal };
   if (named(error, 'JobInProgressError')) return { message: error.message, exitCode: exitCodes.notFinished };
   if (named(error, 'ConnectionsFileError')) return { message: error.message, exitCode: exitCodes.credentials };
   if (named<ConnectionCheckError>(error, 'ConnectionCheckError')) {
@@ -63,8 +64,9 @@ export function explainError(error: unknown, context: { temporalAddress?: string
   }
   const statusCode = (error as { statusCode?: number } | undefined)?.statusCode;
   if (statusCode === 401 || statusCode === 403) {
+    const { azureErrorFacts } = require('../azure/errors') as typeof import('../azure/errors');
     return {
-      message: `Azure refused the connection's credentials (${statusCode}): ${(error as Error).message.split('\n')[0]} — check them with 'remote-batch login --new'.`,
+      message: `Azure refused the connection's credentials (${statusCode}): ${azureErrorFacts(error).detail} — check them with 'remote-batch login --new'.`,
       exitCode: exitCodes.credentials,
     };
   }
@@ -75,6 +77,6 @@ export function explainError(error: unknown, context: { temporalAddress?: string
     return { message: `cannot reach ${where}.`, exitCode: exitCodes.unavailable };
   }
   if ((error as { name?: string } | undefined)?.name === 'AbortError') return { message: 'interrupted.', exitCode: exitCodes.interrupted };
-  const message = error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error && typeof error.message === 'string' ? error.message : String(error);
   return { message: message.split('\n')[0] || 'unexpected error', exitCode: exitCodes.internal };
 }

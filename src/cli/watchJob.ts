@@ -1,5 +1,5 @@
 import type { ArrayJob } from '../client/arrayJobObject';
-import type { ArrayJobState } from '../model/arrayJob';
+import type { ArrayJobState } from '../model/jobStates';
 import { isFinished } from '../model/status';
 import type { CommandContext } from './context';
 import { exitCodes } from './exitCodes';

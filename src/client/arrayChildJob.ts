@@ -1,19 +1,19 @@
-import { type ArrayJobState, blobIndexOfChild, childTaskId } from '../model/arrayJob';
-import { childAttempts, childStatus } from '../model/childShard';
+import { childTaskId } from '../model/arrayJob';
+import { InvalidSettingError, RemoteBatchError } from '../model/errors';
 import type { TaskAttempt } from '../model/failureKind';
+import type { ArrayJobState } from '../model/jobStates';
 import { singleJobPropertyNames, type SingleJobPropertyName, UnknownPropertyError } from './properties';
 import type { ArrayJob } from './arrayJobObject';
-import { readChildShard } from './childShards';
+import { readChildren } from './childRecords';
 import { taskJobProperty, type TaskJobFacts } from './taskJobProperties';
 import { taskJobReaders } from './taskJobReaders';
 import type { JobOutputFile } from './jobObject';
 import { downloadTaskOutput, listTaskOutputs } from './taskOutputs';
 
 /** `array.child(n)` beyond the array's children; thrown on first use, since child() itself does not look. */
-export class ChildNotFoundError extends RangeError {
-  readonly code = 'ChildNotFound';
+export class ChildNotFoundError extends RemoteBatchError {
   constructor(readonly jobId: string, readonly index: number, readonly childCount: number) {
-    super(`child: array job ${jobId} has children 1 to ${childCount}; there is no child ${index}.`);
+    super(`child: array job ${jobId} has children 1 to ${childCount}; there is no child ${index}.`, 'ChildNotFound', 404);
     this.name = 'ChildNotFoundError';
   }
 }
@@ -37,30 +37,29 @@ export class ArrayChildJob {
 
   async facts(): Promise<TaskJobFacts & { result: unknown; attempts: TaskAttempt[] }> {
     const state = await this.arrayState();
-    const shard = await readChildShard(this.array.environment, state, blobIndexOfChild(this.index));
-    const at = this.index - shard.first;
+    const [child] = await readChildren(this.array.environment, state, this.index, this.index);
     return {
       jobType: 'ArrayChild',
       uuid: `${this.array.jobId.replace(/^rb-/, '')}/${this.index}`,
-      status: childStatus(shard, this.index),
-      statusReason: shard.reasons[at] ?? undefined,
-      exitCode: shard.exitCodes[at] ?? undefined,
+      status: child.status,
+      statusReason: child.reason,
+      exitCode: child.exitCode,
       jobId: state.jobId,
       taskId: this.taskId,
       submittedAt: state.submittedAt,
-      startedAt: shard.startTimes[at] ?? undefined,
-      completedAt: shard.endTimes[at] ?? undefined,
+      startedAt: child.startTime,
+      completedAt: child.endTime,
       inputNames: state.inputNames,
       settings: state.settings,
-      result: shard.results[at],
-      attempts: childAttempts(shard, this.index),
+      result: child.result,
+      attempts: child.attempts ?? [],
     };
   }
 
   async get(property: string): Promise<unknown> {
     if (!(singleJobPropertyNames as readonly string[]).includes(property)) throw new UnknownPropertyError(property, singleJobPropertyNames);
     const facts = await this.facts();
-    const readers = taskJobReaders(this.array.environment, facts, { value: facts.result }, facts.attempts);
+    const readers = taskJobReaders(this.array.environment, facts, { result: { value: facts.result }, attempts: facts.attempts });
     return taskJobProperty(property as SingleJobPropertyName, facts, this.array.environment, readers);
   }
 
@@ -72,7 +71,7 @@ export class ArrayChildJob {
 
   async downloadOutput(name: string, destination: string): Promise<void> {
     const file = (await this.outputs()).find((output) => output.name === name);
-    if (!file) throw new RangeError(`Child ${this.index} of ${this.array.jobId} has no output file '${name}'.`);
+    if (!file) throw new InvalidSettingError('name', `Child ${this.index} of ${this.array.jobId} has no output file '${name}'.`);
     await downloadTaskOutput(this.array.environment, this.array.jobId, file, destination);
   }
 

@@ -1,20 +1,17 @@
-import { providerSettings } from '../model/settings';
-import type { ArrayJobState } from '../model/arrayJob';
 import { childTaskId } from '../model/arrayJob';
-import type { SingleJobStatus } from '../model/status';
+import { InvalidSettingError, JobStateError } from '../model/errors';
+import type { ArrayJobState } from '../model/jobStates';
+import { providerSettings } from '../model/settings';
+import { abortChildSignal, abortSignal, reasonProblem } from '../workflows/messages';
 import { ArrayChildJob } from './arrayChildJob';
 import { type ArrayJobPropertyName, arrayJobPropertyNames } from './arrayProperties';
-import { readAllChildShards } from './childShards';
+import { readChildren } from './childRecords';
 import type { BatchEnvironment } from './environment';
-import { JobNotFoundError, readJobState } from './jobState';
-import { checkRetryable, latestRun, startRetryRun } from './retryRun';
-import { resumedArrayJobState } from '../model/retry';
-import { abortChildSignal, abortSignal, retryFailedUpdate } from '../workflows/arrayMessages';
+import { isArrayJobState, JobNotFoundError, latestRun, readJobState } from './jobState';
+import { checkRetryable, startRetryRun } from './retryRun';
 import { UnknownPropertyError } from './properties';
 import { taskJobReaders } from './taskJobReaders';
 import { waitForEnd, type WaitOptions } from './waitForEnd';
-
-const statusOfLetter: Record<string, SingleJobStatus> = { A: 'Active', R: 'Running', S: 'Succeeded', F: 'Failed' };
 
 /** The seed's "Array" job object (RemoteBatchMapSubmit). */
 export class ArrayJob {
@@ -28,12 +25,12 @@ export class ArrayJob {
 
   /** From the workflow's memo: readable with no worker running. */
   state(): Promise<ArrayJobState> {
-    return readJobState<ArrayJobState>(this.environment, this.jobId, (state) => state.childCount !== undefined);
+    return readJobState(this.environment, this.jobId, isArrayJobState);
   }
 
   /** Child n (1-based), like the seed's `arr["ChildJobObjects"][[n]]`. */
   child(index: number): ArrayChildJob {
-    if (!Number.isInteger(index) || index < 1) throw new RangeError(`A child index is a whole number from 1; got ${index}.`);
+    if (!Number.isInteger(index) || index < 1) throw new InvalidSettingError('index', `A child index is a whole number from 1; got ${JSON.stringify(index)}.`);
     return new ArrayChildJob(this, index);
   }
 
@@ -41,7 +38,7 @@ export class ArrayJob {
     if (!(arrayJobPropertyNames as readonly string[]).includes(property)) throw new UnknownPropertyError(property, arrayJobPropertyNames);
     const state = await this.state();
     const finished = state.status === 'Completed';
-    const shards = () => readAllChildShards(this.environment, state);
+    const children = () => readChildren(this.environment, state);
     switch (property as ArrayJobPropertyName) {
       case 'JobStatus':
         return state.status;
@@ -76,19 +73,17 @@ export class ArrayJob {
       case 'ChildJobObjects':
         return Array.from({ length: state.childCount }, (_, i) => this.child(i + 1));
       case 'ChildJobStatuses':
-        return (await shards()).flatMap((shard) => [...shard.statuses].map((letter) => statusOfLetter[letter]));
+        return (await children()).map((child) => child.status);
       case 'ChildJobExitCodes':
-        return (await shards()).flatMap((shard) => shard.exitCodes.map((code) => code ?? undefined));
+        return (await children()).map((child) => child.exitCode);
       case 'ChildJobStatusReasons':
-        return (await shards()).flatMap((shard) => shard.reasons.map((reason) => reason ?? undefined));
+        return (await children()).map((child) => child.reason);
       case 'ChildJobEvaluationResults':
-        return (await shards()).flatMap((shard) => shard.results);
+        return (await children()).map((child) => child.result);
       case 'ChildJobEvaluationData':
         return Promise.all(
-          (await shards()).flatMap((shard) =>
-            [...shard.statuses].map((letter, at) =>
-              taskJobReaders(this.environment, { jobId: state.jobId, taskId: childTaskId(shard.first + at), status: statusOfLetter[letter] }, { value: shard.results[at] }).evaluationData(),
-            ),
+          (await children()).map((child) =>
+            taskJobReaders(this.environment, { jobId: state.jobId, taskId: childTaskId(child.child), status: child.status }, { result: { value: child.result } }).evaluationData(),
           ),
         );
       case 'ChildJobCounts':
@@ -109,39 +104,38 @@ export class ArrayJob {
 
   /** Aborts the whole array: every unfinished child ends Failed with the reason. False when already closed. */
   async abort(reason = 'no reason given'): Promise<boolean> {
+    const problem = reasonProblem(reason);
+    if (problem) throw new InvalidSettingError('reason', `abort ${problem}`);
     if ((await this.state()).closed) return false;
     await (await this.handle()).signal(abortSignal, reason);
     return true;
   }
 
   async abortChild(index: number, reason = 'no reason given'): Promise<void> {
+    const problem = reasonProblem(reason);
+    if (problem) throw new InvalidSettingError('reason', `abortChild ${problem}`);
     const state = await this.state();
     if (!Number.isInteger(index) || index < 1 || index > state.childCount) {
-      throw new RangeError(`Array ${this.jobId} has children 1 to ${state.childCount}; got ${index}.`);
+      throw new InvalidSettingError('index', `Array ${this.jobId} has children 1 to ${state.childCount}; got ${JSON.stringify(index)}.`);
     }
+    if (state.closed) throw new JobStateError(`Array ${this.jobId} has ended: its child ${index} can no longer be aborted.`, this.jobId);
     await (await this.handle()).signal(abortChildSignal, index, reason);
   }
 
   /**
    * Reruns only the failed children, keeping every succeeded result; resolves
-   * with how many were rerun. An array that closed with failed children is
+   * with how many are rerun. An array that closed with failed children is
    * retried by a new run under the same workflow id, over the same Azure job,
-   * within its retry window; one whose workflow still runs (older arrays that
-   * stayed open in their window) is asked through its `retryFailed` update.
+   * within its retry window.
    */
   async retryFailed(): Promise<number> {
     const { running, runId, state } = await latestRun<ArrayJobState>(this.environment, this.jobId);
-    if (!state || state.childCount === undefined) throw new JobNotFoundError(this.jobId, this.environment);
-    if (running) {
-      if (state.status === 'Active') throw new RangeError(`Array ${this.jobId} is still Active: its failed children can be retried once every child has finished.`);
-      return (await this.handle()).executeUpdate(retryFailedUpdate);
-    }
-    if (state.abortReason !== undefined) throw new RangeError(`Array ${this.jobId} is closed (it was aborted): its failed children can no longer be retried.`);
+    if (!state || !isArrayJobState(state)) throw new JobNotFoundError(this.jobId, this.environment);
+    if (running) throw new JobStateError(`Array ${this.jobId} is still ${state.status}: its failed children can be retried once it has ended.`, this.jobId);
+    if (state.abortReason !== undefined) throw new JobStateError(`Array ${this.jobId} was aborted: its failed children can no longer be retried.`, this.jobId);
     if (state.counts.failed === 0) return 0;
-    if (state.retryUntil === undefined) throw new RangeError(`Array ${this.jobId} is closed and its Azure job has ended: its failed children can no longer be rerun.`);
     checkRetryable(state, true);
-    await startRetryRun(this.environment, 'arrayJob', this.jobId, runId, resumedArrayJobState(state, runId));
+    await startRetryRun(this.environment, 'arrayJob', state, runId);
     return state.counts.failed;
   }
-
 }

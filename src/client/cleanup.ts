@@ -1,6 +1,4 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { batchErrorCode } from '../activities/batchErrors';
-import { jobContainerName } from '../model/conventions';
 import { azureJobIdKey, environmentKey, jobStatusKey, jobTypeKey } from '../model/searchAttributes';
 import type { JobStatus } from '../model/status';
 import type { BatchEnvironment } from './environment';
@@ -43,25 +41,10 @@ export interface JobToClean {
   azureJobId: string;
 }
 
-async function removeAzureJob(env: BatchEnvironment, azureJobId: string): Promise<'deleted' | 'absent'> {
-  try {
-    await env.azure().batch.job.deleteMethod(azureJobId);
-    return 'deleted';
-  } catch (error) {
-    if (batchErrorCode(error) === 'JobNotFound') return 'absent';
-    throw error;
-  }
-}
-
-async function removeContainer(env: BatchEnvironment, azureJobId: string): Promise<'deleted' | 'absent'> {
-  const { succeeded } = await env.azure().blobs.getContainerClient(jobContainerName(azureJobId)).deleteIfExists();
-  return succeeded ? 'deleted' : 'absent';
-}
-
 /** Deletes one job found by findJobsToClean (its workflow has closed). */
 export async function removeJob(env: BatchEnvironment, job: JobToClean, options: DeleteJobOptions): Promise<DeletedJob> {
-  const azureJob = await removeAzureJob(env, job.azureJobId);
-  const container = await removeContainer(env, job.azureJobId);
+  const azureJob = await env.azure().batch.deleteJob(job.azureJobId);
+  const container = await env.azure().storage.job(job.azureJobId).delete();
   let workflow: DeletedJob['workflow'] = 'kept';
   if (options.deleteWorkflow) {
     const client = await env.client();

@@ -1,8 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
-import type { ConnectedClients } from '../azure/connectionClients';
+import type { ConnectionGateways } from '../azure/gateways';
 import { InvalidSettingError } from '../model/errors';
 import { clientInterceptorsFromEnvironment, flushClientTracing } from '../telemetry/clientTracing';
-import type { EnvironmentRef } from '../model/jobSpec';
+import type { EnvironmentRef } from '../model/workflowInputs';
 import { type TemporalSettings, temporalSettingsFromEnvironment } from './temporalSettings';
 
 export interface BatchEnvironmentOptions {
@@ -20,7 +20,7 @@ export class BatchEnvironment {
   readonly connection: string;
   readonly temporal: TemporalSettings;
   private temporalClient?: Promise<Client>;
-  private azureClients?: ConnectedClients;
+  private gateways?: ConnectionGateways;
 
   constructor(options: BatchEnvironmentOptions) {
     const poolId = (options as Partial<BatchEnvironmentOptions> | undefined)?.poolId;
@@ -53,12 +53,13 @@ export class BatchEnvironment {
     return this.temporalClient;
   }
 
-  azure(): ConnectedClients {
+  /** The gateways to the connection's Batch account and storage account. */
+  azure(): ConnectionGateways {
     // Loaded on first use, so what only talks to Temporal (the CLI's status, watch, abort, ls) skips the Azure SDKs.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous lazy load, typed by `typeof import`
-    const { ConnectionClients } = require('../azure/connectionClients') as typeof import('../azure/connectionClients');
-    this.azureClients ??= new ConnectionClients().get(this.connection);
-    return this.azureClients;
+    const { AzureGateways } = require('../azure/gateways') as typeof import('../azure/gateways');
+    this.gateways ??= new AzureGateways().get(this.connection);
+    return this.gateways;
   }
 
   /** Closes the Temporal connection; the environment can be used again afterwards. */

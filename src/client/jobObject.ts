@@ -1,16 +1,17 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { singleJobTaskId } from '../model/conventions';
-import type { SingleJobState } from '../model/jobSpec';
+import { JobStateError } from '../model/errors';
+import type { SingleJobState } from '../model/jobStates';
 import { isFinished } from '../model/status';
 import type { BatchEnvironment } from './environment';
-import { JobNotFoundError, readJobState } from './jobState';
-import { checkRetryable, latestRun, startRetryRun } from './retryRun';
-import { abortSignal, abortUpdate } from '../workflows/messages';
-import { resumedSingleJobState } from '../model/retry';
+import { isSingleJobState, JobNotFoundError, latestRun, readJobState } from './jobState';
+import { checkRetryable, startRetryRun } from './retryRun';
+import { abortSignal, abortUpdate, reasonProblem } from '../workflows/messages';
 import { singleJobPropertyNames, type SingleJobPropertyName, UnknownPropertyError } from './properties';
 import { taskJobProperty, type TaskJobFacts } from './taskJobProperties';
 import { taskJobReaders } from './taskJobReaders';
 import { withEarlierRuns } from '../model/failureKind';
+import { InvalidSettingError } from '../model/errors';
 import { downloadTaskOutput, listTaskOutputs } from './taskOutputs';
 import { jobLogs, type JobLogsOptions } from './logs';
 import { waitForEnd, type WaitOptions } from './waitForEnd';
@@ -36,7 +37,7 @@ export class BatchJob {
 
   /** The workflow's memo holds the state, so it reads even when no worker is running. */
   state(): Promise<SingleJobState> {
-    return readJobState<SingleJobState>(this.environment, this.jobId, (state) => state.taskId !== undefined);
+    return readJobState(this.environment, this.jobId, isSingleJobState);
   }
 
   async get(property: 'JobStatus'): Promise<SingleJobState['status']>;
@@ -48,7 +49,7 @@ export class BatchJob {
     const state = await this.state();
     const facts: TaskJobFacts = { ...state, jobType: 'Single', uuid: this.jobId.replace(/^rb-/, '') };
     const readers = taskJobReaders(this.environment, state);
-    const attempts = async () => withEarlierRuns(await readers.attempts(), state.attempts ?? []);
+    const attempts = async () => withEarlierRuns(await readers.attempts(), state.attempts);
     return taskJobProperty(property as SingleJobPropertyName, facts, this.environment, { ...readers, attempts });
   }
 
@@ -76,6 +77,8 @@ export class BatchJob {
    * signal, recorded even while no worker runs and carried out when one is back.
    */
   async abort(reason = 'no reason given', options: { waitForTermination?: boolean } = {}): Promise<boolean> {
+    const problem = reasonProblem(reason);
+    if (problem) throw new InvalidSettingError('reason', `abort ${problem}`);
     const state = await this.state();
     if (isFinished(state.status)) return false;
     const handle = await this.handle();
@@ -92,21 +95,26 @@ export class BatchJob {
   /**
    * Reruns a Failed job over its Azure job (within its retry window): a new run
    * under the same workflow id, linked to the failed one; `JobAttempts` lists
-   * every run. Resolves with the new attempt's number once it has started.
+   * every attempt. Resolves with the new attempt's number (as JobAttempts will
+   * number it) once it has started.
    */
-  async retry(): Promise<number> {
-    let { running, runId, state } = await latestRun<SingleJobState>(this.environment, this.jobId);
-    if (!state || state.taskId === undefined) throw new JobNotFoundError(this.jobId, this.environment);
+  async retry(options: { abortSignal?: AbortSignal } = {}): Promise<number> {
+    let run = await latestRun<SingleJobState>(this.environment, this.jobId);
+    if (!run.state || !isSingleJobState(run.state)) throw new JobNotFoundError(this.jobId, this.environment);
     // The job has ended and its run is closing (opening the retry window): a moment, not a refusal.
-    for (let look = 0; running && isFinished(state.status) && look < 100; look++) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      ({ running, runId, state } = await latestRun<SingleJobState>(this.environment, this.jobId));
+    if (run.running && isFinished(run.state.status)) {
+      const client = await this.environment.client();
+      const closing = AbortSignal.any([AbortSignal.timeout(20_000), ...(options.abortSignal ? [options.abortSignal] : [])]);
+      await client.withAbortSignal(closing, () => client.workflow.getHandle(this.jobId, run.runId).result()).catch(() => undefined);
+      options.abortSignal?.throwIfAborted();
+      run = await latestRun<SingleJobState>(this.environment, this.jobId);
     }
-    if (running) throw new RangeError(`${this.jobId} is still ${state.status}: it can be retried once it has failed.`);
+    const state = run.state!;
+    if (run.running) throw new JobStateError(`${this.jobId} is still ${state.status}: it can be retried once it has failed.`, this.jobId);
     checkRetryable(state, state.status === 'Failed');
-    const resumed = resumedSingleJobState(state, runId);
-    await startRetryRun(this.environment, 'singleJob', this.jobId, runId, resumed);
-    return resumed.attempts!.length + 1;
+    const attempt = ((await this.get('JobAttempts')) as unknown[]).length + 1;
+    await startRetryRun(this.environment, 'singleJob', state, run.runId);
+    return attempt;
   }
 
   /** The job's log as it grows (`follow`), from the node while it runs and from Blob Storage after. */
@@ -122,7 +130,7 @@ export class BatchJob {
   /** Downloads one output file (by its name under JobOutput/) to a local path. */
   async downloadOutput(name: string, destination: string): Promise<void> {
     const file = (await this.outputs()).find((output) => output.name === name);
-    if (!file) throw new RangeError(`Job ${this.jobId} has no output file '${name}'.`);
+    if (!file) throw new InvalidSettingError('name', `Job ${this.jobId} has no output file '${name}'.`);
     await downloadTaskOutput(this.environment, this.jobId, file, destination);
   }
 }

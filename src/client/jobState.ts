@@ -1,12 +1,60 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, type WorkflowExecutionDescription, WorkflowNotFoundError } from '@temporalio/client';
+import { RemoteBatchError } from '../model/errors';
+import { type ArrayJobState, initialArrayJobState, initialSingleJobState, type SingleJobState } from '../model/jobStates';
+import { resumedArrayJobState, resumedSingleJobState } from '../model/retry';
+import { arrayJobInputSchema, retryInputSchema, singleJobInputSchema } from '../model/workflowInputs';
 import type { BatchEnvironment } from './environment';
 import { waitingReason } from './waitingReason';
 
-export class JobNotFoundError extends Error {
-  readonly code = 'JobNotFound';
+export class JobNotFoundError extends RemoteBatchError {
   constructor(readonly jobId: string, env: BatchEnvironment) {
-    super(`No job ${jobId} in this environment (${env}).`);
+    super(`No job ${jobId} in this environment (${env}).`, 'JobNotFound', 404);
     this.name = 'JobNotFoundError';
+  }
+}
+
+type JobState = SingleJobState | ArrayJobState;
+
+/** The input a run was started with, and its type. */
+async function startOf(client: Client, workflowId: string, runId: string): Promise<{ input: unknown; type?: string }> {
+  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+  const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+  const payload = started?.input?.payloads?.[0];
+  return { input: payload ? client.options.loadedDataConverter.payloadConverter.fromPayload(payload) : undefined, type: started?.workflowType?.name ?? undefined };
+}
+
+/**
+ * The state a run starts from, for the moment before its first workflow task
+ * writes its memo (or while no worker runs): worked out from its input by the
+ * same functions the workflow uses.
+ */
+async function stateBeforeMemo(client: Client, description: WorkflowExecutionDescription): Promise<JobState | undefined> {
+  const { input, type } = await startOf(client, description.workflowId, description.runId);
+  const retry = retryInputSchema.safeParse(input);
+  if (retry.success) {
+    const previous = (await client.workflow.getHandle(description.workflowId, retry.data.retry.previousRunId).describe()).memo?.state as JobState | undefined;
+    if (!previous) return undefined;
+    return 'childCount' in previous ? resumedArrayJobState(previous, retry.data.retry.previousRunId) : resumedSingleJobState(previous, retry.data.retry.previousRunId);
+  }
+  const submittedAt = description.startTime.toISOString();
+  if (type === 'singleJob') {
+    const parsed = singleJobInputSchema.safeParse(input);
+    return parsed.success ? initialSingleJobState(parsed.data, parsed.data.jobId ?? description.workflowId, parsed.data.submittedAt ?? submittedAt) : undefined;
+  }
+  const parsed = arrayJobInputSchema.safeParse(input);
+  return parsed.success ? initialArrayJobState(parsed.data, parsed.data.jobId ?? description.workflowId, parsed.data.submittedAt ?? submittedAt) : undefined;
+}
+
+/** The job's latest run: whether it still runs, its id, and its state. */
+export async function latestRun<T extends JobState>(env: BatchEnvironment, jobId: string): Promise<{ running: boolean; runId: string; state?: T; description: WorkflowExecutionDescription }> {
+  const client = await env.client();
+  try {
+    const description = await client.workflow.getHandle(jobId).describe();
+    const state = (description.memo?.state as T | undefined) ?? ((await stateBeforeMemo(client, description)) as T | undefined);
+    return { running: description.status.name === 'RUNNING', runId: description.runId, state, description };
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) throw new JobNotFoundError(jobId, env);
+    throw error;
   }
 }
 
@@ -15,19 +63,16 @@ export class JobNotFoundError extends Error {
  * running. `isKind` tells a Single job's state from an array's: asking for the
  * wrong kind is "not found" too.
  */
-export async function readJobState<T>(env: BatchEnvironment, jobId: string, isKind: (state: Record<string, unknown>) => boolean): Promise<T> {
-  try {
-    const description = await (await env.client()).workflow.getHandle(jobId).describe();
-    const state = description.memo?.state as Record<string, unknown> | undefined;
-    if (!state || !isKind(state)) throw new JobNotFoundError(jobId, env);
-    // While it waits on a Batch limit, its pool or a worker, its reason says so.
-    if (state.statusReason === undefined && (state.status === 'Active' || state.status === 'Running')) {
-      const waiting = await waitingReason(env, description, state.submittedAt as string | undefined);
-      if (waiting) return { ...state, statusReason: waiting } as T;
-    }
-    return state as T;
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) throw new JobNotFoundError(jobId, env);
-    throw error;
+export async function readJobState<T extends JobState>(env: BatchEnvironment, jobId: string, isKind: (state: JobState) => state is T): Promise<T> {
+  const { state, description } = await latestRun<JobState>(env, jobId);
+  if (!state || !isKind(state)) throw new JobNotFoundError(jobId, env);
+  // While it waits on a Batch limit, its pool or a worker, its reason says so.
+  if (state.statusReason === undefined && (state.status === 'Active' || state.status === 'Running')) {
+    const waiting = await waitingReason(env, description, state.submittedAt);
+    if (waiting) return { ...state, statusReason: waiting };
   }
+  return state;
 }
+
+export const isSingleJobState = (state: JobState): state is SingleJobState => !('childCount' in state);
+export const isArrayJobState = (state: JobState): state is ArrayJobState => 'childCount' in state;

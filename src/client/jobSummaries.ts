@@ -1,5 +1,5 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
-import type { SingleJobState } from '../model/jobSpec';
+import type { SingleJobState } from '../model/jobStates';
 import { jobStatusKey, jobTypeKey } from '../model/searchAttributes';
 import { isFinished, type JobStatus, type JobType } from '../model/status';
 import type { BatchEnvironment } from './environment';

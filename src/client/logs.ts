@@ -1,7 +1,5 @@
-import type { AbortSignalLike } from '@azure/ms-rest-js';
 import { StringDecoder } from 'node:string_decoder';
-import { batchErrorCode } from '../activities/batchErrors';
-import { jobContainerName, stderrFileName, stdoutFileName, taskLogPath } from '../model/conventions';
+import { stderrFileName, stdoutFileName, taskLogPath } from '../model/conventions';
 import { isFinished, type JobStatus } from '../model/status';
 import type { ArrayChildJob } from './arrayChildJob';
 import type { BatchEnvironment } from './environment';
@@ -14,13 +12,6 @@ export interface JobLogsOptions {
   abortSignal?: AbortSignal;
   /** How often a followed log is read again; default 500 ms. */
   pollIntervalInMs?: number;
-}
-
-async function streamToBuffer(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {
-  if (!stream) return Buffer.alloc(0);
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks);
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -60,25 +51,8 @@ export async function* jobLogs(job: LogSource, options: JobLogsOptions = {}): As
   const decoder = new StringDecoder('utf8');
   let emitted = 0;
 
-  const fromNode = async (jobId: string, taskId: string): Promise<Buffer | undefined> => {
-    try {
-      const response = await azure.batch.file.getFromTask(jobId, taskId, file, { abortSignal: options.abortSignal as AbortSignalLike | undefined });
-      return await streamToBuffer(response.readableStreamBody);
-    } catch (error) {
-      const code = batchErrorCode(error);
-      if (code === 'FileNotFound' || code === 'TaskNotFound' || code === 'JobNotFound' || (error as { statusCode?: number }).statusCode === 404) return undefined;
-      throw error;
-    }
-  };
-  const fromBlob = async (jobId: string, taskId: string): Promise<Buffer | undefined> => {
-    try {
-      const blob = azure.blobs.getContainerClient(jobContainerName(jobId)).getBlobClient(taskLogPath(taskId, file));
-      return await blob.downloadToBuffer(0, undefined, { abortSignal: options.abortSignal as AbortSignalLike | undefined });
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
-      throw error;
-    }
-  };
+  const fromNode = (jobId: string, taskId: string) => azure.batch.readTaskFile(jobId, taskId, file, options.abortSignal);
+  const fromBlob = (jobId: string, taskId: string) => azure.storage.job(jobId).read(taskLogPath(taskId, file), options.abortSignal);
   const fresh = (bytes: Buffer | undefined): string => {
     if (!bytes || bytes.length <= emitted) return '';
     const text = decoder.write(bytes.subarray(emitted));

@@ -1,20 +1,11 @@
-import {
-  type ArrayJobInput,
-  childCountOf,
-  blobCount,
-  childrenOfBlob,
-  elementChunkBlob,
-  initialArrayJobState,
-  maxArrayElements,
-} from '../model/arrayJob';
-import { jobContainerName } from '../model/conventions';
+import { blobCount, childCountOf, childrenOfBlob, maxArrayElements } from '../model/arrayJob';
+import { mapWithConcurrency } from '../model/concurrency';
 import { InvalidSettingError } from '../model/errors';
 import { toStrictJson } from '../model/json';
 import { ArrayJob } from './arrayJobObject';
 import type { BatchEnvironment } from './environment';
 import { carryOutSubmission, checkRetryWindow, type JobBodySpec, planSubmission, startJobWorkflow, type SubmitSettings } from './submission';
-import { arrayJobInputSchema, parseWorkflowInput } from '../model/workflowInputs';
-import { mapWithConcurrency } from '../activities/concurrency';
+import { type ArrayJobInput, arrayJobInputSchema, parseWorkflowInput } from '../model/workflowInputs';
 
 export interface MapSubmitSettings extends SubmitSettings {
   /** Elements per child (default 1): pack very cheap elements so each task does more. */
@@ -78,16 +69,14 @@ export async function mapSubmit(env: BatchEnvironment, body: JobBodySpec, items:
     ...(plan.rest.retryWindowSeconds !== undefined ? { retryWindowSeconds: checkRetryWindow(plan.rest.retryWindowSeconds) } : {}),
     ...(plan.rest.turnsPerRun !== undefined ? { turnsPerRun: plan.rest.turnsPerRun as number } : {}),
   };
-  parseWorkflowInput(arrayJobInputSchema, input);
-  const childCount = childCountOf(elements.length, input.spanSize);
+  const { spanSize } = parseWorkflowInput(arrayJobInputSchema, input);
+  const childCount = childCountOf(elements.length, spanSize);
   // Serialize before creating anything: a bad element is an error, not a half-made job.
-  const chunks = Array.from({ length: blobCount(childCount) }, (_, chunk) => chunkLines(elements, input.spanSize, chunk, childCount));
+  const chunks = Array.from({ length: blobCount(childCount) }, (_, chunk) => chunkLines(elements, spanSize, chunk, childCount));
 
   await carryOutSubmission(env, plan);
-  const container = env.azure().blobs.getContainerClient(jobContainerName(plan.jobId));
-  await mapWithConcurrency(chunks, 8, (lines, chunk) => container.getBlockBlobClient(elementChunkBlob(chunk)).upload(lines, Buffer.byteLength(lines)));
-
-  const initialState = initialArrayJobState(input, plan.jobId, plan.settings);
-  await startJobWorkflow(env, 'arrayJob', plan, input, initialState, { childCount, spanSize: input.spanSize });
+  const storage = env.azure().storage.job(plan.jobId);
+  await mapWithConcurrency(chunks, 8, (lines, chunk) => storage.writeElementChunk(chunk, lines));
+  await startJobWorkflow(env, 'arrayJob', plan, input, { childCount, spanSize });
   return new ArrayJob(env, plan.jobId);
 }

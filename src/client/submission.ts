@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { batchErrorCode } from '../activities/batchErrors';
-import { inputBlobName, jobContainerName } from '../model/conventions';
-import { InvalidSettingError } from '../model/errors';
-import { type JobBody, type JobInput, jobIdForUUID } from '../model/jobSpec';
+import { AzureRefusedError } from '../azure/errors';
+import { inputBlobName, jobIdForUUID } from '../model/conventions';
+import { InvalidSettingError, RemoteBatchError } from '../model/errors';
 import { defaultExportName, isValidExportName, scriptBundleFileName } from '../model/scriptJob';
 import { type JobSettings, validateSettings } from '../model/settings';
-import { pendingUploadMetadata } from '../model/reconciliation';
 import { jobSearchAttributes } from '../model/searchAttributes';
+import type { ArrayJobInput, JobBody, JobInputFile, SingleJobInput } from '../model/workflowInputs';
+import type { arrayJob } from '../workflows/arrayJob';
+import type { singleJob } from '../workflows/singleJob';
 import { type JobDescription, jobStaticDetails, jobStaticSummary } from '../model/workflowSummary';
 import { bundleScript } from './bundleScript';
 import type { BatchEnvironment } from './environment';
@@ -25,10 +26,9 @@ export interface SubmitSettings extends Record<string, unknown> {
   inputFiles?: string[];
 }
 
-export class PoolNotFoundError extends Error {
-  readonly code = 'PoolNotFound';
+export class PoolNotFoundError extends RemoteBatchError {
   constructor(readonly poolId: string, connection: string) {
-    super(`PoolID: there is no pool '${poolId}' in the Batch account of connection '${connection}'.`);
+    super(`PoolID: there is no pool '${poolId}' in the Batch account of connection '${connection}'.`, 'PoolNotFound', 404);
     this.name = 'PoolNotFoundError';
   }
 }
@@ -69,10 +69,9 @@ function checkInputFiles(files: unknown): string[] {
 async function checkPool(env: BatchEnvironment, settings: JobSettings): Promise<void> {
   let slots: number;
   try {
-    const pool = await env.azure().batch.pool.get(env.poolId);
-    slots = pool.taskSlotsPerNode ?? 1;
+    slots = await env.azure().batch.poolSlots(env.poolId);
   } catch (error) {
-    if (batchErrorCode(error) === 'PoolNotFound') throw new PoolNotFoundError(env.poolId, env.connection);
+    if (error instanceof AzureRefusedError && error.code === 'PoolNotFound') throw new PoolNotFoundError(env.poolId, env.connection);
     throw error;
   }
   if (settings.vcpuCount > slots) {
@@ -88,7 +87,7 @@ export interface PreparedSubmission {
   jobId: string;
   settings: JobSettings;
   body: JobBody;
-  inputs: JobInput[];
+  inputs: JobInputFile[];
   /** Other settings the caller handles itself (e.g. spanSize for arrays). */
   rest: Record<string, unknown>;
   /** The local files uploaded as `inputs`. */
@@ -113,7 +112,7 @@ export function planSubmission(body: JobBodySpec, settings: SubmitSettings | nul
   const providerSettings = Object.fromEntries(Object.entries(others).filter(([name]) => !ownSettings.includes(name)));
   const inputFiles = checkInputFiles(rawInputFiles);
   const jobSettings = validateSettings(providerSettings);
-  const inputs: JobInput[] = inputFiles.map((file) => ({ name: path.basename(file), blob: inputBlobName(path.basename(file)) }));
+  const inputs: JobInputFile[] = inputFiles.map((file) => ({ name: path.basename(file), blob: inputBlobName(path.basename(file)) }));
   const jobBody: JobBody =
     'script' in body
       ? { kind: 'script', bundleBlob: inputBlobName(scriptBundleFileName), exportName: body.exportName ?? defaultExportName, args: body.args ?? [] }
@@ -129,13 +128,11 @@ export function planSubmission(body: JobBodySpec, settings: SubmitSettings | nul
 export async function carryOutSubmission(env: BatchEnvironment, plan: PreparedSubmission): Promise<void> {
   const bundle = plan.script !== undefined && plan.body.kind === 'script' ? await bundleScript(plan.script, plan.body.exportName) : undefined;
   await checkPool(env, plan.settings);
-  const container = env.azure().blobs.getContainerClient(jobContainerName(plan.jobId));
+  const storage = env.azure().storage.job(plan.jobId);
   // Marked pending until the workflow starts: the reconciler deletes it if the start never happens.
-  await container.createIfNotExists({
-    metadata: { [pendingUploadMetadata.workflowId]: plan.jobId, [pendingUploadMetadata.uploadedAt]: new Date().toISOString() },
-  });
-  for (const file of plan.localFiles) await container.getBlockBlobClient(inputBlobName(path.basename(file))).uploadFile(file);
-  if (bundle !== undefined && plan.body.kind === 'script') await container.getBlockBlobClient(plan.body.bundleBlob).upload(bundle, Buffer.byteLength(bundle));
+  await storage.create(plan.jobId);
+  for (const file of plan.localFiles) await storage.uploadFile(inputBlobName(path.basename(file)), file);
+  if (bundle !== undefined && plan.body.kind === 'script') await storage.uploadText(plan.body.bundleBlob, bundle);
 }
 
 /** The retryWindowSeconds setting of submit and mapSubmit: seconds a failed job's Azure job stays open for a retry. */
@@ -146,18 +143,24 @@ export function checkRetryWindow(value: unknown): number | undefined {
   return value;
 }
 
-/** Starts a job's workflow with its memo and search attributes set, so it reads and lists at once. */
-export async function startJobWorkflow(
+type JobWorkflow = { singleJob: typeof singleJob; arrayJob: typeof arrayJob };
+
+/**
+ * Starts a job's workflow with its search attributes set, so it lists at
+ * once; the workflow writes its state (memo) itself, and readers show the
+ * state it starts from until it has.
+ */
+export async function startJobWorkflow<W extends keyof JobWorkflow>(
   env: BatchEnvironment,
-  workflowType: 'singleJob' | 'arrayJob',
+  workflowType: W,
   prepared: PreparedSubmission,
-  input: unknown,
-  initialState: object,
+  input: W extends 'singleJob' ? SingleJobInput : ArrayJobInput,
   array?: { childCount: number; spanSize: number },
 ): Promise<void> {
   const client = await env.client();
+  const type = workflowType === 'singleJob' ? 'Single' : 'Array';
   const description: JobDescription = {
-    type: workflowType === 'singleJob' ? 'Single' : 'Array',
+    type,
     poolId: env.poolId,
     runs:
       prepared.body.kind === 'command'
@@ -166,20 +169,13 @@ export async function startJobWorkflow(
     settings: prepared.settings,
     ...array,
   };
-  await client.workflow.start(workflowType, {
+  await client.workflow.start<JobWorkflow[W]>(workflowType, {
     taskQueue,
     workflowId: prepared.jobId,
-    args: [input as never],
-    memo: { state: initialState },
-    typedSearchAttributes: jobSearchAttributes({
-      status: 'Active',
-      type: workflowType === 'singleJob' ? 'Single' : 'Array',
-      poolId: env.poolId,
-      jobId: prepared.jobId,
-      connection: env.connection,
-    }),
+    args: [input] as Parameters<JobWorkflow[W]>,
+    typedSearchAttributes: jobSearchAttributes({ status: 'Active', type, poolId: env.poolId, jobId: prepared.jobId, connection: env.connection }),
     staticSummary: jobStaticSummary(description),
     staticDetails: jobStaticDetails(description),
   });
-  await env.azure().blobs.getContainerClient(jobContainerName(prepared.jobId)).setMetadata({ [pendingUploadMetadata.workflowId]: prepared.jobId });
+  await env.azure().storage.job(prepared.jobId).markStarted(prepared.jobId);
 }

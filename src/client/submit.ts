@@ -1,6 +1,4 @@
-import { singleJobTaskId } from '../model/conventions';
-import { initialSingleJobState, type SingleJobInput } from '../model/jobSpec';
-import { parseWorkflowInput, singleJobInputSchema } from '../model/workflowInputs';
+import { parseWorkflowInput, type SingleJobInput, singleJobInputSchema } from '../model/workflowInputs';
 import type { BatchEnvironment } from './environment';
 import { BatchJob } from './jobObject';
 import { carryOutSubmission, checkRetryWindow, type JobBodySpec, planSubmission, startJobWorkflow, type SubmitSettings } from './submission';
@@ -31,7 +29,6 @@ export async function submit(env: BatchEnvironment, body: JobBodySpec, settings:
   };
   parseWorkflowInput(singleJobInputSchema, input);
   await carryOutSubmission(env, plan);
-  const initialState = initialSingleJobState(input, plan.jobId, plan.settings, singleJobTaskId);
-  await startJobWorkflow(env, 'singleJob', plan, input, initialState);
+  await startJobWorkflow(env, 'singleJob', plan, input);
   return new BatchJob(env, plan.jobId);
 }

@@ -1,62 +1,51 @@
-import { jobContainerName, evaluationFileName, taskAttemptsBlob, resultFileName, stderrFileName, stdoutFileName, taskLogPath, taskOutputPath } from '../model/conventions';
+import { evaluationFileName, resultFileName, stderrFileName, stdoutFileName, taskAttemptsBlob, taskLogPath, taskOutputPath } from '../model/conventions';
 import type { TaskAttempt } from '../model/failureKind';
 import type { SingleJobStatus } from '../model/status';
+import { StoredStateMissingError } from './childRecords';
 import type { BatchEnvironment } from './environment';
-import { readBlobText, readTaskFileText } from './readers';
-import { restoreTaskOutputs } from './storageRepair';
 import type { EvaluationData, TaskJobReaders } from './taskJobProperties';
 
 /**
  * Logs from the compute node while the task runs (Batch's task file API) and
- * from Blob Storage ($TaskLog) after; evaluation data from $TaskOutput. What a
- * succeeded task is known to have stored (its logs, a result it wrote) but
- * storage no longer has, storage lost: it is uploaded again from the node
- * before it is read, never read as empty.
+ * from Blob Storage ($TaskLog) after; evaluation data from $TaskOutput. What
+ * a succeeded task is known to have stored (its logs, a result it wrote) and
+ * storage no longer has is an error naming it, never read as empty.
  */
 export function taskJobReaders(
   environment: BatchEnvironment,
   task: { jobId: string; taskId: string; status: SingleJobStatus; hasResult?: boolean },
-  knownResult?: { value: unknown },
-  knownAttempts?: TaskAttempt[],
+  known: { result?: { value: unknown }; attempts?: TaskAttempt[] } = {},
 ): TaskJobReaders {
   const finished = task.status === 'Succeeded' || task.status === 'Failed';
-  const container = () => environment.azure().blobs.getContainerClient(jobContainerName(task.jobId));
+  const storage = () => environment.azure().storage.job(task.jobId);
 
-  async function readStored(blob: string, stored: boolean): Promise<string | undefined> {
-    const text = await readBlobText(container(), blob);
-    if (text !== undefined || !stored) return text;
-    const lost = await restoreTaskOutputs(environment, task, [blob]);
-    if (lost.length > 0) {
-      throw new Error(`Storage lost ${blob} of job ${task.jobId} after the task completed, and its compute node no longer has it.`);
-    }
-    return readBlobText(container(), blob);
+  const missing = (blob: string) =>
+    new StoredStateMissingError(task.jobId, `Job ${task.jobId} recorded ${blob}, but storage (container ${storage().containerName}) does not have it: storage lost it, or it was deleted.`);
+
+  async function readStored<T>(blob: string, recorded: boolean, read: (blob: string) => Promise<T | undefined>): Promise<T | undefined> {
+    const value = await read(blob);
+    if (value === undefined && recorded) throw missing(blob);
+    return value;
   }
 
   return {
     async attempts() {
-      if (knownAttempts) return knownAttempts;
-      const text = await readBlobText(container(), taskAttemptsBlob(task.taskId));
-      return text ? (JSON.parse(text) as TaskAttempt[]) : [];
+      return known.attempts ?? ((await storage().readJson(taskAttemptsBlob(task.taskId))) as TaskAttempt[] | undefined) ?? [];
     },
     async log(stream) {
       const file = stream === 'stderr' ? stderrFileName : stdoutFileName;
       if (task.status === 'Active') return '';
-      if (!finished) return (await readTaskFileText(environment.azure().batch, task.jobId, task.taskId, file)) ?? '';
-      return (await readStored(taskLogPath(task.taskId, file), task.status === 'Succeeded')) ?? '';
+      if (!finished) return (await environment.azure().batch.readTaskFile(task.jobId, task.taskId, file))?.toString('utf8') ?? '';
+      return (await readStored(taskLogPath(task.taskId, file), task.status === 'Succeeded', (blob) => storage().readText(blob))) ?? '';
     },
     async evaluationData(): Promise<EvaluationData | undefined> {
       if (!finished) return undefined;
-      const [resultText, evaluationText] = await Promise.all([
-        knownResult ? undefined : readStored(taskOutputPath(task.taskId, resultFileName), task.status === 'Succeeded' && task.hasResult === true),
-        readBlobText(container(), taskOutputPath(task.taskId, evaluationFileName)),
+      const resultBlob = taskOutputPath(task.taskId, resultFileName);
+      const [result, evaluation] = await Promise.all([
+        known.result ? known.result.value : readStored(resultBlob, task.status === 'Succeeded' && task.hasResult === true, (blob) => storage().readJson(blob)),
+        storage().readJson(taskOutputPath(task.taskId, evaluationFileName)).catch(() => undefined) as Promise<{ timing?: EvaluationData['Timing']; messages?: EvaluationData['Messages']; error?: string } | undefined>,
       ]);
-      const evaluation = evaluationText ? JSON.parse(evaluationText) : {};
-      return {
-        Result: knownResult ? knownResult.value : resultText === undefined ? undefined : JSON.parse(resultText),
-        Timing: evaluation.timing,
-        Messages: evaluation.messages ?? [],
-        ...(evaluation.error ? { Error: evaluation.error } : {}),
-      };
+      return { Result: result, Timing: evaluation?.timing, Messages: evaluation?.messages ?? [], ...(evaluation?.error ? { Error: evaluation.error } : {}) };
     },
   };
 }

@@ -1,5 +1,5 @@
-import type { AbortSignalLike } from '@azure/ms-rest-js';
-import { createAzureClients } from '../azure/clients';
+import { azureErrorFacts } from '../azure/errors';
+import { connectionGateways } from '../azure/gateways';
 import type { Connection } from './connection';
 
 export type CheckedService = 'Azure Batch' | 'Blob Storage';
@@ -36,16 +36,8 @@ export interface VerifyConnectionOptions {
   abortSignal?: AbortSignal;
 }
 
-function errorFacts(error: unknown): { code?: string; statusCode?: number; text: string } {
-  const value = error as { code?: string; statusCode?: number; body?: { code?: string; message?: { value?: string } | string }; message?: string };
-  const code = value?.body?.code ?? (typeof value?.code === 'string' ? value.code : undefined);
-  const bodyMessage = typeof value?.body?.message === 'string' ? value.body.message : value?.body?.message?.value;
-  const text = (bodyMessage ?? value?.message ?? String(error)).split('\n')[0];
-  return { code, statusCode: value?.statusCode, text };
-}
-
 function checkError(service: CheckedService, error: unknown, timedOut: boolean): ConnectionCheckError {
-  const { code, statusCode, text } = errorFacts(error);
+  const { code, statusCode, detail: text } = azureErrorFacts(error);
   if (timedOut) {
     return new ConnectionCheckError(service, 'unreachable', `${service} did not answer in time; check the endpoint and your network.`, code, statusCode);
   }
@@ -84,13 +76,8 @@ async function withTimeout<T>(
  * official SDKs, exactly as jobs will use them.
  */
 export async function verifyConnection(connection: Connection, options: VerifyConnectionOptions = {}): Promise<ConnectionCheck> {
-  const clients = createAzureClients(connection);
-  const pools = await withTimeout('Azure Batch', options, async (abortSignal) => {
-    const page = await clients.batch.pool.list({ poolListOptions: { maxResults: 100, select: 'id' }, abortSignal: abortSignal as AbortSignalLike });
-    return page.map((pool) => pool.id ?? '').filter((id) => id !== '');
-  });
-  await withTimeout('Blob Storage', options, async (abortSignal) => {
-    await clients.blobs.listContainers({ abortSignal }).byPage({ maxPageSize: 1 }).next();
-  });
-  return { pools, blobEndpoint: clients.blobs.url };
+  const { batch, storage } = connectionGateways('checked', connection);
+  const pools = await withTimeout('Azure Batch', options, (abortSignal) => batch.poolIds(abortSignal));
+  await withTimeout('Blob Storage', options, (abortSignal) => storage.check(abortSignal));
+  return { pools, blobEndpoint: storage.url };
 }

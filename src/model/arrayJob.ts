@@ -1,9 +1,4 @@
 import { firstArrayChildTaskId } from './conventions';
-import type { ShardTally } from './childShard';
-import type { EnvironmentRef, JobBody, JobInput } from './jobSpec';
-import type { RetryRequest } from './retry';
-import { type JobSettings, stateSettings } from './settings';
-import type { ArrayJobStatus } from './status';
 
 /** The most children one array job may have (AWS Batch stops at 10,000). */
 export const maxArrayChildren = 100_000;
@@ -11,106 +6,6 @@ export const maxArrayChildren = 100_000;
 export const maxArrayElements = 1_000_000;
 /** Children per element chunk blob and per child-state shard blob. */
 export const childrenPerBlob = 1000;
-
-export interface ArrayJobInput {
-  /** The Azure job id; the workflow id when absent. */
-  jobId?: string;
-  environment: EnvironmentRef;
-  /** A script is called with each element; a command finds its element in a file. */
-  body: JobBody;
-  settings: JobSettings;
-  /** Files every child gets. */
-  inputs: JobInput[];
-  elementCount: number;
-  /** Elements per child (≥ 1): cheap elements packed together. */
-  spanSize: number;
-  submittedAt: string;
-  /** How long a Completed array with failed children stays open for retryFailed (seconds). */
-  retryWindowSeconds?: number;
-  /** Loop turns per workflow run before continue-as-new (default 150); lower only to exercise it. */
-  turnsPerRun?: number;
-  /** A new run over the Azure job a closed run left open: reruns its failed children (see RetryRequest). */
-  retry?: RetryRequest;
-}
-
-export interface ChildCounts {
-  active: number;
-  running: number;
-  succeeded: number;
-  failed: number;
-}
-
-/** Small by design, whatever the number of children: per-child facts live in blobs. */
-export interface ArrayJobState {
-  jobId: string;
-  poolId: string;
-  status: ArrayJobStatus;
-  statusReason?: string;
-  childCount: number;
-  elementCount: number;
-  spanSize: number;
-  /** Children whose tasks Batch has accepted. */
-  added: number;
-  counts: ChildCounts;
-  /** High-water mark of task state transitions already recorded in the child shards. */
-  cursor?: string;
-  submittedAt: string;
-  startedAt?: string;
-  completedAt?: string;
-  abortReason?: string;
-  /** Times retryFailed reran failed children. */
-  retries: number;
-  /**
-   * Set once the workflow run has ended. Until `retryUntil` the Azure job stays
-   * active and a new run under the same workflow id may rerun the failed children.
-   */
-  closed: boolean;
-  /** End of the retry window of a run that closed with failed children (ISO time); absent: no retry. */
-  retryUntil?: string;
-  /** The run this one retried, and what every earlier run ended with. */
-  previousRunId?: string;
-  attempts?: ArrayAttempt[];
-  /**
-   * What each child shard held when the array completed, and the children's
-   * body kind (to rebuild the shards). Storage that loses writes it had
-   * acknowledged (Azurite killed within its save interval) leaves an older shard:
-   * readers notice it disagrees and have it rebuilt from Batch and the outputs.
-   * Absent while children run, and in arrays completed before it existed.
-   */
-  completedShards?: { bodyKind: JobBody['kind']; tallies: ShardTally[] };
-  inputNames: string[];
-  settings: Pick<JobSettings, 'containerImage' | 'jobPriority' | 'vcpuCount' | 'timeConstraint'>;
-}
-
-/** How one run of an array ended. */
-export interface ArrayAttempt {
-  runId: string;
-  succeeded: number;
-  failed: number;
-  statusReason?: string;
-  completedAt?: string;
-}
-
-/** An array's state before anything ran: what the client puts in the memo and the workflow starts from. */
-export function initialArrayJobState(input: ArrayJobInput, jobId: string, settings: JobSettings): ArrayJobState {
-  const spanSize = input.spanSize ?? 1;
-  const childCount = childCountOf(input.elementCount, spanSize);
-  return {
-    jobId,
-    poolId: input.environment.poolId,
-    status: 'Active',
-    childCount,
-    elementCount: input.elementCount,
-    spanSize,
-    added: 0,
-    counts: { active: childCount, running: 0, succeeded: 0, failed: 0 },
-    submittedAt: input.submittedAt,
-    retries: 0,
-    closed: false,
-    inputNames: input.inputs.map((file) => file.name),
-    settings: stateSettings(settings),
-  };
-}
 
 export function childCountOf(elementCount: number, spanSize: number): number {
   return Math.ceil(elementCount / spanSize);

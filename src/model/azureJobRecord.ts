@@ -7,8 +7,8 @@
  * environment variable values. Pure: zod only, safe in the workflow sandbox.
  */
 import { z } from 'zod';
-import type { ArrayJobState } from './arrayJob';
-import type { JobBody, SingleJobState } from './jobSpec';
+import type { ArrayJobState, SingleJobState } from './jobStates';
+import type { JobBody } from './workflowInputs';
 
 export const jobRecordMetadataKey = 'remote-batch-job';
 

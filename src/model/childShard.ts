@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ChildCounts } from './arrayJob';
+import type { ChildCounts } from './jobStates';
 import type { TaskAttempt } from './failureKind';
 import type { SingleJobStatus } from './status';
 
@@ -10,7 +10,8 @@ const timeOrNull = z.union([z.iso.datetime(), z.null()]);
  * (`state/children/<6-digit shard>.json` in the job's container, shard k holding
  * children max(1, 1000k) … 1000k + 999). Compact: statuses are one letter each
  * (A, R, S, F); every array has one entry per child of the shard, in order.
- * `schema/arrayJob.children.json` is generated from this schema.
+ * Internal to the workflow: what clients read is the array's state and, once
+ * it has ended, its results blob (src/model/arrayResults.ts).
  */
 export const childShardSchema = z
   .object({
@@ -37,17 +38,11 @@ export const childShardSchema = z
         ),
       )
       .optional()
-      .describe('Rerun attempts by child offset in the shard (sparse: most children have none); absent in shards written before reruns existed.'),
+      .describe('Rerun attempts by child offset in the shard (sparse: most children have none).'),
   })
-  .meta({ title: 'arrayJob children shard', description: 'Per-child statuses, exit codes, reasons and results of up to 1000 children of an array job.' });
+  .describe('Per-child statuses, exit codes, reasons and results of up to 1000 children of an array job.');
 
 export type ChildShard = z.infer<typeof childShardSchema>;
-
-/** schema/arrayJob.children.json, as `npm run schemas` writes it. */
-export function childShardSchemaFile(): string {
-  const { $schema, ...rest } = z.toJSONSchema(childShardSchema, { target: 'draft-2020-12', io: 'output', unrepresentable: 'any' });
-  return `${JSON.stringify({ $schema, $id: 'remote-batch/arrayJob.children.json', ...rest }, null, 2)}\n`;
-}
 
 const letters: Record<SingleJobStatus, string> = { Active: 'A', Running: 'R', Succeeded: 'S', Failed: 'F' };
 const statusOfLetter: Record<string, SingleJobStatus> = { A: 'Active', R: 'Running', S: 'Succeeded', F: 'Failed' };
@@ -89,10 +84,13 @@ export function updateChild(shard: ChildShard, child: number, update: ChildUpdat
   shard.endTimes[at] = update.endTime ?? null;
 }
 
-/** Makes child n pending again (retryFailed), forgetting its failed attempt. */
+/** Makes child n pending again (a retry), its failed attempt kept among its attempts. */
 export function resetChild(shard: ChildShard, child: number): void {
+  const at = child - shard.first;
+  const failed = { kind: 'user' as const, reason: shard.reasons[at] ?? 'The child failed; it was retried.', ...(shard.endTimes[at] ? { round: shard.endTimes[at]! } : {}) };
+  setChildAttempts(shard, child, [...childAttempts(shard, child), failed]);
   updateChild(shard, child, { status: 'Active' });
-  shard.abortReasons[child - shard.first] = null;
+  shard.abortReasons[at] = null;
 }
 
 export function childAttempts(shard: ChildShard, child: number): TaskAttempt[] {
@@ -127,26 +125,4 @@ export function countShards(shards: readonly ChildShard[]): ChildCounts {
     counts.failed += own.failed;
   }
   return counts;
-}
-
-/**
- * What a completed array's shard held when its workflow last wrote it: enough
- * to tell that a shard read later is an older version (storage lost the last
- * write), since a shard only gains facts as its children complete.
- */
-export interface ShardTally {
-  succeeded: number;
-  failed: number;
-  /** Children with a result (not null). */
-  results: number;
-}
-
-export function tallyShard(shard: ChildShard): ShardTally {
-  const { succeeded, failed } = countShard(shard);
-  return { succeeded, failed, results: shard.results.filter((result) => result !== null && result !== undefined).length };
-}
-
-export function agreesWithTally(shard: ChildShard, tally: ShardTally): boolean {
-  const own = tallyShard(shard);
-  return own.succeeded === tally.succeeded && own.failed === tally.failed && own.results === tally.results;
 }

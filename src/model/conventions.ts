@@ -37,6 +37,11 @@ export const jobIdPattern = /^(?=.{1,59}$)[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const jobIdRule =
   '1 to 59 lowercase letters, digits and hyphens, starting and ending with a letter or digit, no two hyphens in a row (its blob container is job-<job id>).';
 
+/** The job id (and workflow id) the TypeScript client gives a job. */
+export function jobIdForUUID(uuid: string): string {
+  return `rb-${uuid}`;
+}
+
 export function isValidJobId(id: string): boolean {
   return jobIdPattern.test(id);
 }

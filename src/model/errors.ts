@@ -1,8 +1,28 @@
-/** Bad input a user can fix: names the field and what is allowed. Thrown before anything is created. */
-export class InvalidSettingError extends RangeError {
-  constructor(readonly setting: string, message: string) {
+/**
+ * The base of every error remote-batch throws for a reason a caller can act
+ * on: `code` says which (stable, for programs), `statusCode` the HTTP status
+ * where Azure or Temporal answered with one.
+ */
+export class RemoteBatchError extends Error {
+  constructor(message: string, readonly code: string, readonly statusCode?: number) {
     super(message);
+    this.name = 'RemoteBatchError';
+  }
+}
+
+/** Bad input a user can fix: names the field and what is allowed. Thrown before anything is created. */
+export class InvalidSettingError extends RemoteBatchError {
+  constructor(readonly setting: string, message: string) {
+    super(message, 'InvalidSetting');
     this.name = 'InvalidSettingError';
+  }
+}
+
+/** A job is not in a state that allows what was asked (retry a running job, abort a closed array's child…). */
+export class JobStateError extends RemoteBatchError {
+  constructor(message: string, readonly jobId: string) {
+    super(message, 'JobStateConflict', 409);
+    this.name = 'JobStateError';
   }
 }
 

@@ -1,4 +1,4 @@
-import type { TaskObservation } from './jobSpec';
+import type { TaskObservation } from './taskObservation';
 
 /**
  * *user*: the job's own doing (its exit code, a script error, its time limit) —

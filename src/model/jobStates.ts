@@ -6,7 +6,10 @@
  */
 import { z } from 'zod';
 import { singleJobTaskId } from './conventions';
-import { retryUntilMetadataKey } from './retry';
+import { arrayResultsBlob } from './arrayResults';
+import { stateSettings } from './settings';
+import type { CheckedArrayJobInput, CheckedSingleJobInput } from './workflowInputs';
+import { childCountOf } from './arrayJob';
 import { arrayJobStatuses, singleJobStatuses } from './status';
 
 const time = z.iso.datetime({ offset: true });
@@ -18,6 +21,7 @@ const stateSettingsSchema = z
     jobPriority: z.number(),
     vcpuCount: z.number().int(),
     timeConstraint: z.number().optional(),
+    maxRetries: z.number().int().optional(),
   })
   .describe('The provider settings the job runs with (ProviderSettings); environment variables are left out.');
 
@@ -28,7 +32,7 @@ const runFields = {
   retryUntil: time
     .optional()
     .describe(
-      `Set when the run closed with failures: until then the Azure job stays active (its Batch metadata \`${retryUntilMetadataKey}\` says so) and a retry can rerun what failed.`,
+      'Set when the run closed with failures: until then the Azure job stays active and a retry can rerun what failed.',
     ),
   previousRunId: z.string().optional().describe('The run this one retried (same workflow id).'),
   inputNames: z.array(z.string()).describe("The files placed in the task's working directory."),
@@ -60,8 +64,7 @@ export const singleJobStateSchema = z
           completedAt: time.optional(),
         }),
       )
-      .optional()
-      .describe('How every earlier run (attempt) of this job ended, oldest first.'),
+      .describe('How every earlier run (attempt) of this job ended, oldest first; empty on a first run.'),
   })
   .meta({ title: 'singleJob state', description: stateDescription('singleJob') });
 
@@ -91,31 +94,11 @@ export const arrayJobStateSchema = z
           completedAt: time.optional(),
         }),
       )
-      .optional()
-      .describe('How every earlier run (attempt) of this array ended, oldest first.'),
-    completedShards: z
-      .strictObject({
-        bodyKind: z.enum(['script', 'command']),
-        tallies: z
-          .array(
-            z.strictObject({
-              succeeded: count,
-              failed: count,
-              results: count.describe('Children whose result is not null.'),
-            }),
-          )
-          .describe('Per shard, in order.'),
-      })
-      .optional()
-      .describe(
-        'Set when the array completed: what each child shard (schema/arrayJob.children.json) held then, and the children\'s body kind. ' +
-          'A shard read later with other succeeded/failed/results counts is an older version storage gave back (it lost acknowledged writes, as Azurite does when killed): ' +
-          'start workflow `repairArrayShards` (id `<jobId>/repair`, a name no job id can have, input {connection, jobId, childCount, bodyKind}) and read it again once it returns.',
-      ),
+      .describe('How every earlier run (attempt) of this array ended, oldest first; empty on a first run.'),
   })
   .meta({
     title: 'arrayJob state',
-    description: `${stateDescription('arrayJob')} Per-child facts are in blobs \`state/children/<6-digit shard>.json\` of the job's container (arrayJob.children.json).`,
+    description: `${stateDescription('arrayJob')} Once it has ended, every child's outcome is in the blob \`${arrayResultsBlob}\` of the job's container (schema/arrayJob.results.json).`,
   });
 
 /** The JSON Schema documents of the states, by file name under schema/. */
@@ -126,4 +109,46 @@ export function jobStateSchemaFiles(): Record<string, string> {
     files[`${type}.state.json`] = `${JSON.stringify({ $schema, $id: `remote-batch/${type}.state.json`, ...rest }, null, 2)}\n`;
   }
   return files;
+}
+
+export type SingleJobState = z.output<typeof singleJobStateSchema>;
+export type ArrayJobState = z.output<typeof arrayJobStateSchema>;
+export type StateSettings = SingleJobState['settings'];
+export type ChildCounts = ArrayJobState['counts'];
+export type SingleAttempt = SingleJobState['attempts'][number];
+export type ArrayAttempt = ArrayJobState['attempts'][number];
+
+/** A single job's state before anything ran: where its workflow starts, and what readers show until it has written its memo. */
+export function initialSingleJobState(input: CheckedSingleJobInput, jobId: string, submittedAt: string): SingleJobState {
+  return {
+    jobId,
+    taskId: singleJobTaskId,
+    poolId: input.environment.poolId,
+    status: 'Active',
+    submittedAt,
+    inputNames: input.inputs.map((file) => file.name),
+    settings: stateSettings(input.settings),
+    attempts: [],
+  };
+}
+
+/** An array's state before anything ran. */
+export function initialArrayJobState(input: CheckedArrayJobInput, jobId: string, submittedAt: string): ArrayJobState {
+  const childCount = childCountOf(input.elementCount, input.spanSize);
+  return {
+    jobId,
+    poolId: input.environment.poolId,
+    status: 'Active',
+    childCount,
+    elementCount: input.elementCount,
+    spanSize: input.spanSize,
+    added: 0,
+    counts: { active: childCount, running: 0, succeeded: 0, failed: 0 },
+    submittedAt,
+    retries: 0,
+    closed: false,
+    inputNames: input.inputs.map((file) => file.name),
+    settings: stateSettings(input.settings),
+    attempts: [],
+  };
 }

@@ -1,4 +1,4 @@
-import type { TaskObservation } from './jobSpec';
+import type { TaskObservation } from './taskObservation';
 import type { SingleJobStatus } from './status';
 
 /** The prefix that tells a user the client, not Batch, ended the job (the seed's RemoteBatchJobAbort). */

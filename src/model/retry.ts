@@ -1,26 +1,10 @@
-import type { ArrayJobState } from './arrayJob';
-import type { SingleJobState } from './jobSpec';
-
-/**
- * The input of a retry: a new run of `singleJob` or `arrayJob` under the same
- * workflow id as a run that closed with failures. Everything else (the job's
- * input) is read from that run; the Azure job it left open is reused, and only
- * what failed runs again.
- */
-export interface RetryRequest {
-  /** The run that closed with failures (the workflow's latest run). */
-  previousRunId: string;
-}
+import type { ArrayJobState, SingleJobState } from './jobStates';
 
 /** The failure type a job workflow closes with when its job (or any array child) ended Failed. */
 export const jobFailedType = 'RemoteBatchJobFailed';
 /** The failure type of a retry that cannot be done (window over, job aborted, nothing failed). */
 export const retryRefusedType = 'RemoteBatchRetryRefused';
 
-/** Batch job metadata: until this ISO time, a job whose workflow has closed stays active for a retry. */
-export const retryUntilMetadataKey = 'remote-batch-retry-until';
-/** Batch job metadata: the workflow id that owns the job. */
-export const workflowIdMetadataKey = 'remote-batch-workflow-id';
 export const defaultRetryWindowSeconds = 24 * 3600;
 
 export function retryUntil(now: Date, windowSeconds: number | undefined): string {
@@ -46,7 +30,7 @@ export function resumedSingleJobState(previous: SingleJobState, previousRunId: s
     completedAt: previous.completedAt,
   };
   const { statusReason: _reason, exitCode: _exitCode, startedAt: _startedAt, completedAt: _completedAt, hasResult: _hasResult, retryUntil: _until, ...kept } = previous;
-  return { ...kept, status: 'Active', previousRunId, attempts: [...(previous.attempts ?? []), attempt] };
+  return { ...kept, status: 'Active', previousRunId, attempts: [...previous.attempts, attempt] };
 }
 
 /** An array's state as a retry run starts: the earlier run becomes an attempt, its failed children wait again. */
@@ -58,13 +42,13 @@ export function resumedArrayJobState(previous: ArrayJobState, previousRunId: str
     statusReason: previous.statusReason,
     completedAt: previous.completedAt,
   };
-  const { statusReason: _reason, completedAt: _completedAt, retryUntil: _until, completedShards: _shards, ...kept } = previous;
+  const { statusReason: _reason, completedAt: _completedAt, retryUntil: _until, ...kept } = previous;
   return {
     ...kept,
     status: 'Active',
     closed: false,
     counts: { ...previous.counts, active: previous.counts.active + previous.counts.failed, failed: 0 },
     previousRunId,
-    attempts: [...(previous.attempts ?? []), attempt],
+    attempts: [...previous.attempts, attempt],
   };
 }

@@ -1,19 +1,8 @@
 import { z } from 'zod';
 import { closestName, InvalidSettingError } from './errors';
 
-/** The provider settings of the seed, plus the submission options beside them. */
-export interface JobSettings {
-  containerImage: string;
-  /** -1 (lowest) .. +1 (highest), mapped linearly onto Batch's -1000 .. 1000. */
-  jobPriority: number;
-  /** Task slots the job occupies, and the processor count it sees. */
-  vcpuCount: number;
-  /** Seconds; becomes the task's maxWallClockTime. */
-  timeConstraint?: number;
-  environmentVariables: Record<string, string>;
-  /** Times Batch reruns a task that exits nonzero (the task's maxTaskRetryCount); 0 when absent. */
-  maxRetries?: number;
-}
+/** The provider settings of the seed, plus the submission options beside them (camelCase, as a workflow takes them). */
+export type JobSettings = z.output<typeof jobSettingsSchema>;
 
 /** The most MaxRetries allows: enough for flaky work, bounded so a broken job cannot loop for days. */
 export const maxMaxRetries = 100;
@@ -21,8 +10,10 @@ export const maxMaxRetries = 100;
 /** Has Node, so script jobs run in it. */
 export const defaultContainerImage = 'node:20-slim';
 
+type SettingName = 'containerImage' | 'jobPriority' | 'vcpuCount' | 'timeConstraint' | 'environmentVariables' | 'maxRetries';
+
 /** Accepted spellings: the seed's (`VCPUCount`) and camelCase (`vcpuCount`). */
-const canonicalNames: Record<string, keyof JobSettings> = {
+const canonicalNames: Record<string, SettingName> = {
   ContainerImage: 'containerImage',
   containerImage: 'containerImage',
   JobPriority: 'jobPriority',
@@ -36,7 +27,7 @@ const canonicalNames: Record<string, keyof JobSettings> = {
   MaxRetries: 'maxRetries',
   maxRetries: 'maxRetries',
 };
-const seedNames: Record<keyof JobSettings, string> = {
+const seedNames: Record<SettingName, string> = {
   containerImage: 'ContainerImage',
   jobPriority: 'JobPriority',
   vcpuCount: 'VCPUCount',
@@ -104,7 +95,7 @@ export const jobSettingsSchema = z
 
 /** The seed's name of a canonical setting, for messages. */
 function seedNameOf(canonical: string): string {
-  return seedNames[canonical as keyof JobSettings] ?? canonical;
+  return seedNames[canonical as SettingName] ?? canonical;
 }
 
 /**
@@ -146,15 +137,21 @@ export function batchPriority(jobPriority: number): number {
 /** The environment variable through which a job learns its VCPUCount. */
 export const processorCountVariable = 'REMOTE_BATCH_PROCESSOR_COUNT';
 
-export type StateSettings = Pick<JobSettings, 'containerImage' | 'jobPriority' | 'vcpuCount' | 'timeConstraint'>;
+export type StateSettings = Pick<JobSettings, 'containerImage' | 'jobPriority' | 'vcpuCount' | 'timeConstraint' | 'maxRetries'>;
 
 /** The settings a job's state shows (ProviderSettings); environment variable values stay out of it. */
 export function stateSettings(settings: JobSettings): StateSettings {
-  const { containerImage, jobPriority, vcpuCount, timeConstraint } = settings;
-  return { containerImage, jobPriority, vcpuCount, ...(timeConstraint !== undefined ? { timeConstraint } : {}) };
+  const { containerImage, jobPriority, vcpuCount, timeConstraint, maxRetries } = settings;
+  return { containerImage, jobPriority, vcpuCount, ...(timeConstraint !== undefined ? { timeConstraint } : {}), ...(maxRetries ? { maxRetries } : {}) };
 }
 
-/** A job's ProviderSettings property, in the seed's names. */
-export function providerSettings(settings: StateSettings): { ContainerImage: string; JobPriority: number; VCPUCount: number } {
-  return { ContainerImage: settings.containerImage, JobPriority: settings.jobPriority, VCPUCount: settings.vcpuCount };
+/** A job's ProviderSettings property, in the seed's names: those it was given or defaulted, never environment variable values. */
+export function providerSettings(settings: StateSettings): { ContainerImage: string; JobPriority: number; VCPUCount: number; TimeConstraint?: number; MaxRetries?: number } {
+  return {
+    ContainerImage: settings.containerImage,
+    JobPriority: settings.jobPriority,
+    VCPUCount: settings.vcpuCount,
+    ...(settings.timeConstraint !== undefined ? { TimeConstraint: settings.timeConstraint } : {}),
+    ...(settings.maxRetries ? { MaxRetries: settings.maxRetries } : {}),
+  };
 }

@@ -233,3 +233,14 @@ export function parseWorkflowInput<S extends z.ZodType>(schema: S, input: unknow
   const named = issue.message.toLowerCase().includes(lastName.toLowerCase());
   throw new InvalidSettingError(field, named ? issue.message : `${field}: ${issue.message}`);
 }
+
+/** What a caller sends to start a single job (defaults may be left out). */
+export type SingleJobInput = z.input<typeof singleJobInputSchema>;
+/** A single job's input as the workflow works with it: checked, defaults filled in. */
+export type CheckedSingleJobInput = z.output<typeof singleJobInputSchema>;
+export type ArrayJobInput = z.input<typeof arrayJobInputSchema>;
+export type CheckedArrayJobInput = z.output<typeof arrayJobInputSchema>;
+export type RetryInput = z.output<typeof retryInputSchema>;
+export type EnvironmentRef = z.output<typeof environmentRefSchema>;
+export type JobBody = z.output<typeof jobBodySchema>;
+export type JobInputFile = z.output<typeof jobInputFileSchema>;

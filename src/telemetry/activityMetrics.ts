@@ -1,15 +1,14 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import { batchErrorCode, batchStatusCode } from '../activities/batchErrors';
+import { azureErrorFacts } from '../azure/errors';
 import { recordActivity } from './metrics';
 
 /** A label for how an activity attempt ended: `ok`, Azure's error code, the HTTP status, or the failure's type. */
 export function activityOutcome(error: unknown): string {
   if (error === undefined) return 'ok';
   if (error instanceof CancelledFailure) return 'cancelled';
-  const code = batchErrorCode(error);
+  const { code, statusCode: status } = azureErrorFacts(error);
   if (typeof code === 'string' && code !== '') return code;
-  const status = batchStatusCode(error);
   if (status !== undefined) return `HTTP_${status}`;
   if (error instanceof ApplicationFailure && error.type) return error.type;
   return error instanceof Error ? error.name : 'Error';

@@ -1,9 +1,6 @@
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
-/** Retrying cannot fix these: the input or the configuration is wrong. */
-const nonRetryableErrorTypes = ['InvalidInput', 'PoolNotFound', 'JobExists', 'ConnectionNotFoundError', 'ConnectionsFileError'];
-
 /** A worker that died is noticed within this (activities heartbeat every few seconds: src/activities/heartbeat.ts). */
 const heartbeatTimeout = '12 seconds';
 
@@ -11,27 +8,24 @@ const heartbeatTimeout = '12 seconds';
 export const azure = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout,
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes },
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
 /**
- * The same short Azure calls run as local activities: in the worker that runs
+ * The same short Azure calls as local activities: run in the worker that runs
  * the workflow task, their results recorded as markers, so a chain of them
- * costs no workflow task round trip each. Each call is idempotent, so one
- * re-run after a worker is lost mid-task is harmless, as for `azure`.
+ * costs no workflow task round trip each. Each is idempotent, so one re-run
+ * after a worker is lost mid-task is harmless.
  */
 export const azureLocal = proxyLocalActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   localRetryThreshold: '10 seconds',
-  retry: { initialInterval: '200 milliseconds', maximumInterval: '1 minute', nonRetryableErrorTypes },
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '1 minute' },
 });
-
-/** The short Azure calls as a workflow issues them. */
-export type ShortCalls = typeof azure;
 
 /** Long-running watchers and bulk work: they heartbeat, so a lost worker is noticed within the heartbeat timeout. */
 export const watcher = proxyActivities<Activities>({
   startToCloseTimeout: '30 days',
   heartbeatTimeout,
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes },
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });

@@ -1,4 +1,4 @@
-import { ApplicationFailure, CancellationScope, CancelledFailure, patched } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, CancelledFailure, condition, isCancellation } from '@temporalio/workflow';
 import { type JobAbort, temporalCancellation } from '../model/outcome';
 import { azure } from './activityProxies';
 
@@ -13,15 +13,10 @@ export class CancellationAsAbort {
   private requested = false;
   /** Whether the cancellation, not something else, ended the job. */
   private endedTheJob = false;
-  private readonly enabled: boolean;
 
-  constructor(private readonly onRequested: () => void = () => undefined) {
-    // Workflows started before this existed were cancelled at once: they replay as they ran.
-    this.enabled = patched('cancel-is-abort');
-    if (!this.enabled) return;
+  constructor() {
     CancellationScope.current().cancelRequested.catch(() => {
       this.requested = true;
-      this.onRequested();
     });
   }
 
@@ -34,13 +29,12 @@ export class CancellationAsAbort {
    * the final state as details. A job that had ended by itself keeps its own ending.
    */
   async run<T>(job: () => Promise<T>): Promise<T> {
-    if (!this.enabled) return job();
     const message = 'The workflow was cancelled; its Azure job was terminated first.';
     let state: T;
     try {
       state = await CancellationScope.nonCancellable(job);
     } catch (error) {
-      // A job that closes as it ends fails when aborted; cancelled is what this run was asked to be.
+      // A job that fails when aborted: cancelled is what this run was asked to be.
       if (this.endedTheJob && error instanceof ApplicationFailure) throw new CancelledFailure(message, error.details as unknown[]);
       throw error;
     }
@@ -48,10 +42,24 @@ export class CancellationAsAbort {
     return state;
   }
 
-
   /** What the cancellation says, naming who asked where Temporal recorded it. */
   async abort(): Promise<JobAbort> {
     this.endedTheJob = true;
     return temporalCancellation(await azure.cancellationRequester());
   }
+}
+
+/** Runs `work`, cancelling it if `isAborted` turns true first. */
+export async function unlessAborted<T>(isAborted: () => boolean, work: () => Promise<T>): Promise<T | 'aborted'> {
+  const scope = new CancellationScope();
+  const running = scope.run(work);
+  const aborted = condition(isAborted).then(() => 'aborted' as const);
+  const first = await Promise.race([running, aborted]);
+  if (first === 'aborted') {
+    scope.cancel();
+    await running.catch((error) => {
+      if (!isCancellation(error)) throw error;
+    });
+  }
+  return first;
 }

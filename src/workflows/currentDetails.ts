@@ -1,5 +1,4 @@
-import type { ArrayJobState } from '../model/arrayJob';
-import type { SingleJobState } from '../model/jobSpec';
+import type { ArrayJobState, SingleJobState } from '../model/jobStates';
 
 /** "2026-05-01 12:00:03 UTC" (workflow time, so replay-safe). */
 function clock(now: Date): string {

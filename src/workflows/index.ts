@@ -4,4 +4,3 @@ export { singleJob } from './singleJob';
 export { arrayJob } from './arrayJob';
 export { reconcileOrphans } from './reconciler';
 export { closeOrphanedJob } from './orphanedJob';
-export { repairArrayShards, restoreTaskOutputs } from './storageRepair';

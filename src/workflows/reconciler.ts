@@ -35,7 +35,7 @@ export async function reconcileOrphans(input: ReconcileInput): Promise<{ termina
       closed++;
       log.info(`reconciler: ending Azure job ${job.azureJobId} (connection ${job.connection}) and recording its final status: ${job.why}`);
     } else if (job.action === 'terminate') {
-      await azure.terminateAzureJob({ connection: job.connection, jobId: job.azureJobId, reason: reconcilerAzureReason(job.why) });
+      await azure.endAzureJob({ connection: job.connection, jobId: job.azureJobId, reason: reconcilerAzureReason(job.why) });
       terminated++;
       log.info(`reconciler: terminated Azure job ${job.azureJobId} (connection ${job.connection}): ${job.why}`);
     }

@@ -1,144 +1,103 @@
-import { condition, patched, setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
-import { evaluationFileName, resultFileName, singleJobTaskId, taskOutputPath } from '../model/conventions';
-import { initialSingleJobState, type SingleJobInput, type SingleJobState } from '../model/jobSpec';
-import { clientAbort, type JobAbort, outcomeOfTask } from '../model/outcome';
-import { resumedSingleJobState, type RetryRequest, retryUntil } from '../model/retry';
-import { jobSearchAttributes } from '../model/searchAttributes';
-import { singleJobInputSchema } from '../model/workflowInputs';
+import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { SettledTask } from '../activities/taskWatch';
+import { singleJobTaskId } from '../model/conventions';
+import { initialSingleJobState, type SingleJobState } from '../model/jobStates';
+import type { Outcome } from '../model/outcome';
+import { resumedSingleJobState, retryUntil } from '../model/retry';
+import { batchPriority } from '../model/settings';
+import { inlineInputsOf, taskInputBlobsOf, taskTemplateOf } from '../model/taskTemplate';
+import { type RetryInput, type SingleJobInput, singleJobInputSchema } from '../model/workflowInputs';
+import { AbortRequests, refusalOf } from './aborts';
 import { azure, azureLocal, watcher } from './activityProxies';
-import { CancellationAsAbort } from './cancellation';
-import { singleDetails } from './currentDetails';
-import { closesAsJobEnds, jobFailed } from './jobEnding';
+import { unlessAborted } from './cancellation';
 import { startingInput } from './jobInput';
-import { permanentFailure, setUpAzureJob, unlessAborted, validateReason } from './jobSetup';
-import { abortSignal, abortUpdate, stateQuery } from './messages';
+import { JobRecord } from './jobRecord';
+import { stateQuery } from './messages';
 
 /**
  * One Azure job with one task: inputs → job → task → watch Active/Running →
  * Succeeded/Failed. A retry (input `{ retry: { previousRunId } }`) is a new run
  * over the Azure job a failed run left open: it reruns the same task.
  */
-export async function singleJob(given: SingleJobInput | { retry: RetryRequest }): Promise<SingleJobState> {
-  // Short Azure calls as local activities: no workflow task round trip each (runs started before keep activities).
-  const calls = patched('single-job-local-calls') ? azureLocal : azure;
-  const { input, jobId, settings, previous } = await startingInput(singleJobInputSchema, given, {
-    continued: false,
-    previousRun: (previousRunId) => calls.previousRun({ previousRunId }),
-  });
+export async function singleJob(given: SingleJobInput | RetryInput): Promise<SingleJobState> {
+  const { input, jobId, submittedAt, previous } = await startingInput(singleJobInputSchema, given, (previousRunId) => azure.previousRun({ previousRunId }));
   const { connection, poolId } = input.environment;
-  const taskId = singleJobTaskId;
-  const state: SingleJobState = previous
-    ? resumedSingleJobState(previous.state as SingleJobState, previous.runId)
-    : initialSingleJobState(input, jobId, settings, taskId);
-  let abortReason: string | undefined;
-  let finished = false;
-  const cancellation = new CancellationAsAbort();
-  const closesWithJob = previous !== undefined || closesAsJobEnds();
-  /** Whether Batch ran the task to its end, so the Azure job is still active and the task can rerun. */
-  let retryable = false;
-  const isAborted = () => abortReason !== undefined || cancellation.isRequested;
-  const abortOf = (): Promise<JobAbort> => (abortReason !== undefined ? Promise.resolve(clientAbort(abortReason)) : cancellation.abort());
+  const task = { connection, jobId, taskId: singleJobTaskId, expectsResult: input.body.kind === 'script' };
+  const state = previous ? resumedSingleJobState(previous.state as SingleJobState, previous.runId) : initialSingleJobState(input, jobId, submittedAt);
+  const record = new JobRecord(state, connection);
+  let closed = false;
+  const aborts = new AbortRequests(
+    () => closed,
+    async () => {
+      await condition(() => closed);
+      return state;
+    },
+  );
+  setHandler(stateQuery, () => state);
 
-  const publish = (details: string) => {
-    upsertMemo({ state });
-    upsertSearchAttributes(jobSearchAttributes({ status: state.status, type: 'Single', poolId, jobId, connection }));
-    setCurrentDetails(singleDetails(state, details, new Date()));
+  /** Records how the task ended; a task Batch ran to its end can run again, so its failure can be retried. */
+  const end = (outcome: Outcome & Partial<SettledTask>, rerunnable: boolean) => {
+    Object.assign(state, { status: outcome.status, statusReason: outcome.statusReason, exitCode: outcome.exitCode, hasResult: outcome.hasResult });
+    state.startedAt ??= outcome.startTime;
+    state.completedAt = outcome.endTime ?? new Date().toISOString();
+    return close(rerunnable);
   };
-  const finish = (outcome: Pick<SingleJobState, 'status' | 'statusReason' | 'exitCode'>, times?: { startTime?: string; endTime?: string }) => {
-    Object.assign(state, outcome);
-    state.startedAt = times?.startTime ?? state.startedAt;
-    state.completedAt = times?.endTime ?? new Date().toISOString();
-    finished = true;
-    publish('The job has ended.');
+
+  /** Succeeded: the Azure job ends and the run completes. Failed: the run fails, its Azure job open for a retry if the task can rerun. */
+  const close = async (rerunnable: boolean): Promise<SingleJobState> => {
+    let note = 'The job has ended.';
+    if (state.status === 'Failed' && rerunnable) {
+      state.retryUntil = retryUntil(new Date(), input.retryWindowSeconds);
+      await azure.openRetryWindow({ connection, jobId, until: state.retryUntil });
+      note = `The job failed. It can be retried until ${state.retryUntil}: remote-batch retry ${jobId}.`;
+    } else {
+      const reason = state.status === 'Succeeded' ? 'AllTasksComplete' : 'remote-batch: the job failed';
+      // Azure refusing for good (e.g. the worker knows no such connection) means there is no job to end.
+      await azure.endAzureJob({ connection, jobId, reason }).catch((error: unknown) => {
+        if (refusalOf(error) === undefined) throw error;
+      });
+    }
+    closed = true;
+    record.publish(note);
+    if (state.status === 'Failed') throw record.failed();
     return state;
   };
 
-  setHandler(stateQuery, () => state);
-  setHandler(abortSignal, (reason) => {
-    abortReason ??= reason || 'no reason given';
-  });
-  setHandler(
-    abortUpdate,
-    async (reason) => {
-      abortReason ??= reason || 'no reason given';
-      await condition(() => finished);
-      return state;
-    },
-    { validator: validateReason },
-  );
-
-  const ended = await cancellation.run(async () => {
-    publish(previous ? `Rerunning the task (attempt ${state.attempts!.length + 1}).` : 'Waiting to be scheduled on a compute node.');
-    let setup: Awaited<ReturnType<typeof setUpAzureJob>> | undefined;
-    if (!previous) {
-      // A job that closes as it ends keeps its Azure job open after a failure, for a retry.
-      setup = await setUpAzureJob(input, jobId, settings, {
-        oneTask: true,
-        endsWithTasks: !closesWithJob,
-        isAborted,
-        calls,
-        record: { jobType: 'Single', bodyKind: input.body.kind, state },
-      });
-      if (setup.outcome === 'refused') return finish({ status: 'Failed', statusReason: setup.reason });
-      if (setup.outcome === 'aborted') return finish({ status: 'Failed', statusReason: (await abortOf()).statusReason });
-    }
+  return aborts.cancellation.run(async () => {
+    record.publish(previous ? `Rerunning the task (attempt ${state.attempts.length + 1}).` : 'Waiting to be scheduled on a compute node.');
     try {
-      if (setup?.outcome === 'ready') await calls.addJobTask({ connection, jobId, taskId, inputBlobs: setup.inputBlobs, ...setup.template });
-      else await calls.reactivateTask({ connection, jobId, taskId });
-
-      const started = await unlessAborted(isAborted, () => watcher.waitForTaskState({ connection, jobId, taskId, until: 'started' }));
-      if (started !== 'aborted' && started.state !== 'completed') {
-        state.status = 'Running';
-        state.startedAt = started.startTime;
-        publish('The task is running on a compute node.');
+      if (previous) {
+        await azureLocal.rerunSingleTask(task);
+      } else {
+        await azureLocal.prepareAzureJob({
+          connection,
+          jobId,
+          poolId,
+          priority: batchPriority(input.settings.jobPriority),
+          requiredSlots: input.settings.vcpuCount,
+          owner: workflowInfo().workflowId,
+          record: { jobType: 'Single', bodyKind: input.body.kind, state },
+          inlineInputs: inlineInputsOf(input, true),
+        });
+        await azureLocal.addSingleTask({ ...task, template: taskTemplateOf(input), inputBlobs: taskInputBlobsOf(input, true) });
       }
-      const ended =
-        started === 'aborted' || started.state === 'completed'
-          ? started
-          : await unlessAborted(isAborted, () => watcher.waitForTaskState({ connection, jobId, taskId, until: 'completed' }));
-
-      if (ended === 'aborted') {
-        const abort = await abortOf();
-        await calls.terminateAzureJob({ connection, jobId, reason: abort.azureReason });
-        const task = await watcher.waitForTaskState({ connection, jobId, taskId, until: 'jobEnded' });
-        return finish(outcomeOfTask(task, abort.statusReason), task);
-      }
-
-      state.hasResult = await calls.blobExists({ connection, jobId, blob: taskOutputPath(taskId, resultFileName) });
-      const outcome = outcomeOfTask(ended);
-      if (outcome.status === 'Failed' && input.body.kind === 'script') {
-        const scriptError = await calls.readEvaluationError({ connection, jobId, blob: taskOutputPath(taskId, evaluationFileName) });
-        if (scriptError) outcome.statusReason = `${outcome.statusReason} ${scriptError}`;
-      }
-      retryable = true;
-      return finish(outcome, ended);
     } catch (error) {
-      // Azure refused something for good (see sanitizedActivityErrors): a job outcome, not a workflow crash.
-      const refusal = permanentFailure(error);
-      if (!refusal) throw error;
-      return finish({ status: 'Failed', statusReason: refusal });
+      const refusal = refusalOf(error);
+      if (refusal === undefined) throw error;
+      return end({ status: 'Failed', statusReason: refusal }, false);
     }
-  });
-  if (!closesWithJob) return ended;
-  return closeAsJobEnded();
 
-  /** Succeeded: the Azure job ends and the run completes. Failed: the run fails, its Azure job open for a retry if the task can rerun. */
-  async function closeAsJobEnded(): Promise<SingleJobState> {
-    if (state.status === 'Succeeded') {
-      await calls.terminateAzureJob({ connection, jobId, reason: 'AllTasksComplete' });
-      return state;
+    const started = await unlessAborted(() => aborts.requested, () => watcher.waitForTaskStart(task));
+    if (started !== 'aborted' && started.state !== 'completed') {
+      state.status = 'Running';
+      state.startedAt = started.startTime;
+      record.publish('The task is running on a compute node.');
     }
-    if (retryable) {
-      state.retryUntil = retryUntil(new Date(), input.retryWindowSeconds);
-      await calls.openRetryWindow({ connection, jobId, until: state.retryUntil });
-      publish(`The job failed. It can be retried until ${state.retryUntil}: remote-batch retry ${jobId}.`);
-    } else {
-      // Aborted (already terminated), or refused: nothing can rerun, so nothing stays open. Azure refusing
-      // the terminate for good (e.g. the worker knows no such connection) means there is no job to end.
-      await calls.terminateAzureJob({ connection, jobId, reason: 'remote-batch: the job failed' }).catch((error: unknown) => {
-        if (permanentFailure(error) === undefined) throw error;
-      });
-    }
-    throw jobFailed(jobId, state.statusReason, state);
-  }
+    const ended = started === 'aborted' ? started : await unlessAborted(() => aborts.requested, () => watcher.waitForTaskEnd(task));
+    if (ended !== 'aborted') return end(ended, true);
+
+    const abort = await aborts.abort();
+    await azure.endAzureJob({ connection, jobId, reason: abort.azureReason });
+    return end(await watcher.waitForTaskEnd({ ...task, abortReason: abort.statusReason }), false);
+  });
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { MapSubmitSettings } from '../../client/mapSubmit';
 import type { JobBodySpec } from '../../client/submission';
 import type { CommandContext } from '../context';
-import { CliError, exitCodes, usageError } from '../exitCodes';
+import { exitCodes, usageError } from '../exitCodes';
 import { numberOption, parseScriptArgument, positiveIntegerOption } from '../parse';
 import { act } from '../program';
 import { jobObject } from '../../client/jobObject';
@@ -118,22 +118,16 @@ Examples:
         const ref = await ctx.job(command, jobId);
         if (ref.kind === 'ArrayChild') throw usageError(`${ref.id} is an array child; retry the array job (${ref.id.replace(/\/\d+$/, '')}) to rerun its failed children.`);
         const timeoutInMs = flags.timeout !== undefined ? flags.timeout * 1000 : undefined;
-        try {
-          if (ref.kind !== 'Array') {
-            const attempt = await jobObject(ref.environment, ref.id).retry();
-            if (flags.json) ctx.out.jsonLine({ jobId: ref.id, attempt });
-            else ctx.out.line(`rerunning ${ref.id} (attempt ${attempt})`);
-            return flags.wait ? watchJob(ctx, ref, { json: flags.json, timeoutInMs }) : exitCodes.ok;
-          }
-          // Nothing failed: that is the answer, whether the workflow is still open or has closed.
-          const rerun = (await ref.array.state()).counts.failed > 0 ? await ref.array.retryFailed() : 0;
-          if (flags.json) ctx.out.jsonLine({ jobId: ref.id, rerun });
-          else ctx.out.line(rerun ? `rerunning ${rerun} failed child${rerun === 1 ? '' : 'ren'} of ${ref.id}` : `${ref.id} has no failed children to retry.`);
-          return flags.wait ? watchArray(ctx, ref.array, { json: flags.json, timeoutInMs }) : exitCodes.ok;
-        } catch (error) {
-          if (error instanceof RangeError) throw new CliError(error.message, exitCodes.usage);
-          throw error;
+        if (ref.kind !== 'Array') {
+          const attempt = await jobObject(ref.environment, ref.id).retry();
+          if (flags.json) ctx.out.jsonLine({ jobId: ref.id, attempt });
+          else ctx.out.line(`rerunning ${ref.id} (attempt ${attempt})`);
+          return flags.wait ? watchJob(ctx, ref, { json: flags.json, timeoutInMs }) : exitCodes.ok;
         }
+        const rerun = await ref.array.retryFailed();
+        if (flags.json) ctx.out.jsonLine({ jobId: ref.id, rerun });
+        else ctx.out.line(rerun ? `rerunning ${rerun} failed child${rerun === 1 ? '' : 'ren'} of ${ref.id}` : `${ref.id} has no failed children to retry.`);
+        return flags.wait ? watchArray(ctx, ref.array, { json: flags.json, timeoutInMs }) : exitCodes.ok;
       }),
     );
 }

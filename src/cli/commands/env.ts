@@ -16,9 +16,9 @@ export async function describeConnection(connection: Connection): Promise<{ batc
   let storage: Record<string, string>;
   if ('connectionString' in connection.storage) {
     let endpoint = '(unreadable connection string)';
-    const { BlobServiceClient } = require('@azure/storage-blob') as typeof import('@azure/storage-blob');
+    const { storageEndpointOf } = require('../../azure/clients') as typeof import('../../azure/clients');
     try {
-      endpoint = BlobServiceClient.fromConnectionString(connection.storage.connectionString).url;
+      endpoint = storageEndpointOf(connection.storage.connectionString);
     } catch {
       // Leave the placeholder: the string itself may hold a key and is never shown.
     }

@@ -21,7 +21,7 @@ const logReaders = 8;
 /** Every child's log in child order, each under a `==> rb-…/n <==` header (or one JSON array). */
 async function arrayLogs(ctx: CommandContext, array: ArrayJob, stream: 'stdout' | 'stderr', property: string, json: boolean): Promise<void> {
   const { jobLogs } = require('../../client/logs') as typeof import('../../client/logs');
-  const { mapWithConcurrency } = require('../../activities/concurrency') as typeof import('../../activities/concurrency');
+  const { mapWithConcurrency } = require('../../model/concurrency') as typeof import('../../model/concurrency');
   const { childCount } = await array.state();
   const indexes = Array.from({ length: childCount }, (_, i) => i + 1);
   const read = async (index: number) => {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { EvaluationData } from '../../client/taskJobProperties';
-import type { ArrayJobState } from '../../model/arrayJob';
+import type { ArrayJobState } from '../../model/jobStates';
 import { isFinished } from '../../model/status';
 import type { CommandContext } from '../context';
 import { CliError, exitCodes } from '../exitCodes';

@@ -1,20 +1,13 @@
 import type { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityInterceptors } from '@temporalio/worker';
-import { batchErrorCode, batchStatusCode } from './batchErrors';
+import { azureErrorFacts, waitingReason } from '../azure/errors';
 import { isLocalError } from '../connections/connection';
-import { retryAfterMs, waitingReason } from './batchLimits';
+import { RemoteBatchError } from '../model/errors';
 import { redactSecrets } from './redact';
 
 /** 4xx answers that retrying can change; every other 4xx is final. */
-const transientStatuses = new Set([408, 409, 429]);
-
-function describeAzureError(error: unknown): string {
-  const body = (error as { body?: { message?: { value?: string } | string; values?: { key: string; value: string }[] } }).body;
-  const reason = body?.values?.find((item) => item.key === 'Reason')?.value;
-  const message = typeof body?.message === 'string' ? body.message : body?.message?.value;
-  return reason ?? message?.split('\n')[0] ?? (error as Error)?.message ?? String(error);
-}
+const retriedClientStatuses = new Set([408, 409, 429]);
 
 /**
  * Every activity failure passes through here before the worker logs it or
@@ -43,35 +36,30 @@ export function sanitizedActivityErrors(context?: Context): ActivityInterceptors
   };
 }
 
-function sanitizedFailure(error: unknown, context: Context | undefined): ApplicationFailure {
+export function sanitizedFailure(error: unknown, context?: Context): ApplicationFailure {
   if (isLocalError(error)) {
     context?.log.warn(redactSecrets(error.message));
     // The worker's own configuration: retrying cannot change it, and the job fails with this as its reason.
     return ApplicationFailure.create({ message: redactSecrets(error.publicMessage), type: error.name, nonRetryable: true });
   }
-  const status = batchStatusCode(error);
-  const permanent = status !== undefined && status >= 400 && status < 500 && !transientStatuses.has(status);
-  if (permanent) {
-    const code = batchErrorCode(error) ?? `HTTP ${status}`;
-    return ApplicationFailure.create({
-      message: redactSecrets(`Azure refused the request (${code}): ${describeAzureError(error)}`),
-      type: code,
-      nonRetryable: true,
-    });
+  // Our own refusals (no such pool, elements missing, a job that has ended): final, and worded for the user.
+  if (error instanceof RemoteBatchError && error.statusCode !== undefined && error.statusCode < 500) {
+    return ApplicationFailure.create({ message: redactSecrets(error.message), type: error.code, nonRetryable: true });
+  }
+  const facts = azureErrorFacts(error);
+  const { statusCode: status, code } = facts;
+  if (status !== undefined && status >= 400 && status < 500 && !retriedClientStatuses.has(status)) {
+    const named = code ?? `HTTP ${status}`;
+    return ApplicationFailure.create({ message: redactSecrets(`Azure refused the request (${named}): ${facts.detail}`), type: named, nonRetryable: true });
   }
   // A Batch limit (quota, throttling) is a reason to wait, worded for the user and retried when Batch asks.
   const waiting = waitingReason(error);
   if (waiting) {
-    const after = retryAfterMs(error);
-    return ApplicationFailure.create({
-      message: waiting,
-      type: 'BatchLimit',
-      nonRetryable: false,
-      ...(after !== undefined ? { nextRetryDelay: Math.max(1000, after) } : {}),
-    });
+    const after = facts.retryAfterMs;
+    return ApplicationFailure.create({ message: waiting, type: 'BatchLimit', ...(after !== undefined ? { nextRetryDelay: Math.max(1000, after) } : {}) });
   }
   const name = error instanceof Error ? error.name : 'Error';
-  const detail = status !== undefined ? `HTTP ${status} ${batchErrorCode(error) ?? ''}: ${describeAzureError(error)}` : describeAzureError(error);
+  const detail = status !== undefined ? `HTTP ${status} ${code ?? ''}: ${facts.detail}` : facts.detail;
   return ApplicationFailure.create({
     message: redactSecrets(detail),
     type: name,

@@ -1,40 +1,26 @@
 import type { BatchServiceModels } from '@azure/batch';
-import type { SasSigner } from '../azure/sas';
 import { evaluationFileName, jobOutputFolder, resultFileName, taskLogPath, taskOutputPath } from '../model/conventions';
+import type { TaskTemplate } from '../model/taskTemplate';
 
-/** What every task of a job shares. */
-export interface TaskTemplate {
-  commandLine: string;
-  requiredSlots: number;
-  containerImage: string;
-  environment: Record<string, string>;
-  maxWallClockSeconds?: number;
-  /** MaxRetries: Batch reruns a task that exits nonzero this many times. */
-  maxTaskRetryCount?: number;
-}
+/** A task as Batch takes it (add, add collection). */
+export type BatchTaskDefinition = BatchServiceModels.TaskAddParameter;
 
-/** A blob of the job's container, placed in the task's working directory as `name`. */
-export interface TaskInputBlob {
-  name: string;
-  blob: string;
-}
-
-export const sasLifetimeMs = 7 * 24 * 3600_000;
-
-/** Read-only SAS URLs for input blobs, placed in the working directory under their names. */
-export function signInputs(sas: SasSigner, container: string, inputs: TaskInputBlob[]): Promise<BatchServiceModels.ResourceFile[]> {
-  return Promise.all(inputs.map(async ({ name, blob }) => ({ httpUrl: await sas.blobReadUrl(container, blob, sasLifetimeMs), filePath: name })));
+/** A file Batch downloads into the task's working directory before it starts. */
+export interface ResourceFile {
+  httpUrl: string;
+  filePath: string;
 }
 
 /**
  * A Batch task by the Batch File Conventions: inputs as resource files with
  * read-only SAS URLs; logs to `<task>/$TaskLog`, the result and ./JobOutput/**
- * to `<task>/$TaskOutput` through a write-only container SAS.
+ * to `<task>/$TaskOutput` through a write-only container SAS. The logs come
+ * last: Batch uploads them after the files before them.
  */
 export function taskDefinition(
   taskId: string,
   template: TaskTemplate,
-  resourceFiles: BatchServiceModels.ResourceFile[],
+  resourceFiles: ResourceFile[],
   outputContainerUrl: string,
   extraEnvironment: Record<string, string> = {},
 ): BatchServiceModels.TaskAddParameter {
@@ -54,7 +40,6 @@ export function taskDefinition(
       maxTaskRetryCount: template.maxTaskRetryCount ?? 0,
       ...(template.maxWallClockSeconds ? { maxWallClockTime: `PT${Math.ceil(template.maxWallClockSeconds)}S` } : {}),
     },
-    // Logs last: in storage they then vouch for the rest (model/outputOrder).
     outputFiles: [
       upload(resultFileName, taskOutputPath(taskId, resultFileName)),
       upload(evaluationFileName, taskOutputPath(taskId, evaluationFileName)),

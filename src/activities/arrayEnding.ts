@@ -1,0 +1,114 @@
+import { Context } from '@temporalio/activity';
+import type { AzureGateways, ConnectionGateways } from '../azure/gateways';
+import { JobStorage } from '../azure/jobStorage';
+import { blobIndexOfChild, childTaskId } from '../model/arrayJob';
+import { arrayResultsBlob, resultLinesOf } from '../model/arrayResults';
+import { type ChildShard, childStatus, resetChild, updateChild } from '../model/childShard';
+import { mapWithConcurrency } from '../model/concurrency';
+import { clientTerminationReason } from '../model/outcome';
+import { recordChildrenCompleted } from '../telemetry/metrics';
+import { RefusedInputError } from './jobSetup';
+
+interface ArrayRef {
+  connection: string;
+  jobId: string;
+  childCount: number;
+}
+
+/** Every shard in turn, read, changed by `change` and written back when it says it changed something. */
+async function forEachShard(storage: JobStorage, childCount: number, change: (shard: ChildShard) => Promise<boolean> | boolean): Promise<void> {
+  for (let index = 0; index < JobStorage.shardCount(childCount); index++) {
+    Context.current().heartbeat(index);
+    const shard = await storage.readShard(index, childCount);
+    if (await change(shard)) await storage.writeShard(index, shard);
+  }
+}
+
+/** Marks one child for abort (so its reason survives its completion) and terminates its task. */
+async function abortArrayChild(azure: ConnectionGateways, input: ArrayRef & { child: number; reason: string }): Promise<void> {
+  const storage = azure.storage.job(input.jobId);
+  const index = blobIndexOfChild(input.child);
+  const shard = await storage.readShard(index, input.childCount);
+  const status = childStatus(shard, input.child);
+  if (status === 'Succeeded' || status === 'Failed') return;
+  shard.abortReasons[input.child - shard.first] = input.reason;
+  await storage.writeShard(index, shard);
+  await azure.batch.terminateTask(input.jobId, childTaskId(input.child));
+}
+
+/**
+ * Once the Azure job has ended early (an abort, the reconciler): every child
+ * that had not finished before `endedAt` (never added, waiting, or killed)
+ * ends Failed with `statusReason`, or its own abort's reason if it was aborted alone first.
+ */
+async function failUnfinishedChildren(azure: ConnectionGateways, input: ArrayRef & { endedAt: string; statusReason: string }): Promise<number> {
+  let failed = 0;
+  await forEachShard(azure.storage.job(input.jobId), input.childCount, (shard) => {
+    let touched = false;
+    for (let at = 0; at < shard.statuses.length; at++) {
+      const letter = shard.statuses[at];
+      if (letter === 'S' || (letter === 'F' && shard.endTimes[at] !== null && shard.endTimes[at]! < input.endedAt)) continue;
+      const ownReason = shard.abortReasons[at];
+      updateChild(shard, shard.first + at, {
+        status: 'Failed',
+        reason: ownReason ? clientTerminationReason(ownReason) : input.statusReason,
+        exitCode: shard.exitCodes[at] ?? undefined,
+        endTime: shard.endTimes[at] ?? input.endedAt,
+      });
+      touched = true;
+      failed++;
+    }
+    return touched;
+  });
+  recordChildrenCompleted('Failed', failed);
+  return failed;
+}
+
+/** A retry: the failed children run again (Batch reactivates their tasks; ids stay), every success kept. */
+async function rerunFailedChildren(azure: ConnectionGateways, input: ArrayRef): Promise<number> {
+  let rerun = 0;
+  await forEachShard(azure.storage.job(input.jobId), input.childCount, async (shard) => {
+    const failed = [...shard.statuses].flatMap((letter, at) => (letter === 'F' ? [shard.first + at] : []));
+    await mapWithConcurrency(failed, 16, async (child) => {
+      if (!(await azure.batch.rerunTask(input.jobId, childTaskId(child)))) {
+        throw new RefusedInputError(`Azure job '${input.jobId}' has ended: its failed children can no longer be rerun.`);
+      }
+      resetChild(shard, child);
+    });
+    rerun += failed.length;
+    return failed.length > 0;
+  });
+  return rerun;
+}
+
+/**
+ * Writes the array's results blob (src/model/arrayResults.ts) from its shards:
+ * what every client reads once it has ended. An array none of whose children
+ * was added (`neverRan` says why) has every child Failed with that reason.
+ */
+async function publishArrayResults(azure: ConnectionGateways, input: ArrayRef & { neverRan?: string }): Promise<void> {
+  const storage = azure.storage.job(input.jobId);
+  const indexes = Array.from({ length: JobStorage.shardCount(input.childCount) }, (_, index) => index);
+  const lines = await mapWithConcurrency(indexes, 8, async (index) => {
+    Context.current().heartbeat(index);
+    const shard = await storage.readShard(index, input.childCount);
+    const ended = input.neverRan === undefined ? shard : neverRanShard(shard, input.neverRan);
+    return resultLinesOf(ended).map((line) => JSON.stringify(line)).join('\n');
+  });
+  await storage.create();
+  await storage.uploadText(arrayResultsBlob, `${lines.join('\n')}\n`);
+}
+
+function neverRanShard(shard: ChildShard, reason: string): ChildShard {
+  for (let at = 0; at < shard.statuses.length; at++) updateChild(shard, shard.first + at, { status: 'Failed', reason });
+  return shard;
+}
+
+export function arrayEndingActivities(gateways: AzureGateways) {
+  return {
+    abortArrayChild: (input: ArrayRef & { child: number; reason: string }) => abortArrayChild(gateways.get(input.connection), input),
+    failUnfinishedChildren: (input: ArrayRef & { endedAt: string; statusReason: string }) => failUnfinishedChildren(gateways.get(input.connection), input),
+    rerunFailedChildren: (input: ArrayRef) => rerunFailedChildren(gateways.get(input.connection), input),
+    publishArrayResults: (input: ArrayRef & { neverRan?: string }) => publishArrayResults(gateways.get(input.connection), input),
+  };
+}

@@ -1,0 +1,175 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ContainerClient } from '@azure/storage-blob';
+import { blobCount, childrenOfBlob, childShardBlob, elementChunkBlob } from '../model/arrayJob';
+import { type ChildShard, emptyShard } from '../model/childShard';
+import { jobContainerName, jobOutputFolder, taskAttemptsBlob, taskOutputPath } from '../model/conventions';
+import { RemoteBatchError } from '../model/errors';
+import type { TaskAttempt } from '../model/failureKind';
+import { pendingUploadMetadata } from '../model/reconciliation';
+import { isNotFound } from './errors';
+import type { SasSigner } from './sas';
+
+/** How long the SAS URLs handed to a task stay valid. */
+const sasLifetimeMs = 7 * 24 * 3600_000;
+
+/** A stored blob that should hold JSON and does not. */
+export class StoredJsonError extends RemoteBatchError {
+  constructor(readonly jobId: string, readonly blob: string, problem: string) {
+    super(`${blob} of job ${jobId} is not valid JSON: ${problem}`, 'InvalidStoredJson');
+    this.name = 'StoredJsonError';
+  }
+}
+
+export interface StoredFile {
+  /** The blob's name in the job's container. */
+  blobName: string;
+  size: number;
+}
+
+/**
+ * One job's blob container (`job-<job id>`, Microsoft's Batch File
+ * Conventions): its inputs, its tasks' outputs and logs, and the state the
+ * workflow keeps beside them (child shards, attempts). The only code outside
+ * the emulator that reads or writes a job's blobs.
+ */
+export class JobStorage {
+  readonly containerName: string;
+  private readonly container: ContainerClient;
+
+  constructor(
+    container: (name: string) => ContainerClient,
+    private readonly sas: SasSigner,
+    readonly jobId: string,
+  ) {
+    this.containerName = jobContainerName(jobId);
+    this.container = container(this.containerName);
+  }
+
+  /** Creates the container; a client's upload is marked pending until its workflow starts (the reconciler deletes abandoned ones). */
+  async create(pendingFor?: string): Promise<void> {
+    const metadata = pendingFor ? { [pendingUploadMetadata.workflowId]: pendingFor, [pendingUploadMetadata.uploadedAt]: new Date().toISOString() } : undefined;
+    await this.container.createIfNotExists(metadata ? { metadata } : {});
+  }
+
+  /** Clears the pending mark: the workflow started. */
+  async markStarted(workflowId: string): Promise<void> {
+    await this.container.setMetadata({ [pendingUploadMetadata.workflowId]: workflowId });
+  }
+
+  async delete(): Promise<'deleted' | 'absent'> {
+    return (await this.container.deleteIfExists()).succeeded ? 'deleted' : 'absent';
+  }
+
+  async uploadText(blob: string, text: string): Promise<void> {
+    await this.container.getBlockBlobClient(blob).upload(text, Buffer.byteLength(text));
+  }
+
+  async uploadFile(blob: string, file: string): Promise<void> {
+    await this.container.getBlockBlobClient(blob).uploadFile(file);
+  }
+
+  async exists(blob: string): Promise<boolean> {
+    return this.container.getBlobClient(blob).exists();
+  }
+
+  /** The blob's bytes; undefined when there is no such blob (or container). */
+  async read(blob: string, abortSignal?: AbortSignal): Promise<Buffer | undefined> {
+    try {
+      return await this.container.getBlobClient(blob).downloadToBuffer(0, undefined, { abortSignal });
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async readText(blob: string, abortSignal?: AbortSignal): Promise<string | undefined> {
+    return (await this.read(blob, abortSignal))?.toString('utf8');
+  }
+
+  /** The blob's JSON; undefined when there is no such blob; a StoredJsonError naming the blob when it is not JSON. */
+  async readJson(blob: string): Promise<unknown> {
+    const text = await this.readText(blob);
+    if (text === undefined) return undefined;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new StoredJsonError(this.jobId, blob, (error as Error).message);
+    }
+  }
+
+  /** Blob names (and sizes) under a prefix. */
+  async list(prefix?: string): Promise<StoredFile[]> {
+    const files: StoredFile[] = [];
+    try {
+      for await (const blob of this.container.listBlobsFlat(prefix ? { prefix } : {})) files.push({ blobName: blob.name, size: blob.properties.contentLength ?? 0 });
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+    return files;
+  }
+
+  async download(blob: string, destination: string): Promise<void> {
+    await fs.promises.mkdir(path.dirname(path.resolve(destination)), { recursive: true });
+    await this.container.getBlobClient(blob).downloadToFile(destination);
+  }
+
+  /** Files a task wrote under ./JobOutput/, named as it wrote them. */
+  async taskOutputs(taskId: string): Promise<(StoredFile & { name: string })[]> {
+    const prefix = `${taskOutputPath(taskId, jobOutputFolder)}/`;
+    return (await this.list(prefix)).map((file) => ({ ...file, name: file.blobName.slice(prefix.length) }));
+  }
+
+  /** A read-only SAS URL of one blob, for a task's resource file. */
+  inputUrl(blob: string): Promise<string> {
+    return this.sas.blobReadUrl(this.containerName, blob, sasLifetimeMs);
+  }
+
+  /** A write-only SAS URL of the container, for a task's output files. */
+  outputUrl(): Promise<string> {
+    return this.sas.containerWriteUrl(this.containerName, sasLifetimeMs);
+  }
+
+  /** A single job's rerun attempts (JobAttempts); none when nothing was rerun. */
+  async readAttempts(taskId: string): Promise<TaskAttempt[]> {
+    return ((await this.readJson(taskAttemptsBlob(taskId))) as TaskAttempt[] | undefined) ?? [];
+  }
+
+  async writeAttempts(taskId: string, attempts: TaskAttempt[]): Promise<void> {
+    await this.uploadText(taskAttemptsBlob(taskId), JSON.stringify(attempts));
+  }
+
+  /** The JSON lines of element chunk k (one per child). */
+  async readElementChunk(index: number): Promise<string[]> {
+    const text = await this.readText(elementChunkBlob(index));
+    if (text === undefined) {
+      throw new RemoteBatchError(`The elements of array ${this.jobId} are missing from storage: ${this.containerName}/${elementChunkBlob(index)} does not exist.`, 'ElementsNotFound', 404);
+    }
+    return text.split('\n');
+  }
+
+  async writeElementChunk(index: number, lines: string): Promise<void> {
+    await this.uploadText(elementChunkBlob(index), lines);
+  }
+
+  /** Shard k of an array's child states; an empty one (every child Active) before it was first written. */
+  async readShard(index: number, childCount: number): Promise<ChildShard> {
+    const shard = (await this.readJson(childShardBlob(index))) as ChildShard | undefined;
+    if (shard) return shard;
+    const { first, last } = childrenOfBlob(index, childCount);
+    return emptyShard(first, last - first + 1);
+  }
+
+  async writeShard(index: number, shard: ChildShard): Promise<void> {
+    await this.uploadText(childShardBlob(index), JSON.stringify(shard));
+  }
+
+  /** Whether shard k was ever written (a closed array's reader tells "never ran" from "lost"). */
+  async shardExists(index: number): Promise<boolean> {
+    return this.exists(childShardBlob(index));
+  }
+
+  static shardCount(childCount: number): number {
+    return blobCount(childCount);
+  }
+}

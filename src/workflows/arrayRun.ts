@@ -1,0 +1,210 @@
+import { allHandlersFinished, condition, log, workflowInfo } from '@temporalio/workflow';
+import { type ArrayJobState, initialArrayJobState } from '../model/jobStates';
+import { resumedArrayJobState, retryUntil } from '../model/retry';
+import { batchPriority } from '../model/settings';
+import { inlineInputsOf, type TaskInputBlob, type TaskTemplate, taskInputBlobsOf, taskTemplateOf } from '../model/taskTemplate';
+import { arrayJobInputSchema, type ArrayJobInput, type CheckedArrayJobInput, type RetryInput } from '../model/workflowInputs';
+import { AbortRequests, refusalOf } from './aborts';
+import { azure, watcher } from './activityProxies';
+import { unlessAborted } from './cancellation';
+import { startingInput } from './jobInput';
+import { JobRecord } from './jobRecord';
+import { reasonProblem } from './messages';
+
+/** Children added per activity call: small enough to show progress, large enough to keep history short. */
+const childrenPerAddCall = 2000;
+/** Loop turns per run before continue-as-new; each turn adds about a dozen events. */
+const turnsPerRun = 150;
+
+/** What one run hands the next through continue-as-new: never the children themselves. */
+export interface ArrayJobCarry {
+  state: ArrayJobState;
+  template: TaskTemplate;
+  inputBlobs: TaskInputBlob[];
+}
+
+/**
+ * The state and steps of one run of an array job; `arrayJob` wires its
+ * handlers and loops over its steps. Per-child facts live in blobs (the
+ * activities' child shards), so nothing here grows with the child count.
+ */
+export class ArrayRun {
+  readonly record: JobRecord<ArrayJobState>;
+  readonly aborts: AbortRequests;
+  private readonly childAborts: { child: number; reason: string }[] = [];
+  private turn = 0;
+  /** Every child has completed and the shards agree with Batch. */
+  allCompleted = false;
+
+  private constructor(
+    readonly input: CheckedArrayJobInput,
+    readonly state: ArrayJobState,
+    private template: TaskTemplate,
+    private inputBlobs: TaskInputBlob[],
+    /** How this run began: a continuation of a run, a retry of a closed one, or a new array. */
+    private readonly origin: 'continued' | 'retry' | 'new',
+  ) {
+    this.record = new JobRecord(state, input.environment.connection);
+    this.aborts = new AbortRequests(
+      () => state.closed,
+      async () => {
+        await condition(() => state.closed);
+        return state;
+      },
+    );
+  }
+
+  static async start(given: ArrayJobInput | RetryInput, carry?: ArrayJobCarry): Promise<ArrayRun> {
+    const { input, jobId, submittedAt, previous } = await startingInput(arrayJobInputSchema, given, (previousRunId) => azure.previousRun({ previousRunId }));
+    if (carry) return new ArrayRun(input, carry.state, carry.template, carry.inputBlobs, 'continued');
+    const state = previous ? resumedArrayJobState(previous.state as ArrayJobState, previous.runId) : initialArrayJobState(input, jobId, submittedAt);
+    return new ArrayRun(input, state, taskTemplateOf(input), taskInputBlobsOf(input, false), previous ? 'retry' : 'new');
+  }
+
+  private get ref() {
+    return { connection: this.input.environment.connection, jobId: this.state.jobId, childCount: this.state.childCount, bodyKind: this.input.body.kind };
+  }
+
+  get isAborted(): boolean {
+    return this.aborts.requested;
+  }
+
+  /** The abortChild signal: a child index outside the array is left out, and the worker's log says so. */
+  requestChildAbort(child: unknown, reason: unknown): void {
+    const problem = reasonProblem(reason);
+    if (!Number.isInteger(child) || (child as number) < 1 || (child as number) > this.state.childCount || problem) {
+      log.warn(`abortChild signal ignored: ${problem ?? `child must be a whole number from 1 to ${this.state.childCount}; got ${JSON.stringify(child)}.`}`);
+      return;
+    }
+    if (!this.state.closed) this.childAborts.push({ child: child as number, reason: (reason as string) || 'no reason given' });
+  }
+
+  /**
+   * A new array: the pool checked, the inputs and elements in storage, the
+   * Azure job created. A retry: its failed children sent back to Batch.
+   * False when that was refused: the array has ended.
+   */
+  async begin(): Promise<boolean> {
+    if (this.origin === 'continued') return true;
+    try {
+      if (this.origin === 'retry') {
+        const rerun = await azure.rerunFailedChildren(this.ref);
+        this.state.retries++;
+        this.record.publish(`Rerunning ${rerun} failed children (attempt ${this.state.attempts.length + 1}).`);
+        return true;
+      }
+      this.record.publish('Creating the Azure job.');
+      await azure.prepareAzureJob({
+        ...this.ref,
+        poolId: this.state.poolId,
+        priority: batchPriority(this.input.settings.jobPriority),
+        requiredSlots: this.input.settings.vcpuCount,
+        owner: workflowInfo().workflowId,
+        record: { jobType: 'Array', bodyKind: this.input.body.kind, state: this.state },
+        inlineInputs: inlineInputsOf(this.input, false),
+      });
+      return true;
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (refusal === undefined) throw error;
+      this.state.statusReason = refusal;
+      return false;
+    }
+  }
+
+  /** Children aborted alone come first, so they keep their own reasons if the array is aborted too. */
+  async abortRequestedChildren(): Promise<void> {
+    for (let next = this.childAborts.shift(); next; next = this.childAborts.shift()) await azure.abortArrayChild({ ...this.ref, ...next });
+  }
+
+  /** One turn: the next children added while Batch's progress is watched, until something changed. */
+  async addNextAndWatch(): Promise<void> {
+    this.turn++;
+    const { state } = this;
+    const from = state.added + 1;
+    const to = Math.min(state.childCount, state.added + childrenPerAddCall);
+    const outcome = await unlessAborted(
+      () => this.isAborted || this.childAborts.length > 0,
+      () =>
+        Promise.all([
+          from <= to
+            ? watcher.addArrayChildren({ ...this.ref, from, to, spanSize: state.spanSize, template: this.template, sharedInputs: this.inputBlobs }).then(() => to)
+            : Promise.resolve(state.added),
+          watcher.pollArrayProgress({ ...this.ref, added: state.added, cursor: state.cursor, minWaitMs: 1000, maxWaitMs: 15000 }),
+        ]),
+    );
+    if (outcome === 'aborted') return;
+    const [added, progress] = outcome;
+    state.added = added;
+    state.counts = progress.counts;
+    state.cursor = progress.cursor;
+    state.startedAt ??= progress.counts.active < state.childCount ? new Date().toISOString() : undefined;
+    this.allCompleted = progress.allCompleted && state.added === state.childCount;
+    if (!this.allCompleted) this.record.publish(`${state.added} of ${state.childCount} children added.`);
+  }
+
+  shouldContinueAsNew(): boolean {
+    return this.turn >= (this.input.turnsPerRun ?? turnsPerRun) || workflowInfo().continueAsNewSuggested;
+  }
+
+  carry(): ArrayJobCarry {
+    return { state: this.state, template: this.template, inputBlobs: this.inputBlobs };
+  }
+
+  /** Every child completed: the run closes, failed (its Azure job open for a retry) when any child failed. */
+  async complete(): Promise<ArrayJobState> {
+    const { state } = this;
+    state.completedAt = new Date().toISOString();
+    state.statusReason = `All ${state.childCount} children completed: ${state.counts.succeeded} succeeded, ${state.counts.failed} failed.`;
+    if (state.counts.failed === 0) {
+      await azure.endAzureJob({ ...this.ref, reason: 'AllTasksComplete' });
+      return this.close('The array job is closed.');
+    }
+    state.retryUntil = retryUntil(new Date(state.completedAt), this.input.retryWindowSeconds);
+    await azure.openRetryWindow({ ...this.ref, until: state.retryUntil });
+    return this.close(`The array job is closed. Its failed children can be rerun until ${state.retryUntil}: remote-batch retry ${state.jobId}.`);
+  }
+
+  /** Aborted: the Azure job is terminated, and every child that had not finished ends Failed with the abort's reason. */
+  async abort(): Promise<ArrayJobState> {
+    const abort = await this.aborts.abort();
+    const endedAt = new Date().toISOString();
+    this.state.abortReason = abort.reason;
+    await azure.endAzureJob({ ...this.ref, reason: abort.azureReason });
+    return this.endEarly(abort.statusReason, endedAt);
+  }
+
+  /**
+   * The array ended before its children did (aborted, refused, its retry
+   * refused): what ran is recorded as Batch ended it, and every child that had
+   * not finished ends Failed with `statusReason`.
+   */
+  async endEarly(statusReason: string, endedAt = new Date().toISOString()): Promise<ArrayJobState> {
+    const { state } = this;
+    const ran = state.added > 0;
+    if (ran) {
+      const progress = await watcher.pollArrayProgress({ ...this.ref, added: state.added, cursor: state.cursor, minWaitMs: 0, maxWaitMs: 0 });
+      state.counts = progress.counts;
+      await azure.failUnfinishedChildren({ ...this.ref, endedAt, statusReason });
+    }
+    state.counts = { active: 0, running: 0, succeeded: ran ? state.counts.succeeded : 0, failed: state.childCount - (ran ? state.counts.succeeded : 0) };
+    state.statusReason = statusReason;
+    state.completedAt = endedAt;
+    return this.close('The array job is closed.', ran ? undefined : statusReason);
+  }
+
+  /** Publishes the results blob (every child failed with `neverRan` when none was added) and closes the run. */
+  private async close(note: string, neverRan?: string): Promise<ArrayJobState> {
+    const { state } = this;
+    // A storage the worker cannot reach for good (say, a connection it does not know) leaves no results blob; readers say so.
+    await azure.publishArrayResults({ ...this.ref, ...(neverRan !== undefined ? { neverRan } : {}) }).catch((error: unknown) => {
+      if (refusalOf(error) === undefined) throw error;
+    });
+    state.status = 'Completed';
+    state.closed = true;
+    this.record.publish(note);
+    await condition(allHandlersFinished);
+    if (state.counts.failed > 0 || state.abortReason !== undefined) throw this.record.failed();
+    return state;
+  }
+}

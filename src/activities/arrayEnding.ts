@@ -19,8 +19,8 @@ interface ArrayRef {
 async function forEachShard(storage: JobStorage, childCount: number, change: (shard: ChildShard) => Promise<boolean> | boolean): Promise<void> {
   for (let index = 0; index < JobStorage.shardCount(childCount); index++) {
     Context.current().heartbeat(index);
-    const shard = await storage.readShard(index, childCount);
-    if (await change(shard)) await storage.writeShard(index, shard);
+    const read = await storage.readShard(index, childCount);
+    if (await change(read.shard)) await storage.writeShard(index, read);
   }
 }
 
@@ -28,11 +28,11 @@ async function forEachShard(storage: JobStorage, childCount: number, change: (sh
 async function abortArrayChild(azure: ConnectionGateways, input: ArrayRef & { child: number; reason: string }): Promise<void> {
   const storage = azure.storage.job(input.jobId);
   const index = blobIndexOfChild(input.child);
-  const shard = await storage.readShard(index, input.childCount);
-  const status = childStatus(shard, input.child);
+  const read = await storage.readShard(index, input.childCount);
+  const status = childStatus(read.shard, input.child);
   if (status === 'Succeeded' || status === 'Failed') return;
-  shard.abortReasons[input.child - shard.first] = input.reason;
-  await storage.writeShard(index, shard);
+  read.shard.abortReasons[input.child - read.shard.first] = input.reason;
+  await storage.writeShard(index, read);
   await azure.batch.terminateTask(input.jobId, childTaskId(input.child));
 }
 
@@ -91,7 +91,7 @@ async function publishArrayResults(azure: ConnectionGateways, input: ArrayRef & 
   const indexes = Array.from({ length: JobStorage.shardCount(input.childCount) }, (_, index) => index);
   const lines = await mapWithConcurrency(indexes, 8, async (index) => {
     Context.current().heartbeat(index);
-    const shard = await storage.readShard(index, input.childCount);
+    const { shard } = await storage.readShard(index, input.childCount);
     const ended = input.neverRan === undefined ? shard : neverRanShard(shard, input.neverRan);
     return resultLinesOf(ended).map((line) => JSON.stringify(line)).join('\n');
   });

@@ -62,7 +62,7 @@ async function shardCounts(azure: ConnectionGateways, input: ArrayRef, written: 
   const indexes = Array.from({ length: blobIndexOfChild(input.childCount) + 1 }, (_, index) => index);
   const shards = await mapWithConcurrency(indexes, 8, async (index) => {
     Context.current().heartbeat(index);
-    return known.get(index) ?? storage.readShard(index, input.childCount);
+    return known.get(index) ?? (await storage.readShard(index, input.childCount)).shard;
   });
   return countShards(shards);
 }

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { ListedTask } from '../azure/batchGateway';
 import type { ConnectionGateways } from '../azure/gateways';
-import { type JobStorage, StoredJsonError } from '../azure/jobStorage';
+import { type JobStorage, StoredJsonError, type VersionedShard } from '../azure/jobStorage';
 import { childOfTaskId, childTaskId, taskIdPrefixOfBlob } from '../model/arrayJob';
 import { childAttempts, type ChildShard, childStatus, type ChildUpdate, setChildAttempts, updateChild } from '../model/childShard';
 import { mapWithConcurrency } from '../model/concurrency';
@@ -38,7 +38,7 @@ interface ChildChange {
 
 interface ShardPass {
   index: number;
-  shard: ChildShard;
+  read: VersionedShard;
   changes: ChildChange[];
 }
 
@@ -110,7 +110,8 @@ function recorded(shard: ChildShard, task: ListedTask, reconcile: boolean, verif
 async function settleShard(azure: ConnectionGateways, array: ArrayRef, index: number, tasks: ListedTask[], reconcile: boolean): Promise<ShardPass> {
   const context = Context.current();
   const storage = azure.storage.job(array.jobId);
-  const shard = await storage.readShard(index, array.childCount);
+  const read = await storage.readShard(index, array.childCount);
+  const { shard } = read;
   const unsettled = tasks.filter((task) => task.state === 'completed' && (reconcile || !/[SF]/.test(shard.statuses[childOfTaskId(task.id)! - shard.first])));
   const written = await listedOutputs(storage, index, unsettled, reconcile);
   const verified = (taskId: string) => requiredOutputs(taskId, array.bodyKind === 'script').every((blob) => written.has(blob));
@@ -122,7 +123,7 @@ async function settleShard(azure: ConnectionGateways, array: ArrayRef, index: nu
     if (task.state !== 'completed') return { child, update: task.state === 'active' ? { status: 'Active' } : { status: 'Running', startTime: task.startTime } };
     return settleChild(storage, array, shard, task, written);
   });
-  return { index, shard, changes: changes.filter((change) => change !== undefined) };
+  return { index, read, changes: changes.filter((change) => change !== undefined) };
 }
 
 /** Sends children back to Batch after their backoff; a child Batch refuses (its job has ended) keeps its failure. */
@@ -156,14 +157,15 @@ export async function applyTaskStates(
   );
   const reruns = await rerunChildren(azure, array.jobId, passes);
   const storage = azure.storage.job(array.jobId);
-  await mapWithConcurrency(passes, shardConcurrency, async ({ index, shard, changes }) => {
-    for (const { child, update } of changes) updateChild(shard, child, update);
-    if (changes.length > 0) await storage.writeShard(index, shard);
+  // A shard another writer changed meanwhile (a child's abort) fails the poll: its retry settles from a fresh read.
+  await mapWithConcurrency(passes, shardConcurrency, async ({ index, read, changes }) => {
+    for (const { child, update } of changes) updateChild(read.shard, child, update);
+    if (changes.length > 0) await storage.writeShard(index, read);
     recordChildrenCompleted('Succeeded', changes.filter(({ update }) => update.status === 'Succeeded').length);
     recordChildrenCompleted('Failed', changes.filter(({ update }) => update.status === 'Failed').length);
   });
   if (reconcile && passes.some((pass) => pass.changes.length > 0)) {
     Context.current().log.warn('array child states corrected from Batch at the end of the array', { jobId: array.jobId, children: passes.reduce((sum, pass) => sum + pass.changes.length, 0) });
   }
-  return { changed: passes.reduce((sum, pass) => sum + pass.changes.length, 0), reruns, shards: passes.map((pass) => pass.shard) };
+  return { changed: passes.reduce((sum, pass) => sum + pass.changes.length, 0), reruns, shards: passes.map((pass) => pass.read.shard) };
 }

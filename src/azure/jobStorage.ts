@@ -7,11 +7,25 @@ import { jobContainerName, jobOutputFolder, taskAttemptsBlob, taskOutputPath } f
 import { RemoteBatchError } from '../model/errors';
 import type { TaskAttempt } from '../model/failureKind';
 import { pendingUploadMetadata } from '../model/reconciliation';
-import { isNotFound } from './errors';
+import { azureErrorFacts, isNotFound } from './errors';
 import type { SasSigner } from './sas';
 
 /** How long the SAS URLs handed to a task stay valid. */
 const sasLifetimeMs = 7 * 24 * 3600_000;
+
+/** A shard and the version of it that was read. */
+export interface VersionedShard {
+  shard: ChildShard;
+  etag?: string;
+}
+
+/** Another writer changed a shard between this one's read and write. */
+export class ShardConflictError extends RemoteBatchError {
+  constructor(jobId: string, index: number) {
+    super(`Child shard ${index} of array ${jobId} changed while it was being updated; it is read again.`, 'ShardConflict', 412);
+    this.name = 'ShardConflictError';
+  }
+}
 
 /** A stored blob that should hold JSON and does not. */
 export class StoredJsonError extends RemoteBatchError {
@@ -152,16 +166,39 @@ export class JobStorage {
     await this.uploadText(elementChunkBlob(index), lines);
   }
 
-  /** Shard k of an array's child states; an empty one (every child Active) before it was first written. */
-  async readShard(index: number, childCount: number): Promise<ChildShard> {
-    const shard = (await this.readJson(childShardBlob(index))) as ChildShard | undefined;
-    if (shard) return shard;
-    const { first, last } = childrenOfBlob(index, childCount);
-    return emptyShard(first, last - first + 1);
+  /**
+   * Shard k of an array's child states, and the version read (its ETag; none
+   * before it was first written, when every child is Active).
+   */
+  async readShard(index: number, childCount: number): Promise<VersionedShard> {
+    try {
+      const blob = this.container.getBlobClient(childShardBlob(index));
+      const response = await blob.download();
+      const chunks: Buffer[] = [];
+      for await (const chunk of response.readableStreamBody ?? []) chunks.push(Buffer.from(chunk as Buffer));
+      return { shard: JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChildShard, etag: response.etag };
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      const { first, last } = childrenOfBlob(index, childCount);
+      return { shard: emptyShard(first, last - first + 1) };
+    }
   }
 
-  async writeShard(index: number, shard: ChildShard): Promise<void> {
-    await this.uploadText(childShardBlob(index), JSON.stringify(shard));
+  /**
+   * Writes shard k over the version that was read, and only over it: two
+   * writers of one shard (the progress poll, a child's abort) never lose each
+   * other's changes. A ShardConflictError means another wrote first: read again.
+   */
+  async writeShard(index: number, { shard, etag }: VersionedShard): Promise<void> {
+    const text = JSON.stringify(shard);
+    const conditions = etag ? { ifMatch: etag } : { ifNoneMatch: '*' };
+    try {
+      await this.container.getBlockBlobClient(childShardBlob(index)).upload(text, Buffer.byteLength(text), { conditions });
+    } catch (error) {
+      const { statusCode } = azureErrorFacts(error);
+      if (statusCode === 412 || statusCode === 409) throw new ShardConflictError(this.jobId, index);
+      throw error;
+    }
   }
 
   /** Whether shard k was ever written (a closed array's reader tells "never ran" from "lost"). */

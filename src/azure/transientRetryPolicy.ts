@@ -6,6 +6,7 @@ import {
   type RequestPolicyOptionsLike,
   type WebResourceLike,
 } from '@azure/ms-rest-js';
+import { retryAfterMs } from './errors';
 
 /** Statuses Batch answers when trying again later will do: throttled, busy, a server-side hiccup. */
 const transientStatuses = new Set([408, 429, 500, 502, 503, 504]);
@@ -27,15 +28,6 @@ export interface TransientRetryOptions {
  * is idempotent or made so by its activity (JobExists/TaskExists are checked).
  */
 export const defaultTransientRetry: TransientRetryOptions = { retries: 5, firstDelayMs: 100, maxDelayMs: 10_000 };
-
-/** Milliseconds a `Retry-After` header asks for (seconds or an HTTP date), if it asks. */
-export function retryAfterMs(header: string | undefined | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
 
 /** How long to wait before try `attempt` (1-based), or undefined when the answer is not worth another try. */
 export function transientDelayMs(

@@ -41,7 +41,7 @@ async function endedChildren(environment: BatchEnvironment, state: ArrayJobState
 async function runningChildren(environment: BatchEnvironment, state: ArrayJobState, first: number, last: number): Promise<ArrayResultLine[]> {
   const storage = environment.azure().storage.job(state.jobId);
   const indexes = Array.from({ length: blobIndexOfChild(last) - blobIndexOfChild(first) + 1 }, (_, at) => blobIndexOfChild(first) + at);
-  const shards = await mapWithConcurrency(indexes, 8, (index) => storage.readShard(index, state.childCount));
+  const shards = await mapWithConcurrency(indexes, 8, async (index) => (await storage.readShard(index, state.childCount)).shard);
   return shards.flatMap(resultLinesOf).filter((child) => child.child >= first && child.child <= last);
 }
 

@@ -112,9 +112,18 @@ export class ArrayRun {
     }
   }
 
+  /** A child abort waits until the child's task is in Batch: there is nothing to terminate before. */
+  private get childAbortsDue(): boolean {
+    return this.childAborts.some(({ child }) => child <= this.state.added);
+  }
+
   /** Children aborted alone come first, so they keep their own reasons if the array is aborted too. */
   async abortRequestedChildren(): Promise<void> {
-    for (let next = this.childAborts.shift(); next; next = this.childAborts.shift()) await azure.abortArrayChild({ ...this.ref, ...next });
+    while (this.childAbortsDue) {
+      const due = this.childAborts.findIndex(({ child }) => child <= this.state.added);
+      const [next] = this.childAborts.splice(due, 1);
+      await azure.abortArrayChild({ ...this.ref, ...next });
+    }
   }
 
   /** One turn: the next children added while Batch's progress is watched, until something changed. */
@@ -124,7 +133,7 @@ export class ArrayRun {
     const from = state.added + 1;
     const to = Math.min(state.childCount, state.added + childrenPerAddCall);
     const outcome = await unlessAborted(
-      () => this.isAborted || this.childAborts.length > 0,
+      () => this.isAborted || this.childAbortsDue,
       () =>
         Promise.all([
           from <= to

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { BatchServiceClient, BatchSharedKeyCredentials } from '@azure/batch';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { temporal as temporalProto } from '@temporalio/proto';
-import type { SingleJobState } from '../../src/model/jobSpec';
+import type { SingleJobState } from '../../src/model/jobStates';
 import { searchAttributeKeys } from '../../src/model/searchAttributes';
 import { taskQueue } from '../../src/client/temporalSettings';
 import { parsePoolSpecs } from '../../src/emulator/config';
@@ -219,5 +219,5 @@ test('the workers’ health check fails with no worker, passes once the compose 
   // What a Prometheus on the compose network scrapes: the SDK's series and ours, the job's activities counted.
   const metrics = await (await fetch(`http://127.0.0.1:${ports.metrics}/metrics`)).text();
   expect(metrics).toMatch(/^temporal_/m);
-  expect(metrics).toMatch(/^remote_batch_activity_duration_seconds_count\{.*activity="addJobTask"/m);
+  expect(metrics).toMatch(/^remote_batch_activity_duration_seconds_count\{.*activity="addSingleTask"/m);
 });

@@ -126,7 +126,7 @@ describe('array jobs on the local stack', () => {
     const reasons = (await array.get('ChildJobStatusReasons')) as string[];
     expect(reasons.every((reason) => reason.includes('whole array cancelled'))).toBe(true);
     expect(await array.get('JobStatusReason')).toContain('whole array cancelled');
-    await expect(array.retryFailed()).rejects.toThrow(/closed/);
+    await expect(array.retryFailed()).rejects.toThrow(/was aborted/);
   });
 
   it('a child aborted alone keeps its own reason when the whole array is aborted next', async () => {

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createActivities } from '../../src/activities';
-import { ConnectionClients } from '../../src/azure/connectionClients';
+import { AzureGateways } from '../../src/azure/gateways';
 import { submit } from '../../src/client';
+import { azureSdk } from '../support/azureSdk';
 import { waitFor } from '../support/waitFor';
 import { waitForStatus } from './support/jobs';
 import { stackEnvironments } from './support/environments';
@@ -36,32 +37,23 @@ describe('durability', () => {
   });
 
   it('never creates a second Azure job or task when an activity is retried', async () => {
-    const activities = createActivities(new ConnectionClients());
+    const activities = createActivities(new AzureGateways());
     const jobId = `idempotency-${Date.now()}`;
-    const job = { connection: 'local', jobId, poolId: 'local', priority: 0, workflowId: jobId, endsWithTasks: true };
-    await activities.createAzureJob(job);
-    await activities.createAzureJob(job);
-    const task = {
-      connection: 'local',
-      jobId,
-      taskId: '10000000',
-      commandLine: 'true',
-      requiredSlots: 1,
-      containerImage: 'node:20-slim',
-      inputBlobs: [],
-      environment: {},
-    };
-    await activities.uploadJobInputs({ connection: 'local', jobId, files: [] });
-    await activities.addJobTask(task);
-    await activities.addJobTask(task);
-    const batch = new ConnectionClients().get('local').batch;
-    // A retry that comes after the task ran and the job ended with it still succeeds (the watcher ends a single job's Azure job).
-    await waitFor(() => batch.task.get(jobId, '10000000'), (task) => task.state === 'completed', { what: 'the task to complete' });
-    await activities.terminateAzureJob({ connection: 'local', jobId, reason: 'AllTasksComplete' });
+    const state = { jobId, taskId: '10000000' as const, poolId: 'local', status: 'Active' as const, submittedAt: new Date().toISOString(), inputNames: [], settings: { containerImage: 'node:20-slim', jobPriority: 0, vcpuCount: 1 }, attempts: [] };
+    const job = { connection: 'local', jobId, poolId: 'local', priority: 0, requiredSlots: 1, owner: jobId, record: { jobType: 'Single' as const, bodyKind: 'command' as const, state }, inlineInputs: [] };
+    await activities.prepareAzureJob(job);
+    await activities.prepareAzureJob(job);
+    const task = { connection: 'local', jobId, taskId: '10000000', template: { commandLine: 'true', requiredSlots: 1, containerImage: 'node:20-slim', environment: {} }, inputBlobs: [] };
+    await activities.addSingleTask(task);
+    await activities.addSingleTask(task);
+    const { batch } = azureSdk('local');
+    // A retry that comes after the task ran and the job ended with it still succeeds.
+    await waitFor(() => batch.task.get(jobId, '10000000'), (added) => added.state === 'completed', { what: 'the task to complete' });
+    await activities.endAzureJob({ connection: 'local', jobId, reason: 'AllTasksComplete' });
     await waitFor(() => batch.job.get(jobId), (azureJob) => azureJob.state === 'completed', { what: 'the Azure job to complete' });
-    await activities.addJobTask(task);
+    await activities.addSingleTask(task);
     const tasks = await batch.task.list(jobId);
     expect(tasks.map((listed) => listed.id)).toEqual(['10000000']);
-    await expect(activities.createAzureJob({ ...job, workflowId: 'someone-else' })).rejects.toThrow(/belongs to someone else/);
+    await expect(activities.prepareAzureJob({ ...job, owner: 'someone-else' })).rejects.toThrow(/belongs to someone else/);
   });
 });

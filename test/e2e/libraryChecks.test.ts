@@ -2,6 +2,7 @@ import path from 'node:path';
 import { ChildNotFoundError, mapSubmit, submit, type JobBodySpec, type SubmitSettings } from '../../src/client';
 import { InvalidSettingError } from '../../src/model/errors';
 import { stackEnvironments } from './support/environments';
+import { azureSdk } from '../support/azureSdk';
 
 const square = path.join(__dirname, 'fixtures', 'square.ts');
 
@@ -11,7 +12,7 @@ describe('the client refuses bad input before anything is created', () => {
   /** Blob containers of jobs and remote-batch workflows: what a refused submission must not add to. */
   async function created(): Promise<{ containers: string[]; workflows: number }> {
     const containers: string[] = [];
-    for await (const container of local.azure().blobs.listContainers({ prefix: 'job-' })) containers.push(container.name);
+    for await (const container of azureSdk(local).blobs.listContainers({ prefix: 'job-' })) containers.push(container.name);
     const { count } = await (await local.client()).workflow.count('RemoteBatchEnvironment = "local/local"');
     return { containers: containers.sort(), workflows: count };
   }

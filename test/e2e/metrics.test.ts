@@ -36,7 +36,7 @@ describe("the worker's Prometheus endpoint", () => {
     const jobsCreated = sumOf(before, requestCount, { service: 'batch', operation: 'POST /jobs', status_code: '201' });
     // A command job writes no result.json: the worker's look for it is a 404 BlobNotFound.
     const resultLookups = sumOf(before, requestCount, { service: 'storage', operation: 'HEAD blob', status_code: '404', error_code: 'BlobNotFound' });
-    const jobActivities = sumOf(before, `${metricNames.activityDuration}_count`, { activity: 'createAzureJob', outcome: 'ok' });
+    const jobActivities = sumOf(before, `${metricNames.activityDuration}_count`, { activity: 'prepareAzureJob', outcome: 'ok' });
 
     const single = await submit(env, { command: 'true' });
     const array = await mapSubmit(env, { command: '/bin/sh -c "test $REMOTE_BATCH_CHILD_INDEX -lt 3"' }, [1, 2, 3], { retryWindowSeconds: 1 });
@@ -55,7 +55,7 @@ describe("the worker's Prometheus endpoint", () => {
     expect(
       sumOf(after, requestCount, { service: 'storage', operation: 'HEAD blob', status_code: '404', error_code: 'BlobNotFound' }) - resultLookups,
     ).toBeGreaterThanOrEqual(1);
-    expect(sumOf(after, `${metricNames.activityDuration}_count`, { activity: 'createAzureJob', outcome: 'ok' }) - jobActivities).toBeGreaterThanOrEqual(2);
+    expect(sumOf(after, `${metricNames.activityDuration}_count`, { activity: 'prepareAzureJob', outcome: 'ok' }) - jobActivities).toBeGreaterThanOrEqual(2);
     // Latency is a real histogram: its buckets are cumulative up to the count.
     const inf = sumOf(after, `${metricNames.azureRequestDuration}_bucket`, { service: 'batch', operation: 'POST /jobs', status_code: '201', le: '+Inf' });
     expect(inf).toBe(sumOf(after, requestCount, { service: 'batch', operation: 'POST /jobs', status_code: '201' }));

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { ArrayJob, type BatchJob, listJobSummaries, mapSubmit, submit } from '../../src/client';
 import { carryOutSubmission, planSubmission } from '../../src/client/submission';
-import type { ArrayJobInput } from '../../src/model/arrayJob';
+import type { ArrayJobInput } from '../../src/model/workflowInputs';
 import { elementChunkBlob } from '../../src/model/arrayJob';
 import { jobContainerName } from '../../src/model/conventions';
 import { taskQueue } from '../../src/client/temporalSettings';
@@ -14,6 +14,7 @@ import { waitFor } from '../support/waitFor';
 import { runCli } from './cli/support/cli';
 import { stackEnvironments } from './support/environments';
 import { listedInProgress, waitForStatus } from './support/jobs';
+import { azureSdk } from '../support/azureSdk';
 
 /**
  * The reconciler runs as the stack's own Temporal Schedule, every 2 s with an
@@ -26,7 +27,7 @@ describe('the reconciler: no Azure job outlives its workflow', () => {
   const reconciled = 120_000;
 
   const azureJobEnded = (jobId: string) =>
-    waitFor(() => env.azure().batch.job.get(jobId), (job) => job.state === 'completed', reconciled, `Azure job ${jobId} to be terminated`, 500);
+    waitFor(() => azureSdk(env).batch.job.get(jobId), (job) => job.state === 'completed', reconciled, `Azure job ${jobId} to be terminated`, 500);
 
   async function listed(jobId: string, status?: 'Running' | 'Failed') {
     return (await listJobSummaries(env, status ? { status } : {})).find((summary) => summary.jobId === jobId);
@@ -64,7 +65,7 @@ describe('the reconciler: no Azure job outlives its workflow', () => {
 
     const azureJob = await azureJobEnded(job.jobId);
     expect(azureJob.executionInfo?.terminateReason).toBe('remote-batch reconciler: its workflow was terminated in Temporal');
-    const task = await env.azure().batch.task.get(job.jobId, '10000000');
+    const task = await azureSdk(env).batch.task.get(job.jobId, '10000000');
     expect(task.state).toBe('completed');
 
     await waitForStatus(job, ['Failed'], reconciled);
@@ -137,7 +138,7 @@ describe('the reconciler: no Azure job outlives its workflow', () => {
     const plan = planSubmission({ command: '/bin/sh -c "sleep 300"' }, {});
     await carryOutSubmission(env, plan);
     const elements = '1\n2';
-    await env.azure().blobs.getContainerClient(jobContainerName(plan.jobId)).getBlockBlobClient(elementChunkBlob(0)).upload(elements, elements.length);
+    await azureSdk(env).blobs.getContainerClient(jobContainerName(plan.jobId)).getBlockBlobClient(elementChunkBlob(0)).upload(elements, elements.length);
     const { jobId, body, settings, inputs } = plan;
     const input: ArrayJobInput = { jobId, body, settings, inputs, environment: env.ref, elementCount: 2, spanSize: 1, submittedAt: new Date().toISOString() };
     await client.workflow.start('arrayJob', { taskQueue, workflowId: plan.jobId, workflowRunTimeout: '15 seconds', args: [input] });
@@ -161,7 +162,7 @@ describe('the reconciler: no Azure job outlives its workflow', () => {
 
     const azureJob = await azureJobEnded(job.jobId);
     expect(azureJob.executionInfo?.terminateReason).toBe('remote-batch reconciler: its workflow was deleted from Temporal');
-    expect((await env.azure().batch.task.get(job.jobId, '10000000')).state).toBe('completed');
+    expect((await azureSdk(env).batch.task.get(job.jobId, '10000000')).state).toBe('completed');
     await finalStatus(job, 'Failed');
     const reason = 'Terminated by the remote-batch reconciler: its workflow was deleted from Temporal.';
     expect(await job.get('JobStatusReason')).toBe(reason);
@@ -210,7 +211,7 @@ describe('the reconciler: no Azure job outlives its workflow', () => {
     // What submit does before Temporal is asked to start anything, and no start after it.
     const abandoned = planSubmission({ command: '/bin/sh -c "cat data.txt"' }, { inputFiles: [inputFile] });
     await carryOutSubmission(env, abandoned);
-    const blobs = env.azure().blobs;
+    const blobs = azureSdk(env).blobs;
     expect(await blobs.getContainerClient(jobContainerName(abandoned.jobId)).exists()).toBe(true);
 
     await waitFor(() => blobs.getContainerClient(jobContainerName(abandoned.jobId)).exists(), (exists) => !exists, reconciled, 'the upload to be deleted', 500);

@@ -2,13 +2,14 @@ import { mapSubmit, submit } from '../../src/client';
 import { waitFor } from '../support/waitFor';
 import { stackEnvironments } from './support/environments';
 import { listedInProgress, waitForStatus } from './support/jobs';
+import { azureSdk } from '../support/azureSdk';
 
 /** The Temporal UI's Request Cancellation (`temporal workflow cancel`) ends a job as `abort` does. */
 describe('a cancellation request to a job workflow', () => {
   const { local } = stackEnvironments();
 
   const workflowStatus = async (jobId: string) => (await (await local.client()).workflow.getHandle(jobId).describe()).status.name;
-  const azureJob = (jobId: string) => local.azure().batch.job.get(jobId);
+  const azureJob = (jobId: string) => azureSdk(local).batch.job.get(jobId);
 
   it('terminates a running single job on Azure, which ends Failed saying it was cancelled from Temporal and by whom', async () => {
     const job = await submit(local, { command: '/bin/sh -c "sleep 60"' });
@@ -19,7 +20,7 @@ describe('a cancellation request to a job workflow', () => {
     const onAzure = await azureJob(job.jobId);
     expect(onAzure.state).toBe('completed');
     expect(onAzure.executionInfo?.terminateReason).toMatch(/^remote-batch: workflow cancelled/);
-    expect((await local.azure().batch.task.get(job.jobId, '10000000')).state).toBe('completed');
+    expect((await azureSdk(local).batch.task.get(job.jobId, '10000000')).state).toBe('completed');
     expect(await job.get('JobStatus')).toBe('Failed');
     expect(await job.get('JobStatusReason')).toMatch(/^Cancelled from Temporal by \S+.*Azure job was terminated/);
     expect(await listedInProgress(local, job.jobId)).toEqual([]);

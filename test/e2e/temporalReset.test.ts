@@ -3,6 +3,7 @@ import { resetWorkflow } from '../support/temporalUiActions';
 import { waitFor } from '../support/waitFor';
 import { stackEnvironments } from './support/environments';
 import { listedInProgress, waitForStatus } from './support/jobs';
+import { azureSdk } from '../support/azureSdk';
 
 /**
  * The Temporal UI's Reset on a running job, to the two points a person picks
@@ -39,9 +40,9 @@ describe('Reset in the Temporal UI: the new run carries on with the same Azure j
       expect(await job.get('JobStatus')).toBe('Succeeded');
       expect(await job.get('JobExitCode')).toBe(0);
       expect(((await job.get('JobLog')) as string).match(/ran-once/g)).toHaveLength(1);
-      const azureJob = await env.azure().batch.job.get(job.jobId);
+      const azureJob = await azureSdk(env).batch.job.get(job.jobId);
       expect(azureJob.state).toBe('completed');
-      const task = await env.azure().batch.task.get(job.jobId, '10000000');
+      const task = await azureSdk(env).batch.task.get(job.jobId, '10000000');
       expect(task.executionInfo?.retryCount).toBe(0);
       expect((await listJobSummaries(env)).find((summary) => summary.jobId === job.jobId)).toMatchObject({ JobStatus: 'Succeeded' });
       expect(await listedInProgress(env, job.jobId)).toEqual([]);
@@ -58,9 +59,9 @@ describe('Reset in the Temporal UI: the new run carries on with the same Azure j
     await waitForStatus(job, ['Failed'], 2 * minute);
     expect(await job.get('JobStatusReason')).toContain('aborted after a reset');
     expect(await closedRun(job.jobId)).toEqual({ status: 'FAILED', runId: newRunId });
-    const azureJob = await env.azure().batch.job.get(job.jobId);
+    const azureJob = await azureSdk(env).batch.job.get(job.jobId);
     expect(azureJob.state).toBe('completed');
-    expect((await env.azure().batch.task.get(job.jobId, '10000000')).state).toBe('completed');
+    expect((await azureSdk(env).batch.task.get(job.jobId, '10000000')).state).toBe('completed');
     expect(await listedInProgress(env, job.jobId)).toEqual([]);
   });
 
@@ -76,12 +77,12 @@ describe('Reset in the Temporal UI: the new run carries on with the same Azure j
       expect(await array.get('JobStatus')).toBe('Completed');
       expect(await array.get('ChildJobStatuses')).toEqual(['Succeeded', 'Succeeded']);
       expect(await array.get('ChildJobExitCodes')).toEqual([0, 0]);
-      const tasks = await env.azure().batch.task.list(array.jobId);
+      const tasks = await azureSdk(env).batch.task.list(array.jobId);
       expect(tasks.map((task) => [task.id, task.executionInfo?.retryCount]).sort()).toEqual([
         ['10000001', 0],
         ['10000002', 0],
       ]);
-      expect((await env.azure().batch.job.get(array.jobId)).state).toBe('completed');
+      expect((await azureSdk(env).batch.job.get(array.jobId)).state).toBe('completed');
       expect((await listJobSummaries(env)).find((summary) => summary.jobId === array.jobId)).toMatchObject({ JobStatus: 'Completed' });
       expect(await listedInProgress(env, array.jobId)).toEqual([]);
     },
@@ -97,7 +98,7 @@ describe('Reset in the Temporal UI: the new run carries on with the same Azure j
     expect(await closedRun(array.jobId)).toEqual({ status: 'CANCELLED', runId: newRunId });
     expect(await array.get('ChildJobStatuses')).toEqual(['Failed', 'Failed']);
     expect(await array.get('JobStatusReason')).toMatch(/^Cancelled from Temporal by /);
-    const azureJob = await env.azure().batch.job.get(array.jobId);
+    const azureJob = await azureSdk(env).batch.job.get(array.jobId);
     expect(azureJob.state).toBe('completed');
     expect(azureJob.executionInfo?.terminateReason).toMatch(/^remote-batch: workflow cancelled/);
     expect(await listedInProgress(env, array.jobId)).toEqual([]);
@@ -114,21 +115,21 @@ describe('Reset in the Temporal UI: the new run carries on with the same Azure j
     expect(await job.get('JobStatus')).toBe('Failed');
     expect(await job.get('JobExitCode')).toBe(3);
     expect(((await job.get('JobLog')) as string).match(/failing-once/g)).toHaveLength(1);
-    expect((await env.azure().batch.task.get(job.jobId, '10000000')).executionInfo?.retryCount).toBe(0);
+    expect((await azureSdk(env).batch.task.get(job.jobId, '10000000')).executionInfo?.retryCount).toBe(0);
     expect(await listedInProgress(env, job.jobId)).toEqual([]);
   });
 
   it('an array that had completed, reset to its first workflow task, finds its children done: Completed again, nothing rerun', async () => {
     const array = await mapSubmit(env, { command: '/bin/sh -c "echo child-$REMOTE_BATCH_CHILD_INDEX"' }, [1, 2]);
     const { runId: firstRunId } = await closedRun(array.jobId);
-    expect((await env.azure().batch.job.get(array.jobId)).state).toBe('completed');
+    expect((await azureSdk(env).batch.job.get(array.jobId)).state).toBe('completed');
     const { newRunId } = await reset(array.jobId, 'first');
     expect(newRunId).not.toBe(firstRunId);
 
     expect(await closedRun(array.jobId)).toEqual({ status: 'COMPLETED', runId: newRunId });
     expect(await array.get('JobStatus')).toBe('Completed');
     expect(await array.get('ChildJobStatuses')).toEqual(['Succeeded', 'Succeeded']);
-    const tasks = await env.azure().batch.task.list(array.jobId);
+    const tasks = await azureSdk(env).batch.task.list(array.jobId);
     expect(tasks.map((task) => task.executionInfo?.retryCount)).toEqual([0, 0]);
     expect(await listedInProgress(env, array.jobId)).toEqual([]);
   });

@@ -114,7 +114,7 @@ describe.each([
       (received) => {
         const run = received.find((span) => span.name === 'RunWorkflow:singleJob' && span.service === service);
         const trace = received.filter((span) => span.traceId === run?.traceId);
-        return ['StartWorkflow:singleJob', 'StartActivity:createAzureJob', 'RunActivity:createAzureJob', 'RunActivity:addJobTask'].every((wanted) =>
+        return ['StartWorkflow:singleJob', 'StartActivity:prepareAzureJob', 'RunActivity:prepareAzureJob', 'RunActivity:addSingleTask'].every((wanted) =>
           trace.some((span) => span.name === wanted),
         );
       },
@@ -126,7 +126,7 @@ describe.each([
     const trace = spans.filter((span) => span.traceId === run.traceId);
     // One trace: the client's context travelled in the workflow's headers, and from there to each activity.
     expect(trace.find((span) => span.name === 'StartWorkflow:singleJob')!.service).toBe('traced-client');
-    expect(trace.find((span) => span.name === 'RunActivity:createAzureJob')!.service).toBe(service);
+    expect(trace.find((span) => span.name === 'RunActivity:prepareAzureJob')!.service).toBe(service);
     // Spans leave the machine: no SAS signature or account key in any of them.
     expect(receiver.bodies.filter((body) => /[?&]sig=|AccountKey=|SharedKey /.test(body))).toEqual([]);
   });

@@ -4,12 +4,13 @@ import path from 'node:path';
 import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { submit, taskQueue } from '../../src/client';
 import { jobContainerName } from '../../src/model/conventions';
-import type { SingleJobState } from '../../src/model/jobSpec';
+import type { SingleJobState } from '../../src/model/jobStates';
 import { jobFailedType, retryRefusedType } from '../../src/model/retry';
 import { repoRoot } from '../../src/stack/config';
 import { waitFor } from '../support/waitFor';
 import { stackEnvironments } from './support/environments';
 import { waitForStatus } from './support/jobs';
+import { azureSdk } from '../support/azureSdk';
 
 /**
  * A caller in any language starts the workflows by name, past the TypeScript
@@ -44,7 +45,7 @@ describe('what the workflows refuse from callers that skip the client', () => {
     expect(cause.type).toBe('InvalidInput');
     expect(cause.nonRetryable).toBe(true);
     expect(cause.message).toContain(says);
-    expect(await local.azure().blobs.getContainerClient(jobContainerName(workflowId)).exists()).toBe(false);
+    expect(await azureSdk(local).blobs.getContainerClient(jobContainerName(workflowId)).exists()).toBe(false);
   });
 
   it("ends a job on a connection the worker does not know Failed, saying so, and its history names none of the worker's files", async () => {

@@ -3,12 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { type ArrayJob, type BatchJob, mapSubmit, submit } from '../../src/client';
-import type { ArrayJobState } from '../../src/model/arrayJob';
-import type { SingleJobState } from '../../src/model/jobSpec';
-import { jobFailedType, retryUntilMetadataKey } from '../../src/model/retry';
+import type { ArrayJobState, SingleJobState } from '../../src/model/jobStates';
+import { retryUntilMetadataKey } from '../../src/azure/batchGateway';
+import { jobFailedType } from '../../src/model/retry';
 import { waitFor } from '../support/waitFor';
 import { runCli } from './cli/support/cli';
 import { stackEnvironments } from './support/environments';
+import { azureSdk } from '../support/azureSdk';
 
 /** The workflow's status is the job's: Succeeded/all children succeeded closes completed, Failed closes failed. */
 describe('a job workflow closes as its job ends', () => {
@@ -27,7 +28,7 @@ describe('a job workflow closes as its job ends', () => {
   const handle = async (jobId: string) => (await local.client()).workflow.getHandle(jobId);
   const closedStatus = async (jobId: string) =>
     waitFor(async () => (await (await handle(jobId)).describe()).status.name, (status) => status !== 'RUNNING', 90_000, `${jobId} to close`, 200);
-  const azureJob = (jobId: string) => local.azure().batch.job.get(jobId);
+  const azureJob = (jobId: string) => azureSdk(local).batch.job.get(jobId);
   const retryUntilOf = async (jobId: string) => (await azureJob(jobId)).metadata?.find((item) => item.name === retryUntilMetadataKey)?.value;
 
   async function failureOf(jobId: string): Promise<ApplicationFailure> {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readWorkerActivityCounts, type WorkerActivityCounts } from '../../src/activities/activityCounts';
-import { ConnectionClients } from '../../src/azure/connectionClients';
+import { azureSdk } from '../support/azureSdk';
 import { type ArrayJob, type BatchEnvironment, batchEnvironment, listJobs, mapSubmit } from '../../src/client';
 import type { LocalStack } from '../../src/stack/localStack';
 import { isAlive } from '../e2e/support/processes';
@@ -42,7 +42,7 @@ async function expectEveryAnswer(array: ArrayJob, elements: number[]): Promise<v
 describe('production topology: the real Temporal server on PostgreSQL, three workers', () => {
   let stack: LocalStack;
   let env: BatchEnvironment;
-  const batch = () => new ConnectionClients().get('local').batch;
+  const batch = () => azureSdk('local').batch;
   const workerCounts = (): WorkerActivityCounts[] =>
     stack.workers.map((worker) => readWorkerActivityCounts(worker.countsFile) ?? { ...emptyCounts, identity: worker.identity });
 

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sanitizedActivityErrors } from '../../src/activities/azureErrors';
+import { sanitizedActivityErrors } from '../../src/activities/failures';
 import { resolveConnection } from '../../src/connections/store';
 
 /** An error shaped like the Azure SDKs' RestError, carrying the request it failed on. */

@@ -1,5 +1,5 @@
 import { type AzureJobRecord, jobRecordMetadata, jobRecordOf, maxJobRecordBytes } from '../../src/model/azureJobRecord';
-import { initialArrayJobState } from '../../src/model/arrayJob';
+import { initialArrayJobState } from '../../src/model/jobStates';
 import { validateSettings } from '../../src/model/settings';
 
 const settings = validateSettings({});
@@ -10,7 +10,7 @@ describe("an Azure job's record of what it is (Batch metadata)", () => {
     const state = initialArrayJobState(
       { environment, body: { kind: 'script', bundleBlob: 'inputs/b.js', args: [] }, settings, inputs: [], elementCount: 5, spanSize: 2, submittedAt: '2026-01-01T00:00:00Z' },
       'rb-1',
-      settings,
+      '2026-01-01T00:00:00Z',
     );
     const record: AzureJobRecord = { jobType: 'Array', bodyKind: 'script', state };
     const metadata = [{ name: 'remote-batch-workflow-id', value: 'rb-1' }, jobRecordMetadata(record)];
@@ -29,7 +29,7 @@ describe("an Azure job's record of what it is (Batch metadata)", () => {
         submittedAt: '2026-01-01T00:00:00Z',
       },
       'rb-2',
-      settings,
+      '2026-01-01T00:00:00Z',
     );
     const item = jobRecordMetadata({ jobType: 'Array', bodyKind: 'command', state });
     expect(item.value.length).toBeLessThanOrEqual(maxJobRecordBytes);

@@ -1,4 +1,5 @@
-import { poolWaitingReason, retryAfterMs, waitingReason } from '../../src/activities/batchLimits';
+import { azureErrorFacts, waitingReason } from '../../src/azure/errors';
+import { poolWaitingReason } from '../../src/azure/poolWaiting';
 
 function batchError(statusCode: number, code: string, retryAfter?: string): Error {
   return Object.assign(new Error(code), {
@@ -13,7 +14,7 @@ describe("Batch's limits, as a waiting job shows them", () => {
     expect(waitingReason(batchError(409, 'ActiveJobAndScheduleQuotaReached'))).toBe("waiting: the Batch account's active job quota is reached");
     expect(waitingReason(batchError(429, 'TooManyRequests', '7'))).toBe('waiting: Batch is throttling requests (Batch asked to retry after 7 s)');
     expect(waitingReason(batchError(503, 'ServerBusy'))).toBe('waiting: Batch is busy');
-    expect(retryAfterMs(batchError(429, 'TooManyRequests', '3'))).toBe(3000);
+    expect(azureErrorFacts(batchError(429, 'TooManyRequests', '3')).retryAfterMs).toBe(3000);
   });
 
   it('leaves every other error alone', () => {

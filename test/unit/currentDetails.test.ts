@@ -1,13 +1,14 @@
-import { initialArrayJobState } from '../../src/model/arrayJob';
+import { initialArrayJobState } from '../../src/model/jobStates';
+import { validateSettings } from '../../src/model/settings';
 import { arrayDetails } from '../../src/workflows/currentDetails';
 
 const cells = (line: string) => line.trim().replace(/^\||\|$/g, '').split('|').map((cell) => cell.trim());
 
 describe("an array's current details in the Temporal UI", () => {
   const state = initialArrayJobState(
-    { environment: { poolId: 'p1', connection: 'local' }, body: { kind: 'command', commandLine: 'true' }, settings: {} as never, inputs: [], elementCount: 12, spanSize: 1, submittedAt: '2026-01-01T00:00:00Z' },
+    { environment: { poolId: 'p1', connection: 'local' }, body: { kind: 'command', commandLine: 'true' }, settings: validateSettings({}), inputs: [], elementCount: 12, spanSize: 1 },
     'rb-x',
-    { containerImage: 'img', jobPriority: 0, vcpuCount: 1 } as never,
+    '2026-01-01T00:00:00Z',
   );
   state.counts = { active: 3, running: 4, succeeded: 4, failed: 1 };
   state.added = 12;

@@ -7,7 +7,7 @@ import {
   withEarlierRuns,
   withEndedAttempts,
 } from '../../src/model/failureKind';
-import type { TaskObservation } from '../../src/model/jobSpec';
+import type { TaskObservation } from '../../src/model/taskObservation';
 
 const completed = (extra: Partial<TaskObservation>): TaskObservation => ({ state: 'completed', endTime: '2026-01-01T00:00:00.000Z', ...extra });
 

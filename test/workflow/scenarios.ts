@@ -5,9 +5,9 @@ import type { Client } from '@temporalio/client';
 import { type ArrayJob, type BatchEnvironment, type BatchJob, mapSubmit, submit, taskQueue } from '../../src/client';
 import { childShardBlob } from '../../src/model/arrayJob';
 import { jobContainerName, resultFileName, taskOutputPath } from '../../src/model/conventions';
-import { outputsRepairWorkflowId, shardRepairWorkflowId } from '../../src/client/storageRepair';
 import { deleteWorkflow, resetWorkflow } from '../support/temporalUiActions';
 import { waitFor } from '../support/waitFor';
+import { azureSdk } from '../support/azureSdk';
 
 /** What a recorded scenario needs: the stack's pool and a Temporal client. */
 export interface ScenarioContext {
@@ -189,21 +189,4 @@ export const scenarios: Record<string, Scenario> = {
     return settled(context, array.jobId);
   },
 
-  'array-shard-repair': async (context) => {
-    // Storage loses the completed array's shard (as Azurite does when killed): the reader has it rebuilt.
-    const array = await mapSubmit(context.env, { command: '/bin/sh -c "echo $REMOTE_BATCH_CHILD_INDEX > result.json"' }, [1, 2]);
-    await whenCompleted(array);
-    await context.env.azure().blobs.getContainerClient(jobContainerName(array.jobId)).getBlobClient(childShardBlob(0)).delete();
-    await array.get('ChildJobEvaluationResults');
-    return settled(context, shardRepairWorkflowId(array.jobId));
-  },
-
-  'single-output-restore': async (context) => {
-    // Storage loses a succeeded job's result: the reader has it uploaded again from the node.
-    const job = await submit(context.env, { command: '/bin/sh -c "echo 5 > result.json"' });
-    await settled(context, job.jobId);
-    await context.env.azure().blobs.getContainerClient(jobContainerName(job.jobId)).getBlobClient(taskOutputPath('10000000', resultFileName)).delete();
-    await job.get('EvaluationResult');
-    return settled(context, outputsRepairWorkflowId(job.jobId, '10000000'));
-  },
 };

@@ -2,6 +2,7 @@ import { batchEnvironment } from '../../../src/client';
 import { jobContainerName } from '../../../src/model/conventions';
 import { waitFor } from '../../support/waitFor';
 import { runCli, stackEnv } from './support/cli';
+import { azureSdk } from '../../support/azureSdk';
 
 /** Pool `single`, so a clean of old jobs here touches no other suite's jobs on `local`. */
 const env = stackEnv({ REMOTE_BATCH_POOL: 'single' });
@@ -11,15 +12,8 @@ describe('remote-batch delete and clean', () => {
   const client = batchEnvironment({ poolId: 'single' });
   afterAll(() => client.close());
 
-  const containerExists = (jobId: string) => client.azure().blobs.getContainerClient(jobContainerName(jobId)).exists();
-  const azureJobExists = (jobId: string) =>
-    client
-      .azure()
-      .batch.job.get(jobId)
-      .then(
-        () => true,
-        (error: { body?: { code?: string } }) => (error.body?.code === 'JobNotFound' ? false : Promise.reject(error)),
-      );
+  const containerExists = (jobId: string) => azureSdk(client).blobs.getContainerClient(jobContainerName(jobId)).exists();
+  const azureJobExists = async (jobId: string) => (await client.azure().batch.jobFacts(jobId)) !== undefined;
 
   it('deletes a finished job after asking: its Azure job and container go, its workflow stays unless --workflow', async () => {
     const jobId = (await cli(['submit', '--command', '/bin/sh -c "mkdir -p JobOutput && echo kept > JobOutput/x.txt"', '--wait'])).stdout.split('\n')[0];

@@ -5,6 +5,7 @@ import { browserForSuite } from '../support/browser';
 import { stackEnvironments } from '../support/environments';
 import { waitForStatus } from '../support/jobs';
 import { openUntilVisible, statusBadge } from '../support/uiPages';
+import { azureSdk } from '../../support/azureSdk';
 
 /** Failed jobs and the Request Cancellation button, as a person meets them in the Temporal UI. */
 describe('failures and cancellation in the Temporal UI', () => {
@@ -26,7 +27,7 @@ describe('failures and cancellation in the Temporal UI', () => {
     await ui.screenshot('request-cancellation-dialog');
     await ui.page.getByRole('button', { name: 'Confirm' }).click();
 
-    const azureJob = await waitFor(() => env.azure().batch.job.get(job.jobId), (found) => found.state === 'completed', 60_000, 'the Azure job to end', 500);
+    const azureJob = await waitFor(() => azureSdk(env).batch.job.get(job.jobId), (found) => found.state === 'completed', 60_000, 'the Azure job to end', 500);
     expect(azureJob.executionInfo?.terminateReason).toMatch(/^remote-batch: workflow cancelled/);
     await waitForStatus(job, ['Failed'], 60_000);
     expect(await job.get('JobStatusReason')).toMatch(new RegExp(`^${temporalCancellationPrefix}.*the Azure job was terminated\\.$`));

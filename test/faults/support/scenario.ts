@@ -1,6 +1,6 @@
 import type { BatchServiceClient } from '@azure/batch';
 import { type ArrayJob, type BatchJob, mapSubmit, submit } from '../../../src/client';
-import { ConnectionClients } from '../../../src/azure/connectionClients';
+import { azureSdk } from '../../support/azureSdk';
 import { waitFor } from '../../support/waitFor';
 import type { FaultStack } from './faultStack';
 
@@ -125,7 +125,7 @@ export async function expectExactOutcome(stack: FaultStack, submitted: Submitted
   expect(await retrying('counts', () => array.get('ChildJobCounts'))).toEqual({ active: 0, running: 0, succeeded: elements.length, failed: 0 });
   expect(String(await retrying('a child log', () => array.child(elements.length).get('JobLog')))).toContain(`child ${elements.length}`);
 
-  const batch = new ConnectionClients().get('local').batch;
+  const { batch } = azureSdk('local');
   expect(await retrying('Azure jobs', () => azureJobsOwnedBy(batch, single.jobId))).toEqual([single.jobId]);
   expect(await retrying('Azure jobs', () => azureJobsOwnedBy(batch, array.jobId))).toEqual([array.jobId]);
   expect(await retrying('single task ids', () => taskIds(batch, single.jobId))).toEqual(['10000000']);

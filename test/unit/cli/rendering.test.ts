@@ -4,7 +4,7 @@ import { explainError } from '../../../src/cli/errors';
 import { formatAge, formatBytes, formatDuration, formatProperties, formatRunTime, formatTable, formatTime, pageLine, progressBar, transitionLine } from '../../../src/cli/render';
 import { splitAddress } from '../../../src/cli/reachability';
 import { arrayProgressText, arraySucceeded, exitCodeForStatus, newTransitions } from '../../../src/cli/watchJob';
-import type { SingleJobState } from '../../../src/model/jobSpec';
+import type { SingleJobState } from '../../../src/model/jobStates';
 
 const baseState: SingleJobState = {
   jobId: 'rb-1',
@@ -13,6 +13,7 @@ const baseState: SingleJobState = {
   status: 'Active',
   submittedAt: '2025-01-01T10:00:00.000Z',
   inputNames: [],
+  attempts: [],
   settings: { containerImage: 'node:20-slim', jobPriority: 0, vcpuCount: 1 },
 };
 

@@ -1,0 +1,76 @@
+import { defaultInfrastructureRetries, type TaskAttempt } from '../../src/model/failureKind';
+import { type CompletedTask, settle } from '../../src/model/settlement';
+import type { TaskObservation } from '../../src/model/taskObservation';
+
+const endTime = '2026-03-01T10:00:00.000Z';
+const success: TaskObservation = { state: 'completed', exitCode: 0, result: 'success', startTime: '2026-03-01T09:59:00.000Z', endTime };
+const task = (overrides: Partial<CompletedTask>): CompletedTask => ({ observation: success, missingOutputs: [], attempts: [], ...overrides });
+const infrastructure = (reason: string): TaskAttempt => ({ kind: 'infrastructure', reason, round: 'earlier' });
+
+describe('the one settlement policy, for single jobs and array children alike', () => {
+  it('settles a task that exited 0 with its outputs in storage as Succeeded, recording nothing', () => {
+    expect(settle(task({}))).toEqual({
+      kind: 'outcome',
+      outcome: { status: 'Succeeded', statusReason: 'The task exited with code 0 and its outputs were uploaded.', exitCode: 0 },
+      attempts: [],
+    });
+  });
+
+  it("reruns a success whose outputs storage does not have, as the platform's failure, with backoff", () => {
+    const settled = settle(task({ missingOutputs: ['10000000/$TaskLog/stdout.txt'] }));
+    expect(settled.kind).toBe('rerun');
+    if (settled.kind !== 'rerun') return;
+    expect(settled.afterMs).toBe(2000);
+    expect(settled.reason).toContain('10000000/$TaskLog/stdout.txt');
+    expect(settled.attempts).toEqual([{ kind: 'infrastructure', reason: settled.reason, round: endTime }]);
+  });
+
+  it('reruns a lost node and a preempted task, and backs off longer each time', () => {
+    const lost: TaskObservation = { ...success, exitCode: undefined, result: 'failure', failure: { category: 'ServerError', code: 'NodeLost', message: 'The node was lost' } };
+    const first = settle(task({ observation: lost }));
+    const second = settle(task({ observation: lost, attempts: [infrastructure('node lost')] }));
+    expect([first.kind, second.kind]).toEqual(['rerun', 'rerun']);
+    expect(second.kind === 'rerun' && first.kind === 'rerun' && second.afterMs > first.afterMs).toBe(true);
+  });
+
+  it("reports an infrastructure failure once its rerun budget is spent, with every attempt kept", () => {
+    const attempts = Array.from({ length: defaultInfrastructureRetries }, (_, at) => infrastructure(`lost ${at}`));
+    const settled = settle(task({ missingOutputs: ['x'], attempts }));
+    expect(settled.kind).toBe('outcome');
+    if (settled.kind !== 'outcome') return;
+    expect(settled.outcome.status).toBe('Failed');
+    expect(settled.attempts).toHaveLength(defaultInfrastructureRetries);
+  });
+
+  it("never reruns the task's own failure; Batch's MaxRetries reruns show as user attempts", () => {
+    const exit3: TaskObservation = { ...success, exitCode: 3, result: 'failure', retryCount: 2, failure: { category: 'UserError', code: 'FailureExitCode', message: 'exit 3' } };
+    const settled = settle(task({ observation: exit3 }));
+    expect(settled.kind).toBe('outcome');
+    if (settled.kind !== 'outcome') return;
+    expect(settled.outcome).toMatchObject({ status: 'Failed', exitCode: 3 });
+    expect(settled.attempts.map((attempt) => attempt.kind)).toEqual(['user', 'user']);
+  });
+
+  it('records a completion once, however often it is settled (an activity retried)', () => {
+    const exit3: TaskObservation = { ...success, exitCode: 3, result: 'failure', retryCount: 1 };
+    const once = settle(task({ observation: exit3 }));
+    const again = settle(task({ observation: exit3, attempts: once.attempts }));
+    expect(again.attempts).toEqual(once.attempts);
+  });
+
+  it('fails a success whose result.json is not JSON, naming why, without a rerun', () => {
+    const settled = settle(task({ unreadableResult: "Unexpected token 'o'" }));
+    expect(settled).toMatchObject({ kind: 'outcome', outcome: { status: 'Failed', exitCode: 0 } });
+    expect(settled.kind === 'outcome' && settled.outcome.statusReason).toMatch(/result\.json it wrote is not valid JSON \(Unexpected token 'o'\)/);
+  });
+
+  it("adds a script's own error to the reason it failed", () => {
+    const settled = settle(task({ observation: { ...success, exitCode: 1, result: 'failure' }, scriptError: 'TypeError: x is not a function' }));
+    expect(settled.kind === 'outcome' && settled.outcome.statusReason).toMatch(/exited with code 1\. TypeError: x is not a function$/);
+  });
+
+  it('ends an aborted task Failed with the abort as its reason, even when its outputs are missing', () => {
+    const settled = settle(task({ abortReason: 'Terminated at the request of the remote-batch client: stop', missingOutputs: ['x'] }));
+    expect(settled).toMatchObject({ kind: 'outcome', outcome: { status: 'Failed', statusReason: 'Terminated at the request of the remote-batch client: stop' } });
+  });
+});

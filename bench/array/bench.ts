@@ -26,9 +26,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { withElementPrelude } from '../../src/activities/arrayChildren';
-import { mapWithConcurrency } from '../../src/activities/concurrency';
-import { taskDefinition } from '../../src/activities/taskDefinition';
-import { ConnectionClients } from '../../src/azure/connectionClients';
+import { AzureGateways } from '../../src/azure/gateways';
+import { taskDefinition } from '../../src/azure/taskDefinition';
+import { mapWithConcurrency } from '../../src/model/concurrency';
 import { childTaskId, inlineElementVariable } from '../../src/model/arrayJob';
 import { jobContainerName } from '../../src/model/conventions';
 import { batchEnvironment, mapSubmit } from '../../src/client';
@@ -112,14 +112,14 @@ interface SameTasks {
 
 /** What remote-batch asks of Batch and Storage for each child, done by hand: the fair baseline. */
 async function sameTasksAsRemoteBatch(): Promise<SameTasks> {
-  const clients = new ConnectionClients();
-  const { blobs, sas } = clients.get('local');
+  const { storage } = new AzureGateways().get('local');
   const outputUrls = new Map<string, string>();
   const template = { commandLine: withElementPrelude(commandLine), requiredSlots: 1, containerImage: 'node:20-slim', environment: {} };
   return {
     async prepare(jobId) {
-      await blobs.getContainerClient(jobContainerName(jobId)).createIfNotExists();
-      outputUrls.set(jobId, await sas.containerWriteUrl(jobContainerName(jobId), 3600_000));
+      const job = storage.job(jobId);
+      await job.create();
+      outputUrls.set(jobId, await job.outputUrl());
     },
     definition(jobId, index) {
       return taskDefinition(childTaskId(index + 1), template, [], outputUrls.get(jobId)!, { [inlineElementVariable]: String(index) });

@@ -1,6 +1,7 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { Context, log } from '@temporalio/activity';
 import type { AzureGateways } from '../azure/gateways';
+import { recordReconcilerAction } from '../telemetry/metrics';
 import type { ArrayJobState, SingleJobState } from '../model/jobStates';
 import type { TaskObservation } from '../model/taskObservation';
 import type { JobBody } from '../model/workflowInputs';
@@ -173,10 +174,17 @@ export function reconcilerActivities({ gateways, temporal, connectionNames }: Re
       return work;
     },
 
+    /** Ends an Azure job whose workflow closed before it did: terminated alone, or before a run records its final status ('close'). */
+    async endOrphanedJob(input: { connection: string; jobId: string; reason: string; action: 'terminate' | 'close' }): Promise<void> {
+      await gateways.get(input.connection).batch.terminateJob(input.jobId, input.reason);
+      recordReconcilerAction(input.action === 'close' ? 'close_job' : 'terminate_azure_job');
+    },
+
     /** Deletes an abandoned upload, checking first that its workflow still does not exist. */
     async deleteAbandonedUpload(upload: AbandonedUpload): Promise<boolean> {
       if (await describeWorkflow(upload.workflowId)) return false;
       await gateways.get(upload.connection).storage.deleteContainer(upload.container);
+      recordReconcilerAction('delete_upload');
       return true;
     },
 

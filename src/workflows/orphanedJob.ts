@@ -58,7 +58,7 @@ async function closedArray(input: CloseOrphanedJobInput, reason: string, endedAt
 export async function closeOrphanedJob(input: CloseOrphanedJobInput): Promise<SingleJobState | ArrayJobState> {
   const reason = reconcilerReason(input.why);
   const endedAt = new Date().toISOString();
-  await azure.endAzureJob({ connection: input.connection, jobId: input.azureJobId, reason: reconcilerAzureReason(input.why) });
+  await reconciler.endOrphanedJob({ connection: input.connection, jobId: input.azureJobId, reason: reconcilerAzureReason(input.why), action: 'close' });
   const state = input.jobType === 'Single' ? await closedSingle(input, reason, endedAt) : await closedArray(input, reason, endedAt);
   const record = new JobRecord<SingleJobState | ArrayJobState>(state, input.connection);
   record.publish(`Closed by the reconciler: ${input.why}.`);

@@ -7,7 +7,6 @@ import {
   WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { Activities } from '../activities';
 import type { OrphanedAzureJob, ReconcilerActivities } from '../activities/reconciler';
 import { reconcilerAzureReason } from '../model/reconciliation';
 import { jobSearchAttributes } from '../model/searchAttributes';
@@ -18,7 +17,6 @@ export interface ReconcileInput {
 }
 
 const retry: RetryPolicy = { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 };
-const azure = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', retry });
 const reconciler = proxyActivities<ReconcilerActivities>({ startToCloseTimeout: '30 minutes', heartbeatTimeout: '2 minutes', retry });
 
 /**
@@ -35,7 +33,7 @@ export async function reconcileOrphans(input: ReconcileInput): Promise<{ termina
       closed++;
       log.info(`reconciler: ending Azure job ${job.azureJobId} (connection ${job.connection}) and recording its final status: ${job.why}`);
     } else if (job.action === 'terminate') {
-      await azure.endAzureJob({ connection: job.connection, jobId: job.azureJobId, reason: reconcilerAzureReason(job.why) });
+      await reconciler.endOrphanedJob({ connection: job.connection, jobId: job.azureJobId, reason: reconcilerAzureReason(job.why), action: 'terminate' });
       terminated++;
       log.info(`reconciler: terminated Azure job ${job.azureJobId} (connection ${job.connection}): ${job.why}`);
     }

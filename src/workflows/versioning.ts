@@ -10,7 +10,6 @@ import { arrayJob } from './arrayJob';
 import { closeOrphanedJob } from './orphanedJob';
 import { reconcileOrphans } from './reconciler';
 import { singleJob } from './singleJob';
-import { repairArrayShards, restoreTaskOutputs } from './storageRepair';
 
 /** As long as its task runs: minutes to hours, which its version's workers stay up for. */
 setWorkflowOptions({ versioningBehavior: 'PINNED' }, singleJob);
@@ -19,5 +18,3 @@ setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, arrayJob);
 /** Short, and started again by the schedule: whichever version is current runs them. */
 setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, reconcileOrphans);
 setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, closeOrphanedJob);
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, repairArrayShards);
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, restoreTaskOutputs);

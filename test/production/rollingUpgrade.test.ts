@@ -9,7 +9,7 @@ import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConnectionClients } from '../../src/azure/connectionClients';
+import { azureSdk } from '../support/azureSdk';
 import { type ArrayJob, type BatchEnvironment, type BatchJob, batchEnvironment, mapSubmit, submit } from '../../src/client';
 import type { LocalStack } from '../../src/stack/localStack';
 import type { ManagedProcess } from '../../src/stack/managedProcess';
@@ -39,7 +39,7 @@ describe('rolling upgrade: version B made current while jobs run on version A', 
   let connection: Connection;
   let temporal: Client;
   const versionB: ManagedProcess[] = [];
-  const batch = () => new ConnectionClients().get('local').batch;
+  const batch = () => azureSdk('local').batch;
 
   beforeAll(async () => {
     stack = await startProductionStack('upgrade', { pools: 'arrays:2:4,singles:1:2', workers: 2 });

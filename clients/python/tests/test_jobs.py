@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 import pytest
 
-from remote_batch import ArrayJob, BatchEnvironment, Job, JobFailed, WorkflowRefused, get_job, map_submit, submit
-from remote_batch.blobs import read_json, upload_text
-from remote_batch.conventions import TASK_QUEUE, child_shard_blob
+from remote_batch import ArrayJob, BatchEnvironment, Job, JobFailed, Settings, WorkflowRefused, get_job, map_submit, submit
+from remote_batch.blobs import upload_text
+from remote_batch.conventions import ARRAY_RESULTS_BLOB, TASK_QUEUE
+from remote_batch.jobs import StoredStateMissing
 
 
 def run(test: Callable[[], Awaitable[Any]]) -> Any:
@@ -80,15 +80,27 @@ def test_a_map_over_five_json_elements_gives_five_results_in_order(env: BatchEnv
     run(scenario)
 
 
-def test_an_array_shard_storage_lost_after_completion_is_rebuilt_not_read_as_nulls(env: BatchEnvironment) -> None:
+def test_an_array_whose_results_storage_lost_says_so_naming_the_blob(env: BatchEnvironment) -> None:
     async def scenario() -> None:
         array = await map_submit(env, '/bin/sh -c "echo $(( $(cat $REMOTE_BATCH_ELEMENT_FILE) * 2 )) > result.json"', [1, 2, 3])
         assert await array.result() == [2, 4, 6]
-        # As Azurite killed within its save interval gives it back: the shard from before the results were gathered.
-        shard = await read_json(env, array.job_id, child_shard_blob(0))
-        shard["results"] = [None, None, None]
-        await upload_text(env, array.job_id, child_shard_blob(0), json.dumps(shard))
-        assert await array.get("ChildJobEvaluationResults") == [2, 4, 6]
+        # What storage gave back short of what the array wrote is an error, never a list of nulls.
+        await upload_text(env, array.job_id, ARRAY_RESULTS_BLOB, '{"child":1,"status":"Succeeded","result":2}\n')
+        with pytest.raises(StoredStateMissing, match=f"job-{array.job_id}/{ARRAY_RESULTS_BLOB} holds 1 children"):
+            await array.get("ChildJobEvaluationResults")
+
+    run(scenario)
+
+
+def test_settings_are_checked_at_submit_naming_the_setting(env: BatchEnvironment) -> None:
+    async def scenario() -> None:
+        for settings, named in ((Settings(vcpu_count=0), "VCPUCount"), (Settings(job_priority=2), "JobPriority"), (Settings(max_retries=-1), "MaxRetries")):
+            with pytest.raises(ValueError, match=named):
+                await submit(env, "true", settings)
+        job = await submit(env, '/bin/sh -c "exit 3"', Settings(max_retries=1))
+        outcome = await job.wait()
+        assert outcome.status == "Failed"
+        assert outcome.exit_code == 3
 
     run(scenario)
 

@@ -1,5 +1,7 @@
 import type { BatchServiceClient } from '@azure/batch';
 import { type ArrayJob, type BatchJob, mapSubmit, submit } from '../../../src/client';
+import { StoredStateMissingError } from '../../../src/client/childRecords';
+import { arrayResultsBlob } from '../../../src/model/arrayResults';
 import { azureSdk } from '../../support/azureSdk';
 import { waitFor } from '../../support/waitFor';
 import type { FaultStack } from './faultStack';
@@ -131,4 +133,27 @@ export async function expectExactOutcome(stack: FaultStack, submitted: Submitted
   expect(await retrying('single task ids', () => taskIds(batch, single.jobId))).toEqual(['10000000']);
   const expectedIds = elements.map((_, at) => String(10000001 + at)).sort();
   expect(await retrying('array task ids', () => taskIds(batch, array.jobId))).toEqual(expectedIds);
+}
+
+/**
+ * After storage lost writes it had acknowledged (Azurite killed within its
+ * save interval) once the array had ended: the array's results blob is either
+ * whole, and every answer exact, or gone, and readers say which blob of which
+ * job is missing. Never a wrong or empty answer.
+ */
+export async function expectExactOrNamedLoss(stack: FaultStack, submitted: Submitted): Promise<void> {
+  const { array } = submitted;
+  const { blobs } = azureSdk('local');
+  const results = blobs.getContainerClient(`job-${array.jobId}`).getBlobClient(arrayResultsBlob);
+  if (await retrying('the results blob', () => results.exists())) {
+    await expectExactOutcome(stack, submitted);
+    return;
+  }
+  const refused = await array.get('ChildJobEvaluationResults').then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(refused).toBeInstanceOf(StoredStateMissingError);
+  expect((refused as Error).message).toContain(`job-${array.jobId}/${arrayResultsBlob}`);
+  expect(await array.get('ChildJobCounts')).toEqual({ active: 0, running: 0, succeeded: submitted.elements.length, failed: 0 });
 }

@@ -21,7 +21,8 @@ JOB_ID_RULE = (
 PENDING_WORKFLOW_ID = "remotebatchworkflowid"
 PENDING_UPLOADED_AT = "remotebatchuploadedat"
 
-STATUS_OF_LETTER = {"A": "Active", "R": "Running", "S": "Succeeded", "F": "Failed"}
+# An ended array's results, one JSON line per child (schema/arrayJob.results.json).
+ARRAY_RESULTS_BLOB = "results.jsonl"
 
 
 def check_job_id(job_id: str) -> str:
@@ -49,10 +50,6 @@ def children_of_blob(index: int, child_count: int) -> tuple[int, int]:
 
 def element_chunk_blob(index: int) -> str:
     return f"inputs/elements/{index:06d}.jsonl"
-
-
-def child_shard_blob(index: int) -> str:
-    return f"state/children/{index:06d}.json"
 
 
 def task_output_blob(task_id: str, name: str) -> str:

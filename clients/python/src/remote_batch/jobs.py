@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
+import json
 from datetime import datetime, timezone
 from typing import Any, Optional
 
 from temporalio.client import WorkflowExecutionStatus, WorkflowFailureError, WorkflowHandle
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
 from . import blobs
 from .conventions import (
-    STATUS_OF_LETTER,
+    ARRAY_RESULTS_BLOB,
     TASK_QUEUE,
-    blob_count,
-    child_shard_blob,
     child_task_id,
-    children_of_blob,
     task_log_blob,
     task_output_blob,
     RESULT_FILE,
@@ -55,11 +51,8 @@ def _retry_refusal(job_id: str, state: Optional[dict[str, Any]]) -> Optional[str
     return None
 
 
-def _agrees(shard: dict[str, Any], tally: dict[str, int]) -> bool:
-    """Whether a shard holds what its array recorded when it completed (completedShards in schema/arrayJob.state.json)."""
-    statuses = shard["statuses"]
-    results = sum(1 for result in shard["results"] if result is not None)
-    return (statuses.count("S"), statuses.count("F"), results) == (tally["succeeded"], tally["failed"], tally["results"])
+class StoredStateMissing(RuntimeError):
+    """Storage holds less than the job recorded (a blob lost or deleted after the job ended)."""
 
 
 class _Job:
@@ -112,15 +105,11 @@ class _Job:
         refusal = _retry_refusal(self.job_id, previous)
         if refusal:
             raise RuntimeError(refusal)
-        resumed = {**(previous or {}), "status": "Active", "previousRunId": description.run_id}
-        if "childCount" in resumed:
-            resumed["closed"] = False
         handle = await (await self.env.client()).start_workflow(
             description.workflow_type,
             {"retry": {"previousRunId": description.run_id}},
             id=self.job_id,
             task_queue=TASK_QUEUE,
-            memo={"state": resumed},
         )
         self._run_id = handle.result_run_id
 
@@ -202,45 +191,22 @@ class ArrayJob(_Job):
     properties = ARRAY_PROPERTIES
 
     async def children(self, state: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
-        """The child-state shards (schema/arrayJob.children.json); a closed array's unfinished children read as Failed."""
+        """Every child's outcome, in order, from the ended array's results blob (schema/arrayJob.results.json)."""
         state = state or await self.state()
-        count = state["childCount"]
-
-        async def read(index: int) -> dict[str, Any]:
-            shard = await blobs.read_json(self.env, state["jobId"], child_shard_blob(index))
-            if shard is None:
-                first, last = children_of_blob(index, count)
-                size = last - first + 1
-                shard = {"first": first, "statuses": "A" * size, **{key: [None] * size for key in ("exitCodes", "reasons", "results")}}
-            if state.get("closed"):
-                for at, letter in enumerate(shard["statuses"]):
-                    if letter in "AR":
-                        shard["reasons"][at] = state.get("statusReason")
-                shard["statuses"] = shard["statuses"].replace("A", "F").replace("R", "F")
-            return shard
-
-        indexes = range(blob_count(count))
-        shards = list(await asyncio.gather(*(read(index) for index in indexes)))
-        completed = state.get("completedShards")
-        if completed and not all(_agrees(shard, tally) for shard, tally in zip(shards, completed["tallies"])):
-            # Storage gave back an older shard than the array wrote (it lost acknowledged writes): a worker rebuilds them.
-            await self._repair_shards(state, completed["bodyKind"])
-            shards = list(await asyncio.gather(*(read(index) for index in indexes)))
-            if not all(_agrees(shard, tally) for shard, tally in zip(shards, completed["tallies"])):
-                raise RuntimeError(f"Storage lost part of array {state['jobId']}'s child states and rebuilding them gave another account; read it again later.")
-        return shards
-
-    async def _repair_shards(self, state: dict[str, Any], body_kind: str) -> None:
-        """Workflow repairArrayShards (schema/arrayJob.state.json, completedShards): one run at a time, joined by every reader."""
-        handle = await (await self.env.client()).start_workflow(
-            "repairArrayShards",
-            {"connection": self.env.connection, "jobId": state["jobId"], "childCount": state["childCount"], "bodyKind": body_kind},
-            id=f"{state['jobId']}/repair",
-            task_queue=TASK_QUEUE,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
-        )
-        await asyncio.wait_for(handle.result(), timeout=120)
+        if state["status"] != "Completed":
+            raise RuntimeError(f"Array {self.job_id} is still {state['status']}: its children's results are readable once it has ended; its state's counts show its progress.")
+        where = f"job-{state['jobId']}/{ARRAY_RESULTS_BLOB}"
+        text = await blobs.read_text(self.env, state["jobId"], ARRAY_RESULTS_BLOB)
+        if text is None:
+            raise StoredStateMissing(f"Array {state['jobId']} has ended, but its results blob {where} is not in storage: storage lost it, or it was deleted.")
+        children = [json.loads(line) for line in text.splitlines() if line]
+        succeeded = sum(1 for child in children if child["status"] == "Succeeded")
+        if len(children) != state["childCount"] or succeeded != state["counts"]["succeeded"]:
+            raise StoredStateMissing(
+                f"{where} holds {len(children)} children, {succeeded} succeeded, where array {state['jobId']} recorded "
+                f"{state['childCount']}, {state['counts']['succeeded']} succeeded: storage gave back less than the array wrote."
+            )
+        return children
 
     async def get(self, name: str) -> Any:
         self._check(name)
@@ -256,13 +222,13 @@ class ArrayJob(_Job):
         if name == "ChildJobCounts":
             return dict(state["counts"])
         if name == "ChildJobStatuses":
-            return [STATUS_OF_LETTER[letter] for shard in await self.children(state) for letter in shard["statuses"]]
+            return [child["status"] for child in await self.children(state)]
         if name == "ChildJobExitCodes":
-            return [code for shard in await self.children(state) for code in shard["exitCodes"]]
+            return [child.get("exitCode") for child in await self.children(state)]
         if name == "ChildJobStatusReasons":
-            return [reason for shard in await self.children(state) for reason in shard["reasons"]]
+            return [child.get("reason") for child in await self.children(state)]
         if name == "ChildJobEvaluationResults":
-            return [result for shard in await self.children(state) for result in shard["results"]]
+            return [child["result"] for child in await self.children(state)]
         return await self._common(name, state, finished, failed)
 
     async def result(self) -> list[Any]:
@@ -270,7 +236,7 @@ class ArrayJob(_Job):
         outcome = await self.wait()
         if outcome.failed:
             raise JobFailed(outcome)
-        return [result for shard in await self.children(outcome.state) for result in shard["results"]]
+        return [child["result"] for child in await self.children(outcome.state)]
 
     async def child_logs(self, child: int, stream: str = "stdout") -> str:
         """Child `child`'s stdout (or stderr) from Blob Storage, once the array has ended; waits for the end."""

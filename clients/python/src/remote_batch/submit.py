@@ -13,7 +13,6 @@ from . import blobs
 from .conventions import (
     PENDING_UPLOADED_AT,
     PENDING_WORKFLOW_ID,
-    SINGLE_JOB_TASK_ID,
     TASK_QUEUE,
     blob_count,
     check_job_id,
@@ -27,15 +26,39 @@ MAX_ELEMENTS = 1_000_000
 MAX_CHILDREN = 100_000
 
 
+MAX_RETRIES = 100
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value and value not in (float("inf"), float("-inf"))
+
+
 @dataclass
 class Settings:
-    """The seed's provider settings; None leaves the workflow's default (node:20-slim, priority 0, 1 vCPU)."""
+    """The seed's provider settings; None leaves the workflow's default (node:20-slim, priority 0, 1 vCPU, no retries)."""
 
     container_image: Optional[str] = None
     job_priority: Optional[float] = None
     vcpu_count: Optional[int] = None
     time_constraint: Optional[float] = None
+    max_retries: Optional[int] = None
     environment_variables: dict[str, str] = field(default_factory=dict)
+
+    def check(self) -> None:
+        """Refuses, naming the setting and what it allows, what the workflow would refuse (schema/*.input.json)."""
+        if self.container_image is not None and (not isinstance(self.container_image, str) or not self.container_image.strip()):
+            raise ValueError(f"ContainerImage must be a Docker image reference such as 'node:20-slim'; got {self.container_image!r}.")
+        if self.job_priority is not None and not (_number(self.job_priority) and -1 <= self.job_priority <= 1):
+            raise ValueError(f"JobPriority must be a number from -1 (lowest) to 1 (highest); got {self.job_priority!r}.")
+        if self.vcpu_count is not None and not (isinstance(self.vcpu_count, int) and not isinstance(self.vcpu_count, bool) and self.vcpu_count >= 1):
+            raise ValueError(f"VCPUCount must be a whole number of at least 1; got {self.vcpu_count!r}.")
+        if self.time_constraint is not None and not (_number(self.time_constraint) and self.time_constraint > 0):
+            raise ValueError(f"TimeConstraint must be a positive number of seconds; got {self.time_constraint!r}.")
+        if self.max_retries is not None and not (isinstance(self.max_retries, int) and not isinstance(self.max_retries, bool) and 0 <= self.max_retries <= MAX_RETRIES):
+            raise ValueError(f"MaxRetries must be a whole number from 0 to {MAX_RETRIES}; got {self.max_retries!r}.")
+        for name, value in self.environment_variables.items():
+            if not (isinstance(name, str) and name and (name[0].isalpha() or name[0] == "_") and all(c.isalnum() or c == "_" for c in name) and isinstance(value, str)):
+                raise ValueError(f"EnvironmentVariables: {name!r} must be a name of letters, digits and underscores (not starting with a digit) with a string value.")
 
     def to_json(self) -> dict[str, Any]:
         named = {
@@ -43,6 +66,7 @@ class Settings:
             "jobPriority": self.job_priority,
             "vcpuCount": self.vcpu_count,
             "timeConstraint": self.time_constraint,
+            "maxRetries": self.max_retries,
         }
         return {**{key: value for key, value in named.items() if value is not None}, "environmentVariables": dict(self.environment_variables)}
 
@@ -53,12 +77,6 @@ def _now() -> str:
 
 def _job_id(job_id: Optional[str]) -> str:
     return check_job_id(job_id) if job_id is not None else f"rb-{uuid.uuid4()}"
-
-
-def _state_settings(settings: Settings) -> dict[str, Any]:
-    full = {"containerImage": "node:20-slim", "jobPriority": 0, "vcpuCount": 1, **settings.to_json()}
-    full.pop("environmentVariables")
-    return full
 
 
 def _job_input(env: BatchEnvironment, job_id: str, command: str, settings: Settings, submitted_at: str, **extra: Any) -> dict[str, Any]:
@@ -83,15 +101,11 @@ async def submit(env: BatchEnvironment, command: str, settings: Optional[Setting
     """Starts a command job; it may write its result (JSON) to result.json in its working directory."""
     _check_command(command)
     settings = settings or Settings()
+    settings.check()
     job_id = _job_id(job_id)
-    submitted_at = _now()
-    job_input = _job_input(env, job_id, command, settings, submitted_at)
-    initial_state = {
-        "jobId": job_id, "taskId": SINGLE_JOB_TASK_ID, "poolId": env.pool_id, "status": "Active",
-        "submittedAt": submitted_at, "inputNames": [], "settings": _state_settings(settings),
-    }
+    job_input = _job_input(env, job_id, command, settings, _now())
     client = await env.client()
-    handle = await client.start_workflow("singleJob", job_input, id=job_id, task_queue=TASK_QUEUE, memo={"state": initial_state})
+    handle = await client.start_workflow("singleJob", job_input, id=job_id, task_queue=TASK_QUEUE)
     return Job(env, job_id, handle.first_execution_run_id)
 
 
@@ -137,21 +151,15 @@ async def map_submit(
     if child_count > MAX_CHILDREN:
         raise ValueError(f"items: {len(items):,} elements in spans of {span_size} make {child_count:,} children; at most {MAX_CHILDREN:,}.")
     settings = settings or Settings()
+    settings.check()
     job_id = _job_id(job_id)
     # Serialized before anything is created: a bad element is an error, not a half-made job.
     chunks = _chunks(items, span_size, child_count)
 
     await blobs.create_container(env, job_id, {PENDING_WORKFLOW_ID: job_id, PENDING_UPLOADED_AT: _now()})
     await asyncio.gather(*(blobs.upload_text(env, job_id, element_chunk_blob(index), text) for index, text in enumerate(chunks)))
-    submitted_at = _now()
-    job_input = _job_input(env, job_id, command, settings, submitted_at, elementCount=len(items), spanSize=span_size)
-    initial_state = {
-        "jobId": job_id, "poolId": env.pool_id, "status": "Active", "childCount": child_count,
-        "elementCount": len(items), "spanSize": span_size, "added": 0,
-        "counts": {"active": child_count, "running": 0, "succeeded": 0, "failed": 0},
-        "submittedAt": submitted_at, "retries": 0, "closed": False, "inputNames": [], "settings": _state_settings(settings),
-    }
+    job_input = _job_input(env, job_id, command, settings, _now(), elementCount=len(items), spanSize=span_size)
     client = await env.client()
-    handle = await client.start_workflow("arrayJob", job_input, id=job_id, task_queue=TASK_QUEUE, memo={"state": initial_state})
+    handle = await client.start_workflow("arrayJob", job_input, id=job_id, task_queue=TASK_QUEUE)
     await blobs.set_container_metadata(env, job_id, {PENDING_WORKFLOW_ID: job_id})
     return ArrayJob(env, job_id, handle.first_execution_run_id)

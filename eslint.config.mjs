@@ -112,4 +112,24 @@ export default defineConfig(
   },
 
   ...emulatorBoundaryBlocks,
+
+  // One gateway per Azure service (src/azure): the only orchestrator code that
+  // talks to the Azure SDKs, so error codes, retries and idempotency live in one place.
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/azure/**', 'src/emulator/**', 'src/workflows/**', 'src/model/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@azure/batch', '@azure/storage-blob', '@azure/ms-rest-js', '@azure/identity', '@azure/core-*'],
+              message: 'Only the gateways in src/azure talk to the Azure SDKs: add a method there.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

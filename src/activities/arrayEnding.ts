@@ -8,6 +8,7 @@ import { mapWithConcurrency } from '../model/concurrency';
 import { clientTerminationReason } from '../model/outcome';
 import { recordChildrenCompleted } from '../telemetry/metrics';
 import { RefusedInputError } from './jobSetup';
+import { rerunTask } from './taskRerun';
 
 interface ArrayRef {
   connection: string;
@@ -70,7 +71,7 @@ async function rerunFailedChildren(azure: ConnectionGateways, input: ArrayRef): 
   await forEachShard(azure.storage.job(input.jobId), input.childCount, async (shard) => {
     const failed = [...shard.statuses].flatMap((letter, at) => (letter === 'F' ? [shard.first + at] : []));
     await mapWithConcurrency(failed, 16, async (child) => {
-      if (!(await azure.batch.rerunTask(input.jobId, childTaskId(child)))) {
+      if (!(await rerunTask(azure, input.jobId, childTaskId(child)))) {
         throw new RefusedInputError(`Azure job '${input.jobId}' has ended: its failed children can no longer be rerun.`);
       }
       resetChild(shard, child);

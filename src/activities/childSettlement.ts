@@ -10,6 +10,7 @@ import { clientTerminationReason } from '../model/outcome';
 import { settle } from '../model/settlement';
 import { recordChildrenCompleted } from '../telemetry/metrics';
 import { sleepHeartbeating } from './heartbeat';
+import { rerunTask } from './taskRerun';
 import { requiredOutputs } from './taskWatch';
 
 /** Which array, and what its children run. */
@@ -55,12 +56,19 @@ async function listedOutputs(storage: JobStorage, index: number, completed: List
   return names;
 }
 
-/** The result a child wrote, or why it cannot be read as JSON. */
+/**
+ * The result a child wrote, or why it cannot be read as JSON. One listed a
+ * moment ago and gone now was lost by storage since (the local Azurite,
+ * killed): what was checked against that listing no longer holds, so the poll
+ * fails and its retry starts from a fresh listing.
+ */
 async function resultOf(storage: JobStorage, taskId: string, written: Set<string>): Promise<{ result?: unknown; unreadable?: string }> {
   const blob = taskOutputPath(taskId, resultFileName);
   if (!written.has(blob)) return {};
   try {
-    return { result: await storage.readJson(blob) };
+    const result = await storage.readJson(blob);
+    if (result === undefined) throw new Error(`${blob} of job ${storage.jobId} was listed a moment ago and is gone now; listing again`);
+    return { result };
   } catch (error) {
     if (error instanceof StoredJsonError) return { unreadable: error.message };
     throw error;
@@ -134,7 +142,7 @@ async function rerunChildren(azure: ConnectionGateways, jobId: string, passes: S
   context.log.warn('rerunning array children after infrastructure failures', { jobId, children: reruns.length });
   await sleepHeartbeating(context, Math.max(...reruns.map((change) => change.rerunAfterMs!)));
   await mapWithConcurrency(reruns, 16, async (change) => {
-    if (await azure.batch.rerunTask(jobId, childTaskId(change.child))) return;
+    if (await rerunTask(azure, jobId, childTaskId(change.child))) return;
     change.update = { status: 'Failed', reason: 'The task failed for reasons outside the job and could not be rerun: the Azure job has ended.' };
   });
   return reruns.length;

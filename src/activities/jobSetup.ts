@@ -6,6 +6,7 @@ import { taskDefinition } from '../azure/taskDefinition';
 import type { AzureGateways, ConnectionGateways } from '../azure/gateways';
 import type { JobStorage } from '../azure/jobStorage';
 import { retryUntilMetadataKey } from '../azure/batchGateway';
+import { rerunTask } from './taskRerun';
 
 export interface PrepareAzureJobInput {
   connection: string;
@@ -97,7 +98,7 @@ export function jobSetupActivities(gateways: AzureGateways) {
 
     /** A retry's rerun of a failed single job's task; refused once its Azure job has ended. */
     async rerunSingleTask(input: { connection: string; jobId: string; taskId: string }): Promise<void> {
-      if (!(await gateways.get(input.connection).batch.rerunTask(input.jobId, input.taskId))) {
+      if (!(await rerunTask(gateways.get(input.connection), input.jobId, input.taskId))) {
         throw new RefusedInputError(`Azure job '${input.jobId}' has ended: its task can no longer be rerun.`);
       }
     },

@@ -6,6 +6,7 @@ import type { Outcome } from '../model/outcome';
 import { settle } from '../model/settlement';
 import type { TaskObservation } from '../model/taskObservation';
 import { sleepHeartbeating } from './heartbeat';
+import { rerunTask } from './taskRerun';
 
 export interface TaskRef {
   connection: string;
@@ -54,10 +55,12 @@ async function settleTask(gateways: ConnectionGateways, input: WaitForTaskEndInp
   const recorded = clean ? [] : await storage.readAttempts(input.taskId);
   let unreadableResult: string | undefined;
   if (hasResult && observation.exitCode === 0) {
-    await storage.readJson(resultBlob).catch((error: unknown) => {
+    const result = await storage.readJson(resultBlob).catch((error: unknown) => {
       if (!(error instanceof StoredJsonError)) throw error;
       unreadableResult = error.message;
     });
+    // Seen a moment ago and gone now: storage lost it since (the local Azurite, killed). Look again.
+    if (result === undefined && unreadableResult === undefined) throw new Error(`${resultBlob} of job ${input.jobId} was there a moment ago and is gone now; looking again`);
   }
   const scriptError = input.expectsResult && observation.exitCode !== 0 ? await scriptErrorOf(gateways, input) : undefined;
   const settlement = settle({ observation, missingOutputs, unreadableResult, scriptError, attempts: recorded, abortReason: input.abortReason });
@@ -66,7 +69,7 @@ async function settleTask(gateways: ConnectionGateways, input: WaitForTaskEndInp
   const context = Context.current();
   context.log.warn('rerunning a task after an infrastructure failure', { jobId: input.jobId, taskId: input.taskId, attempt: settlement.attempts.length + 1, reason: settlement.reason });
   await sleepHeartbeating(context, settlement.afterMs, 'rerun');
-  if (await gateways.batch.rerunTask(input.jobId, input.taskId)) return 'rerun';
+  if (await rerunTask(gateways, input.jobId, input.taskId)) return 'rerun';
   return { status: 'Failed', statusReason: `${settlement.reason} It could not be rerun: the Azure job has ended.`, exitCode: observation.exitCode, hasResult };
 }
 

@@ -4,6 +4,7 @@ import { type AzureJobRecord, jobRecordMetadata, jobRecordOf } from '../model/az
 import type { TaskObservation } from '../model/taskObservation';
 import { AzureRefusedError, azureErrorFacts } from './errors';
 import { poolWaitingReason } from './poolWaiting';
+import type { BatchTaskDefinition } from './taskDefinition';
 
 /** Batch job metadata: the workflow id that owns the job. */
 export const ownerMetadataKey = 'remote-batch-workflow-id';
@@ -334,28 +335,35 @@ export class BatchGateway {
   }
 
   /**
-   * Runs a completed task again under the same id. Batch reactivates only a
-   * task that failed; one it calls successful (whose outputs are missing) is
-   * added anew from its own definition. False when the job has ended, so
-   * nothing can run again. Idempotent: a task active again was rerun by an earlier try.
+   * Batch's reactivate: a failed task runs again under the same id.
+   * 'succeeded': Batch reactivates only failures (a success has to be added
+   * anew). 'ended': the job has ended, nothing runs again. 'missing': no such task.
    */
-  async rerunTask(jobId: string, taskId: string): Promise<boolean> {
+  async reactivateTask(jobId: string, taskId: string): Promise<'reactivated' | 'succeeded' | 'ended' | 'missing'> {
     try {
       await this.client.task.reactivate(jobId, taskId);
-      return true;
+      return 'reactivated';
     } catch (error) {
       const code = codeOf(error);
-      if (code === 'TaskNotCompleted' || code === 'TaskAlreadyActive') return true;
-      if (code === 'JobCompleted' || code === 'JobNotActive' || code === 'JobNotFound' || code === 'TaskNotFound') return false;
-      if (code === 'OperationInvalidForCurrentState') return this.addAgain(jobId, taskId);
+      // Already active again: an earlier try reactivated it.
+      if (code === 'TaskNotCompleted' || code === 'TaskAlreadyActive') return 'reactivated';
+      if (code === 'JobCompleted' || code === 'JobNotActive' || code === 'JobNotFound') return 'ended';
+      if (code === 'TaskNotFound') return 'missing';
+      if (code === 'OperationInvalidForCurrentState') return 'succeeded';
       throw error;
     }
   }
 
-  private async addAgain(jobId: string, taskId: string): Promise<boolean> {
-    const task = await this.client.task.get(jobId, taskId);
-    if (task.state !== 'completed') return true;
-    const definition: BatchServiceModels.TaskAddParameter = {
+  /** A completed task's own definition, to add it again; undefined when there is no such task. */
+  async taskDefinitionOf(jobId: string, taskId: string): Promise<BatchTaskDefinition | undefined> {
+    let task: BatchServiceModels.CloudTask;
+    try {
+      task = await this.client.task.get(jobId, taskId);
+    } catch (error) {
+      if (codeOf(error) === 'TaskNotFound') return undefined;
+      throw error;
+    }
+    return {
       id: taskId,
       displayName: task.displayName,
       commandLine: task.commandLine!,
@@ -369,15 +377,27 @@ export class BatchGateway {
       exitConditions: task.exitConditions,
       affinityInfo: task.affinityInfo,
     };
-    await this.client.task.deleteMethod(jobId, taskId);
+  }
+
+  /** Idempotent: a task already gone stays gone. */
+  async deleteTask(jobId: string, taskId: string): Promise<void> {
     try {
-      await this.client.task.add(jobId, definition);
+      await this.client.task.deleteMethod(jobId, taskId);
+    } catch (error) {
+      if (codeOf(error) !== 'TaskNotFound') throw error;
+    }
+  }
+
+  /** Adds a task again (a rerun of a success); false when the job has ended and takes no task. Idempotent. */
+  async addTaskAgain(jobId: string, task: BatchTaskDefinition): Promise<boolean> {
+    try {
+      await this.addTask(jobId, task);
+      return true;
     } catch (error) {
       const code = codeOf(error);
       if (code === 'JobCompleted' || code === 'JobNotActive') return false;
-      if (code !== 'TaskExists') throw error;
+      throw error;
     }
-    return true;
   }
 
   /** A file of the task on its compute node (`stdout.txt`, `wd/result.json`); undefined when it is not there. */

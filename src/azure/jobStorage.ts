@@ -10,6 +10,10 @@ import { pendingUploadMetadata } from '../model/reconciliation';
 import { azureErrorFacts, isNotFound } from './errors';
 import type { SasSigner } from './sas';
 
+function rerunDefinitionBlob(taskId: string): string {
+  return `state/reruns/${taskId}.json`;
+}
+
 /** How long the SAS URLs handed to a task stay valid. */
 const sasLifetimeMs = 7 * 24 * 3600_000;
 
@@ -22,7 +26,8 @@ export interface VersionedShard {
 /** Another writer changed a shard between this one's read and write. */
 export class ShardConflictError extends RemoteBatchError {
   constructor(jobId: string, index: number) {
-    super(`Child shard ${index} of array ${jobId} changed while it was being updated; it is read again.`, 'ShardConflict', 412);
+    // No HTTP status: it is not a refusal, and the activity that meets it is retried from a fresh read.
+    super(`Child shard ${index} of array ${jobId} changed while it was being updated; it is read again.`, 'ShardConflict');
     this.name = 'ShardConflictError';
   }
 }
@@ -112,13 +117,17 @@ export class JobStorage {
     }
   }
 
-  /** Blob names (and sizes) under a prefix. */
-  async list(prefix?: string): Promise<StoredFile[]> {
+  /**
+   * Blob names (and sizes) under a prefix, every page. A container that does
+   * not exist lists nothing only when `missingContainer` says so (a reader of
+   * a deleted job); otherwise it is an error, never a short listing.
+   */
+  async list(prefix?: string, options: { missingContainer?: 'empty' | 'error' } = {}): Promise<StoredFile[]> {
     const files: StoredFile[] = [];
     try {
       for await (const blob of this.container.listBlobsFlat(prefix ? { prefix } : {})) files.push({ blobName: blob.name, size: blob.properties.contentLength ?? 0 });
     } catch (error) {
-      if (!isNotFound(error)) throw error;
+      if (!isNotFound(error) || options.missingContainer !== 'empty') throw error;
     }
     return files;
   }
@@ -131,7 +140,7 @@ export class JobStorage {
   /** Files a task wrote under ./JobOutput/, named as it wrote them. */
   async taskOutputs(taskId: string): Promise<(StoredFile & { name: string })[]> {
     const prefix = `${taskOutputPath(taskId, jobOutputFolder)}/`;
-    return (await this.list(prefix)).map((file) => ({ ...file, name: file.blobName.slice(prefix.length) }));
+    return (await this.list(prefix, { missingContainer: 'empty' })).map((file) => ({ ...file, name: file.blobName.slice(prefix.length) }));
   }
 
   /** A read-only SAS URL of one blob, for a task's resource file. */
@@ -151,6 +160,19 @@ export class JobStorage {
 
   async writeAttempts(taskId: string, attempts: TaskAttempt[]): Promise<void> {
     await this.uploadText(taskAttemptsBlob(taskId), JSON.stringify(attempts));
+  }
+
+  /** A task definition kept while the task is deleted and added again (a rerun of a success). */
+  async keepRerunDefinition(taskId: string, definition: unknown): Promise<void> {
+    await this.uploadText(rerunDefinitionBlob(taskId), JSON.stringify(definition));
+  }
+
+  async rerunDefinition(taskId: string): Promise<unknown> {
+    return this.readJson(rerunDefinitionBlob(taskId));
+  }
+
+  async dropRerunDefinition(taskId: string): Promise<void> {
+    await this.container.getBlobClient(rerunDefinitionBlob(taskId)).deleteIfExists();
   }
 
   /** The JSON lines of element chunk k (one per child). */

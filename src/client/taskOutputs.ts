@@ -26,7 +26,7 @@ export interface ChildOutputFile extends JobOutputFile {
 export async function listArrayOutputs(env: BatchEnvironment, jobId: string): Promise<ChildOutputFile[]> {
   const marker = `/${taskOutputPath('', jobOutputFolder).slice(1)}/`;
   const files: ChildOutputFile[] = [];
-  for (const { blobName, size } of await env.azure().storage.job(jobId).list()) {
+  for (const { blobName, size } of await env.azure().storage.job(jobId).list(undefined, { missingContainer: 'empty' })) {
     const cut = blobName.indexOf(marker);
     const child = cut < 0 ? undefined : childOfTaskId(blobName.slice(0, cut));
     if (child !== undefined) files.push({ child, name: blobName.slice(cut + marker.length), size, blobName });

@@ -120,6 +120,8 @@ describe('running tasks as a Batch node does', () => {
   test('stdout.txt can be read while the task is still running', async () => {
     const jobId = await addJob(h.client);
     await h.client.task.add(jobId, { id: 'chatty', commandLine: sh('echo started; sleep 30') });
+    // The launcher reports the process's start a moment after it can write: wait for both, then it is still running.
+    await waitForTaskState(h.client, jobId, 'chatty', ['running']);
     await waitFor(() => readTaskFile(h.client, jobId, 'chatty', 'stdout.txt').catch(() => ''), (text) => text === 'started\n');
     expect((await h.client.task.get(jobId, 'chatty')).state).toBe('running');
     await h.client.task.terminate(jobId, 'chatty');

@@ -23,6 +23,8 @@ export interface PrepareAzureJobInput {
   inlineInputs: { blob: string; content: string }[];
   /** An array's children: its element chunks must be in storage before anything is created. */
   childCount?: number;
+  /** An array's MaxParallel: the Azure job's maxParallelTasks. */
+  maxParallelTasks?: number;
 }
 
 export interface AddSingleTaskInput {
@@ -72,7 +74,14 @@ async function prepareAzureJob({ batch, storage }: ConnectionGateways, input: Pr
   await job.create();
   await Promise.all(input.inlineInputs.map((file) => job.uploadText(file.blob, file.content)));
   if (input.childCount !== undefined) await requireElementChunks(job, input.childCount);
-  await batch.createJob({ jobId: input.jobId, poolId: input.poolId, priority: input.priority, owner: input.owner, record: input.record });
+  await batch.createJob({
+    jobId: input.jobId,
+    poolId: input.poolId,
+    priority: input.priority,
+    owner: input.owner,
+    record: input.record,
+    ...(input.maxParallelTasks !== undefined ? { maxParallelTasks: input.maxParallelTasks } : {}),
+  });
 }
 
 async function addSingleTask({ batch, storage }: ConnectionGateways, input: AddSingleTaskInput): Promise<void> {
@@ -88,6 +97,10 @@ export function jobSetupActivities(gateways: AzureGateways) {
 
     /** Ends the Azure job (idempotent): once the workflow is done with it, or to abort it. */
     endAzureJob: (input: { connection: string; jobId: string; reason: string }) => gateways.get(input.connection).batch.terminateJob(input.jobId, input.reason),
+
+    /** An array's MaxParallel changed while it runs (null: no limit); false once its Azure job has ended. */
+    setMaxParallel: (input: { connection: string; jobId: string; maxParallel: number | null }) =>
+      gateways.get(input.connection).batch.setMaxParallelTasks(input.jobId, input.maxParallel),
 
     /**
      * Keeps a job whose run closes with failures active until `until`, and

@@ -20,6 +20,8 @@ export interface NewAzureJob {
   owner: string;
   /** What the job is, for the reconciler (src/model/azureJobRecord.ts). */
   record: AzureJobRecord;
+  /** The most tasks running at once (an array's MaxParallel); no limit when absent. */
+  maxParallelTasks?: number;
 }
 
 /** A task as a listing shows it: its observation, its id and when its state last changed. */
@@ -153,6 +155,7 @@ export class BatchGateway {
         poolInfo: { poolId: job.poolId },
         onAllTasksComplete: 'noaction',
         usesTaskDependencies: false,
+        ...(job.maxParallelTasks !== undefined ? { maxParallelTasks: job.maxParallelTasks } : {}),
         metadata: [{ name: ownerMetadataKey, value: job.owner }, jobRecordMetadata(job.record)],
       });
     } catch (error) {
@@ -202,6 +205,21 @@ export class BatchGateway {
     const job = await this.client.job.get(jobId, { jobGetOptions: { select: 'metadata' } });
     const metadata = (job.metadata ?? []).filter((item) => item.name !== name);
     await this.client.job.patch(jobId, { metadata: [...metadata, { name, value }] });
+  }
+
+  /**
+   * Changes the job's maxParallelTasks (null: no limit) while it runs; Batch
+   * applies it from its next placement. False when the job has ended or is gone.
+   */
+  async setMaxParallelTasks(jobId: string, maxParallelTasks: number | null): Promise<boolean> {
+    try {
+      await this.client.job.patch(jobId, { maxParallelTasks: maxParallelTasks ?? -1 });
+      return true;
+    } catch (error) {
+      const code = codeOf(error);
+      if (code === 'JobCompleted' || code === 'JobNotFound' || code === 'JobTerminating' || code === 'JobBeingTerminated') return false;
+      throw error;
+    }
   }
 
   /** Idempotent: a job already completed (or gone) stays as it is. */

@@ -12,6 +12,7 @@ import { registerResult } from './commands/result';
 import { registerStack } from './commands/stack';
 import { registerStatus } from './commands/status';
 import { registerSubmit } from './commands/submit';
+import { registerThrottle } from './commands/throttle';
 import { registerWatch } from './commands/watch';
 import type { CommandContext } from './context';
 import { exitCodes } from './exitCodes';
@@ -72,6 +73,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerResult(program, ctx);
   registerOutputs(program, ctx);
   registerAbort(program, ctx);
+  registerThrottle(program, ctx);
   registerCleanup(program, ctx);
   registerStack(program, ctx);
   registerCompletion(program, ctx);

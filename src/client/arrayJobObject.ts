@@ -1,8 +1,8 @@
 import { childTaskId } from '../model/arrayJob';
 import { InvalidSettingError, JobStateError } from '../model/errors';
 import type { ArrayJobState } from '../model/jobStates';
-import { providerSettings } from '../model/settings';
-import { abortChildSignal, abortSignal, reasonProblem } from '../workflows/messages';
+import { maxParallelProblem, providerSettings } from '../model/settings';
+import { abortChildSignal, abortSignal, reasonProblem, setMaxParallelUpdate } from '../workflows/messages';
 import { ArrayChildJob } from './arrayChildJob';
 import { type ArrayJobPropertyName, arrayJobPropertyNames } from './arrayProperties';
 import { readChildren } from './childRecords';
@@ -120,6 +120,22 @@ export class ArrayJob {
     }
     if (state.closed) throw new JobStateError(`Array ${this.jobId} has ended: its child ${index} can no longer be aborted.`, this.jobId);
     await (await this.handle()).signal(abortChildSignal, index, reason);
+  }
+
+  /**
+   * Changes MaxParallel while the array runs (null: no limit): at most that
+   * many children run at once from Batch's next placement on; children already
+   * running beyond it run to their end. Resolves once Batch has the new value
+   * (a Temporal update, so it needs a running worker).
+   */
+  async setMaxParallel(maxParallel: number | null, options: { abortSignal?: AbortSignal } = {}): Promise<void> {
+    const problem = maxParallelProblem(maxParallel);
+    if (problem) throw new InvalidSettingError('MaxParallel', problem);
+    const state = await this.state();
+    if (state.closed) throw new JobStateError(`Array ${this.jobId} has ended: its MaxParallel can no longer change.`, this.jobId);
+    const client = await this.environment.client();
+    const update = () => client.workflow.getHandle(this.jobId).executeUpdate(setMaxParallelUpdate, { args: [maxParallel] });
+    await (options.abortSignal ? client.withAbortSignal(options.abortSignal, update) : update());
   }
 
   /**

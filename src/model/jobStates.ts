@@ -22,6 +22,7 @@ const stateSettingsSchema = z
     vcpuCount: z.number().int(),
     timeConstraint: z.number().optional(),
     maxRetries: z.number().int().optional(),
+    maxParallel: z.number().int().optional().describe("An array's MaxParallel as it is now (setMaxParallel changes it while the array runs)."),
   })
   .describe('The provider settings the job runs with (ProviderSettings); environment variables are left out.');
 

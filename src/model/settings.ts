@@ -7,10 +7,13 @@ export type JobSettings = z.output<typeof jobSettingsSchema>;
 /** The most MaxRetries allows: enough for flaky work, bounded so a broken job cannot loop for days. */
 export const maxMaxRetries = 100;
 
+/** The most MaxParallel allows: an array's children. */
+export const maxMaxParallel = 100_000;
+
 /** Has Node, so script jobs run in it. */
 export const defaultContainerImage = 'node:20-slim';
 
-type SettingName = 'containerImage' | 'jobPriority' | 'vcpuCount' | 'timeConstraint' | 'environmentVariables' | 'maxRetries';
+type SettingName = 'containerImage' | 'jobPriority' | 'vcpuCount' | 'timeConstraint' | 'environmentVariables' | 'maxRetries' | 'maxParallel';
 
 /** Accepted spellings: the seed's (`VCPUCount`) and camelCase (`vcpuCount`). */
 const canonicalNames: Record<string, SettingName> = {
@@ -26,6 +29,8 @@ const canonicalNames: Record<string, SettingName> = {
   environmentVariables: 'environmentVariables',
   MaxRetries: 'maxRetries',
   maxRetries: 'maxRetries',
+  MaxParallel: 'maxParallel',
+  maxParallel: 'maxParallel',
 };
 const seedNames: Record<SettingName, string> = {
   containerImage: 'ContainerImage',
@@ -34,6 +39,7 @@ const seedNames: Record<SettingName, string> = {
   timeConstraint: 'TimeConstraint',
   environmentVariables: 'EnvironmentVariables',
   maxRetries: 'MaxRetries',
+  maxParallel: 'MaxParallel',
 };
 
 // A Docker reference: [registry[:port]/]path[:tag][@digest], lowercase path components.
@@ -64,6 +70,9 @@ const timeMessage = saying((got) => `TimeConstraint must be a positive number of
 const retriesMessage = saying(
   (got) => `MaxRetries must be a whole number from 0 to ${maxMaxRetries} (times Batch reruns a task that exits nonzero); got ${got}.`,
 );
+const parallelMessage = saying(
+  (got) => `MaxParallel must be a whole number from 1 to ${maxMaxParallel.toLocaleString('en')} (the most children of an array running at once); got ${got}.`,
+);
 const variablesMessage = 'EnvironmentVariables must be an object of name → string value.';
 const variableMessage = saying(
   (got) => `EnvironmentVariables: ${got} must be a name of letters, digits and underscores (not starting with a digit) with a string value.`,
@@ -88,6 +97,13 @@ export const jobSettingsSchema = z
         .max(maxMaxRetries, retriesMessage)
         .optional()
         .describe("MaxRetries: times Batch reruns a task that exits nonzero (the task's maxTaskRetryCount); 0 when absent."),
+      maxParallel: z
+        .number(parallelMessage)
+        .int(parallelMessage)
+        .min(1, parallelMessage)
+        .max(maxMaxParallel, parallelMessage)
+        .optional()
+        .describe("MaxParallel (arrays only): the most children running at once (the Azure job's maxParallelTasks); no limit when absent. Changeable while the array runs (the setMaxParallel update)."),
     },
     { error: (issue) => (issue.code === 'unrecognized_keys' ? `Unknown setting ${issue.keys.map((key) => `'${key}'`).join(', ')}. Known settings (camelCase): ${Object.keys(seedNames).join(', ')}.` : 'settings must be an object of provider settings.') },
   )
@@ -137,21 +153,42 @@ export function batchPriority(jobPriority: number): number {
 /** The environment variable through which a job learns its VCPUCount. */
 export const processorCountVariable = 'REMOTE_BATCH_PROCESSOR_COUNT';
 
-export type StateSettings = Pick<JobSettings, 'containerImage' | 'jobPriority' | 'vcpuCount' | 'timeConstraint' | 'maxRetries'>;
+export type StateSettings = Pick<JobSettings, 'containerImage' | 'jobPriority' | 'vcpuCount' | 'timeConstraint' | 'maxRetries' | 'maxParallel'>;
 
 /** The settings a job's state shows (ProviderSettings); environment variable values stay out of it. */
 export function stateSettings(settings: JobSettings): StateSettings {
-  const { containerImage, jobPriority, vcpuCount, timeConstraint, maxRetries } = settings;
-  return { containerImage, jobPriority, vcpuCount, ...(timeConstraint !== undefined ? { timeConstraint } : {}), ...(maxRetries ? { maxRetries } : {}) };
+  const { containerImage, jobPriority, vcpuCount, timeConstraint, maxRetries, maxParallel } = settings;
+  return {
+    containerImage,
+    jobPriority,
+    vcpuCount,
+    ...(timeConstraint !== undefined ? { timeConstraint } : {}),
+    ...(maxRetries ? { maxRetries } : {}),
+    ...(maxParallel !== undefined ? { maxParallel } : {}),
+  };
 }
 
 /** A job's ProviderSettings property, in the seed's names: those it was given or defaulted, never environment variable values. */
-export function providerSettings(settings: StateSettings): { ContainerImage: string; JobPriority: number; VCPUCount: number; TimeConstraint?: number; MaxRetries?: number } {
+export function providerSettings(settings: StateSettings): {
+  ContainerImage: string;
+  JobPriority: number;
+  VCPUCount: number;
+  TimeConstraint?: number;
+  MaxRetries?: number;
+  MaxParallel?: number;
+} {
   return {
     ContainerImage: settings.containerImage,
     JobPriority: settings.jobPriority,
     VCPUCount: settings.vcpuCount,
     ...(settings.timeConstraint !== undefined ? { TimeConstraint: settings.timeConstraint } : {}),
     ...(settings.maxRetries ? { MaxRetries: settings.maxRetries } : {}),
+    ...(settings.maxParallel !== undefined ? { MaxParallel: settings.maxParallel } : {}),
   };
+}
+
+/** Why a MaxParallel value cannot be set on a running array (the setMaxParallel update and the client check it alike), or undefined. */
+export function maxParallelProblem(value: unknown): string | undefined {
+  if (value === null || (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= maxMaxParallel)) return undefined;
+  return `MaxParallel must be a whole number from 1 to ${maxMaxParallel.toLocaleString('en')} (the most children running at once), or null for no limit; got ${describeValue(value)}.`;
 }

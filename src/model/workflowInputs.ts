@@ -133,6 +133,15 @@ const oneObject = (type: string) => saying((got) => `The ${type} workflow takes 
 
 export const singleJobInputSchema = z
   .object({ ...commonInputFields, retryWindowSeconds: retryWindowSecondsSchema }, oneObject('singleJob'))
+  .superRefine((input, context) => {
+    if (input.settings.maxParallel !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['settings', 'maxParallel'],
+        message: 'MaxParallel applies to array jobs (the most children running at once); a single job runs one task. Leave it out.',
+      });
+    }
+  })
   .meta({
     title: 'singleJob workflow input',
     description:

@@ -7,7 +7,7 @@ export interface JobDescription {
   poolId: string;
   /** The command line, or the script's file name. */
   runs: { kind: 'command'; commandLine: string } | { kind: 'script'; fileName: string; exportName: string };
-  settings: Pick<JobSettings, 'containerImage' | 'jobPriority' | 'vcpuCount' | 'timeConstraint'>;
+  settings: Pick<JobSettings, 'containerImage' | 'jobPriority' | 'vcpuCount' | 'timeConstraint' | 'maxParallel'>;
   childCount?: number;
   spanSize?: number;
 }
@@ -45,5 +45,6 @@ export function jobStaticDetails(job: JobDescription): string {
     ['ContainerImage', `\`${job.settings.containerImage}\``],
   );
   if (job.settings.timeConstraint !== undefined) rows.push(['TimeConstraint', `${job.settings.timeConstraint} s`]);
+  if (job.settings.maxParallel !== undefined) rows.push(['MaxParallel', `${job.settings.maxParallel} children at once (at submission; \`remote-batch throttle\` changes it)`]);
   return rows.map(([name, value]) => `- **${name}**: ${value}`).join('\n');
 }

@@ -2,7 +2,7 @@ import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temp
 import type { ArrayJobState } from '../model/jobStates';
 import type { ArrayJobInput, RetryInput } from '../model/workflowInputs';
 import { type ArrayJobCarry, ArrayRun } from './arrayRun';
-import { abortChildSignal, stateQuery } from './messages';
+import { abortChildSignal, setMaxParallelUpdate, stateQuery } from './messages';
 
 export type { ArrayJobCarry } from './arrayRun';
 
@@ -16,6 +16,7 @@ export async function arrayJob(given: ArrayJobInput | RetryInput, carry?: ArrayJ
   const run = await ArrayRun.start(given, carry);
   setHandler(stateQuery, () => run.state);
   setHandler(abortChildSignal, (child, reason) => run.requestChildAbort(child, reason));
+  setHandler(setMaxParallelUpdate, (maxParallel) => run.setMaxParallel(maxParallel), { validator: (maxParallel) => run.checkMaxParallel(maxParallel) });
 
   return run.aborts.cancellation.run(async () => {
     if (!(await run.begin())) return run.endEarly(run.state.statusReason ?? 'The array could not start.');

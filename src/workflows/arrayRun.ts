@@ -1,7 +1,7 @@
 import { allHandlersFinished, condition, log, workflowInfo } from '@temporalio/workflow';
 import { type ArrayJobState, initialArrayJobState } from '../model/jobStates';
 import { resumedArrayJobState, retryUntil } from '../model/retry';
-import { batchPriority } from '../model/settings';
+import { batchPriority, maxParallelProblem } from '../model/settings';
 import { inlineInputsOf, type TaskInputBlob, type TaskTemplate, taskInputBlobsOf, taskTemplateOf } from '../model/taskTemplate';
 import { arrayJobInputSchema, type ArrayJobInput, type CheckedArrayJobInput, type RetryInput } from '../model/workflowInputs';
 import { AbortRequests, refusalOf } from './aborts';
@@ -35,6 +35,10 @@ export class ArrayRun {
   private turn = 0;
   /** Every child has completed and the shards agree with Batch. */
   allCompleted = false;
+  /** The Azure job exists: MaxParallel changes go to Batch from then on. */
+  private azureJobExists: boolean;
+  /** MaxParallel changes reach Batch one after the other, so the last one asked for is the one Batch keeps. */
+  private throttling: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly input: CheckedArrayJobInput,
@@ -45,6 +49,7 @@ export class ArrayRun {
     private readonly origin: 'continued' | 'retry' | 'new',
   ) {
     this.record = new JobRecord(state, input.environment.connection);
+    this.azureJobExists = origin !== 'new';
     this.aborts = new AbortRequests(
       () => state.closed,
       async () => {
@@ -99,10 +104,12 @@ export class ArrayRun {
         poolId: this.state.poolId,
         priority: batchPriority(this.input.settings.jobPriority),
         requiredSlots: this.input.settings.vcpuCount,
+        ...(this.state.settings.maxParallel !== undefined ? { maxParallelTasks: this.state.settings.maxParallel } : {}),
         owner: workflowInfo().workflowId,
         record: { jobType: 'Array', bodyKind: this.input.body.kind, state: this.state },
         inlineInputs: inlineInputsOf(this.input, false),
       });
+      this.azureJobExists = true;
       return true;
     } catch (error) {
       const refusal = refusalOf(error);
@@ -110,6 +117,26 @@ export class ArrayRun {
       this.state.statusReason = refusal;
       return false;
     }
+  }
+
+  /** The setMaxParallel update's validator: refused before it is written to history. */
+  checkMaxParallel(maxParallel: unknown): void {
+    const problem = maxParallelProblem(maxParallel);
+    if (problem) throw new TypeError(`setMaxParallel: ${problem}`);
+    if (this.state.closed) throw new Error(`setMaxParallel: array ${this.state.jobId} has ended.`);
+  }
+
+  /** Records the new MaxParallel and, once the Azure job exists, hands it to Batch. */
+  async setMaxParallel(maxParallel: number | null): Promise<ArrayJobState> {
+    if (maxParallel === null) delete this.state.settings.maxParallel;
+    else this.state.settings.maxParallel = maxParallel;
+    await condition(() => this.azureJobExists || this.state.closed);
+    if (this.state.closed) return this.state;
+    const applied = this.throttling.then(() => azure.setMaxParallel({ connection: this.input.environment.connection, jobId: this.state.jobId, maxParallel: this.state.settings.maxParallel ?? null }));
+    this.throttling = applied.catch(() => undefined);
+    await applied;
+    this.record.publish(maxParallel === null ? 'MaxParallel lifted: no limit on children running at once.' : `MaxParallel set to ${maxParallel}.`);
+    return this.state;
   }
 
   /** A child abort waits until the child's task is in Batch: there is nothing to terminate before. */

@@ -21,9 +21,10 @@ export function arrayDetails(state: ArrayJobState, connection: string, note: str
     '| ---: | ---: | ---: | ---: | ---: | ---: |',
     `| ${active} | ${running} | ${succeeded} | ${failed} | ${state.added} | ${state.childCount} |`,
   ].join('\n');
+  const throttle = state.settings.maxParallel !== undefined ? `\n\n**MaxParallel:** ${state.settings.maxParallel} children at once` : '';
   return (
     `**${state.status}** — array job \`${state.jobId}\` on pool \`${state.poolId}\` (connection \`${connection}\`)\n\n` +
-    `${table}\n\n${note}${reasonLine(state.statusReason)}\n\n_Last updated ${clock(now)}_`
+    `${table}${throttle}\n\n${note}${reasonLine(state.statusReason)}\n\n_Last updated ${clock(now)}_`
   );
 }
 

@@ -10,6 +10,12 @@ export const abortUpdate = defineUpdate<SingleJobState | ArrayJobState, [reason:
 /** The job's current state (also in the workflow's memo, readable with no worker running). */
 export const stateQuery = defineQuery<SingleJobState | ArrayJobState>('state');
 
+/**
+ * Changes a running array's MaxParallel (its Azure job's maxParallelTasks;
+ * null lifts the limit), returning the array's state once Batch has it.
+ */
+export const setMaxParallelUpdate = defineUpdate<ArrayJobState, [maxParallel: number | null]>('setMaxParallel');
+
 /** Ends one child of an array (1-based index): its task is terminated and it ends Failed with the reason. */
 export const abortChildSignal = defineSignal<[child: number, reason: string]>('abortChild');
 

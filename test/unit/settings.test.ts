@@ -1,5 +1,5 @@
 import { InvalidSettingError } from '../../src/model/errors';
-import { batchPriority, defaultContainerImage, validateSettings } from '../../src/model/settings';
+import { batchPriority, defaultContainerImage, maxParallelProblem, providerSettings, stateSettings, validateSettings } from '../../src/model/settings';
 
 function errorOf(settings: Record<string, unknown>): InvalidSettingError {
   try {
@@ -68,5 +68,22 @@ describe('MaxRetries', () => {
 
   it.each([-1, 1.5, '2', 101])('refuses MaxRetries %p, naming the setting and the range', (value) => {
     expect(() => validateSettings({ MaxRetries: value })).toThrow(/MaxRetries must be a whole number from 0 to 100/);
+  });
+});
+
+describe('MaxParallel', () => {
+  it('is absent (no limit) by default, kept when given, and shown in ProviderSettings', () => {
+    expect(validateSettings({}).maxParallel).toBeUndefined();
+    expect(validateSettings({ MaxParallel: 3 }).maxParallel).toBe(3);
+    expect(providerSettings(stateSettings(validateSettings({ MaxParallel: 3 }))).MaxParallel).toBe(3);
+  });
+
+  it.each([0, -1, 2.5, '3', 100_001])('refuses MaxParallel %p, naming the setting and the range', (value) => {
+    expect(() => validateSettings({ MaxParallel: value })).toThrow(/^MaxParallel must be a whole number from 1 to 100,000 \(the most children of an array running at once\); got /);
+  });
+
+  it('on a running array: a whole number from 1, or null for no limit', () => {
+    expect([3, 100_000, null].map(maxParallelProblem)).toEqual([undefined, undefined, undefined]);
+    for (const value of [0, -1, 1.5, '8', undefined]) expect(maxParallelProblem(value)).toMatch(/^MaxParallel must be a whole number from 1 to 100,000 .*or null for no limit; got /);
   });
 });

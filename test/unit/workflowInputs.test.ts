@@ -68,6 +68,14 @@ describe('the workflow input schemas', () => {
     expect(refusal(singleJobInputSchema, { ...commandInput, settings: null }).setting).toBe('settings');
   });
 
+  it('take MaxParallel for arrays only', () => {
+    expect(parseWorkflowInput(arrayJobInputSchema, { ...commandInput, elementCount: 4, settings: { maxParallel: 2 } }).settings.maxParallel).toBe(2);
+    const error = refusal(singleJobInputSchema, { ...commandInput, settings: { maxParallel: 2 } });
+    expect(error.setting).toBe('settings.maxParallel');
+    expect(error.message).toMatch(/^MaxParallel applies to array jobs/);
+    expect(refusal(arrayJobInputSchema, { ...commandInput, elementCount: 4, settings: { maxParallel: 0 } }).message).toMatch(/^MaxParallel must be a whole number from 1/);
+  });
+
   it('refuse an array whose spans make more children than an array may have', () => {
     const error = refusal(arrayJobInputSchema, { ...commandInput, elementCount: 1_000_000, spanSize: 2 });
     expect(error.setting).toBe('spanSize');

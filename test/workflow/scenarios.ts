@@ -180,6 +180,14 @@ export const scenarios: Record<string, Scenario> = {
     return closedByReconciler(context, array.jobId);
   },
 
+  // MaxParallel: one child at a time, raised to three while the first runs (the setMaxParallel update).
+  'array-max-parallel': async (context) => {
+    const array = await mapSubmit(context.env, { command: '/bin/sh -c "sleep 3"' }, [1, 2, 3, 4], { MaxParallel: 1 });
+    await whenChildrenRunning(array);
+    await array.setMaxParallel(3);
+    return settled(context, array.jobId);
+  },
+
   'array-continue-as-new': async (context) => {
     // Children end 2 s apart: several loop turns, so with one turn per run it continues as new.
     const array = await mapSubmit(context.env, { command: '/bin/sh -c "sleep $(( REMOTE_BATCH_CHILD_INDEX * 2 )); exit $(( REMOTE_BATCH_CHILD_INDEX == 3 ? 3 : 0 ))"' }, [1, 2, 3, 4], {

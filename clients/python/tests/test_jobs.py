@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from pathlib import Path
-from typing import Any, Awaitable, Callable
 
 import pytest
 
@@ -14,19 +12,7 @@ from remote_batch.blobs import upload_text
 from remote_batch.conventions import ARRAY_RESULTS_BLOB, TASK_QUEUE
 from remote_batch.jobs import StoredStateMissing
 
-
-def run(test: Callable[[], Awaitable[Any]]) -> Any:
-    return asyncio.run(asyncio.wait_for(test(), timeout=120))
-
-
-async def until(check: Callable[[], Awaitable[bool]], what: str, seconds: float = 60) -> None:
-    """Polls with a deadline: waiting on a state, never a fixed sleep."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while not await check():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting until {what}")
-        await asyncio.sleep(0.25)
+from waiting import run, until
 
 
 def test_a_command_job_succeeds_with_its_result_and_log(env: BatchEnvironment) -> None:

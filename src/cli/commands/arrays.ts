@@ -68,6 +68,7 @@ export function registerArrayCommands(program: Command, ctx: CommandContext): vo
     .argument('[elements...]', 'the elements');
   addJobSettingOptions(mapCommand)
     .option('--elements <file>', "a JSON file holding the array of elements ('-': read it from stdin)")
+    .option('--max-parallel <n>', 'MaxParallel: the most children running at once (default: no limit); remote-batch throttle changes it while the array runs', numberOption('MaxParallel'))
     .option('--span-size <n>', 'elements per child (default 1): pack cheap elements so each task does more', positiveIntegerOption('--span-size'))
     .option('--retry-window <seconds>', 'how long a finished array with failed children stays open for retry (default one day)', numberOption('--retry-window'))
     .option('--json', 'print the submitted job as JSON')

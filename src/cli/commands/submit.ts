@@ -16,6 +16,8 @@ export interface SubmitFlags {
   vcpuCount?: number;
   timeConstraint?: number;
   maxRetries?: number;
+  /** map only. */
+  maxParallel?: number;
   env?: Record<string, string>;
   input?: string[];
   wait?: boolean;
@@ -44,6 +46,7 @@ export function settingsFromFlags(flags: SubmitFlags): SubmitSettings {
   if (flags.vcpuCount !== undefined) settings.VCPUCount = flags.vcpuCount;
   if (flags.timeConstraint !== undefined) settings.TimeConstraint = flags.timeConstraint;
   if (flags.maxRetries !== undefined) settings.MaxRetries = flags.maxRetries;
+  if (flags.maxParallel !== undefined) settings.MaxParallel = flags.maxParallel;
   if (flags.env !== undefined) settings.EnvironmentVariables = flags.env;
   if (flags.input !== undefined) settings.inputFiles = flags.input;
   return settings;

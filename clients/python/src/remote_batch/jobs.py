@@ -231,6 +231,14 @@ class ArrayJob(_Job):
             return [child["result"] for child in await self.children(state)]
         return await self._common(name, state, finished, failed)
 
+    async def set_max_parallel(self, max_parallel: Optional[int]) -> None:
+        """Changes MaxParallel while the array runs (None: no limit); returns once Batch has it (the setMaxParallel update)."""
+        from .submit import check_max_parallel
+
+        if max_parallel is not None:
+            check_max_parallel(max_parallel)
+        await (await self._handle()).execute_update("setMaxParallel", max_parallel)
+
     async def result(self) -> list[Any]:
         """Waits for every child; their results in element order, or JobFailed when any child Failed."""
         outcome = await self.wait()

@@ -27,6 +27,13 @@ MAX_CHILDREN = 100_000
 
 
 MAX_RETRIES = 100
+MAX_PARALLEL = 100_000
+
+
+def check_max_parallel(value: Any) -> None:
+    """MaxParallel: a whole number from 1 (the most children of an array running at once)."""
+    if not (isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_PARALLEL):
+        raise ValueError(f"MaxParallel must be a whole number from 1 to {MAX_PARALLEL:,} (the most children of an array running at once); got {value!r}.")
 
 
 def _number(value: Any) -> bool:
@@ -42,6 +49,8 @@ class Settings:
     vcpu_count: Optional[int] = None
     time_constraint: Optional[float] = None
     max_retries: Optional[int] = None
+    max_parallel: Optional[int] = None
+    """Arrays only: the most children running at once (the Azure job's maxParallelTasks); ArrayJob.set_max_parallel changes it."""
     environment_variables: dict[str, str] = field(default_factory=dict)
 
     def check(self) -> None:
@@ -56,6 +65,8 @@ class Settings:
             raise ValueError(f"TimeConstraint must be a positive number of seconds; got {self.time_constraint!r}.")
         if self.max_retries is not None and not (isinstance(self.max_retries, int) and not isinstance(self.max_retries, bool) and 0 <= self.max_retries <= MAX_RETRIES):
             raise ValueError(f"MaxRetries must be a whole number from 0 to {MAX_RETRIES}; got {self.max_retries!r}.")
+        if self.max_parallel is not None:
+            check_max_parallel(self.max_parallel)
         for name, value in self.environment_variables.items():
             if not (isinstance(name, str) and name and (name[0].isalpha() or name[0] == "_") and all(c.isalnum() or c == "_" for c in name) and isinstance(value, str)):
                 raise ValueError(f"EnvironmentVariables: {name!r} must be a name of letters, digits and underscores (not starting with a digit) with a string value.")
@@ -67,6 +78,7 @@ class Settings:
             "vcpuCount": self.vcpu_count,
             "timeConstraint": self.time_constraint,
             "maxRetries": self.max_retries,
+            "maxParallel": self.max_parallel,
         }
         return {**{key: value for key, value in named.items() if value is not None}, "environmentVariables": dict(self.environment_variables)}
 
@@ -102,6 +114,8 @@ async def submit(env: BatchEnvironment, command: str, settings: Optional[Setting
     _check_command(command)
     settings = settings or Settings()
     settings.check()
+    if settings.max_parallel is not None:
+        raise ValueError("MaxParallel applies to array jobs (the most children running at once); a single job runs one task. Leave it out.")
     job_id = _job_id(job_id)
     job_input = _job_input(env, job_id, command, settings, _now())
     client = await env.client()

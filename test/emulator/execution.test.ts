@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { addJob, readTaskFile, sh, startHarness, uniqueId, waitFor, waitForJobState, waitForTaskState, type Harness } from './harness';
+import { addJob, readTaskFile, schedulingBarrier, sh, startHarness, uniqueId, waitFor, waitForJobState, waitForTaskState, type Harness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -227,7 +227,8 @@ describe('task dependencies and exit conditions', () => {
     expect(after.executionInfo!.startTime!.getTime()).toBeGreaterThanOrEqual(first.executionInfo!.endTime!.getTime());
     await waitForTaskState(h.client, jobId, 'unblocked');
     await waitForTaskState(h.client, jobId, 'broken');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Added after 'blocked' in the same job, the barrier is placed only after 'blocked' was passed over in that pass.
+    await schedulingBarrier(h.client, { jobId });
     expect((await h.client.task.get(jobId, 'blocked')).state).toBe('active');
   });
 

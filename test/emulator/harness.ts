@@ -99,6 +99,20 @@ export async function addJob(client: BatchServiceClient, extra: Partial<BatchSer
   return id;
 }
 
+/**
+ * The barrier before a negative assert about a task that must stay active: a task
+ * added after it that can run, in `jobId` (default: a new job on `poolId`). Once the
+ * barrier has left `active`, the scheduler has made a placement pass (one pass covers
+ * every pool, and a job's tasks in the order they were added) while the earlier
+ * task was already waiting, so what that pass left undone is the scheduler's decision.
+ */
+export async function schedulingBarrier(client: BatchServiceClient, target: { poolId?: string; jobId?: string } = {}): Promise<void> {
+  const jobId = target.jobId ?? (await addJob(client, { poolInfo: { poolId: target.poolId ?? 'local' } }));
+  const taskId = uniqueId('barrier');
+  await client.task.add(jobId, { id: taskId, commandLine: 'true' });
+  await waitForTaskState(client, jobId, taskId, ['preparing', 'running', 'completed']);
+}
+
 export const sh = (script: string): string => `/bin/sh -c '${script.replace(/'/g, `'\\''`)}'`;
 
 /**

@@ -1,4 +1,4 @@
-import { addJob, batchError, detail, sh, startHarness, uniqueId, waitFor, waitForJobState, waitForTaskState, type Harness } from './harness';
+import { addJob, batchError, detail, schedulingBarrier, sh, startHarness, uniqueId, waitFor, waitForJobState, waitForTaskState, type Harness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -95,7 +95,8 @@ describe('jobs', () => {
     await h.client.job.disable(id, 'requeue');
     await waitForJobState(h.client, id, 'disabled');
     await h.client.task.add(id, { id: 'later', commandLine: 'true' });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // On the same one-slot pool: a disabled job's task placed wrongly would have taken the slot first.
+    await schedulingBarrier(h.client, { poolId: 'tiny' });
     const long = await h.client.task.get(id, 'long');
     expect(long.state).toBe('active');
     expect(long.executionInfo?.requeueCount).toBe(1);
@@ -153,7 +154,7 @@ describe('jobs', () => {
   test('a job can be added for a pool that does not exist; its tasks wait', async () => {
     const id = await addJob(h.client, { poolInfo: { poolId: 'no-such-pool' } });
     await h.client.task.add(id, { id: 'waits', commandLine: 'true' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await schedulingBarrier(h.client);
     expect((await h.client.task.get(id, 'waits')).state).toBe('active');
   });
 

@@ -1,4 +1,4 @@
-import { addJob, batchError, startHarness, streamToString, uniqueId, waitFor, waitForPoolSteady, waitForTaskState, type Harness } from './harness';
+import { addJob, batchError, schedulingBarrier, startHarness, streamToString, uniqueId, waitFor, waitForPoolSteady, waitForTaskState, type Harness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -81,7 +81,7 @@ describe('pools and compute nodes', () => {
     expect((await h.client.computeNode.get(id, node.id!)).schedulingState).toBe('disabled');
     const jobId = await addJob(h.client, { poolInfo: { poolId: id } });
     await h.client.task.add(jobId, { id: 't', commandLine: 'true' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await schedulingBarrier(h.client, { poolId: 'local' });
     expect((await h.client.task.get(jobId, 't')).state).toBe('active');
     await h.client.computeNode.enableScheduling(id, node.id!);
     await waitForTaskState(h.client, jobId, 't');

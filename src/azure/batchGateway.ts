@@ -10,6 +10,8 @@ import type { BatchTaskDefinition } from './taskDefinition';
 export const ownerMetadataKey = 'remote-batch-workflow-id';
 /** Batch job metadata: until this ISO time, a job whose workflow has closed stays active for a retry. */
 export const retryUntilMetadataKey = 'remote-batch-retry-until';
+/** Batch job metadata: one entry per label of the job, `label:<key>` = value, as Batch Explorer and the portal show them. */
+export const labelMetadataPrefix = 'label:';
 
 export interface NewAzureJob {
   jobId: string;
@@ -148,15 +150,21 @@ export class BatchGateway {
    * reasons can run again). Idempotent: a job that exists with our owner is ours.
    */
   async createJob(job: NewAzureJob): Promise<void> {
+    const { name, labels } = job.record.state;
     try {
       await this.client.job.add({
         id: job.jobId,
+        ...(name !== undefined ? { displayName: name } : {}),
         priority: job.priority,
         poolInfo: { poolId: job.poolId },
         onAllTasksComplete: 'noaction',
         usesTaskDependencies: false,
         ...(job.maxParallelTasks !== undefined ? { maxParallelTasks: job.maxParallelTasks } : {}),
-        metadata: [{ name: ownerMetadataKey, value: job.owner }, jobRecordMetadata(job.record)],
+        metadata: [
+          { name: ownerMetadataKey, value: job.owner },
+          jobRecordMetadata(job.record),
+          ...Object.entries(labels ?? {}).map(([key, value]) => ({ name: `${labelMetadataPrefix}${key}`, value })),
+        ],
       });
     } catch (error) {
       if (codeOf(error) !== 'JobExists') throw error;

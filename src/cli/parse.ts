@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { closestName } from '../model/errors';
+import { nameProblem, parseLabelAssignment, parseNamePattern } from '../model/labels';
 
 /** Arguments of a script job: JSON where it parses (12, true, {"a":1}, "\"12\""), plain text otherwise. */
 export function parseScriptArgument(text: string): unknown {
@@ -52,4 +53,31 @@ export function choiceOption<T extends string>(what: string, choices: readonly T
 /** A repeatable flag whose every value goes through `parse`. */
 export function collectChoices<T>(parse: (text: string) => T) {
   return (text: string, previous: T[] = []): T[] => [...previous, parse(text)];
+}
+
+/** `--name`: a job's name, checked before anything is reached. */
+export function jobNameOption(text: string): string {
+  const problem = nameProblem(text);
+  if (problem) throw new InvalidArgumentError(problem);
+  return text;
+}
+
+/** Repeatable `--label KEY=VALUE`, collected into an object; refused, naming what is wrong, when Temporal or Batch could not hold it. */
+export function labelAssignment(text: string, previous: Record<string, string> = {}): Record<string, string> {
+  try {
+    const [key, value] = parseLabelAssignment(text);
+    return { ...previous, [key]: value };
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+/** `ls --name`: a name, or the start of one and `*`. */
+export function namePatternOption(text: string): string {
+  try {
+    parseNamePattern(text);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+  return text;
 }

@@ -51,6 +51,8 @@ export class ArrayChildJob {
       completedAt: child.endTime,
       inputNames: state.inputNames,
       settings: state.settings,
+      ...(state.name !== undefined ? { name: state.name } : {}),
+      ...(state.labels !== undefined ? { labels: state.labels } : {}),
       result: child.result,
       attempts: child.attempts ?? [],
     };

@@ -58,6 +58,10 @@ export class ArrayJob {
         return finished && (state.counts.failed > 0 || state.abortReason !== undefined);
       case 'JobStatusReason':
         return state.statusReason;
+      case 'JobName':
+        return state.name;
+      case 'JobLabels':
+        return state.labels ?? {};
       case 'ProviderJobID':
         return state.jobId;
       case 'ProviderFirstTaskID':

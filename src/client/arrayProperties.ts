@@ -1,8 +1,9 @@
-import { standardPropertyNames, timePropertyNames } from './properties';
+import { identityPropertyNames, standardPropertyNames, timePropertyNames } from './properties';
 
 /** Property names of an Array job, as the seed and Wolfram's RemoteBatchJobObject spell them. */
 export const arrayJobPropertyNames = [
   ...standardPropertyNames,
+  ...identityPropertyNames,
   'ProviderFirstTaskID',
   ...timePropertyNames,
   'ChildJobCount',

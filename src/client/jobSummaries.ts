@@ -1,6 +1,7 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import type { SingleJobState } from '../model/jobStates';
-import { jobStatusKey, jobTypeKey } from '../model/searchAttributes';
+import { labelKeyword, parseLabelAssignment, parseNamePattern } from '../model/labels';
+import { jobLabelsKey, jobNameKey, jobStatusKey, jobTypeKey } from '../model/searchAttributes';
 import { isFinished, type JobStatus, type JobType } from '../model/status';
 import type { BatchEnvironment } from './environment';
 
@@ -8,6 +9,10 @@ export interface ListJobsOptions {
   /** 'Single' | 'Array'; all kinds when absent. */
   type?: Exclude<JobType, 'ArrayChild'>;
   status?: JobStatus;
+  /** Jobs of this name, or whose name starts so when it ends with `*` (`nightly*`). */
+  name?: string;
+  /** Jobs that have every one of these labels. */
+  labels?: Record<string, string>;
 }
 
 function quote(value: string): string {
@@ -19,6 +24,16 @@ export function listJobsQuery(env: BatchEnvironment, options: ListJobsOptions = 
   const clauses = [`RemoteBatchEnvironment = ${quote(`${env.connection}/${env.poolId}`)}`];
   if (options.type) clauses.push(`RemoteBatchJobType = ${quote(options.type)}`);
   if (options.status) clauses.push(`RemoteBatchJobStatus = ${quote(options.status)}`);
+  if (options.name !== undefined) {
+    const pattern = parseNamePattern(options.name);
+    if ('exact' in pattern) clauses.push(`${jobNameKey.name} = ${quote(pattern.exact)}`);
+    // '*' alone: any job that has a name.
+    else clauses.push(pattern.prefix === '' ? `${jobNameKey.name} IS NOT NULL` : `${jobNameKey.name} STARTS_WITH ${quote(pattern.prefix)}`);
+  }
+  for (const [key, value] of Object.entries(options.labels ?? {})) {
+    parseLabelAssignment(labelKeyword(key, value));
+    clauses.push(`${jobLabelsKey.name} = ${quote(labelKeyword(key, value))}`);
+  }
   // Only an open run can be Active or Running: a closed run that last said so was ended from outside.
   if (options.status && !isFinished(options.status)) clauses.push(`ExecutionStatus = 'Running'`);
   return clauses.join(' AND ');
@@ -33,6 +48,8 @@ export interface JobSummary {
   JobStartTime?: Date;
   JobCompletionTime?: Date;
   JobStatusReason?: string;
+  JobName?: string;
+  JobLabels?: Record<string, string>;
 }
 
 export interface JobSummaryPageOptions extends ListJobsOptions {
@@ -75,6 +92,8 @@ export async function listJobSummaries(env: BatchEnvironment, options: ListJobsO
       ...(state?.startedAt ? { JobStartTime: new Date(state.startedAt) } : {}),
       ...(state?.completedAt ? { JobCompletionTime: new Date(state.completedAt) } : {}),
       ...(state?.statusReason ? { JobStatusReason: state.statusReason } : {}),
+      ...(state?.name !== undefined ? { JobName: state.name } : {}),
+      ...(state?.labels !== undefined ? { JobLabels: state.labels } : {}),
     });
   }
   return jobs.sort((a, b) => b.JobSubmissionTime.getTime() - a.JobSubmissionTime.getTime() || a.jobId.localeCompare(b.jobId));

@@ -4,7 +4,7 @@ import { InvalidSettingError } from '../model/errors';
 import { toStrictJson } from '../model/json';
 import { ArrayJob } from './arrayJobObject';
 import type { BatchEnvironment } from './environment';
-import { carryOutSubmission, checkRetryWindow, type JobBodySpec, planSubmission, startJobWorkflow, type SubmitSettings } from './submission';
+import { carryOutSubmission, checkRetryWindow, identityInput, type JobBodySpec, jobIdentityOptions, planSubmission, startJobWorkflow, type SubmitSettings } from './submission';
 import { type ArrayJobInput, arrayJobInputSchema, parseWorkflowInput } from '../model/workflowInputs';
 
 export interface MapSubmitSettings extends SubmitSettings {
@@ -16,7 +16,7 @@ export interface MapSubmitSettings extends SubmitSettings {
   turnsPerRun?: number;
 }
 
-const ownSettings = ['spanSize', 'retryWindowSeconds', 'turnsPerRun'] as const;
+const ownSettings = ['spanSize', 'retryWindowSeconds', 'turnsPerRun', ...jobIdentityOptions] as const;
 
 function checkItems(items: unknown): unknown[] {
   if (!Array.isArray(items) || items.length === 0) {
@@ -66,6 +66,7 @@ export async function mapSubmit(env: BatchEnvironment, body: JobBodySpec, items:
     elementCount: elements.length,
     spanSize: (plan.rest.spanSize as number | undefined) ?? 1,
     submittedAt: new Date().toISOString(),
+    ...identityInput(plan.rest),
     ...(plan.rest.retryWindowSeconds !== undefined ? { retryWindowSeconds: checkRetryWindow(plan.rest.retryWindowSeconds) } : {}),
     ...(plan.rest.turnsPerRun !== undefined ? { turnsPerRun: plan.rest.turnsPerRun as number } : {}),
   };

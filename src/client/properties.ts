@@ -16,9 +16,13 @@ export const standardPropertyNames = [
 
 export const timePropertyNames = ['JobSubmissionTime', 'JobStartTime', 'JobCompletionTime'] as const;
 
+/** Beyond the seed: what a team finds its jobs by (an array child has its array's). */
+export const identityPropertyNames = ['JobName', 'JobLabels'] as const;
+
 /** Property names of a Single job (and an array child), spelled as the seed and RemoteBatchJobObject spell them. */
 export const singleJobPropertyNames = [
   ...standardPropertyNames,
+  ...identityPropertyNames,
   'ProviderTaskID',
   ...timePropertyNames,
   'JobExitCode',

@@ -24,6 +24,21 @@ export type JobBodySpec =
 export interface SubmitSettings extends Record<string, unknown> {
   /** Local files placed in the task's working directory (the seed's RemoteInputFiles). */
   inputFiles?: string[];
+  /** The job's name: shown first in the Temporal UI, listed and filtered on (`ls --name`). */
+  name?: string;
+  /** The job's labels, e.g. `{ team: 'vision', run: '42' }`: listed and filtered on (`ls --label team=vision`). */
+  labels?: Record<string, string>;
+}
+
+/** Options of submit and mapSubmit that are not provider settings but part of every job's input. */
+export const jobIdentityOptions = ['name', 'labels'] as const;
+
+/** The name and labels of a submission, as its workflow input carries them (left out when not given). */
+export function identityInput(rest: Record<string, unknown>): { name?: string; labels?: Record<string, string> } {
+  return {
+    ...(rest.name !== undefined ? { name: rest.name as string } : {}),
+    ...(rest.labels !== undefined ? { labels: rest.labels as Record<string, string> } : {}),
+  };
 }
 
 export class PoolNotFoundError extends RemoteBatchError {
@@ -167,13 +182,22 @@ export async function startJobWorkflow<W extends keyof JobWorkflow>(
         ? { kind: 'command', commandLine: prepared.body.commandLine }
         : { kind: 'script', fileName: prepared.script !== undefined ? path.basename(prepared.script) : scriptBundleFileName, exportName: prepared.body.exportName ?? defaultExportName },
     settings: prepared.settings,
+    ...(input.name !== undefined ? { name: input.name } : {}),
     ...array,
   };
   await client.workflow.start<JobWorkflow[W]>(workflowType, {
     taskQueue,
     workflowId: prepared.jobId,
     args: [input] as Parameters<JobWorkflow[W]>,
-    typedSearchAttributes: jobSearchAttributes({ status: 'Active', type, poolId: env.poolId, jobId: prepared.jobId, connection: env.connection }),
+    typedSearchAttributes: jobSearchAttributes({
+      status: 'Active',
+      type,
+      poolId: env.poolId,
+      jobId: prepared.jobId,
+      connection: env.connection,
+      name: input.name,
+      labels: input.labels as Record<string, string> | undefined,
+    }),
     staticSummary: jobStaticSummary(description),
     staticDetails: jobStaticDetails(description),
   });

@@ -1,7 +1,7 @@
 import { parseWorkflowInput, type SingleJobInput, singleJobInputSchema } from '../model/workflowInputs';
 import type { BatchEnvironment } from './environment';
 import { BatchJob } from './jobObject';
-import { carryOutSubmission, checkRetryWindow, type JobBodySpec, planSubmission, startJobWorkflow, type SubmitSettings } from './submission';
+import { carryOutSubmission, checkRetryWindow, identityInput, type JobBodySpec, jobIdentityOptions, planSubmission, startJobWorkflow, type SubmitSettings } from './submission';
 
 export { type JobBodySpec, PoolNotFoundError, type SubmitSettings } from './submission';
 
@@ -16,7 +16,7 @@ export interface SingleSubmitSettings extends SubmitSettings {
  * `singleJob` workflow.
  */
 export async function submit(env: BatchEnvironment, body: JobBodySpec, settings: SingleSubmitSettings = {}): Promise<BatchJob> {
-  const plan = planSubmission(body, settings, ['retryWindowSeconds']);
+  const plan = planSubmission(body, settings, ['retryWindowSeconds', ...jobIdentityOptions]);
   const retryWindowSeconds = checkRetryWindow(plan.rest.retryWindowSeconds);
   const input: SingleJobInput = {
     jobId: plan.jobId,
@@ -25,6 +25,7 @@ export async function submit(env: BatchEnvironment, body: JobBodySpec, settings:
     settings: plan.settings,
     inputs: plan.inputs,
     submittedAt: new Date().toISOString(),
+    ...identityInput(plan.rest),
     ...(retryWindowSeconds !== undefined ? { retryWindowSeconds } : {}),
   };
   parseWorkflowInput(singleJobInputSchema, input);

@@ -25,6 +25,8 @@ export interface TaskJobFacts {
   completedAt?: string;
   inputNames: string[];
   settings: Pick<JobSettings, 'containerImage' | 'jobPriority' | 'vcpuCount'>;
+  name?: string;
+  labels?: Record<string, string>;
 }
 
 /** Properties that need I/O beyond the facts. */
@@ -66,6 +68,10 @@ export async function taskJobProperty(
       return facts.status === 'Failed';
     case 'JobStatusReason':
       return facts.statusReason;
+    case 'JobName':
+      return facts.name;
+    case 'JobLabels':
+      return facts.labels ?? {};
     case 'ProviderJobID':
       return facts.jobId;
     case 'ProviderTaskID':

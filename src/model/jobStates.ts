@@ -38,7 +38,14 @@ const runFields = {
   previousRunId: z.string().optional().describe('The run this one retried (same workflow id).'),
   inputNames: z.array(z.string()).describe("The files placed in the task's working directory."),
   settings: stateSettingsSchema,
+  name: z.string().optional().describe("The job's name, as submitted (RemoteBatchName)."),
+  labels: z.record(z.string(), z.string()).optional().describe("The job's labels, as submitted (RemoteBatchLabels)."),
 };
+
+/** The name and labels a job was submitted with, as its state keeps them (absent when it has none). */
+function identityOf(input: { name?: string; labels?: Record<string, string> }): { name?: string; labels?: Record<string, string> } {
+  return { ...(input.name !== undefined ? { name: input.name } : {}), ...(input.labels && Object.keys(input.labels).length > 0 ? { labels: input.labels } : {}) };
+}
 
 const stateDescription = (type: string) =>
   `The ${type} workflow's result when it completes (the details of its \`RemoteBatchJobFailed\` failure when it fails, of its cancellation when cancelled), ` +
@@ -129,6 +136,7 @@ export function initialSingleJobState(input: CheckedSingleJobInput, jobId: strin
     submittedAt,
     inputNames: input.inputs.map((file) => file.name),
     settings: stateSettings(input.settings),
+    ...identityOf(input),
     attempts: [],
   };
 }
@@ -150,6 +158,7 @@ export function initialArrayJobState(input: CheckedArrayJobInput, jobId: string,
     closed: false,
     inputNames: input.inputs.map((file) => file.name),
     settings: stateSettings(input.settings),
+    ...identityOf(input),
     attempts: [],
   };
 }

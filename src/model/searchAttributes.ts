@@ -1,4 +1,5 @@
 import { defineSearchAttributeKey, type SearchAttributePair, SearchAttributeType } from '@temporalio/common';
+import { type JobLabels, labelKeywords } from './labels';
 
 /**
  * Custom search attributes the stack registers and the workflows keep current,
@@ -11,6 +12,10 @@ export const poolIdKey = defineSearchAttributeKey('RemoteBatchPoolId', SearchAtt
 export const azureJobIdKey = defineSearchAttributeKey('RemoteBatchAzureJobId', SearchAttributeType.KEYWORD);
 /** `<connection>/<pool>`: what listJobs filters on. */
 export const environmentKey = defineSearchAttributeKey('RemoteBatchEnvironment', SearchAttributeType.KEYWORD);
+/** The job's name, when it was given one: `RemoteBatchName STARTS_WITH "nightly"`. */
+export const jobNameKey = defineSearchAttributeKey('RemoteBatchName', SearchAttributeType.KEYWORD);
+/** The job's labels as `key=value` words: `RemoteBatchLabels = "team=vision"`. */
+export const jobLabelsKey = defineSearchAttributeKey('RemoteBatchLabels', SearchAttributeType.KEYWORD_LIST);
 
 /** Live counts of an array job's children (the dev server allows three Int attributes; active = total − these). */
 export const childrenRunningKey = defineSearchAttributeKey('RemoteBatchChildrenRunning', SearchAttributeType.INT);
@@ -23,6 +28,8 @@ export const searchAttributeKeys = [
   poolIdKey,
   azureJobIdKey,
   environmentKey,
+  jobNameKey,
+  jobLabelsKey,
   childrenRunningKey,
   childrenSucceededKey,
   childrenFailedKey,
@@ -35,12 +42,18 @@ export function jobSearchAttributes(job: {
   poolId: string;
   jobId: string;
   connection: string;
+  name?: string;
+  labels?: JobLabels;
 }): SearchAttributePair[] {
+  const labels = labelKeywords(job.labels);
   return [
     { key: jobStatusKey, value: job.status },
     { key: jobTypeKey, value: job.type },
     { key: poolIdKey, value: job.poolId },
     { key: azureJobIdKey, value: job.jobId },
     { key: environmentKey, value: `${job.connection}/${job.poolId}` },
+    // Left out when absent, so a job without them records exactly what it always did.
+    ...(job.name !== undefined ? [{ key: jobNameKey, value: job.name }] : []),
+    ...(labels.length > 0 ? [{ key: jobLabelsKey, value: labels }] : []),
   ];
 }

@@ -9,6 +9,7 @@ import { maxArrayChildren, maxArrayElements } from './arrayJob';
 import { jobIdRule, jobIdPattern } from './conventions';
 import { InvalidSettingError } from './errors';
 import { toStrictJson } from './json';
+import { jobLabelsSchema, jobNameSchema } from './labels';
 import { isValidExportName } from './scriptJob';
 import { describeValue, jobSettingsSchema, saying } from './settings';
 
@@ -119,6 +120,8 @@ const commonInputFields = {
   submittedAt: z.iso
     .datetime({ offset: true, ...saying((got) => `submittedAt must be an ISO 8601 time such as 2026-12-02T09:40:53.671Z; got ${got}.`) })
     .optional().describe('When the client submitted it; the workflow start time when absent.'),
+  name: jobNameSchema.optional(),
+  labels: jobLabelsSchema.optional(),
 };
 
 const retryWindowMessage = saying((got) => `retryWindowSeconds must be a number of seconds, 0 or more; got ${got}.`);

@@ -10,6 +10,8 @@ export interface JobDescription {
   settings: Pick<JobSettings, 'containerImage' | 'jobPriority' | 'vcpuCount' | 'timeConstraint' | 'maxParallel'>;
   childCount?: number;
   spanSize?: number;
+  /** The job's name, when it has one: the summary starts with it. */
+  name?: string;
 }
 
 const maxSummaryCommand = 80;
@@ -24,16 +26,30 @@ function whatRuns(runs: JobDescription['runs'], length: number): string {
   return `command ${shortened(runs.commandLine, length)}`;
 }
 
-/** One line: `Single job on pool local: command /bin/sh -c "…" · priority 0 · 2 vCPUs`. */
+/** One line: `[nightly-train · ]Single job on pool local: command /bin/sh -c "…" · priority 0 · 2 vCPUs`. */
 export function jobStaticSummary(job: JobDescription): string {
-  const kind = job.type === 'Array' ? `Array job of ${job.childCount} children` : 'Single job';
+  const kind = job.type === 'Array' ? `Array job of ${job.childCount?.toLocaleString('en')} children` : 'Single job';
   const vcpus = `${job.settings.vcpuCount} vCPU${job.settings.vcpuCount === 1 ? '' : 's'}`;
-  return `${kind} on pool ${job.poolId}: ${whatRuns(job.runs, maxSummaryCommand)} · priority ${job.settings.jobPriority} · ${vcpus}`;
+  const named = job.name !== undefined ? `${job.name} · ` : '';
+  return `${named}${kind} on pool ${job.poolId}: ${whatRuns(job.runs, maxSummaryCommand)} · priority ${job.settings.jobPriority} · ${vcpus}`;
+}
+
+/**
+ * The one line that says how a job is doing, its name first:
+ * `nightly-train · 812 of 1,000 done · 3 failed` (an array), `nightly-train · Running` (a single job).
+ */
+export function jobHeadline(job: { name?: string; status: string; childCount?: number; counts?: { succeeded: number; failed: number } }): string {
+  const named = job.name !== undefined ? `${job.name} · ` : '';
+  if (job.childCount === undefined || job.counts === undefined) return `${named}${job.status}`;
+  const { succeeded, failed } = job.counts;
+  const done = `${(succeeded + failed).toLocaleString('en')} of ${job.childCount.toLocaleString('en')} done`;
+  return `${named}${done}${failed > 0 ? ` · ${failed.toLocaleString('en')} failed` : ''}`;
 }
 
 /** The same facts in full, one per line (a Markdown list: the UI renders it as written). */
 export function jobStaticDetails(job: JobDescription): string {
   const rows: [string, string][] = [
+    ...(job.name !== undefined ? ([['name', job.name]] as [string, string][]) : []),
     ['type', job.type],
     ['pool', `\`${job.poolId}\``],
     [job.runs.kind, job.runs.kind === 'command' ? `\`${shortened(job.runs.commandLine, 2000).replace(/`/g, "'")}\`` : whatRuns(job.runs, 0).replace(/^script /, '')],

@@ -1,4 +1,5 @@
 import type { ArrayJobState, SingleJobState } from '../model/jobStates';
+import { jobHeadline } from '../model/workflowSummary';
 
 /** "2026-05-01 12:00:03 UTC" (workflow time, so replay-safe). */
 function clock(now: Date): string {
@@ -23,13 +24,17 @@ export function arrayDetails(state: ArrayJobState, connection: string, note: str
   ].join('\n');
   const throttle = state.settings.maxParallel !== undefined ? `\n\n**MaxParallel:** ${state.settings.maxParallel} children at once` : '';
   return (
+    `**${jobHeadline(state)}**\n\n` +
     `**${state.status}** — array job \`${state.jobId}\` on pool \`${state.poolId}\` (connection \`${connection}\`)\n\n` +
     `${table}${throttle}\n\n${note}${reasonLine(state.statusReason)}\n\n_Last updated ${clock(now)}_`
   );
 }
 
 export function singleDetails(state: SingleJobState, note: string, now: Date): string {
+  // Unnamed, the headline would only repeat the status the next line starts with.
+  const headline = state.name !== undefined ? `**${jobHeadline(state)}**\n\n` : '';
   return (
+    headline +
     `**${state.status}** — Azure job \`${state.jobId}\`, task \`${state.taskId}\` on pool \`${state.poolId}\`\n\n` +
     `${note}${reasonLine(state.statusReason)}\n\n_Last updated ${clock(now)}_`
   );

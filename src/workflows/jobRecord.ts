@@ -22,7 +22,15 @@ export class JobRecord<S extends JobState> {
   publish(note: string): void {
     const { state } = this;
     upsertMemo({ state });
-    const common = jobSearchAttributes({ status: state.status, type: isArray(state) ? 'Array' : 'Single', poolId: state.poolId, jobId: state.jobId, connection: this.connection });
+    const common = jobSearchAttributes({
+      status: state.status,
+      type: isArray(state) ? 'Array' : 'Single',
+      poolId: state.poolId,
+      jobId: state.jobId,
+      connection: this.connection,
+      name: state.name,
+      labels: state.labels,
+    });
     if (isArray(state)) {
       upsertSearchAttributes([
         ...common,

@@ -72,6 +72,8 @@ async function startClosingRun(job: OrphanedAzureJob): Promise<boolean> {
         poolId: job.poolId,
         jobId: job.azureJobId,
         connection: job.connection,
+        name: job.state!.name,
+        labels: job.state!.labels,
       }),
       staticSummary: `Closing job ${job.workflowId}: ${job.why}`,
     });

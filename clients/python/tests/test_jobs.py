@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from remote_batch import ArrayJob, BatchEnvironment, Job, JobFailed, Settings, WorkflowRefused, get_job, map_submit, submit
+from remote_batch import ArrayJob, BatchEnvironment, Job, JobFailed, Settings, WorkflowRefused, get_job, list_jobs, map_submit, submit
 from remote_batch.blobs import upload_text
 from remote_batch.conventions import ARRAY_RESULTS_BLOB, TASK_QUEUE
 from remote_batch.jobs import StoredStateMissing
@@ -150,3 +150,27 @@ def test_input_the_workflow_refuses_fails_it_as_invalid_input_with_no_job_state(
         assert "body.kind" in str(refusal.value)
 
     run(scenario)
+
+
+def test_a_named_labelled_job_is_listed_by_its_label_and_name_and_bad_labels_are_refused(env: BatchEnvironment) -> None:
+    async def scenario() -> None:
+        team = f"py-{uuid.uuid4().hex[:8]}"
+        job = await submit(env, "true", name=f"{team}-train", labels={"team": team, "run": "42"})
+        array = await map_submit(env, "true", [1, 2], name=f"{team}-eval", labels={"team": team})
+        await job.result()
+        await array.result()
+        assert await job.get("JobName") == f"{team}-train"
+        assert await array.get("JobLabels") == {"team": team}
+        await until(lambda: _listed(env, {"team": team}, 2), "both jobs are listed by their label")
+        assert await list_jobs(env, labels={"team": team, "run": "42"}) == [job.job_id]
+        assert await list_jobs(env, name=f"{team}-e*") == [array.job_id]
+        with pytest.raises(ValueError, match=r"^labels\.team: the value \"it's\" must be a string of at most 256"):
+            await submit(env, "true", labels={"team": "it's"})
+        with pytest.raises(ValueError, match=r"^name must be 1 to 63 letters"):
+            await map_submit(env, "true", [1], name="two words")
+
+    run(scenario)
+
+
+async def _listed(env: BatchEnvironment, labels: dict[str, str], count: int) -> bool:
+    return len(await list_jobs(env, labels=labels)) == count

@@ -3,13 +3,15 @@ import type { JobSummary } from '../../client/jobSummaries';
 import { arrayJobStatuses, singleJobStatuses } from '../../model/status';
 import type { CommandContext } from '../context';
 import { exitCodes } from '../exitCodes';
-import { choiceOption, positiveIntegerOption } from '../parse';
+import { choiceOption, labelAssignment, namePatternOption, positiveIntegerOption } from '../parse';
 import { act } from '../program';
 import { formatAge, formatRunTime, formatTable, pageLine, paint, statusColour } from '../render';
 
 interface LsFlags {
   type?: 'Single' | 'Array';
   status?: (typeof singleJobStatuses)[number] | (typeof arrayJobStatuses)[number];
+  name?: string;
+  label?: Record<string, string>;
   limit: number;
   page: number;
   json?: boolean;
@@ -17,16 +19,19 @@ interface LsFlags {
 
 const allStatuses = [...new Set([...singleJobStatuses, ...arrayJobStatuses])];
 
+/** The NAME column shows only when a listed job has a name. */
 export function jobTableLines(jobs: JobSummary[], colour = false, now: Date = new Date()): string[] {
+  const named = jobs.some((job) => job.JobName !== undefined);
   const rows = jobs.map((job) => [
     job.jobId,
+    ...(named ? [job.JobName ?? '-'] : []),
     job.JobType,
     job.JobStatus,
     formatAge(job.JobSubmissionTime, now),
     formatRunTime(job.JobStartTime, job.JobCompletionTime, now),
     job.JobStatusReason ?? '',
   ]);
-  const lines = formatTable(['JOB ID', 'TYPE', 'STATUS', 'SUBMITTED', 'RAN', 'REASON'], rows);
+  const lines = formatTable(['JOB ID', ...(named ? ['NAME'] : []), 'TYPE', 'STATUS', 'SUBMITTED', 'RAN', 'REASON'], rows);
   // Colour after aligning, so escape codes do not count as width.
   return colour ? lines.map((line, index) => (index === 0 ? line : line.replace(jobs[index - 1].JobStatus, (status) => paint(status, statusColour(status), true)))) : lines;
 }
@@ -42,6 +47,8 @@ export function registerLs(program: Command, ctx: CommandContext): void {
     )
     .option('--type <type>', 'Single or Array', choiceOption('--type', ['Single', 'Array'] as const))
     .option('--status <status>', `one of ${allStatuses.join(', ')}`, choiceOption('--status', allStatuses))
+    .option('--name <name>', "jobs of this name, or whose name starts so: 'nightly*'", namePatternOption)
+    .option('--label <KEY=VALUE>', 'jobs with this label (repeatable: every one)', labelAssignment)
     .option('--limit <n>', 'jobs per page', positiveIntegerOption('--limit'), 50)
     .option('--page <n>', 'which page (from 1)', positiveIntegerOption('--page'), 1)
     .option('--json', 'print as JSON, with exact ISO 8601 times')
@@ -49,8 +56,9 @@ export function registerLs(program: Command, ctx: CommandContext): void {
       act(ctx, async (flags: LsFlags, command: Command) => {
         const env = await ctx.environment(command);
         const { listJobSummaryPage } = require('../../client/jobSummaries') as typeof import('../../client/jobSummaries');
-        const page = await listJobSummaryPage(env, { type: flags.type, status: flags.status, pageSize: flags.limit, page: flags.page });
-        const filtered = Boolean(flags.type || flags.status);
+        const filters = { type: flags.type, status: flags.status, name: flags.name, labels: flags.label };
+        const page = await listJobSummaryPage(env, { ...filters, pageSize: flags.limit, page: flags.page });
+        const filtered = Object.values(filters).some((value) => value !== undefined);
         if (flags.json) {
           ctx.out.json(page.jobs);
         } else if (page.total === 0) {

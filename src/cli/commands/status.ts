@@ -13,6 +13,8 @@ import { formatProperties, formatRunTime, formatTable, formatValue, pageLine, pa
 export const statusSummaryProperties = [
   'JobStatus',
   'JobStatusReason',
+  'JobName',
+  'JobLabels',
   'JobType',
   'JobExitCode',
   'JobSubmissionTime',
@@ -28,6 +30,8 @@ export const statusSummaryProperties = [
 export const arrayStatusSummaryProperties = [
   'JobStatus',
   'JobStatusReason',
+  'JobName',
+  'JobLabels',
   'JobType',
   'ChildJobCount',
   'ChildJobCounts',
@@ -118,7 +122,9 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
           const value = entries[0][1];
           ctx.out.line(value instanceof Date ? value.toISOString() : formatValue(value));
         } else {
-          const shown = entries.filter(([, value]) => value !== undefined || properties.length > 0);
+          // The summary leaves out what says nothing: no value, or no labels.
+          const saysNothing = (value: unknown) => value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date) && Object.keys(value).length === 0);
+          const shown = entries.filter(([, value]) => properties.length > 0 || !saysNothing(value));
           const coloured = shown.map(([name, value]): [string, unknown] => [name, name === 'JobStatus' ? paint(String(value), statusColour(String(value)), ctx.out.color) : value]);
           for (const line of formatProperties(coloured)) ctx.out.line(line);
           if (childPage) {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { JobBodySpec, SubmitSettings } from '../../client/submit';
 import type { CommandContext } from '../context';
 import { exitCodes, usageError } from '../exitCodes';
-import { collect, environmentAssignment, numberOption, parseScriptArgument, positiveIntegerOption } from '../parse';
+import { collect, environmentAssignment, jobNameOption, labelAssignment, numberOption, parseScriptArgument, positiveIntegerOption } from '../parse';
 import { validateSettings } from '../../model/settings';
 import { act } from '../program';
 import { singleRef } from '../jobRef';
@@ -20,6 +20,8 @@ export interface SubmitFlags {
   maxParallel?: number;
   env?: Record<string, string>;
   input?: string[];
+  name?: string;
+  label?: Record<string, string>;
   wait?: boolean;
   timeout?: number;
   json?: boolean;
@@ -49,6 +51,8 @@ export function settingsFromFlags(flags: SubmitFlags): SubmitSettings {
   if (flags.maxParallel !== undefined) settings.MaxParallel = flags.maxParallel;
   if (flags.env !== undefined) settings.EnvironmentVariables = flags.env;
   if (flags.input !== undefined) settings.inputFiles = flags.input;
+  if (flags.name !== undefined) settings.name = flags.name;
+  if (flags.label !== undefined) settings.labels = flags.label;
   return settings;
 }
 
@@ -58,7 +62,7 @@ export function settingsFromFlags(flags: SubmitFlags): SubmitSettings {
  */
 export function checkedSettingsFromFlags(flags: SubmitFlags): SubmitSettings {
   const settings = settingsFromFlags(flags);
-  const { inputFiles: _inputFiles, ...providerSettings } = settings;
+  const { inputFiles: _inputFiles, name: _name, labels: _labels, ...providerSettings } = settings;
   validateSettings(providerSettings);
   return settings;
 }
@@ -75,6 +79,8 @@ export function addJobSettingOptions(command: Command): Command {
     .option('--max-retries <n>', 'MaxRetries: times Batch reruns the task if it exits nonzero, default 0', numberOption('MaxRetries'))
     .option('--env <NAME=VALUE>', 'an environment variable for the task (repeatable)', environmentAssignment)
     .option('--input <file>', 'a local file placed in the task\'s working directory (repeatable)', collect)
+    .option('--name <name>', "the job's name: shown first in the Temporal UI; ls --name finds it", jobNameOption)
+    .option('--label <KEY=VALUE>', 'a label of the job, e.g. team=vision (repeatable); ls --label finds it', labelAssignment)
     .option('--wait', 'watch the job until it ends; the exit code then says how it ended')
     .option('--timeout <seconds>', 'with --wait: stop waiting after this long (exit 4)', numberOption('--timeout'));
 }
@@ -98,6 +104,7 @@ export function registerSubmit(program: Command, ctx: CommandContext): void {
       `
 Examples:
   remote-batch --pool local submit examples/jobs/square.ts 12 --vcpu-count 2
+  remote-batch --pool local submit train.ts --name nightly-train --label team=vision --label run=42
   remote-batch --pool local submit --command '/bin/sh -c "echo hi > JobOutput/hi.txt"' --wait
   JOB=$(remote-batch --pool local submit job.ts -- -5)`,
     )

@@ -25,8 +25,8 @@ describe('remote-batch ls and an array\'s children table', () => {
 
       // The old job is still open, and still comes after the newer closed ones.
       const second = await runCli(['ls', '--limit', '2', '--page', '2']);
-      expect(second.stdout.split('\n')[0]).toMatch(/^JOB ID +TYPE +STATUS +SUBMITTED +RAN +REASON$/);
-      expect(second.stdout.split('\n')[1]).toMatch(new RegExp(`^${old} +Single +(Active|Running) +(just now|\\d+s ago) +(-|[\\d.]+s so far)`));
+      expect(second.stdout.split('\n')[0]).toMatch(/^JOB ID +(NAME +)?TYPE +STATUS +SUBMITTED +RAN +REASON$/);
+      expect(second.stdout.split('\n')[1]).toMatch(new RegExp(`^${old} +(- +)?Single +(Active|Running) +(just now|\\d+s ago) +(-|[\\d.]+s so far)`));
       const table = await runCli(['ls', '--limit', '2']);
       expect(table.stdout.split('\n')[1]).toMatch(new RegExp(`^${newest} +Single +Succeeded +(just now|\\d+s ago) +[\\d.]+s +`));
     } finally {

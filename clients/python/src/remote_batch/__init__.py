@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Optional
+
 from .environment import BatchEnvironment
+from .identity import list_query
 from .jobs import ArrayJob, Job
 from .outcome import JobFailed, JobOutcome, WorkflowRefused
 from .submit import Settings, map_submit, submit
@@ -14,4 +18,14 @@ async def get_job(env: BatchEnvironment, job_id: str) -> Job | ArrayJob:
     return ArrayJob(env, job_id) if "childCount" in await job.state() else job
 
 
-__all__ = ["ArrayJob", "BatchEnvironment", "Job", "JobFailed", "JobOutcome", "Settings", "WorkflowRefused", "get_job", "map_submit", "submit"]
+async def list_jobs(env: BatchEnvironment, *, name: Optional[str] = None, labels: Optional[dict[str, str]] = None) -> list[str]:
+    """Ids of the environment's jobs of a name (`nightly*`: every name that starts so) with every one of the labels, newest first."""
+    client = await env.client()
+    newest: dict[str, datetime] = {}
+    async for execution in client.list_workflows(list_query(env.ref, name, labels)):
+        if execution.id not in newest or newest[execution.id] < execution.start_time:
+            newest[execution.id] = execution.start_time
+    return sorted(newest, key=newest.__getitem__, reverse=True)
+
+
+__all__ = ["ArrayJob", "BatchEnvironment", "Job", "JobFailed", "JobOutcome", "Settings", "WorkflowRefused", "get_job", "list_jobs", "map_submit", "submit"]

@@ -22,12 +22,12 @@ from .outcome import JobFailed, JobOutcome, final_state_of_failure, refusal_of_f
 
 SINGLE_PROPERTIES = (
     "JobStatus", "JobType", "JobUUID", "Provider", "Environment", "JobInProgressQ", "JobSucceededQ", "JobFailedQ",
-    "JobStatusReason", "ProviderJobID", "ProviderTaskID", "JobSubmissionTime", "JobStartTime", "JobCompletionTime",
+    "JobStatusReason", "JobName", "JobLabels", "ProviderJobID", "ProviderTaskID", "JobSubmissionTime", "JobStartTime", "JobCompletionTime",
     "JobExitCode", "JobLog", "JobStandardErrorLog", "EvaluationResult", "JobInputFilenames", "Properties",
 )
 ARRAY_PROPERTIES = (
     "JobStatus", "JobType", "JobUUID", "Provider", "Environment", "JobInProgressQ", "JobSucceededQ", "JobFailedQ",
-    "JobStatusReason", "ProviderJobID", "ProviderFirstTaskID", "JobSubmissionTime", "JobStartTime", "JobCompletionTime",
+    "JobStatusReason", "JobName", "JobLabels", "ProviderJobID", "ProviderFirstTaskID", "JobSubmissionTime", "JobStartTime", "JobCompletionTime",
     "ChildJobCount", "ChildJobStatuses", "ChildJobExitCodes", "ChildJobStatusReasons", "ChildJobEvaluationResults",
     "ChildJobCounts", "JobInputFilenames", "Properties",
 )
@@ -130,6 +130,10 @@ class _Job:
             return finished and failed
         if name == "JobStatusReason":
             return state.get("statusReason")
+        if name == "JobName":
+            return state.get("name")
+        if name == "JobLabels":
+            return state.get("labels", {})
         if name == "ProviderJobID":
             return state["jobId"]
         if name == "JobSubmissionTime":

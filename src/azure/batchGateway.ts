@@ -2,6 +2,7 @@ import type { BatchServiceClient, BatchServiceModels } from '@azure/batch';
 import type { AbortSignalLike } from '@azure/ms-rest-js';
 import { type AzureJobRecord, jobRecordMetadata, jobRecordOf } from '../model/azureJobRecord';
 import type { TaskObservation } from '../model/taskObservation';
+import { sendBatchJson } from './batchJson';
 import { AzureRefusedError, azureErrorFacts } from './errors';
 import { poolWaitingReason } from './poolWaiting';
 import type { BatchTaskDefinition } from './taskDefinition';
@@ -68,13 +69,39 @@ function iso(date: Date | string | undefined): string | undefined {
   return date ? new Date(date).toISOString() : undefined;
 }
 
+/** A task's facts as the SDK's model or Batch's JSON has them (times as Date or ISO text). */
+interface TaskFacts {
+  state?: string;
+  executionInfo?: {
+    exitCode?: number;
+    result?: string;
+    startTime?: Date | string;
+    endTime?: Date | string;
+    retryCount?: number;
+    failureInfo?: { category?: string; code?: string; message?: string };
+  };
+}
+
+/** A task as a listing answers it in JSON. */
+interface ListedTaskJson extends TaskFacts {
+  id?: string;
+  stateTransitionTime?: string;
+}
+
+/** What add collection answers for each task. */
+interface TaskAddResultJson {
+  status: string;
+  taskId: string;
+  error?: { code?: string; message?: { value?: string } };
+}
+
 /** The one mapping of a Batch task onto what remote-batch observes of it. */
-export function observationOf(task: BatchServiceModels.CloudTask): TaskObservation {
+export function observationOf(task: TaskFacts): TaskObservation {
   const info = task.executionInfo;
   return {
     state: (task.state ?? 'active') as TaskObservation['state'],
     exitCode: info?.exitCode,
-    result: info?.result,
+    result: info?.result as TaskObservation['result'],
     startTime: iso(info?.startTime),
     endTime: iso(info?.endTime),
     ...(info?.retryCount ? { retryCount: info.retryCount } : {}),
@@ -285,9 +312,9 @@ export class BatchGateway {
   async addTasks(jobId: string, tasks: BatchServiceModels.TaskAddParameter[]): Promise<void> {
     let pending = tasks;
     for (let resend = 0; pending.length > 0; resend++) {
-      let response: BatchServiceModels.TaskAddCollectionResult;
+      let response: { value?: TaskAddResultJson[] };
       try {
-        response = await this.client.task.addCollection(jobId, pending);
+        response = await sendBatchJson(this.client, 'POST', `jobs/${encodeURIComponent(jobId)}/addtaskcollection`, {}, { value: pending });
       } catch (error) {
         const { code, statusCode } = azureErrorFacts(error);
         if (code === 'JobCompleted') return this.requireAdded(jobId, pending);
@@ -327,22 +354,20 @@ export class BatchGateway {
 
   /** The job's tasks (those whose state changed since `changedSince`, when given), every page. */
   async listTasks(jobId: string, options: { changedSince?: string } = {}): Promise<ListedTask[]> {
-    const taskListOptions = {
-      select: 'id,state,stateTransitionTime,executionInfo',
-      maxResults: 1000,
-      ...(options.changedSince ? { filter: `stateTransitionTime ge datetime'${options.changedSince}'` } : {}),
+    const query = {
+      $select: 'id,state,stateTransitionTime,executionInfo',
+      maxresults: '1000',
+      $filter: options.changedSince ? `stateTransitionTime ge datetime'${options.changedSince}'` : undefined,
     };
     const tasks: ListedTask[] = [];
-    const take = (page: BatchServiceModels.CloudTask[]) => {
-      for (const task of page) if (task.id) tasks.push({ ...observationOf(task), id: task.id, stateTransitionTime: iso(task.stateTransitionTime) });
-    };
-    let page = await this.client.task.list(jobId, { taskListOptions });
-    take(page);
-    while (page.odatanextLink) {
-      page = await this.client.task.listNext(page.odatanextLink);
-      take(page);
+    type Page = { value?: ListedTaskJson[]; 'odata.nextLink'?: string };
+    let page = await sendBatchJson<Page>(this.client, 'GET', `jobs/${encodeURIComponent(jobId)}/tasks`, query);
+    for (;;) {
+      for (const task of page.value ?? []) if (task.id) tasks.push({ ...observationOf(task), id: task.id, stateTransitionTime: iso(task.stateTransitionTime) });
+      const next = page['odata.nextLink'];
+      if (!next) return tasks;
+      page = await sendBatchJson<Page>(this.client, 'GET', next);
     }
-    return tasks;
   }
 
   async taskCounts(jobId: string): Promise<TaskCounts> {

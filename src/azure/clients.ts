@@ -4,6 +4,7 @@ import { AnonymousCredential, BlobServiceClient, newPipeline, StorageSharedKeyCr
 import type { TokenCredential } from '@azure/identity';
 import type { Connection } from '../connections/connection';
 import { azureRequestMetrics } from '../telemetry/azureRequestMetrics';
+import { contentLengthPolicy } from './contentLengthPolicy';
 import { EntraBatchCredentials } from './entraBatchCredentials';
 import { transientRetryPolicy } from './transientRetryPolicy';
 
@@ -29,7 +30,7 @@ export function createAzureClients(connection: Connection): AzureClients {
   // Our own retry in place of the SDK's (see transientRetryPolicy); each try is measured.
   const batch = new BatchServiceClient(batchCredentials, connection.batch.endpoint, {
     noRetryPolicy: true,
-    requestPolicyFactories: (defaults) => [transientRetryPolicy(), azureRequestMetrics('batch'), ...defaults],
+    requestPolicyFactories: (defaults) => [transientRetryPolicy(), azureRequestMetrics('batch'), contentLengthPolicy(), ...defaults],
   });
 
   if ('connectionString' in connection.storage) {

@@ -7,6 +7,7 @@ import { childAttempts, type ChildShard, childStatus, type ChildUpdate, setChild
 import { mapWithConcurrency } from '../model/concurrency';
 import { evaluationFileName, resultFileName, taskOutputPath } from '../model/conventions';
 import { clientTerminationReason } from '../model/outcome';
+import { outputListingPrefixes } from '../model/outputListing';
 import { settle } from '../model/settlement';
 import { recordChildrenCompleted } from '../telemetry/metrics';
 import { sleepHeartbeating } from './heartbeat';
@@ -25,10 +26,8 @@ export interface ArrayRef {
 const readConcurrency = 32;
 /** Shards settled at once: one's listing waits on storage while another's children are checked here. */
 export const shardConcurrency = 4;
-/** Task ids sharing all but their last two digits: a listing by such a prefix covers 100 children. */
-const narrowPrefixDigits = 2;
-/** Past this many narrow listings, one listing of the whole shard is cheaper. */
-const maxNarrowListings = 4;
+/** Listings of one shard's outputs in flight at once. */
+const listingConcurrency = 4;
 
 /** A child's settled change, and the rerun it needs when its failure was not its own. */
 interface ChildChange {
@@ -44,15 +43,17 @@ interface ShardPass {
 }
 
 /**
- * Names of the outputs the shard's just-completed children left in storage:
- * one listing per hundred task ids when they are few, else the whole shard.
+ * Names of the outputs the shard's just-completed children left in storage,
+ * listed by the prefixes that cover them at the least cost; the whole shard when reconciling.
  */
-async function listedOutputs(storage: JobStorage, index: number, completed: ListedTask[], whole: boolean): Promise<Set<string>> {
+async function listedOutputs(storage: JobStorage, index: number, shard: ChildShard, completed: ListedTask[], whole: boolean): Promise<Set<string>> {
   if (completed.length === 0) return new Set();
-  const narrow = new Set(completed.map((task) => task.id.slice(0, -narrowPrefixDigits)));
-  const prefixes = whole || narrow.size > maxNarrowListings ? [taskIdPrefixOfBlob(index)] : [...narrow];
+  const settledBefore = (child: number) => child >= shard.first && child < shard.first + shard.statuses.length && /[SF]/.test(shard.statuses[child - shard.first]!);
+  const prefixes = whole ? [taskIdPrefixOfBlob(index)] : outputListingPrefixes(completed.map((task) => childOfTaskId(task.id)!), settledBefore);
   const names = new Set<string>();
-  for (const prefix of prefixes) for (const file of await storage.list(prefix)) names.add(file.blobName);
+  await mapWithConcurrency(prefixes, listingConcurrency, async (prefix) => {
+    for (const file of await storage.list(prefix)) names.add(file.blobName);
+  });
   return names;
 }
 
@@ -121,7 +122,7 @@ async function settleShard(azure: ConnectionGateways, array: ArrayRef, index: nu
   const read = await storage.readShard(index, array.childCount);
   const { shard } = read;
   const unsettled = tasks.filter((task) => task.state === 'completed' && (reconcile || !/[SF]/.test(shard.statuses[childOfTaskId(task.id)! - shard.first])));
-  const written = await listedOutputs(storage, index, unsettled, reconcile);
+  const written = await listedOutputs(storage, index, shard, unsettled, reconcile);
   const verified = (taskId: string) => requiredOutputs(taskId, array.bodyKind === 'script').every((blob) => written.has(blob));
   const changes = await mapWithConcurrency(tasks, readConcurrency, async (task): Promise<ChildChange | undefined> => {
     // A shard's reads can outlast the heartbeat timeout on a loaded machine: each one says the worker lives.

@@ -2,15 +2,17 @@ import { Context } from '@temporalio/activity';
 import type { ListedTask } from '../azure/batchGateway';
 import type { AzureGateways, ConnectionGateways } from '../azure/gateways';
 import { blobIndexOfChild, childOfTaskId } from '../model/arrayJob';
-import { type ChildShard, countShards } from '../model/childShard';
+import { type ChildShard, countShards, earliest, waitingReruns } from '../model/childShard';
 import { mapWithConcurrency } from '../model/concurrency';
 import type { ChildCounts } from '../model/jobStates';
-import { applyTaskStates, type ArrayRef } from './childSettlement';
+import { applyTaskStates, type ArrayRef, rerunDueChildren } from './childSettlement';
 
 export interface PollArrayProgressInput extends ArrayRef {
   /** Children Batch has accepted so far; the rest count as Active. */
   added: number;
   cursor?: string;
+  /** When the first child waiting for a rerun is due, if any waits (as the last poll returned it). */
+  rerunsDueAt?: string;
   /** Return no sooner than this once something changed, and no later than maxWaitMs. */
   minWaitMs: number;
   maxWaitMs: number;
@@ -19,6 +21,8 @@ export interface PollArrayProgressInput extends ArrayRef {
 export interface ArrayProgress {
   counts: ChildCounts;
   cursor?: string;
+  /** When the first child waiting for a rerun is due, if any waits. */
+  rerunsDueAt?: string;
   /** Every child has completed, and the shards agree with Batch. */
   allCompleted: boolean;
 }
@@ -55,8 +59,8 @@ async function recordChangedTasks(azure: ConnectionGateways, input: PollArrayPro
   return { cursor, ...(await applyTaskStates(azure, input, byShard, reconcile)) };
 }
 
-/** The counts of every shard (those just written as they are). */
-async function shardCounts(azure: ConnectionGateways, input: ArrayRef, written: ChildShard[]): Promise<ChildCounts> {
+/** The counts of every shard (those just written as they are), and when the first child waiting for a rerun in them is due. */
+async function shardCounts(azure: ConnectionGateways, input: ArrayRef, written: ChildShard[]): Promise<{ counts: ChildCounts; rerunsDueAt?: string }> {
   const storage = azure.storage.job(input.jobId);
   const known = new Map(written.map((shard) => [blobIndexOfChild(shard.first), shard]));
   const indexes = Array.from({ length: blobIndexOfChild(input.childCount) + 1 }, (_, index) => index);
@@ -64,7 +68,8 @@ async function shardCounts(azure: ConnectionGateways, input: ArrayRef, written: 
     Context.current().heartbeat(index);
     return known.get(index) ?? (await storage.readShard(index, input.childCount)).shard;
   });
-  return countShards(shards);
+  const rerunsDueAt = shards.flatMap(waitingReruns).reduce<string | undefined>((first, { at }) => earliest(first, at), undefined);
+  return { counts: countShards(shards), ...(rerunsDueAt ? { rerunsDueAt } : {}) };
 }
 
 /** The shards agree with Batch: every child ended in them, as many succeeded and failed. */
@@ -83,12 +88,20 @@ async function pollArrayProgress(azure: ConnectionGateways, input: PollArrayProg
   const context = Context.current();
   const startedAt = Date.now();
   let cursor = input.cursor;
+  let rerunsDueAt = input.rerunsDueAt;
   let changed = 0;
   let listed: { at: number; counts: string } | undefined;
+  const progress = (counts: ChildCounts, allCompleted: boolean): ArrayProgress => ({ counts, cursor, ...(rerunsDueAt ? { rerunsDueAt } : {}), allCompleted });
   for (;;) {
+    if (rerunsDueAt !== undefined && Date.parse(rerunsDueAt) <= Date.now()) {
+      const sent = await rerunDueChildren(azure, input, new Date());
+      rerunsDueAt = sent.nextDueAt;
+      changed += sent.rerun;
+    }
     // Counts first: whatever completed before this moment is in the listing that follows.
     const { completed, ...counts } = await countChildren(azure, input);
-    const ending = input.added === input.childCount && completed === input.childCount;
+    // A child waiting for its rerun keeps the array from ending, though Batch counts its task completed.
+    const ending = input.added === input.childCount && completed === input.childCount && rerunsDueAt === undefined;
     const waited = () => Date.now() - startedAt;
     const countsNow = JSON.stringify(counts);
     if (ending || !listed || waited() >= input.maxWaitMs || (Date.now() - listed.at >= listingIntervalMs && countsNow !== listed.counts)) {
@@ -96,18 +109,20 @@ async function pollArrayProgress(azure: ConnectionGateways, input: PollArrayProg
       let pass = await recordChangedTasks(azure, input, cursor, false);
       cursor = pass.cursor;
       changed += pass.changed;
-      // Children just sent to rerun make Batch's "all completed" stale: look again later.
+      rerunsDueAt = earliest(rerunsDueAt, pass.rerunsDueAt);
       if (ending && pass.reruns === 0) {
         let own = await shardCounts(azure, input, pass.shards);
-        if (!agree(own, counts)) {
+        if (own.rerunsDueAt === undefined && !agree(own.counts, counts)) {
           pass = await recordChangedTasks(azure, input, cursor, true);
           changed += pass.changed;
           own = await shardCounts(azure, input, pass.shards);
         }
+        // A rerun the last poll scheduled and did not live to report: found in the shards, waited for.
+        rerunsDueAt = earliest(rerunsDueAt, own.rerunsDueAt);
         // What the array reports is what was verified: a success whose result is unreadable is a failure here.
-        if (pass.reruns === 0 && own.active + own.running === 0) return { counts: own, cursor, allCompleted: true };
+        if (rerunsDueAt === undefined && own.counts.active + own.counts.running === 0) return progress(own.counts, true);
       }
-      if ((changed > 0 && waited() >= input.minWaitMs) || waited() >= input.maxWaitMs) return { counts, cursor, allCompleted: false };
+      if ((changed > 0 && waited() >= input.minWaitMs) || waited() >= input.maxWaitMs) return progress(counts, false);
     }
     // Children waiting with none running may wait on the pool (no nodes, resize errors): the heartbeat says so.
     const poolWait = counts.running === 0 && counts.active > 0 && waited() >= 5000 ? await azure.batch.poolWaitingReason(input.jobId) : undefined;

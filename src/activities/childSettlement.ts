@@ -1,16 +1,27 @@
 import { Context } from '@temporalio/activity';
 import type { ListedTask } from '../azure/batchGateway';
 import type { ConnectionGateways } from '../azure/gateways';
-import { type JobStorage, StoredJsonError, type VersionedShard } from '../azure/jobStorage';
+import { JobStorage, StoredJsonError, type VersionedShard } from '../azure/jobStorage';
 import { childOfTaskId, childTaskId, taskIdPrefixOfBlob } from '../model/arrayJob';
-import { childAttempts, type ChildShard, childStatus, type ChildUpdate, setChildAttempts, updateChild } from '../model/childShard';
+import {
+  childAttempts,
+  type ChildShard,
+  childStatus,
+  type ChildUpdate,
+  earliest,
+  rerunDueAt,
+  scheduleRerun,
+  setChildAttempts,
+  updateChild,
+  waitingReruns,
+} from '../model/childShard';
 import { mapWithConcurrency } from '../model/concurrency';
 import { evaluationFileName, resultFileName, taskOutputPath } from '../model/conventions';
 import { clientTerminationReason } from '../model/outcome';
 import { outputListingPrefixes } from '../model/outputListing';
+import type { RetryRule } from '../model/retryRules';
 import { settle } from '../model/settlement';
 import { recordChildrenCompleted } from '../telemetry/metrics';
-import { sleepHeartbeating } from './heartbeat';
 import { rerunTask } from './taskRerun';
 import { requiredOutputs } from './taskWatch';
 
@@ -20,6 +31,8 @@ export interface ArrayRef {
   jobId: string;
   childCount: number;
   bodyKind: 'script' | 'command';
+  /** The array's RetryOn: exit codes that earn a child a rerun. */
+  retryOn?: RetryRule;
 }
 
 /** Reads of results and evaluations in flight at once within a shard. */
@@ -29,7 +42,7 @@ export const shardConcurrency = 4;
 /** Listings of one shard's outputs in flight at once. */
 const listingConcurrency = 4;
 
-/** A child's settled change, and the rerun it needs when its failure was not its own. */
+/** A child's settled change, and the rerun it earned (its failure not its own, or RetryOn's). */
 interface ChildChange {
   child: number;
   update: ChildUpdate;
@@ -98,18 +111,25 @@ async function settleChild(storage: JobStorage, array: ArrayRef, shard: ChildSha
     scriptError,
     attempts: childAttempts(shard, child),
     ...(abortReason !== null ? { abortReason: clientTerminationReason(abortReason) } : {}),
+    ...(array.retryOn ? { retryOn: array.retryOn } : {}),
   });
   setChildAttempts(shard, child, settlement.attempts);
   if (settlement.kind === 'rerun') {
-    return { child, update: { status: 'Active', reason: `Rerunning after an infrastructure failure: ${settlement.reason}` }, rerunAfterMs: settlement.afterMs };
+    return { child, update: { status: 'Active', reason: `Waiting to be rerun: ${settlement.reason}` }, rerunAfterMs: settlement.afterMs };
   }
   const { status, statusReason, exitCode } = settlement.outcome;
   return { child, update: { status, exitCode, reason: statusReason, result: status === 'Succeeded' ? result : undefined, startTime: task.startTime, endTime: task.endTime } };
 }
 
-/** Whether the shard already records what the task says (a succeeded child is checked against storage again when reconciling). */
+/**
+ * Whether the shard already records what the task says (a succeeded child is
+ * checked against storage again when reconciling; a completed one waiting for
+ * its rerun has been settled already).
+ */
 function recorded(shard: ChildShard, task: ListedTask, reconcile: boolean, verified: (taskId: string) => boolean): boolean {
-  const known = childStatus(shard, childOfTaskId(task.id)!);
+  const child = childOfTaskId(task.id)!;
+  if (task.state === 'completed' && rerunDueAt(shard, child) !== undefined) return true;
+  const known = childStatus(shard, child);
   if (task.state === 'completed') return known === 'Failed' || (known === 'Succeeded' && (!reconcile || verified(task.id)));
   if (task.state === 'active') return known === 'Active';
   return known === 'Running';
@@ -121,7 +141,10 @@ async function settleShard(azure: ConnectionGateways, array: ArrayRef, index: nu
   const storage = azure.storage.job(array.jobId);
   const read = await storage.readShard(index, array.childCount);
   const { shard } = read;
-  const unsettled = tasks.filter((task) => task.state === 'completed' && (reconcile || !/[SF]/.test(shard.statuses[childOfTaskId(task.id)! - shard.first])));
+  const unsettled = tasks.filter((task) => {
+    const child = childOfTaskId(task.id)!;
+    return task.state === 'completed' && rerunDueAt(shard, child) === undefined && (reconcile || !/[SF]/.test(shard.statuses[child - shard.first]));
+  });
   const written = await listedOutputs(storage, index, shard, unsettled, reconcile);
   const verified = (taskId: string) => requiredOutputs(taskId, array.bodyKind === 'script').every((blob) => written.has(blob));
   const changes = await mapWithConcurrency(tasks, readConcurrency, async (task): Promise<ChildChange | undefined> => {
@@ -135,18 +158,37 @@ async function settleShard(azure: ConnectionGateways, array: ArrayRef, index: nu
   return { index, read, changes: changes.filter((change) => change !== undefined) };
 }
 
-/** Sends children back to Batch after their backoff; a child Batch refuses (its job has ended) keeps its failure. */
-async function rerunChildren(azure: ConnectionGateways, jobId: string, passes: ShardPass[]): Promise<number> {
-  const reruns = passes.flatMap((pass) => pass.changes.filter((change) => change.rerunAfterMs !== undefined));
-  if (reruns.length === 0) return 0;
+/**
+ * Sends the children whose rerun is due back to Batch (one whose abort was
+ * asked for meanwhile ends Failed instead; one Batch refuses, its job having
+ * ended, keeps its failure), and says when the next one left is due.
+ */
+export async function rerunDueChildren(azure: ConnectionGateways, array: ArrayRef, now: Date): Promise<{ rerun: number; nextDueAt?: string }> {
   const context = Context.current();
-  context.log.warn('rerunning array children after infrastructure failures', { jobId, children: reruns.length });
-  await sleepHeartbeating(context, Math.max(...reruns.map((change) => change.rerunAfterMs!)));
-  await mapWithConcurrency(reruns, 16, async (change) => {
-    if (await rerunTask(azure, jobId, childTaskId(change.child))) return;
-    change.update = { status: 'Failed', reason: 'The task failed for reasons outside the job and could not be rerun: the Azure job has ended.' };
-  });
-  return reruns.length;
+  const storage = azure.storage.job(array.jobId);
+  let rerun = 0;
+  let nextDueAt: string | undefined;
+  for (let index = 0; index < JobStorage.shardCount(array.childCount); index++) {
+    context.heartbeat(index);
+    const read = await storage.readShard(index, array.childCount);
+    const waiting = waitingReruns(read.shard);
+    const due = waiting.filter(({ at }) => at <= now.toISOString());
+    for (const { at } of waiting) if (at > now.toISOString()) nextDueAt = earliest(nextDueAt, at);
+    if (due.length === 0) continue;
+    await mapWithConcurrency(due, 16, async ({ child }) => {
+      const abortReason = read.shard.abortReasons[child - read.shard.first];
+      if (abortReason !== null) return updateChild(read.shard, child, { status: 'Failed', reason: clientTerminationReason(abortReason) });
+      if (await rerunTask(azure, array.jobId, childTaskId(child))) {
+        delete read.shard.rerunsDue![String(child - read.shard.first)];
+        rerun++;
+        return;
+      }
+      updateChild(read.shard, child, { status: 'Failed', reason: 'The task was to be rerun, but the Azure job has ended.' });
+    });
+    await storage.writeShard(index, read);
+  }
+  if (rerun > 0) context.log.info('array children sent back to Batch for a rerun', { jobId: array.jobId, children: rerun });
+  return { rerun, ...(nextDueAt ? { nextDueAt } : {}) };
 }
 
 /**
@@ -160,15 +202,24 @@ export async function applyTaskStates(
   array: ArrayRef,
   byShard: Map<number, ListedTask[]>,
   reconcile: boolean,
-): Promise<{ changed: number; reruns: number; shards: ChildShard[] }> {
+): Promise<{ changed: number; reruns: number; rerunsDueAt?: string; shards: ChildShard[] }> {
   const passes = await mapWithConcurrency([...byShard].sort(([a], [b]) => a - b), shardConcurrency, ([index, tasks]) =>
     settleShard(azure, array, index, tasks, reconcile),
   );
-  const reruns = await rerunChildren(azure, array.jobId, passes);
   const storage = azure.storage.job(array.jobId);
+  const now = Date.now();
+  let reruns = 0;
+  let rerunsDueAt: string | undefined;
   // A shard another writer changed meanwhile (a child's abort) fails the poll: its retry settles from a fresh read.
   await mapWithConcurrency(passes, shardConcurrency, async ({ index, read, changes }) => {
-    for (const { child, update } of changes) updateChild(read.shard, child, update);
+    for (const { child, update, rerunAfterMs } of changes) {
+      updateChild(read.shard, child, update);
+      if (rerunAfterMs === undefined) continue;
+      const at = new Date(now + rerunAfterMs).toISOString();
+      scheduleRerun(read.shard, child, at);
+      rerunsDueAt = earliest(rerunsDueAt, at);
+      reruns++;
+    }
     if (changes.length > 0) await storage.writeShard(index, read);
     recordChildrenCompleted('Succeeded', changes.filter(({ update }) => update.status === 'Succeeded').length);
     recordChildrenCompleted('Failed', changes.filter(({ update }) => update.status === 'Failed').length);
@@ -176,5 +227,6 @@ export async function applyTaskStates(
   if (reconcile && passes.some((pass) => pass.changes.length > 0)) {
     Context.current().log.warn('array child states corrected from Batch at the end of the array', { jobId: array.jobId, children: passes.reduce((sum, pass) => sum + pass.changes.length, 0) });
   }
-  return { changed: passes.reduce((sum, pass) => sum + pass.changes.length, 0), reruns, shards: passes.map((pass) => pass.read.shard) };
+  if (reruns > 0) Context.current().log.warn('array children to be rerun', { jobId: array.jobId, children: reruns, from: rerunsDueAt });
+  return { changed: passes.reduce((sum, pass) => sum + pass.changes.length, 0), reruns, ...(rerunsDueAt ? { rerunsDueAt } : {}), shards: passes.map((pass) => pass.read.shard) };
 }

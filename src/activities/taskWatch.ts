@@ -3,6 +3,7 @@ import type { AzureGateways, ConnectionGateways } from '../azure/gateways';
 import { StoredJsonError } from '../azure/jobStorage';
 import { evaluationFileName, resultFileName, stderrFileName, stdoutFileName, taskLogPath, taskOutputPath } from '../model/conventions';
 import type { Outcome } from '../model/outcome';
+import type { RetryRule } from '../model/retryRules';
 import { settle } from '../model/settlement';
 import type { TaskObservation } from '../model/taskObservation';
 import { sleepHeartbeating } from './heartbeat';
@@ -19,6 +20,8 @@ export interface WaitForTaskEndInput extends TaskRef {
   expectsResult: boolean;
   /** Set once the job was aborted: wait for the terminated task, and end it with this JobStatusReason. */
   abortReason?: string;
+  /** The job's RetryOn: exit codes that earn a rerun. */
+  retryOn?: RetryRule;
 }
 
 /** A completed task's verified outcome. */
@@ -51,7 +54,7 @@ async function settleTask(gateways: ConnectionGateways, input: WaitForTaskEndInp
   const required = requiredOutputs(input.taskId, input.expectsResult);
   const [present, hasResult] = await Promise.all([Promise.all(required.map((blob) => storage.exists(blob))), storage.exists(resultBlob)]);
   const missingOutputs = input.abortReason === undefined ? required.filter((_, at) => !present[at]) : [];
-  const clean = observation.result === 'success' && observation.exitCode === 0 && missingOutputs.length === 0 && !observation.retryCount;
+  const clean = observation.result === 'success' && observation.exitCode === 0 && missingOutputs.length === 0 && !observation.retryCount && !observation.requeueCount;
   const recorded = clean ? [] : await storage.readAttempts(input.taskId);
   let unreadableResult: string | undefined;
   if (hasResult && observation.exitCode === 0) {
@@ -63,11 +66,11 @@ async function settleTask(gateways: ConnectionGateways, input: WaitForTaskEndInp
     if (result === undefined && unreadableResult === undefined) throw new Error(`${resultBlob} of job ${input.jobId} was there a moment ago and is gone now; looking again`);
   }
   const scriptError = input.expectsResult && observation.exitCode !== 0 ? await scriptErrorOf(gateways, input) : undefined;
-  const settlement = settle({ observation, missingOutputs, unreadableResult, scriptError, attempts: recorded, abortReason: input.abortReason });
+  const settlement = settle({ observation, missingOutputs, unreadableResult, scriptError, attempts: recorded, abortReason: input.abortReason, retryOn: input.retryOn });
   if (settlement.attempts.length !== recorded.length) await storage.writeAttempts(input.taskId, settlement.attempts);
   if (settlement.kind === 'outcome') return { ...settlement.outcome, startTime: observation.startTime, endTime: observation.endTime, hasResult };
   const context = Context.current();
-  context.log.warn('rerunning a task after an infrastructure failure', { jobId: input.jobId, taskId: input.taskId, attempt: settlement.attempts.length + 1, reason: settlement.reason });
+  context.log.warn('rerunning a task', { jobId: input.jobId, taskId: input.taskId, attempt: settlement.attempts.length + 1, reason: settlement.reason });
   await sleepHeartbeating(context, settlement.afterMs, 'rerun');
   if (await rerunTask(gateways, input.jobId, input.taskId)) return 'rerun';
   return { status: 'Failed', statusReason: `${settlement.reason} It could not be rerun: the Azure job has ended.`, exitCode: observation.exitCode, hasResult };

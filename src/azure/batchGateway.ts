@@ -78,6 +78,7 @@ interface TaskFacts {
     startTime?: Date | string;
     endTime?: Date | string;
     retryCount?: number;
+    requeueCount?: number;
     failureInfo?: { category?: string; code?: string; message?: string };
   };
 }
@@ -105,6 +106,7 @@ export function observationOf(task: TaskFacts): TaskObservation {
     startTime: iso(info?.startTime),
     endTime: iso(info?.endTime),
     ...(info?.retryCount ? { retryCount: info.retryCount } : {}),
+    ...(info?.requeueCount ? { requeueCount: info.requeueCount } : {}),
     ...(info?.failureInfo
       ? { failure: { category: info.failureInfo.category, code: info.failureInfo.code, message: info.failureInfo.message } }
       : {}),

@@ -81,3 +81,14 @@ export function namePatternOption(text: string): string {
   }
   return text;
 }
+
+/** `137,143,200-210`: exit codes and ranges, as RetryOn takes them (their range is checked with the other settings). */
+export function exitCodeList(text: string): (number | { Start: number; End: number })[] {
+  return text.split(',').map((part) => {
+    const word = part.trim();
+    const range = /^(\d+)-(\d+)$/.exec(word);
+    if (range) return { Start: Number(range[1]), End: Number(range[2]) };
+    if (!/^-?\d+$/.test(word)) throw new InvalidArgumentError(`'${word}' is not an exit code or a range such as 130-143; give a comma-separated list (137,143,200-210).`);
+    return Number(word);
+  });
+}

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { type ChildShard, childAttempts, childStatus } from './childShard';
+import { attemptKinds } from './failureKind';
 import { singleJobStatuses } from './status';
 
 export const arrayResultsBlob = 'results.jsonl';
@@ -22,9 +23,9 @@ export const arrayResultLineSchema = z
     startTime: time.optional(),
     endTime: time.optional(),
     attempts: z
-      .array(z.strictObject({ kind: z.enum(['user', 'infrastructure']), reason: z.string() }))
+      .array(z.strictObject({ kind: z.enum(attemptKinds), reason: z.string() }))
       .optional()
-      .describe('Attempts that were rerun before the last one (infrastructure failures, MaxRetries), oldest first.'),
+      .describe('Attempts that were rerun before the last one (infrastructure failures, MaxRetries, RetryOn, requeues by Batch), oldest first.'),
   })
   .meta({ title: 'arrayJob result line', description: `One line of ${arrayResultsBlob}: the outcome of one child of an ended array.` });
 

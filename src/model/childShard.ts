@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChildCounts } from './jobStates';
-import type { TaskAttempt } from './failureKind';
+import { attemptKinds, type TaskAttempt } from './failureKind';
 import type { SingleJobStatus } from './status';
 
 const timeOrNull = z.union([z.iso.datetime(), z.null()]);
@@ -31,14 +31,19 @@ export const childShardSchema = z
         z.string(),
         z.array(
           z.object({
-            kind: z.enum(['user', 'infrastructure']),
+            kind: z.enum(attemptKinds),
             reason: z.string(),
             round: z.string().optional().describe('When the completion that revealed this attempt ended (Batch\'s endTime).'),
+            retryOn: z.literal(true).optional().describe('RetryOn earned this rerun.'),
           }),
         ),
       )
       .optional()
       .describe('Rerun attempts by child offset in the shard (sparse: most children have none).'),
+    rerunsDue: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('When each child waiting for a rerun (its task completed, its settlement said run it again) is to be sent back to Batch, by child offset (sparse).'),
   })
   .describe('Per-child statuses, exit codes, reasons and results of up to 1000 children of an array job.');
 
@@ -74,14 +79,39 @@ export interface ChildUpdate {
   endTime?: string;
 }
 
+/** Every change of a child's status ends a rerun it waited for (a rerun is scheduled after the change that asks for it). */
 export function updateChild(shard: ChildShard, child: number, update: ChildUpdate): void {
   const at = child - shard.first;
+  if (shard.rerunsDue) delete shard.rerunsDue[String(at)];
   shard.statuses = shard.statuses.slice(0, at) + letters[update.status] + shard.statuses.slice(at + 1);
   shard.exitCodes[at] = update.exitCode ?? null;
   shard.reasons[at] = update.reason ?? null;
   shard.results[at] = update.result ?? null;
   shard.startTimes[at] = update.startTime ?? null;
   shard.endTimes[at] = update.endTime ?? null;
+}
+
+/** Child n waits, Active, until `at` (an ISO time) to be sent back to Batch. */
+export function scheduleRerun(shard: ChildShard, child: number, at: string): void {
+  shard.rerunsDue ??= {};
+  shard.rerunsDue[String(child - shard.first)] = at;
+}
+
+/** When child n is to be sent back to Batch, if it waits for a rerun. */
+export function rerunDueAt(shard: ChildShard, child: number): string | undefined {
+  return shard.rerunsDue?.[String(child - shard.first)];
+}
+
+/** The children of a shard waiting for a rerun, with when. */
+export function waitingReruns(shard: ChildShard): { child: number; at: string }[] {
+  return Object.entries(shard.rerunsDue ?? {}).map(([offset, at]) => ({ child: shard.first + Number(offset), at }));
+}
+
+/** The earlier of two ISO times, either possibly absent. */
+export function earliest(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return a < b ? a : b;
 }
 
 /** Makes child n pending again (a retry), its failed attempt kept among its attempts. */

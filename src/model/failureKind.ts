@@ -38,12 +38,22 @@ export function failureKind(task: TaskObservation): FailureKind | undefined {
   return 'user';
 }
 
+/**
+ * What ended an attempt that was run again: a failure of one of the kinds
+ * above, or Batch requeueing the task (its node preempted, lost or removed),
+ * which is no failure of anyone's and counts against no budget.
+ */
+export const attemptKinds = ['user', 'infrastructure', 'requeue'] as const;
+export type AttemptKind = (typeof attemptKinds)[number];
+
 /** One ended attempt of a task that was run again. */
 export interface TaskAttempt {
-  kind: FailureKind;
+  kind: AttemptKind;
   reason: string;
   /** When the completion that revealed this attempt ended (Batch's endTime): what makes recording idempotent. */
   round?: string;
+  /** Set when RetryOn earned the rerun (its exit code was one of RetryOn's). */
+  retryOn?: true;
 }
 
 export function infrastructureAttempts(attempts: readonly TaskAttempt[]): number {
@@ -51,24 +61,31 @@ export function infrastructureAttempts(attempts: readonly TaskAttempt[]): number
 }
 
 /**
- * Records what one completion of a task revealed: the attempts Batch itself
- * reran because of MaxRetries (its retryCount), then the attempt that just
- * ended when it is rerun now. A completion already recorded changes nothing,
- * so an activity that is retried records it once.
+ * Records what one completion of a task revealed: the times Batch requeued it
+ * (its requeueCount, which only grows, beyond the requeues already recorded),
+ * the attempts Batch itself reran because of MaxRetries (its retryCount),
+ * then the attempt that just ended when it is rerun now. A completion already
+ * recorded changes nothing, so an activity that is retried records it once.
  */
 export function withEndedAttempts(
   recorded: readonly TaskAttempt[],
-  completion: { endTime?: string; batchRetries: number },
-  rerun?: { kind: FailureKind; reason: string },
+  completion: { endTime?: string; batchRetries: number; requeues?: number },
+  rerun?: { kind: FailureKind; reason: string; retryOn?: true },
 ): TaskAttempt[] {
   const round = completion.endTime ?? 'unknown';
   if (recorded.some((attempt) => attempt.round === round)) return [...recorded];
+  const newRequeues = Math.max(0, (completion.requeues ?? 0) - recorded.filter((attempt) => attempt.kind === 'requeue').length);
+  const requeues: TaskAttempt[] = Array.from({ length: newRequeues }, () => ({
+    kind: 'requeue',
+    reason: 'Batch requeued the task (its node was preempted, lost or removed while it ran) and ran it again.',
+    round,
+  }));
   const userRetries: TaskAttempt[] = Array.from({ length: completion.batchRetries }, () => ({
     kind: 'user',
     reason: 'The task exited with a nonzero code; Batch ran it again (MaxRetries).',
     round,
   }));
-  return [...recorded, ...userRetries, ...(rerun ? [{ ...rerun, round }] : [])];
+  return [...recorded, ...requeues, ...userRetries, ...(rerun ? [{ ...rerun, round }] : [])];
 }
 
 /** Backoff before an infrastructure rerun: 2 s, 4 s, 8 s … at most 30 s. */
@@ -92,7 +109,7 @@ export function withEarlierRuns(
 export function jobAttemptsProperty(
   recorded: readonly TaskAttempt[],
   current: { status: string; reason?: string },
-): { Attempt: number; Kind?: FailureKind; Status: string; Reason?: string }[] {
+): { Attempt: number; Kind?: AttemptKind; Status: string; Reason?: string }[] {
   return [
     ...recorded.map((attempt, at) => ({ Attempt: at + 1, Kind: attempt.kind, Status: 'Retried', Reason: attempt.reason })),
     { Attempt: recorded.length + 1, Status: current.status, ...(current.reason ? { Reason: current.reason } : {}) },

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { singleJobTaskId } from './conventions';
 import { arrayResultsBlob } from './arrayResults';
+import { retryOnSchema } from './retryRules';
 import { stateSettings } from './settings';
 import type { CheckedArrayJobInput, CheckedSingleJobInput } from './workflowInputs';
 import { childCountOf } from './arrayJob';
@@ -23,6 +24,7 @@ const stateSettingsSchema = z
     timeConstraint: z.number().optional(),
     maxRetries: z.number().int().optional(),
     maxParallel: z.number().int().optional().describe("An array's MaxParallel as it is now (setMaxParallel changes it while the array runs)."),
+    retryOn: retryOnSchema.optional(),
   })
   .describe('The provider settings the job runs with (ProviderSettings); environment variables are left out.');
 
@@ -88,6 +90,7 @@ export const arrayJobStateSchema = z
     added: count.describe('Children whose tasks Batch has accepted.'),
     counts: z.strictObject({ active: count, running: count, succeeded: count, failed: count }).describe('Children by status.'),
     cursor: z.string().optional().describe('How far the workflow has read task state changes (internal).'),
+    rerunsDueAt: time.optional().describe('When the first child waiting for a rerun (an infrastructure failure, RetryOn) is sent back to Batch (internal).'),
     abortReason: z.string().optional(),
     retries: count.describe('Times failed children were rerun.'),
     closed: z.boolean().describe('The workflow run has ended. The Azure job has ended too, unless retryUntil is set and not passed.'),

@@ -6,7 +6,7 @@
  * Pure: zod only, safe in the workflow sandbox.
  */
 import { z } from 'zod';
-import { describeValue, saying } from './settings';
+import { describeValue, saying } from './describe';
 
 /** Letters, digits, '.', '_' and '-', starting with a letter or digit: a Keyword, a Batch metadata name and a CLI word alike. */
 const identifierPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { describeValue, saying } from './describe';
 import { closestName, InvalidSettingError } from './errors';
+import { camelRetryOn, type RetryRule, retryOnSchema, seedRetryOn } from './retryRules';
 
 /** The provider settings of the seed, plus the submission options beside them (camelCase, as a workflow takes them). */
 export type JobSettings = z.output<typeof jobSettingsSchema>;
@@ -13,7 +15,7 @@ export const maxMaxParallel = 100_000;
 /** Has Node, so script jobs run in it. */
 export const defaultContainerImage = 'node:20-slim';
 
-type SettingName = 'containerImage' | 'jobPriority' | 'vcpuCount' | 'timeConstraint' | 'environmentVariables' | 'maxRetries' | 'maxParallel';
+type SettingName = 'containerImage' | 'jobPriority' | 'vcpuCount' | 'timeConstraint' | 'environmentVariables' | 'maxRetries' | 'maxParallel' | 'retryOn';
 
 /** Accepted spellings: the seed's (`VCPUCount`) and camelCase (`vcpuCount`). */
 const canonicalNames: Record<string, SettingName> = {
@@ -31,6 +33,8 @@ const canonicalNames: Record<string, SettingName> = {
   maxRetries: 'maxRetries',
   MaxParallel: 'maxParallel',
   maxParallel: 'maxParallel',
+  RetryOn: 'retryOn',
+  retryOn: 'retryOn',
 };
 const seedNames: Record<SettingName, string> = {
   containerImage: 'ContainerImage',
@@ -40,28 +44,13 @@ const seedNames: Record<SettingName, string> = {
   environmentVariables: 'EnvironmentVariables',
   maxRetries: 'MaxRetries',
   maxParallel: 'MaxParallel',
+  retryOn: 'RetryOn',
 };
 
 // A Docker reference: [registry[:port]/]path[:tag][@digest], lowercase path components.
 const imageReference =
   /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$/;
 const environmentName = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** A value as an error message quotes it back. */
-export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'bigint') return `${value}n (a BigInt)`;
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
-
-/** One message for every way a field can be wrong: the wrong type and the wrong range read alike. */
-export function saying(text: (got: string) => string) {
-  return { error: (issue: { input?: unknown }) => text(describeValue(issue.input)) };
-}
 
 const imageMessage = saying((got) => `ContainerImage must be a Docker image reference such as 'node:20-slim' or 'myregistry.azurecr.io/team/app:1.2'; got ${got}.`);
 const priorityMessage = saying((got) => `JobPriority must be a number from -1 (lowest) to 1 (highest); got ${got}.`);
@@ -104,6 +93,7 @@ export const jobSettingsSchema = z
         .max(maxMaxParallel, parallelMessage)
         .optional()
         .describe("MaxParallel (arrays only): the most children running at once (the Azure job's maxParallelTasks); no limit when absent. Changeable while the array runs (the setMaxParallel update)."),
+      retryOn: retryOnSchema.optional(),
     },
     { error: (issue) => (issue.code === 'unrecognized_keys' ? `Unknown setting ${issue.keys.map((key) => `'${key}'`).join(', ')}. Known settings (camelCase): ${Object.keys(seedNames).join(', ')}.` : 'settings must be an object of provider settings.') },
   )
@@ -134,7 +124,7 @@ export function validateSettings(raw: Record<string, unknown> | null = {}): JobS
           `Known settings: ${Object.values(seedNames).join(', ')}.`,
       );
     }
-    if (value !== undefined) given[canonical] = value;
+    if (value !== undefined) given[canonical] = canonical === 'retryOn' ? camelRetryOn(value) : value;
   }
   const parsed = jobSettingsSchema.safeParse(given);
   if (parsed.success) {
@@ -153,11 +143,11 @@ export function batchPriority(jobPriority: number): number {
 /** The environment variable through which a job learns its VCPUCount. */
 export const processorCountVariable = 'REMOTE_BATCH_PROCESSOR_COUNT';
 
-export type StateSettings = Pick<JobSettings, 'containerImage' | 'jobPriority' | 'vcpuCount' | 'timeConstraint' | 'maxRetries' | 'maxParallel'>;
+export type StateSettings = Pick<JobSettings, 'containerImage' | 'jobPriority' | 'vcpuCount' | 'timeConstraint' | 'maxRetries' | 'maxParallel' | 'retryOn'>;
 
 /** The settings a job's state shows (ProviderSettings); environment variable values stay out of it. */
 export function stateSettings(settings: JobSettings): StateSettings {
-  const { containerImage, jobPriority, vcpuCount, timeConstraint, maxRetries, maxParallel } = settings;
+  const { containerImage, jobPriority, vcpuCount, timeConstraint, maxRetries, maxParallel, retryOn } = settings;
   return {
     containerImage,
     jobPriority,
@@ -165,6 +155,7 @@ export function stateSettings(settings: JobSettings): StateSettings {
     ...(timeConstraint !== undefined ? { timeConstraint } : {}),
     ...(maxRetries ? { maxRetries } : {}),
     ...(maxParallel !== undefined ? { maxParallel } : {}),
+    ...(retryOn !== undefined ? { retryOn } : {}),
   };
 }
 
@@ -176,6 +167,7 @@ export function providerSettings(settings: StateSettings): {
   TimeConstraint?: number;
   MaxRetries?: number;
   MaxParallel?: number;
+  RetryOn?: ReturnType<typeof seedRetryOn>;
 } {
   return {
     ContainerImage: settings.containerImage,
@@ -184,6 +176,7 @@ export function providerSettings(settings: StateSettings): {
     ...(settings.timeConstraint !== undefined ? { TimeConstraint: settings.timeConstraint } : {}),
     ...(settings.maxRetries ? { MaxRetries: settings.maxRetries } : {}),
     ...(settings.maxParallel !== undefined ? { MaxParallel: settings.maxParallel } : {}),
+    ...(settings.retryOn !== undefined ? { RetryOn: seedRetryOn(settings.retryOn as RetryRule) } : {}),
   };
 }
 

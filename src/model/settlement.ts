@@ -1,5 +1,6 @@
 import { defaultInfrastructureRetries, failureKind, infrastructureAttempts, infrastructureBackoffMs, type TaskAttempt, withEndedAttempts } from './failureKind';
 import { type Outcome, outcomeOfTask } from './outcome';
+import { type RetryRule, retryOnCovers } from './retryRules';
 import type { TaskObservation } from './taskObservation';
 
 /** What is known of a task Batch reports completed, when its outcome is decided. */
@@ -15,6 +16,8 @@ export interface CompletedTask {
   attempts: readonly TaskAttempt[];
   /** Set when the client (or a cancellation) ended the task: the JobStatusReason it ends with. */
   abortReason?: string;
+  /** The job's RetryOn: exit codes that earn a rerun. */
+  retryOn?: RetryRule;
 }
 
 export type Settlement =
@@ -34,14 +37,30 @@ function withMissingOutputs(observation: TaskObservation, missing: readonly stri
 }
 
 /**
+ * A user failure whose exit code is one of RetryOn's, while RetryOn has runs
+ * left: rerun after its backoff. Every run counts but requeues and
+ * infrastructure reruns, which were not the task's doing.
+ */
+function retryOnRerun(task: CompletedTask, outcome: Outcome): { afterMs: number; reason: string } | undefined {
+  const rule = task.retryOn;
+  if (!rule || outcome.status !== 'Failed' || !retryOnCovers(rule, task.observation.exitCode)) return undefined;
+  const runs = 1 + (task.observation.retryCount ?? 0) + task.attempts.filter((attempt) => attempt.kind === 'user').length;
+  if (runs >= rule.maxAttempts) return undefined;
+  const backoff = rule.backoffSeconds > 0 ? ` after ${rule.backoffSeconds} s` : '';
+  const reason = `The task exited with code ${task.observation.exitCode}, one of RetryOn's exit codes: run ${runs + 1} of at most ${rule.maxAttempts} follows${backoff}.`;
+  return { afterMs: rule.backoffSeconds * 1000, reason };
+}
+
+/**
  * The one settlement policy, for single jobs and array children alike: a
  * completed task is verified (its outputs in storage, its result readable),
- * an infrastructure failure is rerun within its budget with backoff, and
- * anything else is the task's outcome. Batch's own reruns (MaxRetries) are
- * recorded as user attempts either way.
+ * an infrastructure failure is rerun within its budget with backoff, a user
+ * failure with one of RetryOn's exit codes is rerun within RetryOn's
+ * MaxAttempts after its backoff, and anything else is the task's outcome.
+ * Batch's own reruns (MaxRetries) and requeues are recorded as attempts either way.
  */
 export function settle(task: CompletedTask): Settlement {
-  const completion = { endTime: task.observation.endTime, batchRetries: task.observation.retryCount ?? 0 };
+  const completion = { endTime: task.observation.endTime, batchRetries: task.observation.retryCount ?? 0, requeues: task.observation.requeueCount ?? 0 };
   if (task.abortReason !== undefined) {
     return { kind: 'outcome', outcome: outcomeOfTask(task.observation, task.abortReason), attempts: withEndedAttempts(task.attempts, completion) };
   }
@@ -58,6 +77,13 @@ export function settle(task: CompletedTask): Settlement {
     outcome.statusReason = `The task exited with code 0, but the result.json it wrote is not valid JSON (${task.unreadableResult}).`;
   } else if (outcome.status === 'Failed' && task.scriptError) {
     outcome.statusReason = `${outcome.statusReason} ${task.scriptError.slice(0, 500)}`;
+  }
+  const rerun = retryOnRerun(task, outcome);
+  if (rerun) {
+    return { kind: 'rerun', ...rerun, attempts: withEndedAttempts(task.attempts, completion, { kind: 'user', reason: rerun.reason, retryOn: true }) };
+  }
+  if (task.retryOn && outcome.status === 'Failed' && retryOnCovers(task.retryOn, task.observation.exitCode)) {
+    outcome.statusReason = `${outcome.statusReason} RetryOn's ${task.retryOn.maxAttempts} runs are spent.`;
   }
   return { kind: 'outcome', outcome, attempts: withEndedAttempts(task.attempts, completion) };
 }

@@ -8,6 +8,8 @@ export interface TaskObservation {
   endTime?: string;
   /** Times Batch reran the task after a nonzero exit (MaxRetries) in its latest round. */
   retryCount?: number;
+  /** Times Batch requeued the task (a preempted, lost or removed node); it only grows. */
+  requeueCount?: number;
   /** Set when the job was terminated (e.g. by an abort) before the task ended. */
   jobTerminateReason?: string;
   /** Known only when the job was looked at too. */

@@ -11,7 +11,8 @@ import { InvalidSettingError } from './errors';
 import { toStrictJson } from './json';
 import { jobLabelsSchema, jobNameSchema } from './labels';
 import { isValidExportName } from './scriptJob';
-import { describeValue, jobSettingsSchema, saying } from './settings';
+import { describeValue, saying } from './describe';
+import { jobSettingsSchema } from './settings';
 
 /**
  * A job's arguments travel inside its workflow input, and Temporal refuses a

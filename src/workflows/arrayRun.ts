@@ -67,7 +67,8 @@ export class ArrayRun {
   }
 
   private get ref() {
-    return { connection: this.input.environment.connection, jobId: this.state.jobId, childCount: this.state.childCount, bodyKind: this.input.body.kind };
+    const { retryOn } = this.input.settings;
+    return { connection: this.input.environment.connection, jobId: this.state.jobId, childCount: this.state.childCount, bodyKind: this.input.body.kind, ...(retryOn ? { retryOn } : {}) };
   }
 
   get isAborted(): boolean {
@@ -166,7 +167,7 @@ export class ArrayRun {
           from <= to
             ? watcher.addArrayChildren({ ...this.ref, from, to, spanSize: state.spanSize, template: this.template, sharedInputs: this.inputBlobs }).then(() => to)
             : Promise.resolve(state.added),
-          watcher.pollArrayProgress({ ...this.ref, added: state.added, cursor: state.cursor, minWaitMs: 1000, maxWaitMs: 15000 }),
+          watcher.pollArrayProgress({ ...this.ref, added: state.added, cursor: state.cursor, rerunsDueAt: state.rerunsDueAt, minWaitMs: 1000, maxWaitMs: 15000 }),
         ]),
     );
     if (outcome === 'aborted') return;
@@ -174,6 +175,8 @@ export class ArrayRun {
     state.added = added;
     state.counts = progress.counts;
     state.cursor = progress.cursor;
+    if (progress.rerunsDueAt) state.rerunsDueAt = progress.rerunsDueAt;
+    else delete state.rerunsDueAt;
     state.startedAt ??= progress.counts.active < state.childCount ? new Date().toISOString() : undefined;
     this.allCompleted = progress.allCompleted && state.added === state.childCount;
     if (!this.allCompleted) this.record.publish(`${state.added} of ${state.childCount} children added.`);

@@ -4,7 +4,7 @@ import { jobIdRule } from '../model/conventions';
 import type { PreviousRun } from '../model/previousRun';
 import type { ArrayJobState, SingleJobState } from '../model/jobStates';
 import { retryRefusal, retryRefusedType } from '../model/retry';
-import { describeValue } from '../model/settings';
+import { describeValue } from '../model/describe';
 import { type arrayJobInputSchema, jobIdSchema, parseWorkflowInput, retryInputSchema, type singleJobInputSchema } from '../model/workflowInputs';
 
 type JobInputSchema = typeof singleJobInputSchema | typeof arrayJobInputSchema;

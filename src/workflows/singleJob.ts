@@ -22,7 +22,7 @@ import { stateQuery } from './messages';
 export async function singleJob(given: SingleJobInput | RetryInput): Promise<SingleJobState> {
   const { input, jobId, submittedAt, previous } = await startingInput(singleJobInputSchema, given, (previousRunId) => azure.previousRun({ previousRunId }));
   const { connection, poolId } = input.environment;
-  const task = { connection, jobId, taskId: singleJobTaskId, expectsResult: input.body.kind === 'script' };
+  const task = { connection, jobId, taskId: singleJobTaskId, expectsResult: input.body.kind === 'script', ...(input.settings.retryOn ? { retryOn: input.settings.retryOn } : {}) };
   const state = previous ? resumedSingleJobState(previous.state as SingleJobState, previous.runId) : initialSingleJobState(input, jobId, submittedAt);
   const record = new JobRecord(state, connection);
   let closed = false;

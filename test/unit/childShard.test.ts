@@ -1,5 +1,5 @@
 import { arrayResultLineSchema, resultLinesOf } from '../../src/model/arrayResults';
-import { childShardSchema, emptyShard, resetChild, updateChild } from '../../src/model/childShard';
+import { childShardSchema, earliest, emptyShard, rerunDueAt, resetChild, scheduleRerun, updateChild, waitingReruns } from '../../src/model/childShard';
 
 describe("the workflow's per-child records (child shards)", () => {
   it('accepts every shard the workflow writes: fresh, updated and reset children', () => {
@@ -20,6 +20,21 @@ describe("the workflow's per-child records (child shards)", () => {
     resetChild(shard, 1);
     updateChild(shard, 1, { status: 'Succeeded', exitCode: 0, result: 9 });
     expect(resultLinesOf(shard)[0]).toEqual({ child: 1, status: 'Succeeded', exitCode: 0, result: 9, attempts: [{ kind: 'user', reason: 'The task exited with code 3.' }] });
+  });
+
+  it('keeps a child waiting for its rerun, with when, until its status changes', () => {
+    const shard = emptyShard(1000, 3);
+    updateChild(shard, 1001, { status: 'Active', reason: 'Waiting to be rerun: exit 137' });
+    scheduleRerun(shard, 1001, '2026-01-02T03:05:00.000Z');
+    scheduleRerun(shard, 1002, '2026-01-02T03:04:00.000Z');
+    expect(childShardSchema.safeParse(JSON.parse(JSON.stringify(shard))).success).toBe(true);
+    expect(waitingReruns(shard)).toEqual([
+      { child: 1001, at: '2026-01-02T03:05:00.000Z' },
+      { child: 1002, at: '2026-01-02T03:04:00.000Z' },
+    ]);
+    expect(waitingReruns(shard).reduce<string | undefined>((first, { at }) => earliest(first, at), undefined)).toBe('2026-01-02T03:04:00.000Z');
+    updateChild(shard, 1002, { status: 'Failed', reason: 'aborted' });
+    expect([rerunDueAt(shard, 1001), rerunDueAt(shard, 1002)]).toEqual(['2026-01-02T03:05:00.000Z', undefined]);
   });
 
   it('refuses what a reader could not interpret', () => {

@@ -87,3 +87,32 @@ describe('MaxParallel', () => {
     for (const value of [0, -1, 1.5, '8', undefined]) expect(maxParallelProblem(value)).toMatch(/^MaxParallel must be a whole number from 1 to 100,000 .*or null for no limit; got /);
   });
 });
+
+describe('RetryOn', () => {
+  it("takes the seed's spelling or camelCase, fills in MaxAttempts 3 and BackoffSeconds 0, and shows in ProviderSettings as given", () => {
+    const seed = validateSettings({ RetryOn: { ExitCodes: [137, { Start: 140, End: 143 }], BackoffSeconds: 30 } }).retryOn;
+    expect(seed).toEqual({ exitCodes: [137, { start: 140, end: 143 }], maxAttempts: 3, backoffSeconds: 30 });
+    expect(validateSettings({ retryOn: { exitCodes: [137], maxAttempts: 2 } }).retryOn).toEqual({ exitCodes: [137], maxAttempts: 2, backoffSeconds: 0 });
+    expect(providerSettings(stateSettings(validateSettings({ RetryOn: { ExitCodes: [137, { Start: 140, End: 143 }] } }))).RetryOn).toEqual({
+      ExitCodes: [137, { Start: 140, End: 143 }],
+      MaxAttempts: 3,
+      BackoffSeconds: 0,
+    });
+  });
+
+  it.each([
+    [{ ExitCodes: [0] }, /^RetryOn\.ExitCodes: 0 is not an exit code; exit codes are whole numbers from 1 to 255/],
+    [{ ExitCodes: [256] }, /^RetryOn\.ExitCodes: 256 is not an exit code/],
+    [{ ExitCodes: [{ Start: 143, End: 137 }] }, /^RetryOn\.ExitCodes: the range .* ends before it starts/],
+    [{ ExitCodes: [{ Start: 1, End: 300 }] }, /^RetryOn\.ExitCodes: 300 is not an exit code/],
+    [{ ExitCodes: [] }, /^RetryOn\.ExitCodes must name at least one exit code/],
+    [{ ExitCodes: [137], MaxAttempts: 1 }, /^RetryOn\.MaxAttempts must be a whole number from 2 to 100/],
+    [{ ExitCodes: [137], BackoffSeconds: -1 }, /^RetryOn\.BackoffSeconds must be a number of seconds from 0 to 3600/],
+    [{ ExitCodes: [137], Codes: [1] }, /^RetryOn has no 'Codes'; it takes ExitCodes, MaxAttempts and BackoffSeconds/],
+    [137, /^RetryOn must be \{ ExitCodes, MaxAttempts\?, BackoffSeconds\? \}; got 137/],
+  ])('refuses %j, naming RetryOn and what is allowed', (value, message) => {
+    const error = errorOf({ RetryOn: value });
+    expect(error.setting).toBe('RetryOn');
+    expect(error.message).toMatch(message);
+  });
+});

@@ -74,3 +74,58 @@ describe('the one settlement policy, for single jobs and array children alike', 
     expect(settled).toMatchObject({ kind: 'outcome', outcome: { status: 'Failed', statusReason: 'Terminated at the request of the remote-batch client: stop' } });
   });
 });
+
+describe('RetryOn in the settlement policy', () => {
+  const exited = (exitCode: number, more: Partial<TaskObservation> = {}): TaskObservation => ({
+    ...success,
+    exitCode,
+    result: 'failure',
+    failure: { category: 'UserError', code: 'FailureExitCode', message: `exit ${exitCode}` },
+    ...more,
+  });
+  const retryOn = { exitCodes: [137, { start: 140, end: 143 }], maxAttempts: 3, backoffSeconds: 30 };
+
+  it('reruns an exit code in the list or a range after the backoff, recording a user attempt that says RetryOn earned it', () => {
+    for (const code of [137, 140, 143]) {
+      const settled = settle(task({ observation: exited(code), retryOn }));
+      expect(settled).toMatchObject({ kind: 'rerun', afterMs: 30_000 });
+      expect(settled.attempts).toEqual([{ kind: 'user', retryOn: true, round: endTime, reason: `The task exited with code ${code}, one of RetryOn's exit codes: run 2 of at most 3 follows after 30 s.` }]);
+    }
+  });
+
+  it('does not rerun an exit code outside the list: the task fails at once', () => {
+    for (const code of [1, 139, 144]) {
+      const settled = settle(task({ observation: exited(code), retryOn }));
+      expect(settled).toMatchObject({ kind: 'outcome', outcome: { status: 'Failed', exitCode: code }, attempts: [] });
+    }
+  });
+
+  it('stops at MaxAttempts runs, counting Batch\'s MaxRetries reruns, and says so', () => {
+    const first = settle(task({ observation: exited(137), retryOn }));
+    const second = settle(task({ observation: { ...exited(137), endTime: '2026-03-01T10:01:00.000Z' }, retryOn, attempts: first.attempts }));
+    expect(second.kind).toBe('rerun');
+    const third = settle(task({ observation: { ...exited(137), endTime: '2026-03-01T10:02:00.000Z' }, retryOn, attempts: second.attempts }));
+    expect(third).toMatchObject({ kind: 'outcome', outcome: { status: 'Failed', exitCode: 137 } });
+    expect(third.kind === 'outcome' && third.outcome.statusReason).toMatch(/RetryOn's 3 runs are spent\.$/);
+    expect(third.attempts).toHaveLength(2);
+    // Batch already ran it twice (MaxRetries 2): three runs, none left.
+    expect(settle(task({ observation: exited(137, { retryCount: 2 }), retryOn })).kind).toBe('outcome');
+  });
+
+  it('never counts requeues (preemptions) or infrastructure reruns against it, and records requeues with their kind once', () => {
+    const requeued = exited(137, { requeueCount: 2 });
+    const settled = settle(task({ observation: requeued, retryOn, attempts: [infrastructure('upload failed')] }));
+    expect(settled.kind).toBe('rerun');
+    expect(settled.attempts.map((attempt) => attempt.kind)).toEqual(['infrastructure', 'requeue', 'requeue', 'user']);
+    // The next completion has the same requeueCount: nothing new to record for it.
+    const later = settle(task({ observation: { ...requeued, endTime: '2026-03-01T10:05:00.000Z' }, retryOn, attempts: settled.attempts }));
+    expect(later.attempts.filter((attempt) => attempt.kind === 'requeue')).toHaveLength(2);
+    expect(later.kind).toBe('rerun');
+  });
+
+  it('leaves successes, aborts and a task without RetryOn as they were', () => {
+    expect(settle(task({ retryOn })).kind).toBe('outcome');
+    expect(settle(task({ observation: exited(137), retryOn, abortReason: 'stopped' })).kind).toBe('outcome');
+    expect(settle(task({ observation: exited(137) })).kind).toBe('outcome');
+  });
+});

@@ -188,6 +188,18 @@ export const scenarios: Record<string, Scenario> = {
     return settled(context, array.jobId);
   },
 
+  // RetryOn: child 2 exits 137 once and waits out its backoff to be rerun, while the others end.
+  'array-retry-on': async (context) => {
+    const marker = path.join(os.tmpdir(), `rb-record-retry-on-${process.pid}-${Date.now()}`);
+    const array = await mapSubmit(
+      context.env,
+      { command: `/bin/sh -c "if [ $REMOTE_BATCH_CHILD_INDEX = 2 ] && [ ! -e ${marker} ]; then touch ${marker}; exit 137; fi"` },
+      [1, 2, 3],
+      { RetryOn: { ExitCodes: [137], MaxAttempts: 2, BackoffSeconds: 2 } },
+    );
+    return settled(context, array.jobId);
+  },
+
   'array-continue-as-new': async (context) => {
     // Children end 2 s apart: several loop turns, so with one turn per run it continues as new.
     const array = await mapSubmit(context.env, { command: '/bin/sh -c "sleep $(( REMOTE_BATCH_CHILD_INDEX * 2 )); exit $(( REMOTE_BATCH_CHILD_INDEX == 3 ? 3 : 0 ))"' }, [1, 2, 3, 4], {

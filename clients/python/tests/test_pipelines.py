@@ -1,10 +1,12 @@
-"""Pipelines through the Python client only: MaxParallel (and what issue 24 adds beside it)."""
+"""Pipelines through the Python client only: MaxParallel, RetryOn."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from remote_batch import BatchEnvironment, Settings, map_submit, submit
+from remote_batch import BatchEnvironment, JobFailed, RetryOn, Settings, map_submit, submit
 
 from waiting import run, until
 
@@ -27,5 +29,24 @@ def test_max_parallel_is_set_at_submit_and_changed_while_the_array_runs(env: Bat
             await map_submit(env, "true", [1], Settings(max_parallel=0))
         with pytest.raises(ValueError, match="MaxParallel applies to array jobs"):
             await submit(env, "true", Settings(max_parallel=2))
+
+    run(scenario)
+
+
+def test_retry_on_reruns_a_listed_exit_code_and_not_another(env: BatchEnvironment, tmp_path: Path) -> None:
+    marker = tmp_path / "ran-once"
+
+    async def scenario() -> None:
+        rule = RetryOn(exit_codes=[137, (140, 143)], max_attempts=2)
+        job = await submit(env, f'/bin/sh -c "if [ ! -e {marker} ]; then touch {marker}; exit 141; fi; echo 5 > result.json"', Settings(retry_on=rule))
+        assert await job.result() == 5
+        assert (await job.state())["settings"]["retryOn"] == {"exitCodes": [137, {"start": 140, "end": 143}], "maxAttempts": 2, "backoffSeconds": 0}
+        other = await submit(env, '/bin/sh -c "exit 1"', Settings(retry_on=rule))
+        with pytest.raises(JobFailed) as failure:
+            await other.result()
+        assert failure.value.outcome.exit_code == 1
+        for bad, named in ((RetryOn(exit_codes=[256]), "RetryOn.ExitCodes"), (RetryOn(exit_codes=[137], max_attempts=1), "RetryOn.MaxAttempts")):
+            with pytest.raises(ValueError, match=named):
+                await submit(env, "true", Settings(retry_on=bad))
 
     run(scenario)

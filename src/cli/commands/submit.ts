@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { JobBodySpec, SubmitSettings } from '../../client/submit';
 import type { CommandContext } from '../context';
 import { exitCodes, usageError } from '../exitCodes';
-import { collect, environmentAssignment, jobNameOption, labelAssignment, numberOption, parseScriptArgument, positiveIntegerOption } from '../parse';
+import { collect, environmentAssignment, exitCodeList, jobNameOption, labelAssignment, numberOption, parseScriptArgument, positiveIntegerOption } from '../parse';
 import { validateSettings } from '../../model/settings';
 import { act } from '../program';
 import { singleRef } from '../jobRef';
@@ -18,6 +18,9 @@ export interface SubmitFlags {
   maxRetries?: number;
   /** map only. */
   maxParallel?: number;
+  retryOn?: (number | { Start: number; End: number })[];
+  retryAttempts?: number;
+  retryBackoff?: number;
   env?: Record<string, string>;
   input?: string[];
   name?: string;
@@ -49,6 +52,16 @@ export function settingsFromFlags(flags: SubmitFlags): SubmitSettings {
   if (flags.timeConstraint !== undefined) settings.TimeConstraint = flags.timeConstraint;
   if (flags.maxRetries !== undefined) settings.MaxRetries = flags.maxRetries;
   if (flags.maxParallel !== undefined) settings.MaxParallel = flags.maxParallel;
+  if (flags.retryOn === undefined && (flags.retryAttempts !== undefined || flags.retryBackoff !== undefined)) {
+    throw usageError('--retry-attempts and --retry-backoff go with --retry-on <exit codes>.');
+  }
+  if (flags.retryOn !== undefined) {
+    settings.RetryOn = {
+      ExitCodes: flags.retryOn,
+      ...(flags.retryAttempts !== undefined ? { MaxAttempts: flags.retryAttempts } : {}),
+      ...(flags.retryBackoff !== undefined ? { BackoffSeconds: flags.retryBackoff } : {}),
+    };
+  }
   if (flags.env !== undefined) settings.EnvironmentVariables = flags.env;
   if (flags.input !== undefined) settings.inputFiles = flags.input;
   if (flags.name !== undefined) settings.name = flags.name;
@@ -77,6 +90,9 @@ export function addJobSettingOptions(command: Command): Command {
     .option('--vcpu-count <n>', 'VCPUCount: task slots the job takes and the processor count it sees, default 1', positiveIntegerOption('VCPUCount'))
     .option('--time-constraint <seconds>', 'TimeConstraint: the task\'s wall-clock limit', numberOption('TimeConstraint'))
     .option('--max-retries <n>', 'MaxRetries: times Batch reruns the task if it exits nonzero, default 0', numberOption('MaxRetries'))
+    .option('--retry-on <exit-codes>', 'RetryOn: exit codes and ranges that earn a rerun, e.g. 137,143,200-210 (other nonzero exits fail at once)', exitCodeList)
+    .option('--retry-attempts <n>', 'with --retry-on: the most runs, the first included (default 3)', numberOption('RetryOn.MaxAttempts'))
+    .option('--retry-backoff <seconds>', 'with --retry-on: seconds before each rerun (default 0)', numberOption('RetryOn.BackoffSeconds'))
     .option('--env <NAME=VALUE>', 'an environment variable for the task (repeatable)', environmentAssignment)
     .option('--input <file>', 'a local file placed in the task\'s working directory (repeatable)', collect)
     .option('--name <name>', "the job's name: shown first in the Temporal UI; ls --name finds it", jobNameOption)

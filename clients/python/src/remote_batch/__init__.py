@@ -9,7 +9,7 @@ from .environment import BatchEnvironment
 from .identity import list_query
 from .jobs import ArrayJob, Job
 from .outcome import JobFailed, JobOutcome, WorkflowRefused
-from .submit import Settings, map_submit, submit
+from .submit import RetryOn, Settings, map_submit, submit
 
 
 async def get_job(env: BatchEnvironment, job_id: str) -> Job | ArrayJob:
@@ -28,4 +28,4 @@ async def list_jobs(env: BatchEnvironment, *, name: Optional[str] = None, labels
     return sorted(newest, key=newest.__getitem__, reverse=True)
 
 
-__all__ = ["ArrayJob", "BatchEnvironment", "Job", "JobFailed", "JobOutcome", "Settings", "WorkflowRefused", "get_job", "list_jobs", "map_submit", "submit"]
+__all__ = ["ArrayJob", "BatchEnvironment", "Job", "JobFailed", "JobOutcome", "RetryOn", "Settings", "WorkflowRefused", "get_job", "list_jobs", "map_submit", "submit"]

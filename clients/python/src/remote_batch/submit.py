@@ -42,6 +42,33 @@ def _number(value: Any) -> bool:
 
 
 @dataclass
+class RetryOn:
+    """Exit codes (1 to 255) and ranges (start, end) that earn a rerun: at most max_attempts runs, backoff_seconds apart."""
+
+    exit_codes: Sequence[int | tuple[int, int]]
+    max_attempts: int = 3
+    backoff_seconds: float = 0
+
+    def check(self) -> None:
+        if not self.exit_codes:
+            raise ValueError("RetryOn.ExitCodes must name at least one exit code.")
+        for code in self.exit_codes:
+            bounds = code if isinstance(code, tuple) else (code, code)
+            if not all(isinstance(bound, int) and not isinstance(bound, bool) and 1 <= bound <= 255 for bound in bounds) or len(bounds) != 2:
+                raise ValueError(f"RetryOn.ExitCodes: {code!r} is not an exit code; exit codes are whole numbers from 1 to 255, or ranges (start, end) within them.")
+            if bounds[0] > bounds[1]:
+                raise ValueError(f"RetryOn.ExitCodes: the range {code!r} ends before it starts.")
+        if not (isinstance(self.max_attempts, int) and not isinstance(self.max_attempts, bool) and 2 <= self.max_attempts <= 100):
+            raise ValueError(f"RetryOn.MaxAttempts must be a whole number from 2 to 100 (runs of the task, the first included); got {self.max_attempts!r}.")
+        if not (_number(self.backoff_seconds) and 0 <= self.backoff_seconds <= 3600):
+            raise ValueError(f"RetryOn.BackoffSeconds must be a number of seconds from 0 to 3600; got {self.backoff_seconds!r}.")
+
+    def to_json(self) -> dict[str, Any]:
+        codes = [{"start": code[0], "end": code[1]} if isinstance(code, tuple) else code for code in self.exit_codes]
+        return {"exitCodes": codes, "maxAttempts": self.max_attempts, "backoffSeconds": self.backoff_seconds}
+
+
+@dataclass
 class Settings:
     """The seed's provider settings; None leaves the workflow's default (node:20-slim, priority 0, 1 vCPU, no retries)."""
 
@@ -52,6 +79,8 @@ class Settings:
     max_retries: Optional[int] = None
     max_parallel: Optional[int] = None
     """Arrays only: the most children running at once (the Azure job's maxParallelTasks); ArrayJob.set_max_parallel changes it."""
+    retry_on: Optional[RetryOn] = None
+    """Exit codes that earn a rerun (for an array: per child), beside max_retries."""
     environment_variables: dict[str, str] = field(default_factory=dict)
 
     def check(self) -> None:
@@ -68,6 +97,8 @@ class Settings:
             raise ValueError(f"MaxRetries must be a whole number from 0 to {MAX_RETRIES}; got {self.max_retries!r}.")
         if self.max_parallel is not None:
             check_max_parallel(self.max_parallel)
+        if self.retry_on is not None:
+            self.retry_on.check()
         for name, value in self.environment_variables.items():
             if not (isinstance(name, str) and name and (name[0].isalpha() or name[0] == "_") and all(c.isalnum() or c == "_" for c in name) and isinstance(value, str)):
                 raise ValueError(f"EnvironmentVariables: {name!r} must be a name of letters, digits and underscores (not starting with a digit) with a string value.")
@@ -81,7 +112,11 @@ class Settings:
             "maxRetries": self.max_retries,
             "maxParallel": self.max_parallel,
         }
-        return {**{key: value for key, value in named.items() if value is not None}, "environmentVariables": dict(self.environment_variables)}
+        return {
+            **{key: value for key, value in named.items() if value is not None},
+            **({"retryOn": self.retry_on.to_json()} if self.retry_on is not None else {}),
+            "environmentVariables": dict(self.environment_variables),
+        }
 
 
 def _now() -> str:

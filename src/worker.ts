@@ -46,6 +46,9 @@ export async function runWorker(): Promise<void> {
       },
       interceptors: { activity: [...(countsFile ? [countActivitiesInto(countsFile, identity)] : []), sanitizedActivityErrors] },
       shutdownGraceTime: '5 seconds',
+      // Heartbeats reach Temporal within a second, and with them an activity's cancellation (an abort): the
+      // workflow waits for its cancelled watcher to have stopped (activityProxies.ts), so this bounds an abort's delay.
+      maxHeartbeatThrottleInterval: '1 second',
       workerDeploymentOptions: versionedDeploymentOptions(version),
     });
     // A prebuilt bundle already holds its workflow code: workflow interceptor modules cannot be added to it here.

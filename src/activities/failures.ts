@@ -1,5 +1,5 @@
 import type { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { ActivityInterceptors } from '@temporalio/worker';
 import { azureErrorFacts, waitingReason } from '../azure/errors';
 import { isLocalError } from '../connections/connection';
@@ -26,6 +26,8 @@ export function sanitizedActivityErrors(context?: Context): ActivityInterceptors
           return await next(input);
         } catch (error) {
           if (error instanceof ApplicationFailure && error.cause === undefined) throw error;
+          // An activity that stopped because it was cancelled reports just that.
+          if (error instanceof CancelledFailure) throw error;
           const failure = sanitizedFailure(error, context);
           // Its stack would show only this interceptor, by the worker's own file paths.
           failure.stack = '';

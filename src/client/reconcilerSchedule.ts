@@ -14,8 +14,8 @@ function scheduleOptions(settings: ReconcilerSettings) {
       workflowType: 'reconcileOrphans',
       workflowId: 'remote-batch-reconcile',
       taskQueue,
-      args: [{ gracePeriodMs: settings.gracePeriodMs }] as Parameters<typeof reconcileOrphans>,
-      staticSummary: 'remote-batch reconciler: ends Azure jobs whose workflow closed, deletes uploads that never started',
+      args: [{ gracePeriodMs: settings.gracePeriodMs, intervalMs: settings.intervalMs }] as Parameters<typeof reconcileOrphans>,
+      staticSummary: 'remote-batch reconciler: ends Azure jobs whose workflow closed, deletes uploads that never started (a pass every interval, a run an hour)',
     },
     // A pass still running when the next is due makes the next one unnecessary.
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: Math.max(settings.intervalMs, 60_000) },

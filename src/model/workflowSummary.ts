@@ -23,12 +23,13 @@ function shortened(text: string, length: number): string {
 
 function whatRuns(runs: JobDescription['runs'], length: number): string {
   if (runs.kind === 'script') return `script ${runs.fileName}${runs.exportName === 'default' ? '' : ` (${runs.exportName})`}`;
-  return `command ${shortened(runs.commandLine, length)}`;
+  // In a code span, so the UI neither curls its quotes nor reads `$…$` as math: it can be copied back.
+  return `command \`${shortened(runs.commandLine, length).replace(/`/g, "'")}\``;
 }
 
 /** One line: `[nightly-train · ]Single job on pool local: command /bin/sh -c "…" · priority 0 · 2 vCPUs`. */
 export function jobStaticSummary(job: JobDescription): string {
-  const kind = job.type === 'Array' ? `Array job of ${job.childCount?.toLocaleString('en')} children` : 'Single job';
+  const kind = job.type === 'Array' ? `Array job of ${job.childCount?.toLocaleString('en')} ${job.childCount === 1 ? 'child' : 'children'}` : 'Single job';
   const vcpus = `${job.settings.vcpuCount} vCPU${job.settings.vcpuCount === 1 ? '' : 's'}`;
   const named = job.name !== undefined ? `${job.name} · ` : '';
   return `${named}${kind} on pool ${job.poolId}: ${whatRuns(job.runs, maxSummaryCommand)} · priority ${job.settings.jobPriority} · ${vcpus}`;
@@ -52,7 +53,7 @@ export function jobStaticDetails(job: JobDescription): string {
     ...(job.name !== undefined ? ([['name', job.name]] as [string, string][]) : []),
     ['type', job.type],
     ['pool', `\`${job.poolId}\``],
-    [job.runs.kind, job.runs.kind === 'command' ? `\`${shortened(job.runs.commandLine, 2000).replace(/`/g, "'")}\`` : whatRuns(job.runs, 0).replace(/^script /, '')],
+    [job.runs.kind, whatRuns(job.runs, 2000).replace(/^(script|command) /, '')],
   ];
   if (job.type === 'Array') rows.push(['children', `${job.childCount}${job.spanSize && job.spanSize > 1 ? ` (${job.spanSize} elements each)` : ''}`]);
   rows.push(

@@ -1,4 +1,4 @@
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 /** A worker that died is noticed within this (activities heartbeat every few seconds: src/activities/heartbeat.ts). */
@@ -23,9 +23,15 @@ export const azureLocal = proxyLocalActivities<Activities>({
   retry: { initialInterval: '200 milliseconds', maximumInterval: '1 minute' },
 });
 
-/** Long-running watchers and bulk work: they heartbeat, so a lost worker is noticed within the heartbeat timeout. */
+/**
+ * Long-running watchers and bulk work: they heartbeat, so a lost worker is
+ * noticed within the heartbeat timeout. Cancelled (an abort), the workflow
+ * goes on only once the activity has stopped: it never writes after the abort
+ * has, and a closed run shows no activity still pending.
+ */
 export const watcher = proxyActivities<Activities>({
   startToCloseTimeout: '30 days',
   heartbeatTimeout,
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });

@@ -11,22 +11,28 @@ function reasonLine(statusReason: string | undefined): string {
 }
 
 /**
- * The array's current details in the Temporal UI: a Markdown table of child
- * counts (a blank line before it, a header row, a separator row, one row of
- * numbers), then what is happening and when this was last updated.
+ * The array's current details in the Temporal UI: its child counts as a
+ * Markdown list (the UI gives a table's header no spacing, so its names ran
+ * together), then what is happening and when this was last updated.
  */
 export function arrayDetails(state: ArrayJobState, connection: string, note: string, now: Date): string {
   const { active, running, succeeded, failed } = state.counts;
-  const table = [
-    '| Active | Running | Succeeded | Failed | Added to Batch | Children |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: |',
-    `| ${active} | ${running} | ${succeeded} | ${failed} | ${state.added} | ${state.childCount} |`,
+  const counts = [
+    `- **Active**: ${active}`,
+    `- **Running**: ${running}`,
+    `- **Succeeded**: ${succeeded}`,
+    `- **Failed**: ${failed}`,
+    `- **Added to Batch**: ${state.added} of ${state.childCount}`,
   ].join('\n');
   const throttle = state.settings.maxParallel !== undefined ? `\n\n**MaxParallel:** ${state.settings.maxParallel} children at once` : '';
   return (
     `**${jobHeadline(state)}**\n\n` +
     `**${state.status}** — array job \`${state.jobId}\` on pool \`${state.poolId}\` (connection \`${connection}\`)\n\n` +
-    `${table}${throttle}\n\n${note}${reasonLine(state.statusReason)}\n\n_Last updated ${clock(now)}_`
+    `${counts}${throttle}
+
+${note}${reasonLine(state.statusReason)}
+
+_Last updated ${clock(now)}_`
   );
 }
 

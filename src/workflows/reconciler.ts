@@ -3,6 +3,7 @@ import {
   log,
   ParentClosePolicy,
   proxyActivities,
+  sleep,
   startChild,
   WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
@@ -14,18 +15,44 @@ import { closeOrphanedJob } from './orphanedJob';
 
 export interface ReconcileInput {
   gracePeriodMs: number;
+  /** Time between passes; a run makes passes for about an hour (one pass when absent). */
+  intervalMs?: number;
 }
+
+interface PassTotals {
+  terminated: number;
+  closed: number;
+  uploadsDeleted: number;
+}
+
+/** How long one run keeps making passes: its Schedule skips its firings meanwhile, so the workflow list gains a run an hour, not one per pass. */
+const runLengthMs = 3_600_000;
+/** And at most this many passes, so a short interval does not grow one run's history without bound. */
+const maxPassesPerRun = 200;
 
 const retry: RetryPolicy = { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 };
 const reconciler = proxyActivities<ReconcilerActivities>({ startToCloseTimeout: '30 minutes', heartbeatTimeout: '2 minutes', retry });
 
 /**
- * One pass of the reconciler (the worker's Temporal Schedule starts one per
- * interval): no Azure job outlives its workflow, no upload outlives a start
- * that never happened.
+ * The reconciler, started by the worker's Temporal Schedule: no Azure job
+ * outlives its workflow, no upload outlives a start that never happened. A run
+ * makes a pass every `intervalMs` for about an hour.
  */
-export async function reconcileOrphans(input: ReconcileInput): Promise<{ terminated: number; closed: number; uploadsDeleted: number }> {
-  const work = await reconciler.findOrphanedWork({ gracePeriodMs: input.gracePeriodMs });
+export async function reconcileOrphans(input: ReconcileInput): Promise<PassTotals> {
+  const passes = input.intervalMs ? Math.min(maxPassesPerRun, Math.max(1, Math.floor(runLengthMs / input.intervalMs))) : 1;
+  const totals: PassTotals = { terminated: 0, closed: 0, uploadsDeleted: 0 };
+  for (let pass = 0; pass < passes; pass++) {
+    if (pass > 0) await sleep(input.intervalMs!);
+    const done = await reconcilePass(input.gracePeriodMs);
+    totals.terminated += done.terminated;
+    totals.closed += done.closed;
+    totals.uploadsDeleted += done.uploadsDeleted;
+  }
+  return totals;
+}
+
+async function reconcilePass(gracePeriodMs: number): Promise<PassTotals> {
+  const work = await reconciler.findOrphanedWork({ gracePeriodMs });
   let terminated = 0;
   let closed = 0;
   for (const job of work.jobs) {

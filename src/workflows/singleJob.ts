@@ -35,22 +35,25 @@ export async function singleJob(given: SingleJobInput | RetryInput): Promise<Sin
   );
   setHandler(stateQuery, () => state);
 
-  /** Records how the task ended; a task Batch ran to its end can run again, so its failure can be retried. */
-  const end = (outcome: Outcome & Partial<SettledTask>, rerunnable: boolean) => {
+  /**
+   * Records how the task ended. 'rerunnable': Batch ran the task to its end, so a
+   * failure can be retried; 'ended': the Azure job was already ended (an abort).
+   */
+  const end = (outcome: Outcome & Partial<SettledTask>, after: 'rerunnable' | 'ended' | 'refused') => {
     Object.assign(state, { status: outcome.status, statusReason: outcome.statusReason, exitCode: outcome.exitCode, hasResult: outcome.hasResult });
     state.startedAt ??= outcome.startTime;
     state.completedAt = outcome.endTime ?? new Date().toISOString();
-    return close(rerunnable);
+    return close(after);
   };
 
   /** Succeeded: the Azure job ends and the run completes. Failed: the run fails, its Azure job open for a retry if the task can rerun. */
-  const close = async (rerunnable: boolean): Promise<SingleJobState> => {
+  const close = async (after: 'rerunnable' | 'ended' | 'refused'): Promise<SingleJobState> => {
     let note = 'The job has ended.';
-    if (state.status === 'Failed' && rerunnable) {
+    if (state.status === 'Failed' && after === 'rerunnable') {
       state.retryUntil = retryUntil(new Date(), input.retryWindowSeconds);
       await azure.openRetryWindow({ connection, jobId, until: state.retryUntil });
       note = `The job failed. It can be retried until ${state.retryUntil}: remote-batch retry ${jobId}.`;
-    } else {
+    } else if (after !== 'ended') {
       const reason = state.status === 'Succeeded' ? 'AllTasksComplete' : 'remote-batch: the job failed';
       // Azure refusing for good (e.g. the worker knows no such connection) means there is no job to end.
       await azure.endAzureJob({ connection, jobId, reason }).catch((error: unknown) => {
@@ -84,7 +87,7 @@ export async function singleJob(given: SingleJobInput | RetryInput): Promise<Sin
     } catch (error) {
       const refusal = refusalOf(error);
       if (refusal === undefined) throw error;
-      return end({ status: 'Failed', statusReason: refusal }, false);
+      return end({ status: 'Failed', statusReason: refusal }, 'refused');
     }
 
     const started = await unlessAborted(() => aborts.requested, () => watcher.waitForTaskStart(task));
@@ -94,10 +97,10 @@ export async function singleJob(given: SingleJobInput | RetryInput): Promise<Sin
       record.publish('The task is running on a compute node.');
     }
     const ended = started === 'aborted' ? started : await unlessAborted(() => aborts.requested, () => watcher.waitForTaskEnd(task));
-    if (ended !== 'aborted') return end(ended, true);
+    if (ended !== 'aborted') return end(ended, 'rerunnable');
 
     const abort = await aborts.abort();
     await azure.endAzureJob({ connection, jobId, reason: abort.azureReason });
-    return end(await watcher.waitForTaskEnd({ ...task, abortReason: abort.statusReason }), false);
+    return end(await watcher.waitForTaskEnd({ ...task, abortReason: abort.statusReason }), 'ended');
   });
 }

@@ -219,4 +219,13 @@ describe('the reconciler: no Azure job outlives its workflow', () => {
     expect(await blobs.getContainerClient(jobContainerName(started.jobId)).exists()).toBe(true);
     expect(await started.get('JobLog')).toContain('uploaded, then the start was refused');
   });
+
+  it('keeps one run making its passes: the workflow list does not gain a reconciler run per pass', async () => {
+    // The tests above each needed passes (every 2 s in this stack), so dozens have been made by now.
+    const client = await env.client();
+    const runs: string[] = [];
+    for await (const run of client.workflow.list({ query: `WorkflowType = 'reconcileOrphans'` })) runs.push(run.status.name);
+    expect(runs.length).toBeLessThanOrEqual(2);
+    expect(runs).toContain('RUNNING');
+  });
 });

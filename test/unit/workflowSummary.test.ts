@@ -5,7 +5,8 @@ const settings = { containerImage: 'node:20-slim', jobPriority: 0.5, vcpuCount: 
 describe("a job's summary and details in the Temporal UI", () => {
   it('says what a single command job is in one line', () => {
     const summary = jobStaticSummary({ type: 'Single', poolId: 'local', runs: { kind: 'command', commandLine: '/bin/sh -c "echo hi"' }, settings });
-    expect(summary).toBe('Single job on pool local: command /bin/sh -c "echo hi" · priority 0.5 · 2 vCPUs');
+    // The command in a code span: the UI shows it as written, quotes and $ included, so it can be copied back.
+    expect(summary).toBe('Single job on pool local: command `/bin/sh -c "echo hi"` · priority 0.5 · 2 vCPUs');
   });
 
   it('gives an array its child count and a script its file name', () => {

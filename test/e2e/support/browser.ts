@@ -98,11 +98,10 @@ export async function findText(page: Page, text: string | RegExp, timeoutMs = 30
   }
 }
 
-/** The cells of the rendered table whose header row holds `header`, as header → text of its first body row. */
-export async function tableRow(page: Page, header: string): Promise<Record<string, string>> {
-  const headerCell = await findText(page, new RegExp(`^\\s*${header}\\s*$`));
-  const table = headerCell.locator('xpath=ancestor::table[1]');
-  const headerTexts = (await table.locator('th').allInnerTexts()).map((text) => text.trim());
-  const cellTexts = (await table.locator('tbody tr').first().locator('td').allInnerTexts()).map((text) => text.trim());
-  return Object.fromEntries(headerTexts.map((name, at) => [name, cellTexts[at] ?? '']));
+/** The rendered list items that read `<name>: <value>` in the element holding `first`, as name → value. */
+export async function listedValues(page: Page, first: string): Promise<Record<string, string>> {
+  const item = await findText(page, new RegExp(`^\\s*${first}:`));
+  const list = item.locator('xpath=ancestor::ul[1]');
+  const texts = await list.locator('li').allInnerTexts();
+  return Object.fromEntries(texts.map((text) => text.split(':').map((part) => part.trim())).map(([name, ...value]) => [name, value.join(':')]));
 }

@@ -1,5 +1,5 @@
 import { mapSubmit, submit } from '../../../src/client';
-import { findText, browserForSuite, tableRow } from '../support/browser';
+import { findText, browserForSuite, listedValues } from '../support/browser';
 import { stackEnvironments } from '../support/environments';
 import { waitForStatus } from '../support/jobs';
 import { openUntilVisible, openUserMetadata } from '../support/uiPages';
@@ -33,8 +33,19 @@ describe('the Temporal UI in a real browser', () => {
     await array.wait();
     await openUserMetadata(ui, array.jobId);
     await findText(ui.page, /^Array job of 3 children on pool local/);
-    const counts = await tableRow(ui.page, 'Succeeded');
-    expect(counts).toMatchObject({ Active: '0', Running: '0', Succeeded: '3', Failed: '0', Children: '3' });
+    const counts = await listedValues(ui.page, 'Active');
+    expect(counts).toMatchObject({ Active: '0', Running: '0', Succeeded: '3', Failed: '0', 'Added to Batch': '3 of 3' });
     await ui.screenshot('array-counts');
+  });
+
+  it('shows a command in the summary as written, straight quotes and $ included, so it can be copied back', async () => {
+    const command = `/bin/sh -c "echo 'n=$REMOTE_BATCH_CHILD_INDEX' > /dev/null"`;
+    const array = await mapSubmit(env, { command }, [1]);
+    await array.wait();
+    await openUserMetadata(ui, array.jobId);
+    const summary = await findText(ui.page, /^Array job of 1 child on pool local/);
+    expect(await summary.innerText()).toContain(command);
+    await findText(ui.page, /^Completed\b/);
+    await ui.screenshot('summary-command-as-written');
   });
 });

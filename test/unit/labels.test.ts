@@ -48,7 +48,7 @@ describe("a job's one-line summaries", () => {
 
   it('start with the name', () => {
     const summary = jobStaticSummary({ type: 'Array', name: 'nightly-train', poolId: 'local', runs: { kind: 'command', commandLine: 'true' }, settings, childCount: 1000 });
-    expect(summary).toBe('nightly-train · Array job of 1,000 children on pool local: command true · priority 0 · 1 vCPU');
+    expect(summary).toBe('nightly-train · Array job of 1,000 children on pool local: command `true` · priority 0 · 1 vCPU');
   });
 
   it("say how far an array is: children done of all, and how many failed", () => {

@@ -103,6 +103,11 @@ async function startClosingRun(job: OrphanedAzureJob): Promise<boolean> {
         labels: job.state!.labels,
       }),
       staticSummary: `Closing job ${job.workflowId}: ${job.why}`,
+      staticDetails: [
+        `- **job**: \`${job.workflowId}\` (${job.jobType === 'Array' ? 'array' : 'single'} job, Azure job \`${job.azureJobId}\` on pool \`${job.poolId}\`)`,
+        `- **why**: ${job.why}`,
+        '- **what this run does**: ends the Azure job and records the final status as Batch reports it; the job\'s earlier run holds its history',
+      ].join('\n'),
     });
     return true;
   } catch (error) {

@@ -227,7 +227,7 @@ async function remoteBatch(stack: LocalStack, batch: BatchServiceClient, done: (
   const env = batchEnvironment({ poolId: pool, connection: 'local', temporal: { address: stack.temporalAddress } });
   try {
     const started = Date.now();
-    const array = await mapSubmit(env, { command: commandLine }, Array.from({ length: children }, (_, i) => i), { retryWindowSeconds: 0 });
+    const array = await mapSubmit(env, { command: commandLine }, Array.from({ length: children }, (_, i) => i), { retryWindowInSeconds: 0 });
     await array.wait();
     const elapsed = Date.now() - started;
     done();

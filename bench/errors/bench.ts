@@ -30,7 +30,7 @@ async function workload(name: string, errorRate: string): Promise<number> {
     const started = Date.now();
     const children = Array.from({ length: Number(values.children) }, (_, i) => i);
     const [array, ...singles] = await Promise.all([
-      mapSubmit(env, { command: '/bin/echo child' }, children, { retryWindowSeconds: 0 }),
+      mapSubmit(env, { command: '/bin/echo child' }, children, { retryWindowInSeconds: 0 }),
       ...Array.from({ length: Number(values.singles) }, () => submit(env, { command: '/bin/echo single' })),
     ]);
     const statuses = await Promise.all(singles.map((job) => job.wait({ pollIntervalInMs: 250 })));

@@ -147,9 +147,9 @@ export class BatchGateway {
   constructor(private readonly client: BatchServiceClient, readonly connection: string) {}
 
   /** The pool's task slots per node; refused when the account has no such pool. */
-  async poolSlots(poolId: string): Promise<number> {
+  async poolSlots(poolId: string, abortSignal?: AbortSignal): Promise<number> {
     try {
-      const pool = await this.client.pool.get(poolId, { poolGetOptions: { select: 'id,taskSlotsPerNode' } });
+      const pool = await this.client.pool.get(poolId, { poolGetOptions: { select: 'id,taskSlotsPerNode' }, abortSignal: abortSignal as AbortSignalLike | undefined });
       return pool.taskSlotsPerNode ?? 1;
     } catch (error) {
       if (codeOf(error) === 'PoolNotFound') {
@@ -270,9 +270,9 @@ export class BatchGateway {
   }
 
   /** Deletes the Azure job; 'absent' when there was none. */
-  async deleteJob(jobId: string): Promise<'deleted' | 'absent'> {
+  async deleteJob(jobId: string, abortSignal?: AbortSignal): Promise<'deleted' | 'absent'> {
     try {
-      await this.client.job.deleteMethod(jobId);
+      await this.client.job.deleteMethod(jobId, { abortSignal: abortSignal as AbortSignalLike | undefined });
       return 'deleted';
     } catch (error) {
       if (codeOf(error) === 'JobNotFound') return 'absent';

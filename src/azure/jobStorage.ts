@@ -66,26 +66,26 @@ export class JobStorage {
   }
 
   /** Creates the container; a client's upload is marked pending until its workflow starts (the reconciler deletes abandoned ones). */
-  async create(pendingFor?: string): Promise<void> {
+  async create(pendingFor?: string, abortSignal?: AbortSignal): Promise<void> {
     const metadata = pendingFor ? { [pendingUploadMetadata.workflowId]: pendingFor, [pendingUploadMetadata.uploadedAt]: new Date().toISOString() } : undefined;
-    await this.container.createIfNotExists(metadata ? { metadata } : {});
+    await this.container.createIfNotExists({ ...(metadata ? { metadata } : {}), abortSignal });
   }
 
   /** Clears the pending mark: the workflow started. */
-  async markStarted(workflowId: string): Promise<void> {
-    await this.container.setMetadata({ [pendingUploadMetadata.workflowId]: workflowId });
+  async markStarted(workflowId: string, abortSignal?: AbortSignal): Promise<void> {
+    await this.container.setMetadata({ [pendingUploadMetadata.workflowId]: workflowId }, { abortSignal });
   }
 
-  async delete(): Promise<'deleted' | 'absent'> {
-    return (await this.container.deleteIfExists()).succeeded ? 'deleted' : 'absent';
+  async delete(abortSignal?: AbortSignal): Promise<'deleted' | 'absent'> {
+    return (await this.container.deleteIfExists({ abortSignal })).succeeded ? 'deleted' : 'absent';
   }
 
-  async uploadText(blob: string, text: string): Promise<void> {
-    await this.container.getBlockBlobClient(blob).upload(text, Buffer.byteLength(text));
+  async uploadText(blob: string, text: string, abortSignal?: AbortSignal): Promise<void> {
+    await this.container.getBlockBlobClient(blob).upload(text, Buffer.byteLength(text), { abortSignal });
   }
 
-  async uploadFile(blob: string, file: string): Promise<void> {
-    await this.container.getBlockBlobClient(blob).uploadFile(file);
+  async uploadFile(blob: string, file: string, abortSignal?: AbortSignal): Promise<void> {
+    await this.container.getBlockBlobClient(blob).uploadFile(file, { abortSignal });
   }
 
   async exists(blob: string): Promise<boolean> {
@@ -107,8 +107,8 @@ export class JobStorage {
   }
 
   /** The blob's JSON; undefined when there is no such blob; a StoredJsonError naming the blob when it is not JSON. */
-  async readJson(blob: string): Promise<unknown> {
-    const text = await this.readText(blob);
+  async readJson(blob: string, abortSignal?: AbortSignal): Promise<unknown> {
+    const text = await this.readText(blob, abortSignal);
     if (text === undefined) return undefined;
     try {
       return JSON.parse(text) as unknown;
@@ -122,25 +122,25 @@ export class JobStorage {
    * not exist lists nothing only when `missingContainer` says so (a reader of
    * a deleted job); otherwise it is an error, never a short listing.
    */
-  async list(prefix?: string, options: { missingContainer?: 'empty' | 'error' } = {}): Promise<StoredFile[]> {
+  async list(prefix?: string, options: { missingContainer?: 'empty' | 'error'; abortSignal?: AbortSignal } = {}): Promise<StoredFile[]> {
     const files: StoredFile[] = [];
     try {
-      for await (const blob of this.container.listBlobsFlat(prefix ? { prefix } : {})) files.push({ blobName: blob.name, size: blob.properties.contentLength ?? 0 });
+      for await (const blob of this.container.listBlobsFlat({ ...(prefix ? { prefix } : {}), abortSignal: options.abortSignal })) files.push({ blobName: blob.name, size: blob.properties.contentLength ?? 0 });
     } catch (error) {
       if (!isNotFound(error) || options.missingContainer !== 'empty') throw error;
     }
     return files;
   }
 
-  async download(blob: string, destination: string): Promise<void> {
+  async download(blob: string, destination: string, abortSignal?: AbortSignal): Promise<void> {
     await fs.promises.mkdir(path.dirname(path.resolve(destination)), { recursive: true });
-    await this.container.getBlobClient(blob).downloadToFile(destination);
+    await this.container.getBlobClient(blob).downloadToFile(destination, undefined, undefined, { abortSignal });
   }
 
   /** Files a task wrote under ./JobOutput/, named as it wrote them. */
-  async taskOutputs(taskId: string): Promise<(StoredFile & { name: string })[]> {
+  async taskOutputs(taskId: string, abortSignal?: AbortSignal): Promise<(StoredFile & { name: string })[]> {
     const prefix = `${taskOutputPath(taskId, jobOutputFolder)}/`;
-    return (await this.list(prefix, { missingContainer: 'empty' })).map((file) => ({ ...file, name: file.blobName.slice(prefix.length) }));
+    return (await this.list(prefix, { missingContainer: 'empty', abortSignal })).map((file) => ({ ...file, name: file.blobName.slice(prefix.length) }));
   }
 
   /** A read-only SAS URL of one blob, for a task's resource file. */
@@ -184,18 +184,18 @@ export class JobStorage {
     return text.split('\n');
   }
 
-  async writeElementChunk(index: number, lines: string): Promise<void> {
-    await this.uploadText(elementChunkBlob(index), lines);
+  async writeElementChunk(index: number, lines: string, abortSignal?: AbortSignal): Promise<void> {
+    await this.uploadText(elementChunkBlob(index), lines, abortSignal);
   }
 
   /**
    * Shard k of an array's child states, and the version read (its ETag; none
    * before it was first written, when every child is Active).
    */
-  async readShard(index: number, childCount: number): Promise<VersionedShard> {
+  async readShard(index: number, childCount: number, abortSignal?: AbortSignal): Promise<VersionedShard> {
     try {
       const blob = this.container.getBlobClient(childShardBlob(index));
-      const response = await blob.download();
+      const response = await blob.download(0, undefined, { abortSignal });
       const chunks: Buffer[] = [];
       for await (const chunk of response.readableStreamBody ?? []) chunks.push(Buffer.from(chunk as Buffer));
       return { shard: JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChildShard, etag: response.etag };

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import type { BatchEnvironment } from '../client/environment';
 import { temporalSettingsFromEnvironment } from '../client/temporalSettings';
-import { exitCodes, notFoundError, usageError } from './exitCodes';
+import { exitCodes, usageError } from './exitCodes';
 import { type CliIO, Output } from './io';
-import { childRef, type JobRef, parseJobRef, singleRef } from './jobRef';
+import type { JobRef } from './jobRef';
 import { assertTemporalReachable } from './reachability';
 
 export interface GlobalOptions {
@@ -79,29 +79,12 @@ export class CommandContext {
    * namespace but another pool or connection is "not in this environment".
    */
   async job(command: Command, text: string): Promise<JobRef> {
-    const { jobId, child } = parseJobRef(text);
+    // Checked before anything is reached: a malformed id is a usage error even with Temporal down.
+    const { parseJobId } = require('../client/jobId') as typeof import('../client/jobId');
+    parseJobId(text);
     const env = await this.environment(command);
-    const { jobOwnership } = require('../client/jobOwnership') as typeof import('../client/jobOwnership');
-    const { JobNotFoundError, jobObject } = require('../client/jobObject') as typeof import('../client/jobObject');
-    const ownership = await jobOwnership(env, jobId);
-    if (ownership.kind === 'missing') throw new JobNotFoundError(jobId, env);
-    if (ownership.kind === 'elsewhere') {
-      const cut = ownership.environment.lastIndexOf('/');
-      const [connection, pool] = [ownership.environment.slice(0, cut), ownership.environment.slice(cut + 1)];
-      throw notFoundError(
-        `no job ${jobId} in this environment (${this.describeEnvironment()}); it belongs to pool ${pool}, connection ${connection} (use --pool/--connection).`,
-      );
-    }
-    if (ownership.type === 'Array') {
-      const { ArrayJob } = require('../client/arrayJobObject') as typeof import('../client/arrayJobObject');
-      const array = new ArrayJob(env, jobId);
-      if (child === undefined) return { kind: 'Array', id: jobId, array };
-      const { childCount } = await array.state();
-      if (child > childCount) throw notFoundError(`array job ${jobId} has children 1 to ${childCount}; there is no child ${child}.`);
-      return childRef(array, child, text);
-    }
-    if (child !== undefined) throw notFoundError(`${jobId} is a Single job; it has no child ${child} (name it without '/${child}').`);
-    return singleRef(jobObject(env, jobId));
+    const { jobObject } = require('../client/jobLookup') as typeof import('../client/jobLookup');
+    return jobObject(env, text, { abortSignal: this.io.signal });
   }
 
   async close(): Promise<void> {

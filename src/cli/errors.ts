@@ -1,4 +1,4 @@
-import type { JobNotFoundError } from '../client/jobObject';
+import type { JobNotFoundError } from '../client/jobState';
 import type { ConnectionCheckError } from '../connections/verify';
 import { CliError, type ExitCode, exitCodes } from './exitCodes';
 
@@ -52,7 +52,9 @@ export function explainError(error: unknown, context: { temporalAddress?: string
   if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };
   if (named<JobNotFoundError>(error, 'JobNotFoundError')) {
     const where = context.environment ? ` (${context.environment})` : '';
-    return { message: `no job ${error.jobId} in this environment${where}`, exitCode: exitCodes.notFound };
+    const owner = error.belongsTo;
+    const elsewhere = owner ? `; it belongs to pool ${owner.poolId}, connection ${owner.connection} (use --pool/--connection).` : '';
+    return { message: `no job ${error.jobId} in this environment${where}${elsewhere}`, exitCode: exitCodes.notFound };
   }
   if (named(error, 'PoolNotFoundError', 'ConnectionNotFoundError', 'ChildNotFoundError', 'UnknownPropertyError')) return { message: error.message, exitCode: exitCodes.notFound };
   if (named(error, 'InvalidSettingError', 'LoginInputError', 'JobStateError')) return { message: error.message, exitCode: exitCodes.usage };

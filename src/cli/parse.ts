@@ -20,10 +20,12 @@ export function numberOption(what: string) {
   };
 }
 
-export function positiveIntegerOption(what: string) {
+export function positiveIntegerOption(what: string, max?: number) {
   return (text: string): number => {
     const value = Number(text);
-    if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError(`${what} must be a whole number of at least 1.`);
+    if (!Number.isInteger(value) || value < 1 || (max !== undefined && value > max)) {
+      throw new InvalidArgumentError(`${what} must be a whole number ${max !== undefined ? `from 1 to ${max}` : 'of at least 1'}.`);
+    }
     return value;
   };
 }

@@ -34,15 +34,6 @@ Environment: REMOTE_BATCH_POOL, REMOTE_BATCH_CONNECTION, REMOTE_BATCH_CONNECTION
 REMOTE_BATCH_DATA_DIR, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, NO_COLOR. Shell completion:
 eval "$(remote-batch completion bash)". Full reference: docs/cli.md.`;
 
-/** Runs a command's body and records the exit code it asks for. */
-export type CommandBody<A extends unknown[]> = (...args: A) => Promise<number>;
-
-export function act<A extends unknown[]>(ctx: CommandContext, body: CommandBody<A>): (...args: A) => Promise<void> {
-  return async (...args: A) => {
-    ctx.exitCode = await body(...args);
-  };
-}
-
 /** The `remote-batch` command tree. Output and exits go through `ctx`, so tests run it in-process. */
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command('remote-batch');

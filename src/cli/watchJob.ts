@@ -1,9 +1,10 @@
+import { pause } from '../client/abort';
 import type { ArrayJob } from '../client/arrayJobObject';
 import type { ArrayJobState } from '../model/jobStates';
 import { isFinished } from '../model/status';
 import type { CommandContext } from './context';
 import { exitCodes } from './exitCodes';
-import type { TaskJobRef, TaskState } from './jobRef';
+import type { TaskJob, TaskState } from './jobRef';
 import { formatClock, formatDuration, paint, progressBar, spinnerFrames, statusColour, transitionLine } from './render';
 
 export interface WatchOptions {
@@ -56,21 +57,6 @@ export function arrayProgressText(state: Pick<ArrayJobState, 'childCount' | 'cou
   return parts.join(' · ');
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve(false);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /**
  * The loop both watches share: read with a deadline (so a Temporal server that
  * goes away ends the watch with exit 6 instead of hanging it), report, keep a
@@ -106,9 +92,20 @@ async function follow<S>(
     shown = true;
   };
   const spinner = live ? setInterval(drawLive, 100) : undefined;
+  const stopped = () => {
+    clearLive();
+    out.info(`stopped watching; ${id} goes on (remote-batch watch ${id} to come back).`);
+    return exitCodes.interrupted;
+  };
   try {
     for (;;) {
-      const state = await client.connection.withDeadline(Date.now() + 20_000, steps.read);
+      let state: S;
+      try {
+        state = await client.connection.withDeadline(Date.now() + 20_000, steps.read);
+      } catch (error) {
+        if (ctx.io.signal.aborted) return stopped();
+        throw error;
+      }
       clearLive();
       steps.report(state);
       const code = steps.finished(state);
@@ -124,11 +121,8 @@ async function follow<S>(
         return exitCodes.notFinished;
       }
       const wait = Math.min(options.pollIntervalInMs ?? 300, deadline !== undefined ? Math.max(0, deadline - Date.now()) : Infinity);
-      if (!(await sleep(wait, ctx.io.signal))) {
-        clearLive();
-        out.info(`stopped watching; ${id} goes on (remote-batch watch ${id} to come back).`);
-        return exitCodes.interrupted;
-      }
+      await pause(wait, ctx.io.signal);
+      if (ctx.io.signal.aborted) return stopped();
     }
   } finally {
     if (spinner) clearInterval(spinner);
@@ -141,24 +135,24 @@ async function follow<S>(
  * as it is reached plus a live line with a spinner and the time in the current
  * status; otherwise one plain line per status (one JSON object per line with --json).
  */
-export async function watchJob(ctx: CommandContext, ref: TaskJobRef, options: WatchOptions = {}): Promise<number> {
+export async function watchJob(ctx: CommandContext, job: TaskJob, options: WatchOptions = {}): Promise<number> {
   const { out } = ctx;
   const colour = out.color;
   const reported: TaskState['status'][] = [];
-  if (out.isTTY && !options.json) out.info(`watching ${ref.id} on pool ${ref.environment.poolId}`);
+  if (out.isTTY && !options.json) out.info(`watching ${job.jobId} on pool ${job.environment.poolId}`);
   return follow<TaskState>(
     ctx,
-    ref.id,
+    job.jobId,
     options,
     {
-      read: () => ref.read(),
+      read: () => job.state({ abortSignal: ctx.io.signal }),
       report: (state) => {
         const submitted = new Date(state.submittedAt).getTime();
         for (const step of newTransitions(state, reported)) {
           reported.push(step.status);
           if (options.json) {
             out.jsonLine({
-              jobId: ref.id,
+              jobId: job.jobId,
               JobStatus: step.status,
               at: step.at.toISOString(),
               ...(step.exitCode !== undefined ? { JobExitCode: step.exitCode } : {}),
@@ -176,7 +170,7 @@ export async function watchJob(ctx: CommandContext, ref: TaskJobRef, options: Wa
       },
       status: (state) => state.status,
     },
-    ref.environment,
+    job.environment,
   );
 }
 
@@ -196,7 +190,7 @@ export async function watchArray(ctx: CommandContext, array: ArrayJob, options: 
     array.jobId,
     options,
     {
-      read: () => array.state(),
+      read: () => array.state({ abortSignal: ctx.io.signal }),
       report: (state) => {
         if (first && out.isTTY && !options.json) out.info(`watching array ${array.jobId}: ${state.childCount} children on pool ${state.poolId}`);
         first = false;

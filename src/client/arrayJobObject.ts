@@ -3,43 +3,46 @@ import { InvalidSettingError, JobStateError } from '../model/errors';
 import type { ArrayJobState } from '../model/jobStates';
 import { maxParallelProblem, providerSettings } from '../model/settings';
 import { abortChildSignal, abortSignal, reasonProblem, setMaxParallelUpdate } from '../workflows/messages';
+import { abortable, type OperationOptions, withTemporal } from './abort';
 import { ArrayChildJob } from './arrayChildJob';
 import { type ArrayJobPropertyName, arrayJobPropertyNames } from './arrayProperties';
 import { readChildren } from './childRecords';
 import type { BatchEnvironment } from './environment';
 import { isArrayJobState, JobNotFoundError, latestRun, readJobState } from './jobState';
-import { checkRetryable, startRetryRun } from './retryRun';
 import { UnknownPropertyError } from './properties';
+import { checkRetryable, startRetryRun } from './retryRun';
 import { taskJobReaders } from './taskJobReaders';
 import { waitForEnd, type WaitOptions } from './waitForEnd';
 
-/** The seed's "Array" job object (RemoteBatchMapSubmit). */
+/** The seed's "Array" job object (RemoteBatchMapSubmit): `child(n)` is child n, `get(name)` its properties. */
 export class ArrayJob {
   readonly jobType = 'Array';
 
   constructor(readonly environment: BatchEnvironment, readonly jobId: string) {}
 
-  private async handle() {
-    return (await this.environment.client()).workflow.getHandle(this.jobId);
-  }
-
   /** From the workflow's memo: readable with no worker running. */
-  state(): Promise<ArrayJobState> {
-    return readJobState(this.environment, this.jobId, isArrayJobState);
+  state(options: OperationOptions = {}): Promise<ArrayJobState> {
+    return readJobState(this.environment, this.jobId, isArrayJobState, options.abortSignal);
   }
 
-  /** Child n (1-based), like the seed's `arr["ChildJobObjects"][[n]]`. */
+  /** Child n (1-based), like the seed's `arr["ChildJobObjects"][[n]]`; one past the last is refused on first use. */
   child(index: number): ArrayChildJob {
     if (!Number.isInteger(index) || index < 1) throw new InvalidSettingError('index', `A child index is a whole number from 1; got ${JSON.stringify(index)}.`);
     return new ArrayChildJob(this, index);
   }
 
-  async get(property: string): Promise<unknown> {
+  async get(property: string, options: OperationOptions = {}): Promise<unknown> {
     if (!(arrayJobPropertyNames as readonly string[]).includes(property)) throw new UnknownPropertyError(property, arrayJobPropertyNames);
-    const state = await this.state();
+    return abortable(options.abortSignal, async (signal) => {
+      const state = await this.state({ abortSignal: signal });
+      return this.propertyOf(property as ArrayJobPropertyName, state, signal);
+    });
+  }
+
+  private async propertyOf(property: ArrayJobPropertyName, state: ArrayJobState, signal?: AbortSignal): Promise<unknown> {
     const finished = state.status === 'Completed';
-    const children = () => readChildren(this.environment, state);
-    switch (property as ArrayJobPropertyName) {
+    const children = () => readChildren(this.environment, state, {}, signal);
+    switch (property) {
       case 'JobStatus':
         return state.status;
       case 'JobType':
@@ -87,7 +90,7 @@ export class ArrayJob {
       case 'ChildJobEvaluationData':
         return Promise.all(
           (await children()).map((child) =>
-            taskJobReaders(this.environment, { jobId: state.jobId, taskId: childTaskId(child.child), status: child.status }, { result: { value: child.result } }).evaluationData(),
+            taskJobReaders(this.environment, { jobId: state.jobId, taskId: childTaskId(child.child), status: child.status }, { result: { value: child.result } }, signal).evaluationData(),
           ),
         );
       case 'ChildJobCounts':
@@ -102,28 +105,38 @@ export class ArrayJob {
   }
 
   /** Resolves once every child completed (or was terminated). */
-  async wait(options: WaitOptions = {}): Promise<'Completed'> {
-    return waitForEnd(this.environment, this.jobId, async () => ((await this.state()).status === 'Completed' ? ('Completed' as const) : undefined), options);
+  wait(options: WaitOptions = {}): Promise<'Completed'> {
+    return waitForEnd(this.environment, this.jobId, async (signal) => ((await this.state({ abortSignal: signal })).status === 'Completed' ? ('Completed' as const) : undefined), options);
   }
 
-  /** Aborts the whole array: every unfinished child ends Failed with the reason. False when already closed. */
-  async abort(reason = 'no reason given'): Promise<boolean> {
+  /**
+   * Aborts the whole array: every unfinished child ends Failed with the reason.
+   *
+   * @returns true when the abort was requested; **false when the array had
+   * already ended** (nothing to abort; it stays as it was).
+   */
+  async abort(reason = 'no reason given', options: OperationOptions = {}): Promise<boolean> {
     const problem = reasonProblem(reason);
     if (problem) throw new InvalidSettingError('reason', `abort ${problem}`);
-    if ((await this.state()).closed) return false;
-    await (await this.handle()).signal(abortSignal, reason);
-    return true;
+    return withTemporal(this.environment, options.abortSignal, async (client) => {
+      if ((await this.state()).closed) return false;
+      await client.workflow.getHandle(this.jobId).signal(abortSignal, reason);
+      return true;
+    });
   }
 
-  async abortChild(index: number, reason = 'no reason given'): Promise<void> {
+  /** Ends child `index` alone: its task is terminated and it ends Failed with the reason. Refused once the array has ended. */
+  async abortChild(index: number, reason = 'no reason given', options: OperationOptions = {}): Promise<void> {
     const problem = reasonProblem(reason);
     if (problem) throw new InvalidSettingError('reason', `abortChild ${problem}`);
-    const state = await this.state();
-    if (!Number.isInteger(index) || index < 1 || index > state.childCount) {
-      throw new InvalidSettingError('index', `Array ${this.jobId} has children 1 to ${state.childCount}; got ${JSON.stringify(index)}.`);
-    }
-    if (state.closed) throw new JobStateError(`Array ${this.jobId} has ended: its child ${index} can no longer be aborted.`, this.jobId);
-    await (await this.handle()).signal(abortChildSignal, index, reason);
+    await withTemporal(this.environment, options.abortSignal, async (client) => {
+      const state = await this.state();
+      if (!Number.isInteger(index) || index < 1 || index > state.childCount) {
+        throw new InvalidSettingError('index', `Array ${this.jobId} has children 1 to ${state.childCount}; got ${JSON.stringify(index)}.`);
+      }
+      if (state.closed) throw new JobStateError(`Array ${this.jobId} has ended: its child ${index} can no longer be aborted.`, this.jobId);
+      await client.workflow.getHandle(this.jobId).signal(abortChildSignal, index, reason);
+    });
   }
 
   /**
@@ -132,14 +145,14 @@ export class ArrayJob {
    * running beyond it run to their end. Resolves once Batch has the new value
    * (a Temporal update, so it needs a running worker).
    */
-  async setMaxParallel(maxParallel: number | null, options: { abortSignal?: AbortSignal } = {}): Promise<void> {
+  async setMaxParallel(maxParallel: number | null, options: OperationOptions = {}): Promise<void> {
     const problem = maxParallelProblem(maxParallel);
     if (problem) throw new InvalidSettingError('MaxParallel', problem);
-    const state = await this.state();
-    if (state.closed) throw new JobStateError(`Array ${this.jobId} has ended: its MaxParallel can no longer change.`, this.jobId);
-    const client = await this.environment.client();
-    const update = () => client.workflow.getHandle(this.jobId).executeUpdate(setMaxParallelUpdate, { args: [maxParallel] });
-    await (options.abortSignal ? client.withAbortSignal(options.abortSignal, update) : update());
+    await withTemporal(this.environment, options.abortSignal, async (client) => {
+      const state = await this.state();
+      if (state.closed) throw new JobStateError(`Array ${this.jobId} has ended: its MaxParallel can no longer change.`, this.jobId);
+      await client.workflow.getHandle(this.jobId).executeUpdate(setMaxParallelUpdate, { args: [maxParallel] });
+    });
   }
 
   /**
@@ -148,14 +161,16 @@ export class ArrayJob {
    * retried by a new run under the same workflow id, over the same Azure job,
    * within its retry window.
    */
-  async retryFailed(): Promise<number> {
-    const { running, runId, state } = await latestRun<ArrayJobState>(this.environment, this.jobId);
-    if (!state || !isArrayJobState(state)) throw new JobNotFoundError(this.jobId, this.environment);
-    if (running) throw new JobStateError(`Array ${this.jobId} is still ${state.status}: its failed children can be retried once it has ended.`, this.jobId);
-    if (state.abortReason !== undefined) throw new JobStateError(`Array ${this.jobId} was aborted: its failed children can no longer be retried.`, this.jobId);
-    if (state.counts.failed === 0) return 0;
-    checkRetryable(state, true);
-    await startRetryRun(this.environment, 'arrayJob', state, runId);
-    return state.counts.failed;
+  retryFailed(options: OperationOptions = {}): Promise<number> {
+    return withTemporal(this.environment, options.abortSignal, async () => {
+      const { running, runId, state } = await latestRun<ArrayJobState>(this.environment, this.jobId);
+      if (!state || !isArrayJobState(state)) throw new JobNotFoundError(this.jobId, this.environment);
+      if (running) throw new JobStateError(`Array ${this.jobId} is still ${state.status}: its failed children can be retried once it has ended.`, this.jobId);
+      if (state.abortReason !== undefined) throw new JobStateError(`Array ${this.jobId} was aborted: its failed children can no longer be retried.`, this.jobId);
+      if (state.counts.failed === 0) return 0;
+      checkRetryable(state, true);
+      await startRetryRun(this.environment, 'arrayJob', state, runId);
+      return state.counts.failed;
+    });
   }
 }

@@ -14,9 +14,9 @@ export class StoredStateMissingError extends RemoteBatchError {
 }
 
 /** An ended array's children, from its results blob (src/model/arrayResults.ts), checked against its state. */
-async function endedChildren(environment: BatchEnvironment, state: ArrayJobState): Promise<ArrayResultLine[]> {
+async function endedChildren(environment: BatchEnvironment, state: ArrayJobState, signal?: AbortSignal): Promise<ArrayResultLine[]> {
   const storage = environment.azure().storage.job(state.jobId);
-  const text = await storage.readText(arrayResultsBlob);
+  const text = await storage.readText(arrayResultsBlob, signal);
   const where = `${storage.containerName}/${arrayResultsBlob}`;
   if (text === undefined) {
     throw new StoredStateMissingError(state.jobId, `Array ${state.jobId} has ended, but its results blob ${where} is not in storage: storage lost it, or it was deleted.`);
@@ -38,10 +38,10 @@ async function endedChildren(environment: BatchEnvironment, state: ArrayJobState
 }
 
 /** A running array's children `first`…`last`, as its workflow has recorded them so far. */
-async function runningChildren(environment: BatchEnvironment, state: ArrayJobState, first: number, last: number): Promise<ArrayResultLine[]> {
+async function runningChildren(environment: BatchEnvironment, state: ArrayJobState, first: number, last: number, signal?: AbortSignal): Promise<ArrayResultLine[]> {
   const storage = environment.azure().storage.job(state.jobId);
   const indexes = Array.from({ length: blobIndexOfChild(last) - blobIndexOfChild(first) + 1 }, (_, at) => blobIndexOfChild(first) + at);
-  const shards = await mapWithConcurrency(indexes, 8, async (index) => (await storage.readShard(index, state.childCount)).shard);
+  const shards = await mapWithConcurrency(indexes, 8, async (index) => (await storage.readShard(index, state.childCount, signal)).shard);
   return shards.flatMap(resultLinesOf).filter((child) => child.child >= first && child.child <= last);
 }
 
@@ -50,7 +50,8 @@ async function runningChildren(environment: BatchEnvironment, state: ArrayJobSta
  * all by default): from its results blob once it has ended, from its
  * workflow's records while it runs.
  */
-export async function readChildren(environment: BatchEnvironment, state: ArrayJobState, first = 1, last = state.childCount): Promise<ArrayResultLine[]> {
-  if (state.status !== 'Completed') return runningChildren(environment, state, first, last);
-  return (await endedChildren(environment, state)).slice(first - 1, last);
+export async function readChildren(environment: BatchEnvironment, state: ArrayJobState, range: { first?: number; last?: number } = {}, signal?: AbortSignal): Promise<ArrayResultLine[]> {
+  const { first = 1, last = state.childCount } = range;
+  if (state.status !== 'Completed') return runningChildren(environment, state, first, last, signal);
+  return (await endedChildren(environment, state, signal)).slice(first - 1, last);
 }

@@ -1,4 +1,6 @@
+import { InvalidSettingError } from '../model/errors';
 import type { SingleJobStatus } from '../model/status';
+import { abortable, type OperationOptions } from './abort';
 import type { ArrayJob } from './arrayJobObject';
 import { readChildren } from './childRecords';
 
@@ -21,14 +23,33 @@ export interface ChildSummaryPage {
   pageSize: number;
 }
 
+export interface ChildSummaryPageOptions extends OperationOptions {
+  /** 1-based (default 1). */
+  page?: number;
+  /** Children per page (default 20). */
+  pageSize?: number;
+}
+
+function wholeNumber(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new InvalidSettingError(name, `${name} must be a whole number from 1; got ${JSON.stringify(value)}.`);
+  return value;
+}
+
 /** A page of an array's children in order. */
-export async function listChildSummaries(array: ArrayJob, options: { page?: number; pageSize?: number } = {}): Promise<ChildSummaryPage> {
-  const pageSize = options.pageSize ?? 20;
-  const page = options.page ?? 1;
-  const state = await array.state();
-  const first = (page - 1) * pageSize + 1;
-  const last = Math.min(state.childCount, page * pageSize);
-  const children = first > last ? [] : await readChildren(array.environment, state, first, last);
+export async function listChildSummaries(array: ArrayJob, options: ChildSummaryPageOptions = {}): Promise<ChildSummaryPage> {
+  const pageSize = wholeNumber('pageSize', options.pageSize, 20);
+  const page = wholeNumber('page', options.page, 1);
+  return abortable(options.abortSignal, async (signal) => {
+    const state = await array.state({ abortSignal: signal });
+    const first = (page - 1) * pageSize + 1;
+    const last = Math.min(state.childCount, page * pageSize);
+    const children = first > last ? [] : await readChildren(array.environment, state, { first, last }, signal);
+    return summaryPage(children, state.childCount, page, pageSize);
+  });
+}
+
+function summaryPage(children: Awaited<ReturnType<typeof readChildren>>, total: number, page: number, pageSize: number): ChildSummaryPage {
   return {
     children: children.map((child) => ({
       child: child.child,
@@ -38,7 +59,7 @@ export async function listChildSummaries(array: ArrayJob, options: { page?: numb
       ...(child.startTime ? { JobStartTime: new Date(child.startTime) } : {}),
       ...(child.endTime ? { JobCompletionTime: new Date(child.endTime) } : {}),
     })),
-    total: state.childCount,
+    total,
     page,
     pageSize,
   };

@@ -1,11 +1,13 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { InvalidSettingError, RemoteBatchError } from '../model/errors';
 import { azureJobIdKey, environmentKey, jobStatusKey, jobTypeKey } from '../model/searchAttributes';
 import type { JobStatus } from '../model/status';
+import { type OperationOptions, withTemporal } from './abort';
 import type { BatchEnvironment } from './environment';
-import { listJobsQuery } from './jobSummaries';
+import { listJobsQuery, readJobPage, visibilityString } from './jobListing';
 import { JobNotFoundError } from './jobState';
 
-export interface DeleteJobOptions {
+export interface DeleteJobOptions extends OperationOptions {
   /** Also delete the job's workflow (its history; it no longer lists). Default: keep it. */
   deleteWorkflow?: boolean;
 }
@@ -23,11 +25,13 @@ export interface DeletedJob {
 }
 
 /** A job whose workflow is still running: its Azure job and blobs are in use. */
-export class JobInProgressError extends Error {
+export class JobInProgressError extends RemoteBatchError {
   constructor(readonly jobId: string, status: string) {
     super(
       `${jobId} is still in progress (${status}; its workflow is running, or an array is open for retry): abort it first ` +
         `(remote-batch abort ${jobId}), or wait for it to end; nothing was deleted.`,
+      'JobInProgress',
+      409,
     );
     this.name = 'JobInProgressError';
   }
@@ -42,21 +46,22 @@ export interface JobToClean {
 }
 
 /** Deletes one job found by findJobsToClean (its workflow has closed). */
-export async function removeJob(env: BatchEnvironment, job: JobToClean, options: DeleteJobOptions): Promise<DeletedJob> {
-  const azureJob = await env.azure().batch.deleteJob(job.azureJobId);
-  const container = await env.azure().storage.job(job.azureJobId).delete();
-  let workflow: DeletedJob['workflow'] = 'kept';
-  if (options.deleteWorkflow) {
-    const client = await env.client();
-    try {
-      await client.workflowService.deleteWorkflowExecution({ namespace: env.temporal.namespace, workflowExecution: { workflowId: job.jobId } });
-    } catch (error) {
-      // Already gone (NOT_FOUND) is what was asked for.
-      if ((error as { code?: number }).code !== 5) throw error;
+export function removeJob(env: BatchEnvironment, job: JobToClean, options: DeleteJobOptions = {}): Promise<DeletedJob> {
+  return withTemporal(env, options.abortSignal, async (client, signal) => {
+    const azureJob = await env.azure().batch.deleteJob(job.azureJobId, signal);
+    const container = await env.azure().storage.job(job.azureJobId).delete(signal);
+    let workflow: DeletedJob['workflow'] = 'kept';
+    if (options.deleteWorkflow) {
+      try {
+        await client.workflowService.deleteWorkflowExecution({ namespace: env.temporal.namespace, workflowExecution: { workflowId: job.jobId } });
+      } catch (error) {
+        // Already gone (NOT_FOUND) is what was asked for.
+        if ((error as { code?: number }).code !== 5) throw error;
+      }
+      workflow = 'deleted';
     }
-    workflow = 'deleted';
-  }
-  return { ...job, azureJob, container, workflow };
+    return { ...job, azureJob, container, workflow };
+  });
 }
 
 /**
@@ -65,13 +70,14 @@ export async function removeJob(env: BatchEnvironment, job: JobToClean, options:
  * A job still in progress is refused; abort it first.
  */
 export async function deleteJob(env: BatchEnvironment, jobId: string, options: DeleteJobOptions = {}): Promise<DeletedJob> {
-  let description;
-  try {
-    description = await (await env.client()).workflow.getHandle(jobId).describe();
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) throw new JobNotFoundError(jobId, env);
-    throw error;
-  }
+  const description = await withTemporal(env, options.abortSignal, async (client) => {
+    try {
+      return await client.workflow.getHandle(jobId).describe();
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw new JobNotFoundError(jobId, env);
+      throw error;
+    }
+  });
   const attributes = description.typedSearchAttributes;
   if (attributes.get(environmentKey) !== `${env.connection}/${env.poolId}`) throw new JobNotFoundError(jobId, env);
   const status = attributes.get(jobStatusKey) ?? 'Active';
@@ -86,29 +92,40 @@ export interface CleanJobsOptions extends DeleteJobOptions {
   statuses?: JobStatus[];
 }
 
-function quoted(value: string): string {
-  return `'${value.replace(/'/g, "\\'")}'`;
+/** The close time a job must be older than; none when the age reaches back before any job could have run. */
+function closedBefore(olderThanInMs: number, now: Date): string | undefined {
+  if (typeof olderThanInMs !== 'number' || !Number.isFinite(olderThanInMs) || olderThanInMs < 0) {
+    throw new InvalidSettingError('olderThanInMs', `olderThanInMs must be a number of milliseconds, 0 or more; got ${JSON.stringify(olderThanInMs)}.`);
+  }
+  const cutoff = now.getTime() - olderThanInMs;
+  return cutoff > 0 ? new Date(cutoff).toISOString() : undefined;
 }
 
-/** The finished jobs `cleanJobs` would delete, oldest close first: a dry run. */
-export async function findJobsToClean(env: BatchEnvironment, options: Pick<CleanJobsOptions, 'olderThanInMs' | 'statuses'>, now = new Date()): Promise<JobToClean[]> {
-  if (!Number.isFinite(options.olderThanInMs) || options.olderThanInMs < 0) {
-    throw new RangeError(`olderThanInMs must be a number of milliseconds, 0 or more; got ${options.olderThanInMs}.`);
-  }
-  const cutoff = new Date(now.getTime() - options.olderThanInMs).toISOString();
-  const clauses = [listJobsQuery(env), `ExecutionStatus != 'Running'`, `CloseTime <= ${quoted(cutoff)}`];
-  if (options.statuses?.length) clauses.push(`RemoteBatchJobStatus IN (${options.statuses.map(quoted).join(', ')})`);
+/**
+ * The finished jobs `cleanJobs` would delete, oldest close first: a dry run.
+ * Each job counts once, as its latest run says: a job retried since it failed
+ * is judged by its retry.
+ */
+export async function findJobsToClean(env: BatchEnvironment, options: Pick<CleanJobsOptions, 'olderThanInMs' | 'statuses' | 'abortSignal'>, now = new Date()): Promise<JobToClean[]> {
+  const cutoff = closedBefore(options.olderThanInMs, now);
+  const clauses = [listJobsQuery(env), `ExecutionStatus != 'Running'`, ...(cutoff ? [`CloseTime <= ${visibilityString(cutoff)}`] : [])];
+  if (options.statuses?.length) clauses.push(`RemoteBatchJobStatus IN (${options.statuses.map(visibilityString).join(', ')})`);
   const found: (JobToClean & { closed: number })[] = [];
-  for await (const execution of (await env.client()).workflow.list({ query: clauses.join(' AND ') })) {
-    const attributes = execution.typedSearchAttributes;
-    found.push({
-      jobId: execution.workflowId,
-      JobType: attributes.get(jobTypeKey) ?? 'Single',
-      JobStatus: attributes.get(jobStatusKey) ?? 'Active',
-      azureJobId: attributes.get(azureJobIdKey) ?? execution.workflowId,
-      closed: execution.closeTime?.getTime() ?? 0,
-    });
-  }
+  let continuationToken: string | undefined;
+  do {
+    const page = await readJobPage(env, clauses.join(' AND '), { continuationToken, maxPageSize: 1000 }, options.abortSignal);
+    for (const execution of page.items) {
+      const attributes = execution.typedSearchAttributes;
+      found.push({
+        jobId: execution.workflowId,
+        JobType: attributes.get(jobTypeKey) ?? 'Single',
+        JobStatus: attributes.get(jobStatusKey) ?? 'Active',
+        azureJobId: attributes.get(azureJobIdKey) ?? execution.workflowId,
+        closed: execution.closeTime?.getTime() ?? 0,
+      });
+    }
+    continuationToken = page.continuationToken;
+  } while (continuationToken);
   return found.sort((a, b) => a.closed - b.closed).map(({ closed: _closed, ...job }) => job);
 }
 

@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { environmentKey, jobTypeKey } from '../model/searchAttributes';
+import { type OperationOptions, withTemporal } from './abort';
 import type { BatchEnvironment } from './environment';
 
 export type JobOwnership =
@@ -14,14 +15,16 @@ export type JobOwnership =
  * Temporal namespace; the environment search attribute tells whose a job is.
  * A workflow that is not a remote-batch job at all is "missing".
  */
-export async function jobOwnership(env: BatchEnvironment, jobId: string): Promise<JobOwnership> {
-  let description;
-  try {
-    description = await (await env.client()).workflow.getHandle(jobId).describe();
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return { kind: 'missing' };
-    throw error;
-  }
+export async function jobOwnership(env: BatchEnvironment, jobId: string, options: OperationOptions = {}): Promise<JobOwnership> {
+  const description = await withTemporal(env, options.abortSignal, async (client) => {
+    try {
+      return await client.workflow.getHandle(jobId).describe();
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    }
+  });
+  if (!description) return { kind: 'missing' };
   const owner = description.typedSearchAttributes.get(environmentKey);
   if (owner === undefined) return { kind: 'missing' };
   if (owner !== `${env.connection}/${env.poolId}`) return { kind: 'elsewhere', environment: owner };

@@ -3,13 +3,21 @@ import { RemoteBatchError } from '../model/errors';
 import { type ArrayJobState, initialArrayJobState, initialSingleJobState, type SingleJobState } from '../model/jobStates';
 import { resumedArrayJobState, resumedSingleJobState } from '../model/retry';
 import { arrayJobInputSchema, retryInputSchema, singleJobInputSchema } from '../model/workflowInputs';
+import { withTemporal } from './abort';
 import type { BatchEnvironment } from './environment';
 import { waitingReason } from './waitingReason';
 
+/** No such job in this environment; `belongsTo` names the environment of a job that is another's. */
 export class JobNotFoundError extends RemoteBatchError {
-  constructor(readonly jobId: string, env: BatchEnvironment) {
-    super(`No job ${jobId} in this environment (${env}).`, 'JobNotFound', 404);
+  readonly belongsTo?: { poolId: string; connection: string };
+
+  /** `owner`: the job's environment search attribute, `<connection>/<pool>`. */
+  constructor(readonly jobId: string, env: BatchEnvironment, owner?: string) {
+    const cut = owner?.lastIndexOf('/') ?? -1;
+    const belongsTo = owner ? { poolId: owner.slice(cut + 1), connection: owner.slice(0, cut) } : undefined;
+    super(`No job ${jobId} in this environment (${env})${belongsTo ? `; it belongs to pool ${belongsTo.poolId}, connection ${belongsTo.connection}` : ''}.`, 'JobNotFound', 404);
     this.name = 'JobNotFoundError';
+    this.belongsTo = belongsTo;
   }
 }
 
@@ -45,17 +53,25 @@ async function stateBeforeMemo(client: Client, description: WorkflowExecutionDes
   return parsed.success ? initialArrayJobState(parsed.data, parsed.data.jobId ?? description.workflowId, parsed.data.submittedAt ?? submittedAt) : undefined;
 }
 
+export interface LatestRun<T extends JobState> {
+  running: boolean;
+  runId: string;
+  state?: T;
+  description: WorkflowExecutionDescription;
+}
+
 /** The job's latest run: whether it still runs, its id, and its state. */
-export async function latestRun<T extends JobState>(env: BatchEnvironment, jobId: string): Promise<{ running: boolean; runId: string; state?: T; description: WorkflowExecutionDescription }> {
-  const client = await env.client();
-  try {
-    const description = await client.workflow.getHandle(jobId).describe();
-    const state = (description.memo?.state as T | undefined) ?? ((await stateBeforeMemo(client, description)) as T | undefined);
-    return { running: description.status.name === 'RUNNING', runId: description.runId, state, description };
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) throw new JobNotFoundError(jobId, env);
-    throw error;
-  }
+export function latestRun<T extends JobState>(env: BatchEnvironment, jobId: string, signal?: AbortSignal): Promise<LatestRun<T>> {
+  return withTemporal(env, signal, async (client) => {
+    try {
+      const description = await client.workflow.getHandle(jobId).describe();
+      const state = (description.memo?.state as T | undefined) ?? ((await stateBeforeMemo(client, description)) as T | undefined);
+      return { running: description.status.name === 'RUNNING', runId: description.runId, state, description };
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw new JobNotFoundError(jobId, env);
+      throw error;
+    }
+  });
 }
 
 /**
@@ -63,15 +79,17 @@ export async function latestRun<T extends JobState>(env: BatchEnvironment, jobId
  * running. `isKind` tells a Single job's state from an array's: asking for the
  * wrong kind is "not found" too.
  */
-export async function readJobState<T extends JobState>(env: BatchEnvironment, jobId: string, isKind: (state: JobState) => state is T): Promise<T> {
-  const { state, description } = await latestRun<JobState>(env, jobId);
-  if (!state || !isKind(state)) throw new JobNotFoundError(jobId, env);
-  // While it waits on a Batch limit, its pool or a worker, its reason says so.
-  if (state.statusReason === undefined && (state.status === 'Active' || state.status === 'Running')) {
-    const waiting = await waitingReason(env, description, state.submittedAt);
-    if (waiting) return { ...state, statusReason: waiting };
-  }
-  return state;
+export function readJobState<T extends JobState>(env: BatchEnvironment, jobId: string, isKind: (state: JobState) => state is T, signal?: AbortSignal): Promise<T> {
+  return withTemporal(env, signal, async () => {
+    const { state, description } = await latestRun<JobState>(env, jobId);
+    if (!state || !isKind(state)) throw new JobNotFoundError(jobId, env);
+    // While it waits on a Batch limit, its pool or a worker, its reason says so.
+    if (state.statusReason === undefined && (state.status === 'Active' || state.status === 'Running')) {
+      const waiting = await waitingReason(env, description, state.submittedAt);
+      if (waiting) return { ...state, statusReason: waiting };
+    }
+    return state;
+  });
 }
 
 export const isSingleJobState = (state: JobState): state is SingleJobState => !('childCount' in state);

@@ -1,43 +1,22 @@
 import { StringDecoder } from 'node:string_decoder';
 import { stderrFileName, stdoutFileName, taskLogPath } from '../model/conventions';
 import { isFinished, type JobStatus } from '../model/status';
-import type { ArrayChildJob } from './arrayChildJob';
+import { type OperationOptions, pause } from './abort';
 import type { BatchEnvironment } from './environment';
 
-export interface JobLogsOptions {
+export interface JobLogsOptions extends OperationOptions {
   /** Keep reading while the job runs, until it ends (like `tail -f`). */
   follow?: boolean;
   /** `stdout` (the JobLog, default) or `stderr` (the JobStandardErrorLog). */
   stream?: 'stdout' | 'stderr';
-  abortSignal?: AbortSignal;
   /** How often a followed log is read again; default 500 ms. */
   pollIntervalInMs?: number;
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** What has a log: a Single job, or an array child (through `childLogSource`). */
+/** What has a log: a Single job or an array child. */
 export interface LogSource {
   readonly environment: BatchEnvironment;
-  state(): Promise<{ jobId: string; taskId: string; status: JobStatus }>;
-}
-
-/** An array child as a log source: its task in the array's Azure job. */
-export function childLogSource(child: ArrayChildJob): LogSource {
-  return { environment: child.array.environment, state: () => child.facts() };
+  state(options?: OperationOptions): Promise<{ jobId: string; taskId: string; status: JobStatus }>;
 }
 
 /**
@@ -60,8 +39,9 @@ export async function* jobLogs(job: LogSource, options: JobLogsOptions = {}): As
     return text;
   };
 
+  const signal = options.abortSignal;
   for (;;) {
-    const state = await job.state();
+    const state = await job.state({ abortSignal: signal });
     if (isFinished(state.status)) {
       const text = fresh((await fromBlob(state.jobId, state.taskId)) ?? (await fromNode(state.jobId, state.taskId)));
       const rest = decoder.end();
@@ -73,6 +53,7 @@ export async function* jobLogs(job: LogSource, options: JobLogsOptions = {}): As
       if (text) yield text;
     }
     if (!options.follow) return;
-    await sleep(options.pollIntervalInMs ?? 500, options.abortSignal);
+    await pause(options.pollIntervalInMs ?? 500, signal);
+    signal?.throwIfAborted();
   }
 }

@@ -2,21 +2,12 @@ import { blobCount, childCountOf, childrenOfBlob, maxArrayElements } from '../mo
 import { mapWithConcurrency } from '../model/concurrency';
 import { InvalidSettingError } from '../model/errors';
 import { toStrictJson } from '../model/json';
+import { type ArrayJobInput, arrayJobInputSchema, parseWorkflowInput } from '../model/workflowInputs';
+import { abortable } from './abort';
 import { ArrayJob } from './arrayJobObject';
 import type { BatchEnvironment } from './environment';
-import { carryOutSubmission, checkRetryWindow, identityInput, type JobBodySpec, jobIdentityOptions, planSubmission, startJobWorkflow, type SubmitSettings } from './submission';
-import { type ArrayJobInput, arrayJobInputSchema, parseWorkflowInput } from '../model/workflowInputs';
-
-export interface MapSubmitSettings extends SubmitSettings {
-  /** Elements per child (default 1): pack very cheap elements so each task does more. */
-  spanSize?: number;
-  /** Seconds a Completed array with failed children stays open for retryFailed (default one day). */
-  retryWindowSeconds?: number;
-  /** Workflow loop turns per run before continue-as-new; a tuning knob (default 150). */
-  turnsPerRun?: number;
-}
-
-const ownSettings = ['spanSize', 'retryWindowSeconds', 'turnsPerRun', ...jobIdentityOptions] as const;
+import { carryOutSubmission, commonJobInput, type JobBodySpec, planSubmission, startJobWorkflow } from './submission';
+import { checkOptionNames, type MapSubmitOptions, mapSubmitOptionNames } from './submitOptions';
 
 function checkItems(items: unknown): unknown[] {
   if (!Array.isArray(items) || items.length === 0) {
@@ -54,30 +45,26 @@ function chunkLines(items: unknown[], spanSize: number, chunk: number, childCoun
  * (10000001, …). Elements travel as blobs (one JSON-lines chunk per thousand
  * children), never as a workflow argument.
  */
-export async function mapSubmit(env: BatchEnvironment, body: JobBodySpec, items: unknown[], settings: MapSubmitSettings = {}): Promise<ArrayJob> {
-  const elements = checkItems(items);
-  const plan = planSubmission(body, settings, ownSettings);
-  const input: ArrayJobInput = {
-    jobId: plan.jobId,
-    environment: env.ref,
-    body: plan.body,
-    settings: plan.settings,
-    inputs: plan.inputs,
-    elementCount: elements.length,
-    spanSize: (plan.rest.spanSize as number | undefined) ?? 1,
-    submittedAt: new Date().toISOString(),
-    ...identityInput(plan.rest),
-    ...(plan.rest.retryWindowSeconds !== undefined ? { retryWindowSeconds: checkRetryWindow(plan.rest.retryWindowSeconds) } : {}),
-    ...(plan.rest.turnsPerRun !== undefined ? { turnsPerRun: plan.rest.turnsPerRun as number } : {}),
-  };
-  const { spanSize } = parseWorkflowInput(arrayJobInputSchema, input);
-  const childCount = childCountOf(elements.length, spanSize);
-  // Serialize before creating anything: a bad element is an error, not a half-made job.
-  const chunks = Array.from({ length: blobCount(childCount) }, (_, chunk) => chunkLines(elements, spanSize, chunk, childCount));
+export async function mapSubmit(env: BatchEnvironment, body: JobBodySpec, items: unknown[], options?: MapSubmitOptions): Promise<ArrayJob> {
+  const checked = checkOptionNames(options, mapSubmitOptionNames, 'mapSubmit');
+  return abortable(checked.abortSignal, async (signal) => {
+    const elements = checkItems(items);
+    const plan = planSubmission(body, checked);
+    const input: ArrayJobInput = {
+      ...commonJobInput(env, plan, checked),
+      elementCount: elements.length,
+      spanSize: checked.spanSize ?? 1,
+      ...(checked.turnsPerRun !== undefined ? { turnsPerRun: checked.turnsPerRun } : {}),
+    };
+    const { spanSize } = parseWorkflowInput(arrayJobInputSchema, input);
+    const childCount = childCountOf(elements.length, spanSize);
+    // Serialize before creating anything: a bad element is an error, not a half-made job.
+    const chunks = Array.from({ length: blobCount(childCount) }, (_, chunk) => chunkLines(elements, spanSize, chunk, childCount));
 
-  await carryOutSubmission(env, plan);
-  const storage = env.azure().storage.job(plan.jobId);
-  await mapWithConcurrency(chunks, 8, (lines, chunk) => storage.writeElementChunk(chunk, lines));
-  await startJobWorkflow(env, 'arrayJob', plan, input, { childCount, spanSize });
-  return new ArrayJob(env, plan.jobId);
+    await carryOutSubmission(env, plan, signal);
+    const storage = env.azure().storage.job(plan.jobId);
+    await mapWithConcurrency(chunks, 8, (lines, chunk) => storage.writeElementChunk(chunk, lines, signal));
+    await startJobWorkflow(env, 'arrayJob', plan, input, { array: { childCount, spanSize }, signal });
+    return new ArrayJob(env, plan.jobId);
+  });
 }

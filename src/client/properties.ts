@@ -1,4 +1,4 @@
-import { closestName } from '../model/errors';
+import { closestName, RemoteBatchError } from '../model/errors';
 
 /** Wolfram's standard RemoteBatchJobObject properties every job has, plus the seed's ProviderJobID. */
 export const standardPropertyNames = [
@@ -39,10 +39,11 @@ export const singleJobPropertyNames = [
 
 export type SingleJobPropertyName = (typeof singleJobPropertyNames)[number];
 
-export class UnknownPropertyError extends RangeError {
+/** A property name the job does not have; the message suggests the closest one. */
+export class UnknownPropertyError extends RemoteBatchError {
   constructor(readonly property: string, known: readonly string[]) {
     const suggestion = closestName(property, known);
-    super(`'${property}' is not a property of this job.${suggestion ? ` Did you mean '${suggestion}'?` : ''} It has: ${known.join(', ')}.`);
+    super(`'${property}' is not a property of this job.${suggestion ? ` Did you mean '${suggestion}'?` : ''} It has: ${known.join(', ')}.`, 'UnknownProperty', 404);
     this.name = 'UnknownPropertyError';
   }
 }

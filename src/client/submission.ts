@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { AzureRefusedError } from '../azure/errors';
 import { inputBlobName, jobIdForUUID } from '../model/conventions';
@@ -11,8 +10,10 @@ import type { ArrayJobInput, JobBody, JobInputFile, SingleJobInput } from '../mo
 import type { arrayJob } from '../workflows/arrayJob';
 import type { singleJob } from '../workflows/singleJob';
 import { type JobDescription, jobStaticDetails, jobStaticSummary } from '../model/workflowSummary';
+import { withTemporal } from './abort';
 import { bundleScript } from './bundleScript';
 import type { BatchEnvironment } from './environment';
+import { checkInputFiles, checkRetryWindow, type SubmitOptions } from './submitOptions';
 import { taskQueue } from './temporalSettings';
 
 export type JobBodySpec =
@@ -20,26 +21,6 @@ export type JobBodySpec =
   | { script: string; args?: unknown[]; exportName?: string }
   /** Any command line; it may write `result.json` in its working directory. */
   | { command: string };
-
-export interface SubmitSettings extends Record<string, unknown> {
-  /** Local files placed in the task's working directory (the seed's RemoteInputFiles). */
-  inputFiles?: string[];
-  /** The job's name: shown first in the Temporal UI, listed and filtered on (`ls --name`). */
-  name?: string;
-  /** The job's labels, e.g. `{ team: 'vision', run: '42' }`: listed and filtered on (`ls --label team=vision`). */
-  labels?: Record<string, string>;
-}
-
-/** Options of submit and mapSubmit that are not provider settings but part of every job's input. */
-export const jobIdentityOptions = ['name', 'labels'] as const;
-
-/** The name and labels of a submission, as its workflow input carries them (left out when not given). */
-export function identityInput(rest: Record<string, unknown>): { name?: string; labels?: Record<string, string> } {
-  return {
-    ...(rest.name !== undefined ? { name: rest.name as string } : {}),
-    ...(rest.labels !== undefined ? { labels: rest.labels as Record<string, string> } : {}),
-  };
-}
 
 export class PoolNotFoundError extends RemoteBatchError {
   constructor(readonly poolId: string, connection: string) {
@@ -65,26 +46,11 @@ function checkBody(body: JobBodySpec): void {
   }
 }
 
-function checkInputFiles(files: unknown): string[] {
-  if (files === undefined) return [];
-  if (!Array.isArray(files) || files.some((file) => typeof file !== 'string')) {
-    throw new InvalidSettingError('inputFiles', 'inputFiles must be an array of local file paths.');
-  }
-  const names = new Set<string>();
-  for (const file of files as string[]) {
-    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new InvalidSettingError('inputFiles', `The input file '${file}' does not exist.`);
-    const name = path.basename(file);
-    if (names.has(name)) throw new InvalidSettingError('inputFiles', `Two input files are named '${name}'; they would overwrite each other.`);
-    names.add(name);
-  }
-  return files as string[];
-}
-
 /** Refuses up front what Batch would accept and never run: an unknown pool, or more slots than a node has. */
-async function checkPool(env: BatchEnvironment, settings: JobSettings): Promise<void> {
+async function checkPool(env: BatchEnvironment, settings: JobSettings, signal?: AbortSignal): Promise<void> {
   let slots: number;
   try {
-    slots = await env.azure().batch.poolSlots(env.poolId);
+    slots = await env.azure().batch.poolSlots(env.poolId, signal);
   } catch (error) {
     if (error instanceof AzureRefusedError && error.code === 'PoolNotFound') throw new PoolNotFoundError(env.poolId, env.connection);
     throw error;
@@ -103,8 +69,6 @@ export interface PreparedSubmission {
   settings: JobSettings;
   body: JobBody;
   inputs: JobInputFile[];
-  /** Other settings the caller handles itself (e.g. spanSize for arrays). */
-  rest: Record<string, unknown>;
   /** The local files uploaded as `inputs`. */
   localFiles: string[];
   /** The script module bundled into `body.bundleBlob`. */
@@ -117,22 +81,32 @@ export interface PreparedSubmission {
  * the job and the blobs its input will refer to. The caller then checks the
  * whole workflow input against its schema before carryOutSubmission.
  */
-export function planSubmission(body: JobBodySpec, settings: SubmitSettings | null, ownSettings: readonly string[] = []): PreparedSubmission {
+export function planSubmission(body: JobBodySpec, options: SubmitOptions): PreparedSubmission {
   checkBody(body);
-  if (settings === null || typeof settings !== 'object' || Array.isArray(settings)) {
-    throw new InvalidSettingError('settings', `settings must be an object such as { VCPUCount: 2 }; got ${JSON.stringify(settings)}.`);
-  }
-  const { inputFiles: rawInputFiles, ...others } = settings;
-  const rest = Object.fromEntries(Object.entries(others).filter(([name]) => ownSettings.includes(name)));
-  const providerSettings = Object.fromEntries(Object.entries(others).filter(([name]) => !ownSettings.includes(name)));
-  const inputFiles = checkInputFiles(rawInputFiles);
-  const jobSettings = validateSettings(providerSettings);
+  const inputFiles = checkInputFiles(options.inputFiles);
+  const jobSettings = validateSettings(options.settings === undefined ? {} : options.settings);
   const inputs: JobInputFile[] = inputFiles.map((file) => ({ name: path.basename(file), blob: inputBlobName(path.basename(file)) }));
   const jobBody: JobBody =
     'script' in body
       ? { kind: 'script', bundleBlob: inputBlobName(scriptBundleFileName), exportName: body.exportName ?? defaultExportName, args: body.args ?? [] }
       : { kind: 'command', commandLine: body.command };
-  return { jobId: jobIdForUUID(randomUUID()), settings: jobSettings, body: jobBody, inputs, rest, localFiles: inputFiles, script: 'script' in body ? body.script : undefined };
+  return { jobId: jobIdForUUID(randomUUID()), settings: jobSettings, body: jobBody, inputs, localFiles: inputFiles, script: 'script' in body ? body.script : undefined };
+}
+
+/** The workflow input fields a single job and an array share, from the plan and the options. */
+export function commonJobInput(env: BatchEnvironment, plan: PreparedSubmission, options: SubmitOptions) {
+  const retryWindowSeconds = checkRetryWindow(options.retryWindowInSeconds);
+  return {
+    jobId: plan.jobId,
+    environment: env.ref,
+    body: plan.body,
+    settings: plan.settings,
+    inputs: plan.inputs,
+    submittedAt: new Date().toISOString(),
+    ...(options.name !== undefined ? { name: options.name } : {}),
+    ...(options.labels !== undefined ? { labels: options.labels } : {}),
+    ...(retryWindowSeconds !== undefined ? { retryWindowSeconds } : {}),
+  };
 }
 
 /**
@@ -140,22 +114,15 @@ export function planSubmission(body: JobBodySpec, settings: SubmitSettings | nul
  * pool, then creates the job's container and uploads the bundle and the input
  * files. Throws before anything is created when something is wrong.
  */
-export async function carryOutSubmission(env: BatchEnvironment, plan: PreparedSubmission): Promise<void> {
+export async function carryOutSubmission(env: BatchEnvironment, plan: PreparedSubmission, signal?: AbortSignal): Promise<void> {
   const bundle = plan.script !== undefined && plan.body.kind === 'script' ? await bundleScript(plan.script, plan.body.exportName) : undefined;
-  await checkPool(env, plan.settings);
+  signal?.throwIfAborted();
+  await checkPool(env, plan.settings, signal);
   const storage = env.azure().storage.job(plan.jobId);
   // Marked pending until the workflow starts: the reconciler deletes it if the start never happens.
-  await storage.create(plan.jobId);
-  for (const file of plan.localFiles) await storage.uploadFile(inputBlobName(path.basename(file)), file);
-  if (bundle !== undefined && plan.body.kind === 'script') await storage.uploadText(plan.body.bundleBlob, bundle);
-}
-
-/** The retryWindowSeconds setting of submit and mapSubmit: seconds a failed job's Azure job stays open for a retry. */
-export function checkRetryWindow(value: unknown): number | undefined {
-  if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
-    throw new InvalidSettingError('retryWindowSeconds', `retryWindowSeconds must be a number of seconds, 0 or more; got ${JSON.stringify(value)}.`);
-  }
-  return value;
+  await storage.create(plan.jobId, signal);
+  for (const file of plan.localFiles) await storage.uploadFile(inputBlobName(path.basename(file)), file, signal);
+  if (bundle !== undefined && plan.body.kind === 'script') await storage.uploadText(plan.body.bundleBlob, bundle, signal);
 }
 
 type JobWorkflow = { singleJob: typeof singleJob; arrayJob: typeof arrayJob };
@@ -170,9 +137,9 @@ export async function startJobWorkflow<W extends keyof JobWorkflow>(
   workflowType: W,
   prepared: PreparedSubmission,
   input: W extends 'singleJob' ? SingleJobInput : ArrayJobInput,
-  array?: { childCount: number; spanSize: number },
+  options: { array?: { childCount: number; spanSize: number }; signal?: AbortSignal } = {},
 ): Promise<void> {
-  const client = await env.client();
+  const { array, signal } = options;
   const type = workflowType === 'singleJob' ? 'Single' : 'Array';
   const description: JobDescription = {
     type,
@@ -185,21 +152,23 @@ export async function startJobWorkflow<W extends keyof JobWorkflow>(
     ...(input.name !== undefined ? { name: input.name } : {}),
     ...array,
   };
-  await client.workflow.start<JobWorkflow[W]>(workflowType, {
-    taskQueue,
-    workflowId: prepared.jobId,
-    args: [input] as Parameters<JobWorkflow[W]>,
-    typedSearchAttributes: jobSearchAttributes({
-      status: 'Active',
-      type,
-      poolId: env.poolId,
-      jobId: prepared.jobId,
-      connection: env.connection,
-      name: input.name,
-      labels: input.labels as Record<string, string> | undefined,
+  await withTemporal(env, signal, (client) =>
+    client.workflow.start<JobWorkflow[W]>(workflowType, {
+      taskQueue,
+      workflowId: prepared.jobId,
+      args: [input] as Parameters<JobWorkflow[W]>,
+      typedSearchAttributes: jobSearchAttributes({
+        status: 'Active',
+        type,
+        poolId: env.poolId,
+        jobId: prepared.jobId,
+        connection: env.connection,
+        name: input.name,
+        labels: input.labels as Record<string, string> | undefined,
+      }),
+      staticSummary: jobStaticSummary(description),
+      staticDetails: jobStaticDetails(description),
     }),
-    staticSummary: jobStaticSummary(description),
-    staticDetails: jobStaticDetails(description),
-  });
-  await env.azure().storage.job(prepared.jobId).markStarted(prepared.jobId);
+  );
+  await env.azure().storage.job(prepared.jobId).markStarted(prepared.jobId, signal);
 }

@@ -15,6 +15,7 @@ export function taskJobReaders(
   environment: BatchEnvironment,
   task: { jobId: string; taskId: string; status: SingleJobStatus; hasResult?: boolean },
   known: { result?: { value: unknown }; attempts?: TaskAttempt[] } = {},
+  signal?: AbortSignal,
 ): TaskJobReaders {
   const finished = task.status === 'Succeeded' || task.status === 'Failed';
   const storage = () => environment.azure().storage.job(task.jobId);
@@ -22,28 +23,28 @@ export function taskJobReaders(
   const missing = (blob: string) =>
     new StoredStateMissingError(task.jobId, `Job ${task.jobId} recorded ${blob}, but storage (container ${storage().containerName}) does not have it: storage lost it, or it was deleted.`);
 
-  async function readStored<T>(blob: string, recorded: boolean, read: (blob: string) => Promise<T | undefined>): Promise<T | undefined> {
-    const value = await read(blob);
+  async function readStored<T>(blob: string, recorded: boolean, read: (blob: string, signal?: AbortSignal) => Promise<T | undefined>): Promise<T | undefined> {
+    const value = await read(blob, signal);
     if (value === undefined && recorded) throw missing(blob);
     return value;
   }
 
   return {
     async attempts() {
-      return known.attempts ?? ((await storage().readJson(taskAttemptsBlob(task.taskId))) as TaskAttempt[] | undefined) ?? [];
+      return known.attempts ?? ((await storage().readJson(taskAttemptsBlob(task.taskId), signal)) as TaskAttempt[] | undefined) ?? [];
     },
     async log(stream) {
       const file = stream === 'stderr' ? stderrFileName : stdoutFileName;
       if (task.status === 'Active') return '';
-      if (!finished) return (await environment.azure().batch.readTaskFile(task.jobId, task.taskId, file))?.toString('utf8') ?? '';
-      return (await readStored(taskLogPath(task.taskId, file), task.status === 'Succeeded', (blob) => storage().readText(blob))) ?? '';
+      if (!finished) return (await environment.azure().batch.readTaskFile(task.jobId, task.taskId, file, signal))?.toString('utf8') ?? '';
+      return (await readStored(taskLogPath(task.taskId, file), task.status === 'Succeeded', (blob, abortSignal) => storage().readText(blob, abortSignal))) ?? '';
     },
     async evaluationData(): Promise<EvaluationData | undefined> {
       if (!finished) return undefined;
       const resultBlob = taskOutputPath(task.taskId, resultFileName);
       const [result, evaluation] = await Promise.all([
-        known.result ? known.result.value : readStored(resultBlob, task.status === 'Succeeded' && task.hasResult === true, (blob) => storage().readJson(blob)),
-        storage().readJson(taskOutputPath(task.taskId, evaluationFileName)).catch(() => undefined) as Promise<{ timing?: EvaluationData['Timing']; messages?: EvaluationData['Messages']; error?: string } | undefined>,
+        known.result ? known.result.value : readStored(resultBlob, task.status === 'Succeeded' && task.hasResult === true, (blob, abortSignal) => storage().readJson(blob, abortSignal)),
+        storage().readJson(taskOutputPath(task.taskId, evaluationFileName), signal).catch(() => undefined) as Promise<{ timing?: EvaluationData['Timing']; messages?: EvaluationData['Messages']; error?: string } | undefined>,
       ]);
       return { Result: result, Timing: evaluation?.timing, Messages: evaluation?.messages ?? [], ...(evaluation?.error ? { Error: evaluation.error } : {}) };
     },

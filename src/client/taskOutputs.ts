@@ -1,16 +1,22 @@
 import { childOfTaskId } from '../model/arrayJob';
 import { jobOutputFolder, taskOutputPath } from '../model/conventions';
-import type { ArrayChildJob } from './arrayChildJob';
 import type { BatchEnvironment } from './environment';
-import type { JobOutputFile } from './jobObject';
 
-/** Files a task wrote under ./JobOutput/, as uploaded to its job's container (Batch File Conventions). */
-export async function listTaskOutputs(env: BatchEnvironment, jobId: string, taskId: string): Promise<JobOutputFile[]> {
-  return (await env.azure().storage.job(jobId).taskOutputs(taskId)).map(({ name, size, blobName }) => ({ name, size, blobName }));
+/** A file a task wrote under ./JobOutput/. */
+export interface JobOutputFile {
+  /** Path under ./JobOutput/ as the job wrote it. */
+  name: string;
+  size: number;
+  blobName: string;
 }
 
-export async function downloadTaskOutput(env: BatchEnvironment, jobId: string, file: JobOutputFile, destination: string): Promise<void> {
-  await env.azure().storage.job(jobId).download(file.blobName, destination);
+/** Files a task wrote under ./JobOutput/, as uploaded to its job's container (Batch File Conventions). */
+export async function listTaskOutputs(env: BatchEnvironment, jobId: string, taskId: string, signal?: AbortSignal): Promise<JobOutputFile[]> {
+  return (await env.azure().storage.job(jobId).taskOutputs(taskId, signal)).map(({ name, size, blobName }) => ({ name, size, blobName }));
+}
+
+export async function downloadTaskOutput(env: BatchEnvironment, jobId: string, file: JobOutputFile, destination: string, signal?: AbortSignal): Promise<void> {
+  await env.azure().storage.job(jobId).download(file.blobName, destination, signal);
 }
 
 /** An output file of an array child. */
@@ -23,18 +29,13 @@ export interface ChildOutputFile extends JobOutputFile {
  * Every child's output files in one listing of the array's container, in
  * child order: what `outputs` of a whole array shows and downloads.
  */
-export async function listArrayOutputs(env: BatchEnvironment, jobId: string): Promise<ChildOutputFile[]> {
+export async function listArrayOutputs(env: BatchEnvironment, jobId: string, signal?: AbortSignal): Promise<ChildOutputFile[]> {
   const marker = `/${taskOutputPath('', jobOutputFolder).slice(1)}/`;
   const files: ChildOutputFile[] = [];
-  for (const { blobName, size } of await env.azure().storage.job(jobId).list(undefined, { missingContainer: 'empty' })) {
+  for (const { blobName, size } of await env.azure().storage.job(jobId).list(undefined, { missingContainer: 'empty', abortSignal: signal })) {
     const cut = blobName.indexOf(marker);
     const child = cut < 0 ? undefined : childOfTaskId(blobName.slice(0, cut));
     if (child !== undefined) files.push({ child, name: blobName.slice(cut + marker.length), size, blobName });
   }
   return files.sort((a, b) => a.child - b.child || a.name.localeCompare(b.name));
-}
-
-/** The outputs of one array child (the Single job's `outputs()` for children). */
-export function childOutputs(child: ArrayChildJob): Promise<JobOutputFile[]> {
-  return listTaskOutputs(child.array.environment, child.array.jobId, child.taskId);
 }

@@ -1,79 +1,76 @@
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { abortable, type OperationOptions, pause, within } from './abort';
 import type { BatchEnvironment } from './environment';
 
-export interface WaitOptions {
-  abortSignal?: AbortSignal;
-  /** The longest gap between two reads of the job's state. */
+export interface WaitOptions extends OperationOptions {
+  /** The longest gap between two reads of the job's state (default 500 ms). */
   pollIntervalInMs?: number;
-  /** How long one long poll on the run's close is kept before a fresh one replaces it (default 60 s). */
-  runWatchLifetimeMs?: number;
 }
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done);
-  });
-}
-
-/**
- * How long one long poll on the run's close is kept. The Temporal client adds
- * an abort listener to the call's signal for each history request under it
- * (the server ends each after about 20 s) and never removes it, so one signal
- * held for minutes gathers listeners until Node warns of a leak. A fresh
- * signal every minute keeps each to a few.
- */
-const defaultRunWatchLifetimeMs = 60_000;
 
 interface RunWatch {
-  closed: Promise<'closed'>;
-  startedAt: number;
+  /** Resolves with 'closed' when the run has closed, 'open' when the server ended the long poll first. */
+  outcome: Promise<'closed' | 'open'>;
   cancel(): void;
 }
 
-/** Resolves when the workflow's run closes (or the watch fails: the caller reads the state either way). */
-function watchRun(client: Awaited<ReturnType<BatchEnvironment['client']>>, workflowId: string): RunWatch {
+/**
+ * One long poll on the close of the workflow's latest run (Temporal's history
+ * long poll, filtered to the close event). Each watch is one request under a
+ * signal of its own, so listeners never pile up on a signal however long the
+ * wait; a failed poll counts as "closed": the caller reads the state either way.
+ */
+function watchRunClose(client: Client, namespace: string, workflowId: string): RunWatch {
   const controller = new AbortController();
-  const closed = client.withAbortSignal(controller.signal, () => client.workflow.getHandle(workflowId).result()).then(
-    () => 'closed' as const,
-    () => 'closed' as const,
-  );
-  return { closed, startedAt: Date.now(), cancel: () => controller.abort() };
+  const outcome = client
+    .withAbortSignal(controller.signal, () =>
+      client.workflowService.getWorkflowExecutionHistory({
+        namespace,
+        execution: { workflowId },
+        waitNewEvent: true,
+        skipArchival: true,
+        historyEventFilterType: temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT,
+      }),
+    )
+    .then(
+      (response) => ((response.history?.events?.length ?? 0) > 0 ? ('closed' as const) : ('open' as const)),
+      () => 'closed' as const,
+    );
+  return { outcome, cancel: () => controller.abort() };
 }
 
 /**
  * Reads the job's state until `ended` returns something. Between reads it
- * waits for the workflow's run to close (a long poll on its result, so the
- * answer comes the moment the run ends) or for the poll interval, whichever is
- * first: a run can outlive its job's end (a retry window) or be replaced by a
- * retry run, and the state is what counts.
+ * waits for the workflow's run to close (a long poll, so the answer comes the
+ * moment the run ends) or for the poll interval, whichever is first: a run can
+ * outlive its job's end (a retry window) or be replaced by a retry run, and
+ * the state is what counts. A run that has closed while its job has not ended
+ * (a retry or closing run about to start) is read again after the interval.
  */
-export async function waitForEnd<T>(env: BatchEnvironment, workflowId: string, ended: () => Promise<T | undefined>, options: WaitOptions = {}): Promise<T> {
-  const stop = new AbortController();
-  const abort = () => stop.abort();
-  options.abortSignal?.addEventListener('abort', abort);
-  let watch: RunWatch | undefined;
-  try {
+export function waitForEnd<T>(env: BatchEnvironment, workflowId: string, ended: (signal?: AbortSignal) => Promise<T | undefined>, options: WaitOptions = {}): Promise<T> {
+  return abortable(options.abortSignal, async (signal) => {
     const client = await env.client();
-    for (;;) {
-      options.abortSignal?.throwIfAborted();
-      const result = await ended();
-      if (result !== undefined) return result;
-      if (watch && Date.now() - watch.startedAt >= (options.runWatchLifetimeMs ?? defaultRunWatchLifetimeMs)) {
-        watch.cancel();
+    const interval = options.pollIntervalInMs ?? 500;
+    let watch: RunWatch | undefined;
+    let sawClose = false;
+    try {
+      for (;;) {
+        signal?.throwIfAborted();
+        const result = await ended(signal);
+        if (result !== undefined) return result;
+        if (sawClose) {
+          sawClose = false;
+          await pause(interval, signal);
+          continue;
+        }
+        watch ??= watchRunClose(client, env.temporal.namespace, workflowId);
+        const outcome = await within(watch.outcome, interval, signal);
+        if (outcome === 'elapsed') continue;
         watch = undefined;
+        sawClose = outcome === 'closed';
       }
-      watch ??= watchRun(client, workflowId);
-      const interval = sleep(options.pollIntervalInMs ?? 500, stop.signal);
-      if ((await Promise.race([watch.closed, interval])) === 'closed') watch = undefined;
+    } finally {
+      watch?.cancel();
     }
-  } finally {
-    options.abortSignal?.removeEventListener('abort', abort);
-    watch?.cancel();
-    stop.abort();
-  }
+  });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RemoteBatchError } from '../model/errors';
 
 /**
  * A named set of endpoints and credentials. Lives only in the worker's and the
@@ -38,21 +39,21 @@ const remedy = (name: string) =>
   `create it with 'remote-batch login --name ${name}', or set AZURE_BATCH_ENDPOINT, ` +
   'AZURE_BATCH_ACCOUNT, AZURE_BATCH_ACCESS_KEY and AZURE_STORAGE_CONNECTION_STRING for the connection named "default".';
 
-export class ConnectionNotFoundError extends Error implements LocalError {
+export class ConnectionNotFoundError extends RemoteBatchError implements LocalError {
   readonly publicMessage: string;
 
   constructor(readonly connectionName: string, where: string) {
-    super(`No connection named '${connectionName}' (looked in ${where}). To add it, ${remedy(connectionName)}`);
+    super(`No connection named '${connectionName}' (looked in ${where}). To add it, ${remedy(connectionName)}`, 'ConnectionNotFound', 404);
     this.name = 'ConnectionNotFoundError';
     this.publicMessage = `The worker has no connection named '${connectionName}'. To add it, on the worker's machine ${remedy(connectionName)}`;
   }
 }
 
-export class ConnectionsFileError extends Error implements LocalError {
+export class ConnectionsFileError extends RemoteBatchError implements LocalError {
   readonly publicMessage = "The worker's connections file is not valid; the worker's log says which file and why.";
 
   constructor(readonly file: string, problem: string) {
-    super(`The connections file ${file} is not valid: ${problem}. Fix or remove it; it was left unchanged.`);
+    super(`The connections file ${file} is not valid: ${problem}. Fix or remove it; it was left unchanged.`, 'InvalidConnectionsFile');
     this.name = 'ConnectionsFileError';
   }
 }

@@ -1,3 +1,4 @@
+import { InvalidSettingError } from '../model/errors';
 import { type Connection, connectionSchema } from './connection';
 import { readConnectionsFile, saveConnection } from './store';
 import type { ConnectionCheck } from './verify';
@@ -44,10 +45,10 @@ export type LoginOutcome =
   | { kind: 'saved'; name: string; file: string; check: ConnectionCheck }
   | { kind: 'not-saved'; name: string; check: ConnectionCheck };
 
-/** An answer that cannot make a connection; names the field. */
-export class LoginInputError extends RangeError {
-  constructor(readonly field: string, message: string) {
-    super(message);
+/** An answer that cannot make a connection; names the field (`setting`). */
+export class LoginInputError extends InvalidSettingError {
+  constructor(field: string, message: string) {
+    super(field, message);
     this.name = 'LoginInputError';
   }
 }

@@ -1,24 +1,26 @@
 import { azureErrorFacts } from '../azure/errors';
 import { connectionGateways } from '../azure/gateways';
+import { RemoteBatchError } from '../model/errors';
 import type { Connection } from './connection';
 
 export type CheckedService = 'Azure Batch' | 'Blob Storage';
 
 /**
- * The service turned the credentials down, or could not be reached. The message
- * names the service and its error code and never carries a key: Azure's error
- * bodies do not echo credentials, and the request (whose headers are signed)
- * is left out.
+ * The service turned the credentials down (`code` 'ConnectionRefused'), or
+ * could not be reached ('ConnectionUnreachable'). The message names the
+ * service and its error code (`azureCode`) and never carries a key: Azure's
+ * error bodies do not echo credentials, and the request (whose headers are
+ * signed) is left out.
  */
-export class ConnectionCheckError extends Error {
+export class ConnectionCheckError extends RemoteBatchError {
   constructor(
     readonly service: CheckedService,
     readonly reason: 'refused' | 'unreachable',
     message: string,
-    readonly code?: string,
-    readonly statusCode?: number,
+    readonly azureCode?: string,
+    statusCode?: number,
   ) {
-    super(message);
+    super(message, reason === 'refused' ? 'ConnectionRefused' : 'ConnectionUnreachable', statusCode);
     this.name = 'ConnectionCheckError';
   }
 }

@@ -17,26 +17,27 @@ export const defaultContainerImage = 'node:20-slim';
 
 type SettingName = 'containerImage' | 'jobPriority' | 'vcpuCount' | 'timeConstraint' | 'environmentVariables' | 'maxRetries' | 'maxParallel' | 'retryOn';
 
-/** Accepted spellings: the seed's (`VCPUCount`) and camelCase (`vcpuCount`). */
-const canonicalNames: Record<string, SettingName> = {
-  ContainerImage: 'containerImage',
-  containerImage: 'containerImage',
-  JobPriority: 'jobPriority',
-  jobPriority: 'jobPriority',
-  VCPUCount: 'vcpuCount',
-  vcpuCount: 'vcpuCount',
-  TimeConstraint: 'timeConstraint',
-  timeConstraint: 'timeConstraint',
-  EnvironmentVariables: 'environmentVariables',
-  environmentVariables: 'environmentVariables',
-  MaxRetries: 'maxRetries',
-  maxRetries: 'maxRetries',
-  MaxParallel: 'maxParallel',
-  maxParallel: 'maxParallel',
-  RetryOn: 'retryOn',
-  retryOn: 'retryOn',
-};
-const seedNames: Record<SettingName, string> = {
+/** The seed's provider settings, by its names: what a client and the CLI submit with. Every one has a default. */
+export interface ProviderSettings {
+  /** The task's Docker image (default node:20-slim). */
+  ContainerImage?: string;
+  /** -1 (lowest) to 1 (highest), default 0; mapped onto Batch job priority -1000…1000. */
+  JobPriority?: number;
+  /** The task's requiredSlots and the processor count it sees (default 1). */
+  VCPUCount?: number;
+  /** Seconds: the task's maxWallClockTime (no limit by default). */
+  TimeConstraint?: number;
+  /** Times Batch reruns a task that exits nonzero, 0 to 100 (default 0). */
+  MaxRetries?: number;
+  /** Arrays only: the most children running at once (no limit by default); `setMaxParallel` changes it while the array runs. */
+  MaxParallel?: number;
+  /** Exit codes and ranges that earn a rerun, at most MaxAttempts runs (default 3), BackoffSeconds apart (default 0). */
+  RetryOn?: { ExitCodes: (number | { Start: number; End: number })[]; MaxAttempts?: number; BackoffSeconds?: number };
+  /** Set in the task's environment. */
+  EnvironmentVariables?: Record<string, string>;
+}
+
+const seedNames: Record<SettingName, keyof ProviderSettings> = {
   containerImage: 'ContainerImage',
   jobPriority: 'JobPriority',
   vcpuCount: 'VCPUCount',
@@ -46,6 +47,9 @@ const seedNames: Record<SettingName, string> = {
   maxParallel: 'MaxParallel',
   retryOn: 'RetryOn',
 };
+/** The provider settings' names, as the seed spells them. */
+export const providerSettingNames: readonly (keyof ProviderSettings)[] = Object.values(seedNames);
+const canonicalNames = Object.fromEntries(Object.entries(seedNames).map(([canonical, seed]) => [seed, canonical])) as Record<string, SettingName>;
 
 // A Docker reference: [registry[:port]/]path[:tag][@digest], lowercase path components.
 const imageReference =
@@ -105,17 +109,17 @@ function seedNameOf(canonical: string): string {
 }
 
 /**
- * Checks provider settings given by the seed's names or camelCase (the client's
- * and the CLI's way in) against jobSettingsSchema; the first problem is thrown
- * as an InvalidSettingError naming the setting and what is allowed.
+ * Checks provider settings given by the seed's names (the client's and the
+ * CLI's way in) against jobSettingsSchema; the first problem is thrown as an
+ * InvalidSettingError naming the setting and what is allowed.
  */
-export function validateSettings(raw: Record<string, unknown> | null = {}): JobSettings {
+export function validateSettings(raw: ProviderSettings | null = {}): JobSettings {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new InvalidSettingError('settings', `settings must be an object such as { VCPUCount: 2 }; got ${describeValue(raw)}.`);
   }
   const given: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(raw)) {
-    const canonical = canonicalNames[name];
+  for (const [name, value] of Object.entries(raw) as [string, unknown][]) {
+    const canonical = Object.hasOwn(canonicalNames, name) ? canonicalNames[name] : undefined;
     if (!canonical) {
       const suggestion = closestName(name, Object.values(seedNames));
       throw new InvalidSettingError(

@@ -12,7 +12,7 @@ async function demo(): Promise<number> {
   const env = batchEnvironment({ poolId: 'local', connection: 'local', temporal: { address: stack.temporalAddress } });
   try {
     console.log(`[${elapsed()}] stack up; Temporal UI at ${stack.temporalUiUrl}`);
-    const job = await submit(env, { script: path.join(repoRoot, 'examples', 'jobs', 'square.ts'), args: [12] }, { VCPUCount: 2 });
+    const job = await submit(env, { script: path.join(repoRoot, 'examples', 'jobs', 'square.ts'), args: [12] }, { settings: { VCPUCount: 2 } });
     console.log(`[${elapsed()}] submitted job ${job.jobId}`);
     console.log(`  watch it: ${stack.workflowUrl(job.jobId)}`);
     let last = '';

@@ -27,7 +27,7 @@ describe('array jobs on the local stack', () => {
   const { local: env } = stackEnvironments();
 
   it('maps a script over elements with mixed outcomes, giving exit codes, reasons and results in order', async () => {
-    const array = await mapSubmit(env, { script: fixture('square.ts') }, [1, 2, -3, 4], { retryWindowSeconds: 1 });
+    const array = await mapSubmit(env, { script: fixture('square.ts') }, [1, 2, -3, 4], { retryWindowInSeconds: 1 });
     expect(await array.get('JobStatus')).toBe('Active');
     await waitForArray(array);
     expect(await array.get('ChildJobCount')).toBe(4);
@@ -88,7 +88,7 @@ describe('array jobs on the local stack', () => {
       env,
       { command: `/bin/sh -c "if [ $REMOTE_BATCH_CHILD_INDEX = 2 ] && [ ! -e ${marker} ]; then exit 7; fi; echo ok-$REMOTE_BATCH_CHILD_INDEX"` },
       [1, 2, 3],
-      { retryWindowSeconds: 120 },
+      { retryWindowInSeconds: 120 },
     );
     await waitForArray(array);
     expect(await array.get('ChildJobExitCodes')).toEqual([0, 7, 0]);
@@ -107,7 +107,7 @@ describe('array jobs on the local stack', () => {
 
   it('aborts one child: it ends Failed with the reason while the others finish', async () => {
     const array = await mapSubmit(env, { command: '/bin/sh -c "sleep $(( REMOTE_BATCH_CHILD_INDEX == 1 ? 30 : 0 ))"' }, [1, 2], {
-      retryWindowSeconds: 1,
+      retryWindowInSeconds: 1,
     });
     await waitForChild(array, 1, ['Running']);
     await array.child(1).abort('this one is stuck');
@@ -158,8 +158,8 @@ describe('an array job across continue-as-new', () => {
     // Five waves of a second or more on the stack's 8 slots: several loop turns, so `long` continues as new.
     const body = { command: '/bin/sh -c "sleep 1.$(( REMOTE_BATCH_CHILD_INDEX % 5 )); exit $(( REMOTE_BATCH_CHILD_INDEX % 9 == 5 ? 3 : 0 ))"' };
     const [short, long] = await Promise.all([
-      mapSubmit(env, body, items, { retryWindowSeconds: 0 }),
-      mapSubmit(env, body, items, { retryWindowSeconds: 0, turnsPerRun: 1 }),
+      mapSubmit(env, body, items, { retryWindowInSeconds: 0 }),
+      mapSubmit(env, body, items, { retryWindowInSeconds: 0, turnsPerRun: 1 }),
     ]);
     await waitForArray(short);
     await waitForArray(long);

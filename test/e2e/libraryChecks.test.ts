@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ChildNotFoundError, mapSubmit, submit, type JobBodySpec, type SubmitSettings } from '../../src/client';
+import { ChildNotFoundError, mapSubmit, submit, type JobBodySpec, type ProviderSettings, type SubmitOptions } from '../../src/client';
 import { InvalidSettingError } from '../../src/model/errors';
 import { stackEnvironments } from './support/environments';
 import { azureSdk } from '../support/azureSdk';
@@ -34,12 +34,20 @@ describe('the client refuses bad input before anything is created', () => {
       { what: () => submit(local, { script: square, args: [undefined] }), field: 'body.args', says: 'args[0] is undefined' },
       { what: () => submit(local, { script: square, args: [BigInt(2)] }), field: 'body.args', says: 'args[0] is a bigint' },
       { what: () => submit(local, { script: square, args: ['x'.repeat(20 * 1024 * 1024)] }), field: 'body.args', says: 'at most 256 KiB' },
-      { what: () => submit(local, { command: 'true' }, null as unknown as SubmitSettings), field: 'settings', says: 'settings must be an object' },
-      { what: () => submit(local, { command: 'true' }, { VCPUCount: null }), field: 'VCPUCount', says: 'got null' },
+      { what: () => submit(local, { command: 'true' }, null as unknown as SubmitOptions), field: 'options', says: 'submit options must be an object' },
+      { what: () => submit(local, { command: 'true' }, { settings: null as unknown as ProviderSettings }), field: 'settings', says: 'settings must be an object' },
+      { what: () => submit(local, { command: 'true' }, { VCPUCount: 2 } as unknown as SubmitOptions), field: 'VCPUCount', says: 'pass it as submit(…, { settings: { VCPUCount: … } })' },
+      { what: () => submit(local, { command: 'true' }, { inputFile: ['a'] } as unknown as SubmitOptions), field: 'inputFile', says: "Did you mean 'inputFiles'?" },
+      { what: () => submit(local, { command: 'true' }, { settings: { vcpuCount: 2 } as unknown as ProviderSettings }), field: 'vcpuCount', says: "Did you mean 'VCPUCount'?" },
+      { what: () => submit(local, { command: 'true' }, { settings: { VCPUCount: null as unknown as number } }), field: 'VCPUCount', says: 'got null' },
+      { what: () => submit(local, { command: 'true' }, { retryWindowInSeconds: -1 }), field: 'retryWindowInSeconds', says: 'a number of seconds, 0 or more' },
+      { what: () => submit(local, { command: 'true' }, { inputFiles: [__dirname] }), field: 'inputFiles', says: 'is a folder' },
       { what: () => submit(local, { script: square, exportName: 'cube', args: [2] }), field: 'exportName', says: "has no export named 'cube'; it exports 'default'" },
       { what: () => mapSubmit(local, { command: 'true' }, [1, () => 2]), field: 'items', says: 'items[1] is a function' },
       { what: () => mapSubmit(local, { command: 'true' }, [1, undefined]), field: 'items', says: 'items[1] is undefined' },
       { what: () => mapSubmit(local, { command: 'true' }, Array.from({ length: 200_001 }, (_, i) => i), { spanSize: 2 }), field: 'spanSize', says: 'at most 100,000' },
+      { what: () => mapSubmit(local, { command: 'true' }, [1], { spanSize: 0 }), field: 'spanSize', says: 'at least 1' },
+      { what: () => mapSubmit(local, { command: 'true' }, [1], { turnsPerRun: 1.5 }), field: 'turnsPerRun', says: 'whole number' },
     ];
     for (const { what, field, says } of cases) {
       const error = await refusal(what());
@@ -48,12 +56,21 @@ describe('the client refuses bad input before anything is created', () => {
     expect(await created()).toEqual(before);
   });
 
+  it('stops a submission whose abortSignal has fired with an AbortError, creating nothing', async () => {
+    const before = await created();
+    const controller = new AbortController();
+    controller.abort();
+    await expect(submit(local, { command: 'true' }, { abortSignal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(mapSubmit(local, { command: 'true' }, [1], { abortSignal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(await created()).toEqual(before);
+  });
+
   it('answers child n beyond an array\'s children with an error naming the children it has', async () => {
     const array = await mapSubmit(local, { command: 'true' }, [1, 2]);
     await expect(array.child(2).get('JobStatus')).resolves.toMatch(/Active|Running|Succeeded/);
     const error = await array.child(999).get('JobStatus').catch((reason: unknown) => reason);
     expect(error).toBeInstanceOf(ChildNotFoundError);
-    expect((error as Error).message).toBe(`child: array job ${array.jobId} has children 1 to 2; there is no child 999.`);
+    expect((error as Error).message).toBe(`array job ${array.jobId} has children 1 to 2; there is no child 999.`);
     await expect(array.child(999).outputs()).rejects.toThrow('there is no child 999');
   });
 });

@@ -39,7 +39,7 @@ describe("the worker's Prometheus endpoint", () => {
     const jobActivities = sumOf(before, `${metricNames.activityDuration}_count`, { activity: 'prepareAzureJob', outcome: 'ok' });
 
     const single = await submit(env, { command: 'true' });
-    const array = await mapSubmit(env, { command: '/bin/sh -c "test $REMOTE_BATCH_CHILD_INDEX -lt 3"' }, [1, 2, 3], { retryWindowSeconds: 1 });
+    const array = await mapSubmit(env, { command: '/bin/sh -c "test $REMOTE_BATCH_CHILD_INDEX -lt 3"' }, [1, 2, 3], { retryWindowInSeconds: 1 });
     await waitForStatus(single, ['Succeeded']);
     await waitFor(() => array.get('JobStatus'), (status) => status === 'Completed', 90_000, `array ${array.jobId} to complete`, 250);
 

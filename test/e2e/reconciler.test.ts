@@ -2,18 +2,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { ArrayJob, type BatchJob, listJobSummaries, mapSubmit, submit } from '../../src/client';
+import { ArrayJob, BatchJob, mapSubmit, submit } from '../../src/client';
 import { carryOutSubmission, planSubmission } from '../../src/client/submission';
 import type { ArrayJobInput } from '../../src/model/workflowInputs';
 import { elementChunkBlob } from '../../src/model/arrayJob';
 import { jobContainerName } from '../../src/model/conventions';
 import { taskQueue } from '../../src/client/temporalSettings';
-import { jobObject } from '../../src/client';
 import { deleteWorkflow } from '../support/temporalUiActions';
 import { waitFor } from '../support/waitFor';
 import { runCli } from './cli/support/cli';
 import { stackEnvironments } from './support/environments';
-import { listedInProgress, waitForStatus } from './support/jobs';
+import { listedInProgress, listedJobs, waitForStatus } from './support/jobs';
 import { azureSdk } from '../support/azureSdk';
 
 /**
@@ -30,7 +29,7 @@ describe('the reconciler: no Azure job outlives its workflow', () => {
     waitFor(() => azureSdk(env).batch.job.get(jobId), (job) => job.state === 'completed', reconciled, `Azure job ${jobId} to be terminated`, 500);
 
   async function listed(jobId: string, status?: 'Running' | 'Failed') {
-    return (await listJobSummaries(env, status ? { status } : {})).find((summary) => summary.jobId === jobId);
+    return (await listedJobs(env, status ? { status } : {})).find((summary) => summary.jobId === jobId);
   }
 
   /** Tolerates "not found" while a workflow started by name has not yet recorded its first state. */
@@ -123,7 +122,7 @@ describe('the reconciler: no Azure job outlives its workflow', () => {
       workflowRunTimeout: '15 seconds',
       args: [{ environment: { poolId: 'local', connection: 'local' }, body: { kind: 'command', commandLine: '/bin/sh -c "sleep 300"' } }],
     });
-    const job = jobObject(env, workflowId);
+    const job = new BatchJob(env, workflowId);
     // Started by name, as another language would: the state is there once the workflow's first task ran.
     await waitFor(() => job.get('JobStatus').catch(() => undefined), (status) => status === 'Running', 60_000, 'the job to run', 250);
     await azureJobEnded(workflowId);

@@ -12,7 +12,7 @@ describe('a single job on the local stack', () => {
   const { local: env } = stackEnvironments();
 
   it('runs a script job from Active to Succeeded and returns its result and log', async () => {
-    const job = await submit(env, { script: fixture('add.ts'), args: [2, 3] }, { VCPUCount: 2 });
+    const job = await submit(env, { script: fixture('add.ts'), args: [2, 3] }, { settings: { VCPUCount: 2 } });
     const seen = await waitForStatus(job, ['Succeeded', 'Failed']);
     expect(seen[0]).toBe('Active');
     expect(seen[seen.length - 1]).toBe('Succeeded');

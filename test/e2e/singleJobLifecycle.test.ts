@@ -42,7 +42,7 @@ describe('a single job over its lifecycle', () => {
     await waitForStatus(job, ['Succeeded', 'Failed']);
     const script =
       `const { batchEnvironment, jobObject } = require('./src/client');` +
-      `(async () => { const env = batchEnvironment({ poolId: 'local' }); const job = jobObject(env, ${JSON.stringify(job.jobId)});` +
+      `(async () => { const env = batchEnvironment({ poolId: 'local' }); const job = await jobObject(env, ${JSON.stringify(job.jobId)});` +
       `console.log(JSON.stringify({ status: await job.get('JobStatus'), result: await job.get('EvaluationResult'), log: await job.get('JobLog'), task: await job.get('ProviderTaskID') }));` +
       `await env.close(); })();`;
     const output = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: repoRoot, encoding: 'utf8', env: process.env });
@@ -52,7 +52,7 @@ describe('a single job over its lifecycle', () => {
       log: 'from the job\n',
       task: '10000000',
     });
-    expect(await jobObject(local, job.jobId).get('JobStatus')).toBe('Succeeded');
+    expect(await (await jobObject(local, job.jobId)).get('JobStatus')).toBe('Succeeded');
   });
 
   it('finds the running jobs of a pool by search attributes, as the Temporal UI search box does', async () => {

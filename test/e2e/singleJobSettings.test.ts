@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { submit } from '../../src/client';
+import { type ProviderSettings, submit } from '../../src/client';
 import { InvalidSettingError } from '../../src/model/errors';
 import { stackEnvironments } from './support/environments';
 import { waitForStatus } from './support/jobs';
@@ -12,8 +12,8 @@ describe('single job settings on the local stack', () => {
   it('starts the higher JobPriority first when two jobs compete for one slot', async () => {
     const blocker = await submit(single, { command: '/bin/sh -c "sleep 2"' });
     await waitForStatus(blocker, ['Running']);
-    const low = await submit(single, { command: 'true' }, { JobPriority: -1 });
-    const high = await submit(single, { command: 'true' }, { JobPriority: 1 });
+    const low = await submit(single, { command: 'true' }, { settings: { JobPriority: -1 } });
+    const high = await submit(single, { command: 'true' }, { settings: { JobPriority: 1 } });
     await waitForStatus(low, ['Succeeded', 'Failed'], 60_000);
     await waitForStatus(high, ['Succeeded', 'Failed'], 60_000);
     const lowStart = (await low.get('JobStartTime')) as Date;
@@ -23,19 +23,19 @@ describe('single job settings on the local stack', () => {
   });
 
   it('lets the job see its VCPUCount as its processor count', async () => {
-    const job = await submit(local, { command: '/bin/sh -c "echo cpus=$REMOTE_BATCH_PROCESSOR_COUNT"' }, { VCPUCount: 3 });
+    const job = await submit(local, { command: '/bin/sh -c "echo cpus=$REMOTE_BATCH_PROCESSOR_COUNT"' }, { settings: { VCPUCount: 3 } });
     await waitForStatus(job, ['Succeeded', 'Failed']);
     expect(await job.get('JobLog')).toContain('cpus=3');
   });
 
   it('refuses a VCPUCount above the pool slots at submit, naming both numbers', async () => {
-    await expect(submit(single, { command: 'true' }, { VCPUCount: 2 })).rejects.toThrow(
+    await expect(submit(single, { command: 'true' }, { settings: { VCPUCount: 2 } })).rejects.toThrow(
       "VCPUCount 2 is more than the 1 task slots per node of pool 'single'",
     );
   });
 
   it('ends a job that exceeds its TimeConstraint as Failed, saying so', async () => {
-    const job = await submit(local, { command: '/bin/sh -c "sleep 30"' }, { TimeConstraint: 1 });
+    const job = await submit(local, { command: '/bin/sh -c "sleep 30"' }, { settings: { TimeConstraint: 1 } });
     await waitForStatus(job, ['Succeeded', 'Failed'], 30_000);
     expect(await job.get('JobStatus')).toBe('Failed');
     expect(String(await job.get('JobStatusReason'))).toMatch(/wall ?clock|time/i);
@@ -69,7 +69,7 @@ describe('single job settings on the local stack', () => {
       [{ Priority: 1 }, /Unknown setting 'Priority'/],
     ];
     for (const [settings, message] of cases) {
-      await expect(submit(local, { command: 'true' }, settings)).rejects.toThrow(message);
+      await expect(submit(local, { command: 'true' }, { settings: settings as ProviderSettings })).rejects.toThrow(message);
     }
   });
 

@@ -1,8 +1,8 @@
-import { listJobSummaries, mapSubmit, submit } from '../../src/client';
+import { mapSubmit, submit } from '../../src/client';
 import { resetWorkflow } from '../support/temporalUiActions';
 import { waitFor } from '../support/waitFor';
 import { stackEnvironments } from './support/environments';
-import { listedInProgress, waitForStatus } from './support/jobs';
+import { listedInProgress, listedJobs, waitForStatus } from './support/jobs';
 import { azureSdk } from '../support/azureSdk';
 
 /**
@@ -44,7 +44,7 @@ describe('Reset in the Temporal UI: the new run carries on with the same Azure j
       expect(azureJob.state).toBe('completed');
       const task = await azureSdk(env).batch.task.get(job.jobId, '10000000');
       expect(task.executionInfo?.retryCount).toBe(0);
-      expect((await listJobSummaries(env)).find((summary) => summary.jobId === job.jobId)).toMatchObject({ JobStatus: 'Succeeded' });
+      expect((await listedJobs(env)).find((summary) => summary.jobId === job.jobId)).toMatchObject({ JobStatus: 'Succeeded' });
       expect(await listedInProgress(env, job.jobId)).toEqual([]);
     },
   );
@@ -83,7 +83,7 @@ describe('Reset in the Temporal UI: the new run carries on with the same Azure j
         ['10000002', 0],
       ]);
       expect((await azureSdk(env).batch.job.get(array.jobId)).state).toBe('completed');
-      expect((await listJobSummaries(env)).find((summary) => summary.jobId === array.jobId)).toMatchObject({ JobStatus: 'Completed' });
+      expect((await listedJobs(env)).find((summary) => summary.jobId === array.jobId)).toMatchObject({ JobStatus: 'Completed' });
       expect(await listedInProgress(env, array.jobId)).toEqual([]);
     },
   );

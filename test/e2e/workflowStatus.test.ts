@@ -50,7 +50,7 @@ describe('a job workflow closes as its job ends', () => {
   });
 
   it('closes a Failed single job failed (RemoteBatchJobFailed with the state), its Azure job open for a retry; its result still reads', async () => {
-    const job = await submit(local, { command: '/bin/sh -c "exit 3"' }, { retryWindowSeconds: 3600 });
+    const job = await submit(local, { command: '/bin/sh -c "exit 3"' }, { retryWindowInSeconds: 3600 });
     expect(await closedStatus(job.jobId)).toBe('FAILED');
     const failure = await failureOf(job.jobId);
     expect(failure.type).toBe(jobFailedType);

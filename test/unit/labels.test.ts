@@ -1,7 +1,7 @@
 import { jobHeadline, jobStaticSummary } from '../../src/model/workflowSummary';
 import { parseLabelAssignment, parseNamePattern } from '../../src/model/labels';
 import { parseWorkflowInput, singleJobInputSchema } from '../../src/model/workflowInputs';
-import { listJobsQuery } from '../../src/client/jobSummaries';
+import { listJobsQuery } from '../../src/client/jobListing';
 import { batchEnvironment } from '../../src/client';
 
 const input = { environment: { poolId: 'local', connection: 'local' }, body: { kind: 'command', commandLine: 'true' } };

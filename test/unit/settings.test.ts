@@ -1,9 +1,9 @@
 import { InvalidSettingError } from '../../src/model/errors';
-import { batchPriority, defaultContainerImage, maxParallelProblem, providerSettings, stateSettings, validateSettings } from '../../src/model/settings';
+import { batchPriority, defaultContainerImage, maxParallelProblem, type ProviderSettings, providerSettings, stateSettings, validateSettings } from '../../src/model/settings';
 
 function errorOf(settings: Record<string, unknown>): InvalidSettingError {
   try {
-    validateSettings(settings);
+    validateSettings(settings as ProviderSettings);
   } catch (error) {
     return error as InvalidSettingError;
   }
@@ -15,13 +15,15 @@ describe('provider settings', () => {
     expect(validateSettings({})).toEqual({ containerImage: defaultContainerImage, jobPriority: 0, vcpuCount: 1, environmentVariables: {} });
   });
 
-  it("accepts the seed's spelling and camelCase alike", () => {
+  it("takes the seed's names, and refuses another spelling naming the seed's", () => {
     expect(validateSettings({ VCPUCount: 4, JobPriority: -1, ContainerImage: 'ubuntu:22.04' })).toMatchObject({
       vcpuCount: 4,
       jobPriority: -1,
       containerImage: 'ubuntu:22.04',
     });
-    expect(validateSettings({ vcpuCount: 2, jobPriority: 0.5 })).toMatchObject({ vcpuCount: 2, jobPriority: 0.5 });
+    const error = errorOf({ vcpuCount: 2 });
+    expect(error.setting).toBe('vcpuCount');
+    expect(error.message).toContain("Did you mean 'VCPUCount'?");
   });
 
   it.each([2, -1.5, 'high', Number.NaN])('refuses JobPriority %p, naming the setting and the range', (value) => {
@@ -63,11 +65,11 @@ describe('MaxRetries', () => {
   it('is absent (0) by default and kept when given', () => {
     expect(validateSettings({}).maxRetries).toBeUndefined();
     expect(validateSettings({ MaxRetries: 2 }).maxRetries).toBe(2);
-    expect(validateSettings({ maxRetries: 0 }).maxRetries).toBeUndefined();
+    expect(validateSettings({ MaxRetries: 0 }).maxRetries).toBeUndefined();
   });
 
   it.each([-1, 1.5, '2', 101])('refuses MaxRetries %p, naming the setting and the range', (value) => {
-    expect(() => validateSettings({ MaxRetries: value })).toThrow(/MaxRetries must be a whole number from 0 to 100/);
+    expect(() => validateSettings({ MaxRetries: value as number })).toThrow(/MaxRetries must be a whole number from 0 to 100/);
   });
 });
 
@@ -79,7 +81,7 @@ describe('MaxParallel', () => {
   });
 
   it.each([0, -1, 2.5, '3', 100_001])('refuses MaxParallel %p, naming the setting and the range', (value) => {
-    expect(() => validateSettings({ MaxParallel: value })).toThrow(/^MaxParallel must be a whole number from 1 to 100,000 \(the most children of an array running at once\); got /);
+    expect(() => validateSettings({ MaxParallel: value as number })).toThrow(/^MaxParallel must be a whole number from 1 to 100,000 \(the most children of an array running at once\); got /);
   });
 
   it('on a running array: a whole number from 1, or null for no limit', () => {
@@ -89,10 +91,10 @@ describe('MaxParallel', () => {
 });
 
 describe('RetryOn', () => {
-  it("takes the seed's spelling or camelCase, fills in MaxAttempts 3 and BackoffSeconds 0, and shows in ProviderSettings as given", () => {
+  it("takes the seed's spelling, fills in MaxAttempts 3 and BackoffSeconds 0, and shows in ProviderSettings as given", () => {
     const seed = validateSettings({ RetryOn: { ExitCodes: [137, { Start: 140, End: 143 }], BackoffSeconds: 30 } }).retryOn;
     expect(seed).toEqual({ exitCodes: [137, { start: 140, end: 143 }], maxAttempts: 3, backoffSeconds: 30 });
-    expect(validateSettings({ retryOn: { exitCodes: [137], maxAttempts: 2 } }).retryOn).toEqual({ exitCodes: [137], maxAttempts: 2, backoffSeconds: 0 });
+    expect(validateSettings({ RetryOn: { ExitCodes: [137], MaxAttempts: 2 } }).retryOn).toEqual({ exitCodes: [137], maxAttempts: 2, backoffSeconds: 0 });
     expect(providerSettings(stateSettings(validateSettings({ RetryOn: { ExitCodes: [137, { Start: 140, End: 143 }] } }))).RetryOn).toEqual({
       ExitCodes: [137, { Start: 140, End: 143 }],
       MaxAttempts: 3,

@@ -78,7 +78,7 @@ export const scenarios: Record<string, Scenario> = {
   'single-failure': async (context) => settled(context, (await submit(context.env, { command: '/bin/sh -c "exit 3"' })).jobId),
 
   // MaxRetries: Batch reruns the failing task itself (maxTaskRetryCount), so the job fails once more than it is told to rerun.
-  'single-max-retries': async (context) => settled(context, (await submit(context.env, { command: '/bin/sh -c "exit 3"' }, { MaxRetries: 1 })).jobId),
+  'single-max-retries': async (context) => settled(context, (await submit(context.env, { command: '/bin/sh -c "exit 3"' }, { settings: { MaxRetries: 1 } })).jobId),
 
   // Refused by Azure (an unknown pool) or by the worker (an unknown connection): the job ends Failed with the refusal.
   'single-unknown-pool': async (context) => startedByName(context, { ...context.env.ref, poolId: 'no-such-pool' }),
@@ -117,7 +117,7 @@ export const scenarios: Record<string, Scenario> = {
 
   'array-child-abort': async (context) => {
     const array = await mapSubmit(context.env, { command: '/bin/sh -c "sleep $(( REMOTE_BATCH_CHILD_INDEX == 1 ? 60 : 0 ))"' }, [1, 2], {
-      retryWindowSeconds: 2,
+      retryWindowInSeconds: 2,
     });
     await whenChildRunning(array, 1);
     await array.child(1).abort('recorded child abort');
@@ -138,7 +138,7 @@ export const scenarios: Record<string, Scenario> = {
       context.env,
       { command: `/bin/sh -c "if [ $REMOTE_BATCH_CHILD_INDEX = 2 ] && [ ! -e ${marker} ]; then touch ${marker}; exit 7; fi"` },
       [1, 2, 3],
-      { retryWindowSeconds: 30 },
+      { retryWindowInSeconds: 30 },
     );
     await whenCompleted(array);
     await array.retryFailed();
@@ -182,7 +182,7 @@ export const scenarios: Record<string, Scenario> = {
 
   // MaxParallel: one child at a time, raised to three while the first runs (the setMaxParallel update).
   'array-max-parallel': async (context) => {
-    const array = await mapSubmit(context.env, { command: '/bin/sh -c "sleep 3"' }, [1, 2, 3, 4], { MaxParallel: 1 });
+    const array = await mapSubmit(context.env, { command: '/bin/sh -c "sleep 3"' }, [1, 2, 3, 4], { settings: { MaxParallel: 1 } });
     await whenChildrenRunning(array);
     await array.setMaxParallel(3);
     return settled(context, array.jobId);
@@ -195,7 +195,7 @@ export const scenarios: Record<string, Scenario> = {
       context.env,
       { command: `/bin/sh -c "if [ $REMOTE_BATCH_CHILD_INDEX = 2 ] && [ ! -e ${marker} ]; then touch ${marker}; exit 137; fi"` },
       [1, 2, 3],
-      { RetryOn: { ExitCodes: [137], MaxAttempts: 2, BackoffSeconds: 2 } },
+      { settings: { RetryOn: { ExitCodes: [137], MaxAttempts: 2, BackoffSeconds: 2 } } },
     );
     return settled(context, array.jobId);
   },
@@ -203,7 +203,7 @@ export const scenarios: Record<string, Scenario> = {
   'array-continue-as-new': async (context) => {
     // Children end 2 s apart: several loop turns, so with one turn per run it continues as new.
     const array = await mapSubmit(context.env, { command: '/bin/sh -c "sleep $(( REMOTE_BATCH_CHILD_INDEX * 2 )); exit $(( REMOTE_BATCH_CHILD_INDEX == 3 ? 3 : 0 ))"' }, [1, 2, 3, 4], {
-      retryWindowSeconds: 1,
+      retryWindowInSeconds: 1,
       turnsPerRun: 1,
     });
     return settled(context, array.jobId);

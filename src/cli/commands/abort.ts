@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../context';
 import { exitCodes } from '../exitCodes';
-import { act } from '../program';
+import { act } from '../act';
 
 interface AbortFlags {
   reason: string;
@@ -24,17 +24,12 @@ export function registerAbort(program: Command, ctx: CommandContext): void {
     .option('--json', 'print the outcome as JSON')
     .action(
       act(ctx, async (jobId: string, flags: AbortFlags, command: Command) => {
-        const ref = await ctx.job(command, jobId);
-        let aborted: boolean;
-        let status: unknown;
-        if (ref.kind === 'Array') {
-          aborted = await ref.array.abort(flags.reason);
-          if (aborted && flags.wait) await ref.array.wait({ abortSignal: ctx.io.signal, pollIntervalInMs: 300 });
-          if (!aborted || flags.wait) status = await ref.array.get('JobStatus');
-        } else {
-          aborted = await ref.abort(flags.reason, Boolean(flags.wait));
-          if (!aborted || flags.wait) status = await ref.get('JobStatus');
-        }
+        const job = await ctx.job(command, jobId);
+        const options = { abortSignal: ctx.io.signal };
+        const aborted = job.jobType === 'Single' ? await job.abort(flags.reason, { ...options, waitForTermination: flags.wait }) : await job.abort(flags.reason, options);
+        // A Single job's update returns once Azure has terminated it; an array or a child is waited for.
+        if (aborted && flags.wait && job.jobType !== 'Single') await job.wait({ ...options, pollIntervalInMs: 300 });
+        const status = !aborted || flags.wait ? await job.get('JobStatus', options) : undefined;
         if (flags.json) {
           ctx.out.json({ jobId, aborted, ...(status !== undefined ? { JobStatus: status } : {}), reason: flags.reason });
         } else if (aborted) {

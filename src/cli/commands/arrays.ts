@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import type { MapSubmitSettings } from '../../client/mapSubmit';
 import type { JobBodySpec } from '../../client/submission';
+import type { MapSubmitOptions } from '../../client/submitOptions';
+import { act } from '../act';
 import type { CommandContext } from '../context';
 import { exitCodes, usageError } from '../exitCodes';
 import { numberOption, parseScriptArgument, positiveIntegerOption } from '../parse';
-import { act } from '../program';
-import { jobObject } from '../../client/jobObject';
 import { watchArray, watchJob } from '../watchJob';
-import { addJobSettingOptions, checkedSettingsFromFlags, type SubmitFlags } from './submit';
+import { addJobSettingOptions, type SubmitFlags, submitOptionsFromFlags } from './submit';
 
 /** The submit flags plus the array's own. */
 interface MapFlags extends SubmitFlags {
@@ -83,14 +82,14 @@ Examples:
     .action(
       act(ctx, async (first: string | undefined, rest: string[], flags: MapFlags, command: Command) => {
         const { body, elements } = mapBodyAndElements(first, rest, flags);
-        const settings: MapSubmitSettings = checkedSettingsFromFlags(flags);
-        if (flags.spanSize !== undefined) settings.spanSize = flags.spanSize;
-        if (flags.retryWindow !== undefined) settings.retryWindowSeconds = flags.retryWindow;
+        const options: MapSubmitOptions = submitOptionsFromFlags(flags, ctx.io.signal);
+        if (flags.spanSize !== undefined) options.spanSize = flags.spanSize;
+        if (flags.retryWindow !== undefined) options.retryWindowInSeconds = flags.retryWindow;
         if (flags.timeout !== undefined && !flags.wait) throw usageError('--timeout applies with --wait only.');
         const env = await ctx.environment(command);
         const { mapSubmit } = require('../../client/mapSubmit') as typeof import('../../client/mapSubmit');
-        const array = await mapSubmit(env, body, elements, settings);
-        const { childCount } = await array.state();
+        const array = await mapSubmit(env, body, elements, options);
+        const { childCount } = await array.state({ abortSignal: ctx.io.signal });
         if (flags.json) ctx.out.jsonLine({ jobId: array.jobId, JobStatus: 'Active', JobType: 'Array', ChildJobCount: childCount, pool: env.poolId, connection: env.connection });
         else ctx.out.line(array.jobId);
         if (!flags.wait) {
@@ -116,19 +115,19 @@ Examples:
     .option('--json', 'print {"jobId", "rerun"} (array) or {"jobId", "attempt"} (single job) as JSON')
     .action(
       act(ctx, async (jobId: string, flags: { wait?: boolean; timeout?: number; json?: boolean }, command: Command) => {
-        const ref = await ctx.job(command, jobId);
-        if (ref.kind === 'ArrayChild') throw usageError(`${ref.id} is an array child; retry the array job (${ref.id.replace(/\/\d+$/, '')}) to rerun its failed children.`);
+        const job = await ctx.job(command, jobId);
+        if (job.jobType === 'ArrayChild') throw usageError(`${job.jobId} is an array child; retry the array job (${job.array.jobId}) to rerun its failed children.`);
         const timeoutInMs = flags.timeout !== undefined ? flags.timeout * 1000 : undefined;
-        if (ref.kind !== 'Array') {
-          const attempt = await jobObject(ref.environment, ref.id).retry();
-          if (flags.json) ctx.out.jsonLine({ jobId: ref.id, attempt });
-          else ctx.out.line(`rerunning ${ref.id} (attempt ${attempt})`);
-          return flags.wait ? watchJob(ctx, ref, { json: flags.json, timeoutInMs }) : exitCodes.ok;
+        if (job.jobType === 'Single') {
+          const attempt = await job.retry({ abortSignal: ctx.io.signal });
+          if (flags.json) ctx.out.jsonLine({ jobId: job.jobId, attempt });
+          else ctx.out.line(`rerunning ${job.jobId} (attempt ${attempt})`);
+          return flags.wait ? watchJob(ctx, job, { json: flags.json, timeoutInMs }) : exitCodes.ok;
         }
-        const rerun = await ref.array.retryFailed();
-        if (flags.json) ctx.out.jsonLine({ jobId: ref.id, rerun });
-        else ctx.out.line(rerun ? `rerunning ${rerun} failed child${rerun === 1 ? '' : 'ren'} of ${ref.id}` : `${ref.id} has no failed children to retry.`);
-        return flags.wait ? watchArray(ctx, ref.array, { json: flags.json, timeoutInMs }) : exitCodes.ok;
+        const rerun = await job.retryFailed({ abortSignal: ctx.io.signal });
+        if (flags.json) ctx.out.jsonLine({ jobId: job.jobId, rerun });
+        else ctx.out.line(rerun ? `rerunning ${rerun} failed child${rerun === 1 ? '' : 'ren'} of ${job.jobId}` : `${job.jobId} has no failed children to retry.`);
+        return flags.wait ? watchArray(ctx, job, { json: flags.json, timeoutInMs }) : exitCodes.ok;
       }),
     );
 }

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import type { DeletedJob, JobToClean } from '../../client/cleanup';
-import { arrayJobStatuses, singleJobStatuses } from '../../model/status';
+import { arrayJobStatuses, type JobStatus, singleJobStatuses } from '../../model/status';
 import type { CommandContext } from '../context';
 import { CliError, exitCodes, usageError } from '../exitCodes';
 import { choiceOption, collectChoices } from '../parse';
-import { act } from '../program';
+import { act } from '../act';
 import { TerminalPrompter } from '../prompt';
 import { formatTable } from '../render';
 
@@ -16,7 +16,7 @@ interface DeleteFlags {
 
 interface CleanFlags extends DeleteFlags {
   olderThan: number;
-  status?: string[];
+  status?: JobStatus[];
   dryRun?: boolean;
 }
 
@@ -73,15 +73,14 @@ export function registerCleanup(program: Command, ctx: CommandContext): void {
     .option('--json', 'print what was deleted as JSON')
     .action(
       act(ctx, async (jobId: string, flags: DeleteFlags, command: Command) => {
-        const ref = await ctx.job(command, jobId);
-        if (ref.kind === 'ArrayChild') throw usageError(`delete removes a whole job; ${jobId} is a child of an array job. Delete the array (${jobId.replace(/\/\d+$/, '')}).`);
-        if (!flags.yes && !(await confirmed(ctx, `Delete ${ref.id}: its ${what(flags)}?`))) {
+        const job = await ctx.job(command, jobId);
+        if (job.jobType === 'ArrayChild') throw usageError(`delete removes a whole job; ${jobId} is a child of an array job. Delete the array (${job.array.jobId}).`);
+        if (!flags.yes && !(await confirmed(ctx, `Delete ${job.jobId}: its ${what(flags)}?`))) {
           ctx.out.info('nothing was deleted.');
           return exitCodes.ok;
         }
-        const env = await ctx.environment(command);
         const { deleteJob } = require('../../client/cleanup') as typeof import('../../client/cleanup');
-        const deleted = await deleteJob(env, ref.id, { deleteWorkflow: flags.workflow });
+        const deleted = await deleteJob(job.environment, job.jobId, { deleteWorkflow: flags.workflow, abortSignal: ctx.io.signal });
         if (flags.json) ctx.out.json(deleted);
         else ctx.out.line(deletedLine(deleted));
         return exitCodes.ok;
@@ -106,7 +105,7 @@ export function registerCleanup(program: Command, ctx: CommandContext): void {
       act(ctx, async (flags: CleanFlags, command: Command) => {
         const env = await ctx.environment(command);
         const { findJobsToClean, removeJob } = require('../../client/cleanup') as typeof import('../../client/cleanup');
-        const jobs: JobToClean[] = await findJobsToClean(env, { olderThanInMs: flags.olderThan, statuses: flags.status as never });
+        const jobs: JobToClean[] = await findJobsToClean(env, { olderThanInMs: flags.olderThan, statuses: flags.status, abortSignal: ctx.io.signal });
         if (jobs.length === 0) {
           if (flags.json) ctx.out.json([]);
           else ctx.out.info(`no finished jobs to clean in this environment (pool ${env.poolId}, connection ${env.connection}).`);
@@ -127,7 +126,7 @@ export function registerCleanup(program: Command, ctx: CommandContext): void {
         }
         const deleted: DeletedJob[] = [];
         for (const job of jobs) {
-          const one = await removeJob(env, job, { deleteWorkflow: flags.workflow });
+          const one = await removeJob(env, job, { deleteWorkflow: flags.workflow, abortSignal: ctx.io.signal });
           deleted.push(one);
           if (!flags.json) ctx.out.line(deletedLine(one));
         }

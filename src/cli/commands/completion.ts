@@ -4,7 +4,7 @@ import { completionScript } from '../completion';
 import type { CommandContext } from '../context';
 import { exitCodes } from '../exitCodes';
 import { choiceOption } from '../parse';
-import { act } from '../program';
+import { act } from '../act';
 
 export function registerCompletion(program: Command, ctx: CommandContext): void {
   program

@@ -3,7 +3,7 @@ import type { Connection } from '../../connections/connection';
 import { type TemporalSettings, temporalSettingsFromEnvironment } from '../../client/temporalSettings';
 import type { CommandContext } from '../context';
 import { exitCodes, notFoundError } from '../exitCodes';
-import { act } from '../program';
+import { act } from '../act';
 import { formatProperties } from '../render';
 
 /** What can be shown of a connection: endpoints, names and how it authenticates — never a key. */

@@ -4,7 +4,7 @@ import type { ConnectionCheckError } from '../../connections/verify';
 import type { CommandContext } from '../context';
 import { CliError, exitCodes, usageError } from '../exitCodes';
 import type { ClosablePrompter } from '../io';
-import { act } from '../program';
+import { act } from '../act';
 import { TerminalPrompter } from '../prompt';
 
 interface LoginFlags {

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import type { ArrayJob } from '../../client/arrayJobObject';
 import type { CommandContext } from '../context';
+import { act } from '../act';
 import { exitCodes, usageError } from '../exitCodes';
-import { childRef } from '../jobRef';
-import { act } from '../program';
 
 interface LogsFlags {
   follow?: boolean;
@@ -20,13 +19,12 @@ const logReaders = 8;
 
 /** Every child's log in child order, each under a `==> rb-…/n <==` header (or one JSON array). */
 async function arrayLogs(ctx: CommandContext, array: ArrayJob, stream: 'stdout' | 'stderr', property: string, json: boolean): Promise<void> {
-  const { jobLogs } = require('../../client/logs') as typeof import('../../client/logs');
   const { mapWithConcurrency } = require('../../model/concurrency') as typeof import('../../model/concurrency');
-  const { childCount } = await array.state();
+  const { childCount } = await array.state({ abortSignal: ctx.io.signal });
   const indexes = Array.from({ length: childCount }, (_, i) => i + 1);
   const read = async (index: number) => {
     let text = '';
-    for await (const part of jobLogs(childRef(array, index, `${array.jobId}/${index}`).logSource, { stream, abortSignal: ctx.io.signal })) text += part;
+    for await (const part of array.child(index).logs({ stream, abortSignal: ctx.io.signal })) text += part;
     return text;
   };
   // Read ahead with a few readers, print in child order as each batch completes.
@@ -61,18 +59,17 @@ export function registerLogs(program: Command, ctx: CommandContext): void {
     .option('--json', 'as JSON: {"jobId", "JobLog"}; with -f or for an array, one object per line')
     .action(
       act(ctx, async (jobId: string, flags: LogsFlags, command: Command) => {
-        const ref = await ctx.job(command, jobId);
+        const job = await ctx.job(command, jobId);
         const stream = flags.stderr ? 'stderr' : 'stdout';
         const property = flags.stderr ? 'JobStandardErrorLog' : 'JobLog';
         try {
-          if (ref.kind === 'Array') {
-            if (flags.follow) throw usageError(`-f follows one job; name a child of ${ref.id} (${ref.id}/1 …), or leave out -f for every child's log.`);
-            await arrayLogs(ctx, ref.array, stream, property, Boolean(flags.json));
+          if (job.jobType === 'Array') {
+            if (flags.follow) throw usageError(`-f follows one job; name a child of ${job.jobId} (${job.jobId}/1 …), or leave out -f for every child's log.`);
+            await arrayLogs(ctx, job, stream, property, Boolean(flags.json));
             return exitCodes.ok;
           }
-          const { jobLogs } = require('../../client/logs') as typeof import('../../client/logs');
           let whole = '';
-          for await (const text of jobLogs(ref.logSource, { follow: flags.follow, stream, abortSignal: ctx.io.signal })) {
+          for await (const text of job.logs({ follow: flags.follow, stream, abortSignal: ctx.io.signal })) {
             if (flags.json && flags.follow) ctx.out.jsonLine({ stream, text });
             else if (flags.json) whole += text;
             else ctx.out.write(text);

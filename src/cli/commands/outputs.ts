@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { JobOutputFile } from '../../client/jobObject';
+import type { JobOutputFile } from '../../client/taskOutputs';
 import { closestName } from '../../model/errors';
 import type { CommandContext } from '../context';
 import { exitCodes, notFoundError, usageError } from '../exitCodes';
 import type { JobRef } from '../jobRef';
 import { numberOption } from '../parse';
-import { act } from '../program';
+import { act } from '../act';
 import { awaitEnd } from './result';
 import { formatBytes, formatTable } from '../render';
 
@@ -56,17 +56,19 @@ export function refuseOverwrites(targets: string[], force: boolean): void {
   throw usageError(`${shown} already exist${existing.length === 1 ? 's' : ''}; nothing was downloaded. Pass --force to overwrite, or choose another --download folder.`);
 }
 
-async function outputsOf(ref: JobRef): Promise<ShownOutput[]> {
-  if (ref.kind !== 'Array') {
-    return (await ref.outputs()).map((file) => ({ name: file.name, size: file.size, download: (destination) => ref.download(file, destination) }));
-  }
+async function outputsOf(job: JobRef, abortSignal: AbortSignal): Promise<ShownOutput[]> {
   const { downloadTaskOutput, listArrayOutputs } = require('../../client/taskOutputs') as typeof import('../../client/taskOutputs');
-  const env = ref.array.environment;
-  return (await listArrayOutputs(env, ref.id)).map((file) => ({
+  const env = job.environment;
+  // A child's files are in its array's container, as are every child's of an array.
+  const container = job.jobType === 'ArrayChild' ? job.array.jobId : job.jobId;
+  if (job.jobType !== 'Array') {
+    return (await job.outputs({ abortSignal })).map((file) => ({ name: file.name, size: file.size, download: (destination) => downloadTaskOutput(env, container, file, destination, abortSignal) }));
+  }
+  return (await listArrayOutputs(env, job.jobId, abortSignal)).map((file) => ({
     name: `${file.child}/${file.name}`,
     size: file.size,
     child: file.child,
-    download: (destination) => downloadTaskOutput(env, ref.id, file, destination),
+    download: (destination) => downloadTaskOutput(env, container, file, destination, abortSignal),
   }));
 }
 
@@ -89,13 +91,13 @@ export function registerOutputs(program: Command, ctx: CommandContext): void {
     .action(
       act(ctx, async (jobId: string, names: string[], flags: OutputsFlags, command: Command) => {
         if (flags.force && flags.download === undefined) throw usageError('--force applies with --download only.');
-        const ref = await ctx.job(command, jobId);
-        await awaitEnd(ctx, ref, {
+        const job = await ctx.job(command, jobId);
+        await awaitEnd(ctx, job, {
           wait: Boolean(flags.wait),
           timeoutInMs: flags.timeout !== undefined ? flags.timeout * 1000 : undefined,
           howToWait: `add --wait to wait for it; outputs are uploaded when it ends`,
         });
-        const files = pickOutputs(await outputsOf(ref), names);
+        const files = pickOutputs(await outputsOf(job, ctx.io.signal), names);
         if (flags.download === undefined) {
           if (flags.json) ctx.out.json(files.map(({ name, size, child }) => ({ ...(child !== undefined ? { child } : {}), name, size })));
           else if (files.length === 0) ctx.out.info(`${jobId} wrote no files under ./JobOutput/.`);

@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
 import type { EvaluationData } from '../../client/taskJobProperties';
-import type { ArrayJobState } from '../../model/jobStates';
 import { isFinished } from '../../model/status';
 import type { CommandContext } from '../context';
 import { CliError, exitCodes } from '../exitCodes';
 import type { JobRef } from '../jobRef';
 import { numberOption } from '../parse';
-import { act } from '../program';
+import { act } from '../act';
 import { formatDuration } from '../render';
 import { arraySucceeded } from '../watchJob';
 
@@ -16,38 +15,31 @@ interface ResultFlags {
   json?: boolean;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** The job's status now, and whether it has ended (an array: Completed; a job or child: Succeeded or Failed). */
+async function look(job: JobRef, abortSignal?: AbortSignal): Promise<{ ended: boolean; status: string }> {
+  const { status } = await job.state({ abortSignal });
+  return { ended: status === 'Completed' || isFinished(status), status };
 }
 
 /**
  * Waits (quietly) until the job has ended, unless told not to; throws "not
  * finished" (exit 4) when it has not and should not be waited for.
  */
-export async function awaitEnd(ctx: CommandContext, ref: JobRef, options: { wait: boolean; timeoutInMs?: number; howToWait: string }): Promise<void> {
-  const look = async (): Promise<{ ended: boolean; status: string }> => {
-    if (ref.kind === 'Array') {
-      const state = await ref.array.state();
-      return { ended: state.status === 'Completed', status: state.status };
-    }
-    const state = await ref.read();
-    return { ended: isFinished(state.status), status: state.status };
-  };
-  let seen = await look();
+export async function awaitEnd(ctx: CommandContext, job: JobRef, options: { wait: boolean; timeoutInMs?: number; howToWait: string }): Promise<void> {
+  const seen = await look(job, ctx.io.signal);
   if (seen.ended) return;
   if (!options.wait) {
-    throw new CliError(`${ref.id} is still ${seen.status}; it has not ended yet (${options.howToWait}).`, exitCodes.notFinished);
+    throw new CliError(`${job.jobId} is still ${seen.status}; it has not ended yet (${options.howToWait}).`, exitCodes.notFinished);
   }
-  ctx.out.info(`waiting for ${ref.id} (${seen.status}) to end ...`);
-  const deadline = options.timeoutInMs !== undefined ? Date.now() + options.timeoutInMs : undefined;
-  for (;;) {
-    if (ctx.io.signal.aborted) throw new CliError(`stopped waiting; ${ref.id} goes on.`, exitCodes.interrupted);
-    if (deadline !== undefined && Date.now() >= deadline) {
-      throw new CliError(`${ref.id} is still ${seen.status} after ${formatDuration(options.timeoutInMs ?? 0)}; stopped waiting (the job goes on).`, exitCodes.notFinished);
-    }
-    await sleep(300);
-    seen = await look();
-    if (seen.ended) return;
+  ctx.out.info(`waiting for ${job.jobId} (${seen.status}) to end ...`);
+  const timeout = options.timeoutInMs !== undefined ? AbortSignal.timeout(options.timeoutInMs) : undefined;
+  try {
+    await job.wait({ abortSignal: timeout ? AbortSignal.any([ctx.io.signal, timeout]) : ctx.io.signal, pollIntervalInMs: 300 });
+  } catch (error) {
+    if (ctx.io.signal.aborted) throw new CliError(`stopped waiting; ${job.jobId} goes on.`, exitCodes.interrupted);
+    if (!timeout?.aborted) throw error;
+    const { status } = await look(job);
+    throw new CliError(`${job.jobId} is still ${status} after ${formatDuration(options.timeoutInMs ?? 0)}; stopped waiting (the job goes on).`, exitCodes.notFinished);
   }
 }
 
@@ -75,30 +67,31 @@ export function registerResult(program: Command, ctx: CommandContext): void {
     .option('--json', 'print the result as JSON (strings quoted; null when there is none)')
     .action(
       act(ctx, async (jobId: string, flags: ResultFlags, command: Command) => {
-        const ref = await ctx.job(command, jobId);
-        await awaitEnd(ctx, ref, { wait: flags.wait, timeoutInMs: flags.timeout !== undefined ? flags.timeout * 1000 : undefined, howToWait: 'leave out --no-wait to wait for it' });
+        const job = await ctx.job(command, jobId);
+        await awaitEnd(ctx, job, { wait: flags.wait, timeoutInMs: flags.timeout !== undefined ? flags.timeout * 1000 : undefined, howToWait: 'leave out --no-wait to wait for it' });
 
-        if (ref.kind === 'Array') {
-          const [state, results] = await Promise.all([ref.array.state(), ref.array.get('ChildJobEvaluationResults')]);
+        const options = { abortSignal: ctx.io.signal };
+        if (job.jobType === 'Array') {
+          const [state, results] = await Promise.all([job.state(options), job.get('ChildJobEvaluationResults', options)]);
           ctx.out.line(flags.json ? JSON.stringify(results) : JSON.stringify(results, null, 2));
-          if (arraySucceeded(state as ArrayJobState)) return exitCodes.ok;
-          const [statuses, reasons] = await Promise.all([ref.array.get('ChildJobStatuses'), ref.array.get('ChildJobStatusReasons')]);
-          ctx.out.info(failedChildrenText(ref.id, statuses as string[], reasons as (string | undefined)[]));
-          if ((state as ArrayJobState).abortReason !== undefined) ctx.out.info(`${ref.id} was aborted: ${(state as ArrayJobState).statusReason ?? (state as ArrayJobState).abortReason}`);
+          if (arraySucceeded(state)) return exitCodes.ok;
+          const [statuses, reasons] = await Promise.all([job.get('ChildJobStatuses', options), job.get('ChildJobStatusReasons', options)]);
+          ctx.out.info(failedChildrenText(job.jobId, statuses as string[], reasons as (string | undefined)[]));
+          if (state.abortReason !== undefined) ctx.out.info(`${job.jobId} was aborted: ${state.statusReason ?? state.abortReason}`);
           return exitCodes.jobFailed;
         }
 
-        const [status, data] = await Promise.all([ref.get('JobStatus'), ref.get('EvaluationData') as Promise<EvaluationData | undefined>]);
+        const [status, data] = await Promise.all([job.get('JobStatus', options), job.get('EvaluationData', options) as Promise<EvaluationData | undefined>]);
         const result = data?.Result;
         if (flags.json) ctx.out.line(JSON.stringify(result ?? null));
         else if (typeof result === 'string') ctx.out.line(result);
         else if (result !== undefined && result !== null) ctx.out.line(JSON.stringify(result, null, 2));
         if (status !== 'Succeeded') {
-          const reason = await ref.get('JobStatusReason');
-          ctx.out.info(`${ref.id} failed: ${reason ?? 'no reason recorded'}${data?.Error ? `\n${data.Error}` : ''}`);
+          const reason = await job.get('JobStatusReason', options);
+          ctx.out.info(`${job.jobId} failed: ${reason ?? 'no reason recorded'}${data?.Error ? `\n${data.Error}` : ''}`);
           return exitCodes.jobFailed;
         }
-        if ((result === undefined || result === null) && !flags.json) ctx.out.info(`${ref.id} succeeded and has no result (a command job writes one to result.json).`);
+        if ((result === undefined || result === null) && !flags.json) ctx.out.info(`${job.jobId} succeeded and has no result (a command job writes one to result.json).`);
         return exitCodes.ok;
       }),
     );

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../context';
-import { act } from '../program';
+import { act } from '../act';
 
 interface StackFlags {
   pools?: string;

@@ -4,7 +4,7 @@ import { singleJobPropertyNames, UnknownPropertyError } from '../../client/prope
 import type { CommandContext } from '../context';
 import { exitCodes } from '../exitCodes';
 import type { JobRef } from '../jobRef';
-import { act } from '../program';
+import { act } from '../act';
 import type { ChildSummary } from '../../client/childSummaries';
 import { positiveIntegerOption } from '../parse';
 import { formatProperties, formatRunTime, formatTable, formatValue, pageLine, paint, statusColour } from '../render';
@@ -82,9 +82,8 @@ function printable(name: string, value: unknown): unknown {
   return value;
 }
 
-async function readProperties(ref: JobRef, names: readonly string[]): Promise<[string, unknown][]> {
-  const get = ref.kind === 'Array' ? (name: string) => ref.array.get(name) : (name: string) => ref.get(name);
-  return Promise.all(names.map(async (name) => [name, printable(name, await get(name))] as [string, unknown]));
+async function readProperties(job: JobRef, names: readonly string[], abortSignal: AbortSignal): Promise<[string, unknown][]> {
+  return Promise.all(names.map(async (name) => [name, printable(name, await job.get(name, { abortSignal }))] as [string, unknown]));
 }
 
 export function registerStatus(program: Command, ctx: CommandContext): void {
@@ -105,19 +104,19 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
     .action(
       act(ctx, async (jobId: string, properties: string[], flags: StatusFlags, command: Command) => {
         checkPropertyNames(properties);
-        const ref = await ctx.job(command, jobId);
-        const known = ref.kind === 'Array' ? arrayJobPropertyNames : singleJobPropertyNames;
+        const job = await ctx.job(command, jobId);
+        const known = job.jobType === 'Array' ? arrayJobPropertyNames : singleJobPropertyNames;
         checkPropertyNames(properties, known);
-        const summary = ref.kind === 'Array' ? arrayStatusSummaryProperties : statusSummaryProperties;
+        const summary = job.jobType === 'Array' ? arrayStatusSummaryProperties : statusSummaryProperties;
         const names = properties.length ? properties : flags.all ? known.filter((name) => name !== 'Properties') : summary;
-        const entries = await readProperties(ref, names);
+        const entries = await readProperties(job, names, ctx.io.signal);
         // An array's own summary comes with a page of its children.
         const childPage =
-          ref.kind === 'Array' && properties.length === 0
-            ? await (require('../../client/childSummaries') as typeof import('../../client/childSummaries')).listChildSummaries(ref.array, { page: flags.page, pageSize: flags.limit })
+          job.jobType === 'Array' && properties.length === 0
+            ? await (require('../../client/childSummaries') as typeof import('../../client/childSummaries')).listChildSummaries(job, { page: flags.page, pageSize: flags.limit, abortSignal: ctx.io.signal })
             : undefined;
         if (flags.json) {
-          ctx.out.json({ jobId: ref.id, ...Object.fromEntries(entries), ...(childPage ? { children: childPage.children.map((child) => ({ jobId: `${ref.id}/${child.child}`, ...child })) } : {}) });
+          ctx.out.json({ jobId: job.jobId, ...Object.fromEntries(entries), ...(childPage ? { children: childPage.children.map((child) => ({ jobId: `${job.jobId}/${child.child}`, ...child })) } : {}) });
         } else if (properties.length === 1) {
           const value = entries[0][1];
           ctx.out.line(value instanceof Date ? value.toISOString() : formatValue(value));
@@ -129,7 +128,7 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
           for (const line of formatProperties(coloured)) ctx.out.line(line);
           if (childPage) {
             ctx.out.line();
-            for (const line of childTableLines(ref.id, childPage.children, ctx.out.color)) ctx.out.line(line);
+            for (const line of childTableLines(job.jobId, childPage.children, ctx.out.color)) ctx.out.line(line);
           }
         }
         if (childPage) ctx.out.info(pageLine({ ...childPage, shown: childPage.children.length }, 'children'));

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import type { JobBodySpec, SubmitSettings } from '../../client/submit';
+import type { JobBodySpec } from '../../client/submission';
+import type { SubmitOptions } from '../../client/submitOptions';
+import { type ProviderSettings, validateSettings } from '../../model/settings';
+import { act } from '../act';
 import type { CommandContext } from '../context';
 import { exitCodes, usageError } from '../exitCodes';
 import { collect, environmentAssignment, exitCodeList, jobNameOption, labelAssignment, numberOption, parseScriptArgument, positiveIntegerOption } from '../parse';
-import { validateSettings } from '../../model/settings';
-import { act } from '../program';
-import { singleRef } from '../jobRef';
 import { watchJob } from '../watchJob';
 
 export interface SubmitFlags {
@@ -44,8 +44,8 @@ export function jobBodyFromArguments(script: string | undefined, args: string[],
 }
 
 /** The seed's settings, by their own names, from the flags that were given. */
-export function settingsFromFlags(flags: SubmitFlags): SubmitSettings {
-  const settings: SubmitSettings = {};
+export function settingsFromFlags(flags: SubmitFlags): ProviderSettings {
+  const settings: ProviderSettings = {};
   if (flags.containerImage !== undefined) settings.ContainerImage = flags.containerImage;
   if (flags.jobPriority !== undefined) settings.JobPriority = flags.jobPriority;
   if (flags.vcpuCount !== undefined) settings.VCPUCount = flags.vcpuCount;
@@ -63,21 +63,24 @@ export function settingsFromFlags(flags: SubmitFlags): SubmitSettings {
     };
   }
   if (flags.env !== undefined) settings.EnvironmentVariables = flags.env;
-  if (flags.input !== undefined) settings.inputFiles = flags.input;
-  if (flags.name !== undefined) settings.name = flags.name;
-  if (flags.label !== undefined) settings.labels = flags.label;
   return settings;
 }
 
 /**
- * The settings from the flags, checked before anything is reached: a bad value
- * is refused naming its setting even when no Temporal server answers.
+ * Submit's options from the flags, the settings checked before anything is
+ * reached: a bad value is refused naming its setting even when no Temporal
+ * server answers.
  */
-export function checkedSettingsFromFlags(flags: SubmitFlags): SubmitSettings {
+export function submitOptionsFromFlags(flags: SubmitFlags, abortSignal: AbortSignal): SubmitOptions {
   const settings = settingsFromFlags(flags);
-  const { inputFiles: _inputFiles, name: _name, labels: _labels, ...providerSettings } = settings;
-  validateSettings(providerSettings);
-  return settings;
+  validateSettings(settings);
+  return {
+    settings,
+    ...(flags.input !== undefined ? { inputFiles: flags.input } : {}),
+    ...(flags.name !== undefined ? { name: flags.name } : {}),
+    ...(flags.label !== undefined ? { labels: flags.label } : {}),
+    abortSignal,
+  };
 }
 
 /** The seed's settings and the submission options, shared by submit and map. */
@@ -127,11 +130,11 @@ Examples:
     .action(
       act(ctx, async (script: string | undefined, args: string[], flags: SubmitFlags, command: Command) => {
         const body = jobBodyFromArguments(script, args, flags);
-        const settings = checkedSettingsFromFlags(flags);
+        const options = submitOptionsFromFlags(flags, ctx.io.signal);
         if (flags.timeout !== undefined && !flags.wait) throw usageError('--timeout applies with --wait only.');
         const env = await ctx.environment(command);
         const { submit } = require('../../client/submit') as typeof import('../../client/submit');
-        const job = await submit(env, body, settings);
+        const job = await submit(env, body, options);
         if (flags.json) {
           ctx.out.jsonLine({ jobId: job.jobId, JobStatus: 'Active', pool: env.poolId, connection: env.connection });
         } else {
@@ -141,7 +144,7 @@ Examples:
           if (!flags.json) ctx.out.info(`submitted to pool ${env.poolId}; follow it with: remote-batch watch ${job.jobId}`);
           return exitCodes.ok;
         }
-        return watchJob(ctx, singleRef(job), { json: flags.json, timeoutInMs: flags.timeout !== undefined ? flags.timeout * 1000 : undefined });
+        return watchJob(ctx, job, { json: flags.json, timeoutInMs: flags.timeout !== undefined ? flags.timeout * 1000 : undefined });
       }),
     );
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { CommandContext } from '../context';
 import { exitCodes, usageError } from '../exitCodes';
-import { act } from '../program';
+import { act } from '../act';
 
 /** `N` (1 or more) or `none` (no limit). */
 function maxParallelArgument(text: string): number | null {
@@ -27,11 +27,11 @@ export function registerThrottle(program: Command, ctx: CommandContext): void {
     .addHelpText('after', '\nExamples:\n  remote-batch throttle rb-… 3\n  remote-batch throttle rb-… none')
     .action(
       act(ctx, async (jobId: string, maxParallel: number | null, flags: { json?: boolean }, command: Command) => {
-        const ref = await ctx.job(command, jobId);
-        if (ref.kind !== 'Array') throw usageError(`${ref.id} is ${ref.kind === 'Single' ? 'a single job' : 'an array child'}; MaxParallel applies to array jobs.`);
-        await ref.array.setMaxParallel(maxParallel, { abortSignal: ctx.io.signal });
-        if (flags.json) ctx.out.jsonLine({ jobId: ref.id, MaxParallel: maxParallel });
-        else ctx.out.line(maxParallel === null ? `${ref.id}: no limit on children running at once` : `${ref.id}: at most ${maxParallel} children run at once`);
+        const job = await ctx.job(command, jobId);
+        if (job.jobType !== 'Array') throw usageError(`${job.jobId} is ${job.jobType === 'Single' ? 'a single job' : 'an array child'}; MaxParallel applies to array jobs.`);
+        await job.setMaxParallel(maxParallel, { abortSignal: ctx.io.signal });
+        if (flags.json) ctx.out.jsonLine({ jobId: job.jobId, MaxParallel: maxParallel });
+        else ctx.out.line(maxParallel === null ? `${job.jobId}: no limit on children running at once` : `${job.jobId}: at most ${maxParallel} children run at once`);
         return exitCodes.ok;
       }),
     );

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../context';
 import { numberOption } from '../parse';
-import { act } from '../program';
+import { act } from '../act';
 import { watchArray, watchJob } from '../watchJob';
 
 interface WatchFlags {
@@ -23,9 +23,9 @@ export function registerWatch(program: Command, ctx: CommandContext): void {
     .option('--json', 'one JSON object per status, one per line')
     .action(
       act(ctx, async (jobId: string, flags: WatchFlags, command: Command) => {
-        const ref = await ctx.job(command, jobId);
+        const job = await ctx.job(command, jobId);
         const options = { json: flags.json, timeoutInMs: flags.timeout !== undefined ? flags.timeout * 1000 : undefined };
-        return ref.kind === 'Array' ? watchArray(ctx, ref.array, options) : watchJob(ctx, ref, options);
+        return job.jobType === 'Array' ? watchArray(ctx, job, options) : watchJob(ctx, job, options);
       }),
     );
 }

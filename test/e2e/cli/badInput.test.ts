@@ -68,7 +68,7 @@ describe('remote-batch refuses bad input clearly', () => {
     for (const empty of ['', '  ']) {
       const run = await runCli(['status', empty]);
       expect(run.code).toBe(2);
-      expect(run.stderr).toBe("remote-batch: <job-id> is empty: name a job by its id (rb-…, as submit printed it, or see 'remote-batch ls').\n");
+      expect(run.stderr).toBe("remote-batch: The job id is empty: name a job by its id (rb-…, as submit printed it, or as listJobs and 'remote-batch ls' list it).\n");
     }
   });
 

@@ -72,7 +72,7 @@ describe('remote-batch with jobs on the local stack', () => {
     });
     expect(plain.stdout).toMatch(/^JobStatus +Succeeded$/m);
     expect(JSON.parse(listed.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ jobId, JobStatus: 'Succeeded', JobType: 'Single' })]));
-    expect(table.stdout).toMatch(new RegExp(`^${jobId} +Single +Succeeded `, 'm'));
+    expect(table.stdout).toMatch(new RegExp(`^${jobId} +(- +)?Single +Succeeded `, 'm'));
   });
 
   it('prints one plain line per status when not on a terminal, or JSON lines', async () => {

@@ -29,7 +29,7 @@ describe('RetryOn: reruns earned by exit code, beside MaxRetries', () => {
       `n=$REMOTE_BATCH_CHILD_INDEX; f=${log.dir}/child-$n; runs=$(cat $f 2>/dev/null | wc -l); date +%s%N >> $f; ` +
       'case $n in 1) [ $runs -eq 0 ] && exit 137; exit 0;; 2) exit 1;; 3) exit 143;; *) exit 0;; esac';
     const array = await mapSubmit(env, { command: `/bin/sh -c '${script}'` }, [1, 2, 3, 4], {
-      RetryOn: { ExitCodes: [137, { Start: 140, End: 143 }], MaxAttempts: 3, BackoffSeconds: 1 },
+      settings: { RetryOn: { ExitCodes: [137, { Start: 140, End: 143 }], MaxAttempts: 3, BackoffSeconds: 1 } },
     });
     expect(await array.get('ProviderSettings')).toMatchObject({ RetryOn: { ExitCodes: [137, { Start: 140, End: 143 }], MaxAttempts: 3, BackoffSeconds: 1 } });
     await array.wait({ abortSignal: AbortSignal.timeout(120_000) });
@@ -64,7 +64,7 @@ describe('RetryOn: reruns earned by exit code, beside MaxRetries', () => {
   });
 
   it('refuses codes out of range, MaxAttempts below 2, and --retry-attempts alone, naming RetryOn', async () => {
-    const refused = await mapSubmit(env, { command: 'true' }, [1], { RetryOn: { ExitCodes: [300] } }).catch((error: InvalidSettingError) => error);
+    const refused = await mapSubmit(env, { command: 'true' }, [1], { settings: { RetryOn: { ExitCodes: [300] } } }).catch((error: InvalidSettingError) => error);
     expect(refused).toBeInstanceOf(InvalidSettingError);
     expect(refused).toMatchObject({ setting: 'RetryOn', message: expect.stringMatching(/^RetryOn\.ExitCodes: 300 is not an exit code; exit codes are whole numbers from 1 to 255/) });
     const zero = await runCli(['submit', '--command', 'true', '--retry-on', '0']);

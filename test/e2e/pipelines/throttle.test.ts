@@ -17,7 +17,7 @@ describe('MaxParallel: the most children of an array running at once, changeable
   const { local: env } = stackEnvironments();
 
   it('holds an array to 3 children at once, by Batch task times, until `remote-batch throttle` raises it to 8 mid-run', async () => {
-    const array = await mapSubmit(env, { command: '/bin/sh -c "sleep 2"' }, Array.from({ length: 24 }, (_, at) => at + 1), { MaxParallel: 3 });
+    const array = await mapSubmit(env, { command: '/bin/sh -c "sleep 2"' }, Array.from({ length: 24 }, (_, at) => at + 1), { settings: { MaxParallel: 3 } });
     expect(await array.get('ProviderSettings')).toMatchObject({ MaxParallel: 3 });
     await waitFor(() => array.get('ChildJobCounts') as Promise<{ succeeded: number }>, (counts) => counts.succeeded >= 6, { timeoutMs: 60_000, what: 'six children to succeed' });
     expect(await currentDetails(env, array.jobId)).toContain('**MaxParallel:** 3 children at once');
@@ -54,8 +54,8 @@ describe('MaxParallel: the most children of an array running at once, changeable
   });
 
   it('refuses MaxParallel 0, MaxParallel on a single job, and throttle of a single job, naming the setting', async () => {
-    await expect(mapSubmit(env, { command: 'true' }, [1, 2], { MaxParallel: 0 })).rejects.toThrow(/^MaxParallel must be a whole number from 1 to 100,000/);
-    const single = await submit(env, { command: 'true' }, { MaxParallel: 2 }).catch((error: InvalidSettingError) => error);
+    await expect(mapSubmit(env, { command: 'true' }, [1, 2], { settings: { MaxParallel: 0 } })).rejects.toThrow(/^MaxParallel must be a whole number from 1 to 100,000/);
+    const single = await submit(env, { command: 'true' }, { settings: { MaxParallel: 2 } }).catch((error: InvalidSettingError) => error);
     expect(single).toBeInstanceOf(InvalidSettingError);
     expect((single as InvalidSettingError).setting).toBe('settings.maxParallel');
     expect((single as InvalidSettingError).message).toMatch(/^MaxParallel applies to array jobs/);

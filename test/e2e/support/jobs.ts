@@ -1,4 +1,4 @@
-import { type BatchEnvironment, type BatchJob, listJobSummaries } from '../../../src/client';
+import { type BatchEnvironment, type BatchJob, type JobSummary, listJobSummaries, type ListJobsOptions } from '../../../src/client';
 import { waitFor } from '../../support/waitFor';
 
 /** Polls until the status is one of `statuses`, collecting every status seen on the way. */
@@ -18,9 +18,16 @@ export async function waitForStatus(job: BatchJob, statuses: string[], timeoutMs
   return seen;
 }
 
+/** Every job the environment lists (each once), on every page. */
+export async function listedJobs(env: BatchEnvironment, options: ListJobsOptions = {}): Promise<JobSummary[]> {
+  const jobs: JobSummary[] = [];
+  for await (const summary of listJobSummaries(env, options)) jobs.push(summary);
+  return jobs;
+}
+
 /** What `ls --status Running` / `--status Active` would print for the job: nothing, once its workflow closed. */
 export async function listedInProgress(env: BatchEnvironment, jobId: string): Promise<string[]> {
   const statuses: ('Active' | 'Running')[] = ['Active', 'Running'];
-  const listed = await Promise.all(statuses.map(async (status) => (await listJobSummaries(env, { status })).some((summary) => summary.jobId === jobId)));
+  const listed = await Promise.all(statuses.map(async (status) => (await listedJobs(env, { status })).some((summary) => summary.jobId === jobId)));
   return statuses.filter((_, at) => listed[at]);
 }

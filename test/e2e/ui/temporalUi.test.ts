@@ -10,7 +10,7 @@ describe('the Temporal UI in a real browser', () => {
   const ui = browserForSuite();
 
   it('lists a running job filtered by RemoteBatchJobStatus and RemoteBatchPoolId, and its page says what the job is', async () => {
-    const job = await submit(env, { command: '/bin/sh -c "sleep 120"' }, { VCPUCount: 2, JobPriority: 0.5 });
+    const job = await submit(env, { command: '/bin/sh -c "sleep 120"' }, { settings: { VCPUCount: 2, JobPriority: 0.5 } });
     try {
       await waitForStatus(job, ['Running']);
       const query = 'RemoteBatchJobStatus = "Running" AND RemoteBatchPoolId = "local"';

@@ -29,7 +29,7 @@ describe('shell completion', () => {
     expect(complete(bash, 'remote-batch clean --')).toEqual(
       ['--connection', '--dry-run', '--help', '--json', '--older-than', '--pool', '--status', '--workflow', '--yes'].sort(),
     );
-    expect(complete(bash, 'remote-batch --pool local ls --p')).toEqual(['--page', '--pool']);
+    expect(complete(bash, 'remote-batch --pool local ls --p')).toEqual(['--page-token', '--pool']);
     expect(complete(bash, 'remote-batch --')).toEqual(['--connection', '--help', '--pool', '--version']);
   });
 

@@ -3,7 +3,7 @@ import { CommandContext } from '../../../src/cli/context';
 import { jobBodyFromArguments, settingsFromFlags } from '../../../src/cli/commands/submit';
 import { buildProgram } from '../../../src/cli/program';
 import { mapBodyAndElements, readElementsFile } from '../../../src/cli/commands/arrays';
-import { parseJobRef } from '../../../src/cli/jobRef';
+import { parseJobId } from '../../../src/client/jobId';
 import { environmentAssignment, parseScriptArgument } from '../../../src/cli/parse';
 import { runInMemory } from './runInMemory';
 
@@ -168,7 +168,7 @@ describe('submit arguments', () => {
   it("maps flags onto the seed's setting names", () => {
     expect(
       settingsFromFlags({ containerImage: 'node:22', jobPriority: 0.5, vcpuCount: 2, timeConstraint: 30, env: { A: '1' }, input: ['a.txt'] }),
-    ).toEqual({ ContainerImage: 'node:22', JobPriority: 0.5, VCPUCount: 2, TimeConstraint: 30, EnvironmentVariables: { A: '1' }, inputFiles: ['a.txt'] });
+    ).toEqual({ ContainerImage: 'node:22', JobPriority: 0.5, VCPUCount: 2, TimeConstraint: 30, EnvironmentVariables: { A: '1' } });
     expect(settingsFromFlags({})).toEqual({});
   });
 
@@ -193,9 +193,11 @@ describe('map arguments and job references', () => {
   });
 
   it('names children as <array id>/<n>', () => {
-    expect(parseJobRef('rb-1')).toEqual({ jobId: 'rb-1' });
-    expect(parseJobRef('rb-1/12')).toEqual({ jobId: 'rb-1', child: 12 });
-    expect(() => parseJobRef('rb-1/0')).toThrow('a whole number from 1');
+    expect(parseJobId('rb-1')).toEqual({ jobId: 'rb-1' });
+    expect(parseJobId('rb-1/12')).toEqual({ jobId: 'rb-1', child: 12 });
+    expect(() => parseJobId('rb-1/0')).toThrow('a whole number from 1');
+    expect(() => parseJobId('rb-1/x')).toThrow('a whole number from 1');
+    expect(() => parseJobId(' rb-1')).toThrow('has spaces around it');
   });
 });
 

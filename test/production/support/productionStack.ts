@@ -16,6 +16,8 @@ export async function startProductionStack(suite: string, options: { pools: stri
   return startLocalStack({
     dataDir: path.join(runsDir, String(process.pid)),
     ports: { temporal: await findFreePort(), temporalUi: await findFreePort(), azurite: await findFreePort(), emulator: await findFreePort() },
+    // A port of its own: 9464, the default, may be taken between the look and the worker's start by any other stack here.
+    metricsPort: await findFreePort(),
     pools: options.pools,
     topology: { temporal: 'postgres', workers: options.workers },
     log: (line) => process.stderr.write(`[${suite} stack] ${line}\n`),

@@ -27,7 +27,7 @@ export interface SetCurrentVersionOptions {
   abortSignal?: AbortSignal;
 }
 
-export class WorkerVersionNotPollingError extends Error {
+class WorkerVersionNotPollingError extends Error {
   constructor(version: WorkerDeploymentVersion, timeoutMs: number, lastError?: string) {
     super(
       `Worker version ${versionName(version)} could not be made current within ${timeoutMs / 1000} s: ` +

@@ -8,11 +8,11 @@ import { poolWaitingReason } from './poolWaiting';
 import type { BatchTaskDefinition } from './taskDefinition';
 
 /** Batch job metadata: the workflow id that owns the job. */
-export const ownerMetadataKey = 'remote-batch-workflow-id';
+const ownerMetadataKey = 'remote-batch-workflow-id';
 /** Batch job metadata: until this ISO time, a job whose workflow has closed stays active for a retry. */
 export const retryUntilMetadataKey = 'remote-batch-retry-until';
 /** Batch job metadata: one entry per label of the job, `label:<key>` = value, as Batch Explorer and the portal show them. */
-export const labelMetadataPrefix = 'label:';
+const labelMetadataPrefix = 'label:';
 
 export interface NewAzureJob {
   jobId: string;
@@ -97,7 +97,7 @@ interface TaskAddResultJson {
 }
 
 /** The one mapping of a Batch task onto what remote-batch observes of it. */
-export function observationOf(task: TaskFacts): TaskObservation {
+function observationOf(task: TaskFacts): TaskObservation {
   const info = task.executionInfo;
   return {
     state: (task.state ?? 'active') as TaskObservation['state'],

@@ -24,7 +24,7 @@ export interface VersionedShard {
 }
 
 /** Another writer changed a shard between this one's read and write. */
-export class ShardConflictError extends RemoteBatchError {
+class ShardConflictError extends RemoteBatchError {
   constructor(jobId: string, index: number) {
     // No HTTP status: it is not a refusal, and the activity that meets it is retried from a fresh read.
     super(`Child shard ${index} of array ${jobId} changed while it was being updated; it is read again.`, 'ShardConflict');

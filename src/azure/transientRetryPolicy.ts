@@ -27,10 +27,10 @@ export interface TransientRetryOptions {
  * and waits what a `Retry-After` says (429s carry one). Every Batch call we make
  * is idempotent or made so by its activity (JobExists/TaskExists are checked).
  */
-export const defaultTransientRetry: TransientRetryOptions = { retries: 5, firstDelayMs: 100, maxDelayMs: 10_000 };
+const defaultTransientRetry: TransientRetryOptions = { retries: 5, firstDelayMs: 100, maxDelayMs: 10_000 };
 
 /** How long to wait before try `attempt` (1-based), or undefined when the answer is not worth another try. */
-export function transientDelayMs(
+function transientDelayMs(
   options: TransientRetryOptions,
   attempt: number,
   failure: { status?: number; networkCode?: string; retryAfter?: string | null },

@@ -4,8 +4,8 @@ import type { TaskAttempt } from '../model/failureKind';
 import type { ArrayJobState } from '../model/jobStates';
 import { isFinished, type SingleJobStatus } from '../model/status';
 import { abortable, type OperationOptions } from './abort';
-import type { ArrayJob } from './arrayJobObject';
 import { readChildren } from './childRecords';
+import type { BatchEnvironment } from './environment';
 import { jobLogs, type JobLogsOptions } from './logs';
 import { singleJobPropertyNames, type SingleJobPropertyName, UnknownPropertyError } from './properties';
 import { taskJobProperty, type TaskJobFacts } from './taskJobProperties';
@@ -30,13 +30,21 @@ export class ChildNotFoundError extends RemoteBatchError {
   }
 }
 
+/** What a child needs of its array: an ArrayJob. */
+export interface ParentArray {
+  readonly environment: BatchEnvironment;
+  readonly jobId: string;
+  state(options?: OperationOptions): Promise<ArrayJobState>;
+  abortChild(index: number, reason?: string, options?: OperationOptions): Promise<void>;
+}
+
 /** The seed's "ArrayChild" job object: child n of an array (1-based), with a Single job's properties. */
 export class ArrayChildJob {
   readonly jobType = 'ArrayChild';
 
-  constructor(readonly array: ArrayJob, readonly index: number) {}
+  constructor(readonly array: ParentArray, readonly index: number) {}
 
-  get environment() {
+  get environment(): BatchEnvironment {
     return this.array.environment;
   }
 

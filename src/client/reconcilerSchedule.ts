@@ -4,7 +4,7 @@ import type { reconcileOrphans } from '../workflows/reconciler';
 import { taskQueue } from './temporalSettings';
 
 /** One schedule per namespace, whichever worker creates it first; later workers bring it up to date. */
-export const reconcilerScheduleId = 'remote-batch-reconciler';
+const reconcilerScheduleId = 'remote-batch-reconciler';
 
 function scheduleOptions(settings: ReconcilerSettings) {
   return {

@@ -20,7 +20,7 @@ function decoded(payload: Parameters<typeof defaultPayloadConverter.fromPayload>
  * (their last failure: quota, throttling) or a pool that cannot run it (their
  * heartbeat: no nodes, resize errors). Undefined when it waits on nothing.
  */
-export function activityWaitingReason(description: WorkflowExecutionDescription): string | undefined {
+function activityWaitingReason(description: WorkflowExecutionDescription): string | undefined {
   for (const activity of description.raw.pendingActivities ?? []) {
     const heartbeat = decoded(activity.heartbeatDetails?.payloads?.[0] ?? undefined);
     if (typeof heartbeat === 'string' && heartbeat.startsWith('waiting:')) return heartbeat;

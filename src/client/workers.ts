@@ -7,7 +7,7 @@ import { taskQueue } from './temporalSettings';
  * long poll is renewed at least once a minute. Temporal lists a dead worker's
  * pollers for minutes after it died, so the time matters, not the list.
  */
-export const livePollerWindowMs = 75_000;
+const livePollerWindowMs = 75_000;
 
 
 export interface TaskQueueWorkers {

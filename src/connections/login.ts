@@ -55,7 +55,7 @@ export class LoginInputError extends InvalidSettingError {
 
 const connectionNamePattern = /^[A-Za-z0-9_.-]{1,64}$/;
 
-export function checkConnectionName(name: string): string {
+function checkConnectionName(name: string): string {
   if (!connectionNamePattern.test(name)) {
     throw new LoginInputError('name', `Connection name '${name}' is not valid: use 1 to 64 letters, digits, '.', '_' or '-'.`);
   }

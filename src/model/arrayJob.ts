@@ -5,7 +5,7 @@ export const maxArrayChildren = 100_000;
 /** The most elements one array job may map over (children × span). */
 export const maxArrayElements = 1_000_000;
 /** Children per element chunk blob and per child-state shard blob. */
-export const childrenPerBlob = 1000;
+const childrenPerBlob = 1000;
 
 export function childCountOf(elementCount: number, spanSize: number): number {
   return Math.ceil(elementCount / spanSize);

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { ArrayJobState, SingleJobState } from './jobStates';
 import type { JobBody } from './workflowInputs';
 
-export const jobRecordMetadataKey = 'remote-batch-job';
+const jobRecordMetadataKey = 'remote-batch-job';
 
 export interface AzureJobRecord {
   jobType: 'Single' | 'Array';

@@ -133,7 +133,7 @@ export function setChildAttempts(shard: ChildShard, child: number, attempts: Tas
   shard.attempts[String(child - shard.first)] = attempts;
 }
 
-export function countShard(shard: ChildShard): ChildCounts {
+function countShard(shard: ChildShard): ChildCounts {
   const counts: ChildCounts = { active: 0, running: 0, succeeded: 0, failed: 0 };
   for (const letter of shard.statuses) {
     if (letter === 'R') counts.running++;

@@ -9,8 +9,8 @@ export const singleJobTaskId = '10000000';
 /** The first array child's task id; children count up from here. */
 export const firstArrayChildTaskId = 10000001;
 
-export const taskOutputKind = '$TaskOutput';
-export const taskLogKind = '$TaskLog';
+const taskOutputKind = '$TaskOutput';
+const taskLogKind = '$TaskLog';
 
 /** Files a job writes under this folder of its working directory are uploaded and downloadable. */
 export const jobOutputFolder = 'JobOutput';
@@ -19,7 +19,7 @@ export const resultFileName = 'result.json';
 /** Script jobs' runner writes timing and logged messages here. */
 export const evaluationFileName = 'evaluation.json';
 /** Inline and uploaded inputs live under this prefix in the job's container. */
-export const inputPrefix = 'inputs/';
+const inputPrefix = 'inputs/';
 
 export function inputBlobName(name: string): string {
   return `${inputPrefix}${name}`;
@@ -40,10 +40,6 @@ export const jobIdRule =
 /** The job id (and workflow id) the TypeScript client gives a job. */
 export function jobIdForUUID(uuid: string): string {
   return `rb-${uuid}`;
-}
-
-export function isValidJobId(id: string): boolean {
-  return jobIdPattern.test(id);
 }
 
 /** FNV-1a, enough to keep two long ids that share a prefix from colliding; pure so workflows may call it. */

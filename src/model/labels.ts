@@ -11,13 +11,13 @@ import { describeValue, saying } from './describe';
 /** Letters, digits, '.', '_' and '-', starting with a letter or digit: a Keyword, a Batch metadata name and a CLI word alike. */
 const identifierPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 export const maxNameLength = 63;
-export const maxLabelKeyLength = 63;
-export const maxLabelValueLength = 256;
-export const maxLabels = 16;
+const maxLabelKeyLength = 63;
+const maxLabelValueLength = 256;
+const maxLabels = 16;
 
-export const nameRule = `1 to ${maxNameLength} letters, digits, '.', '_' or '-', starting with a letter or digit`;
-export const labelKeyRule = `1 to ${maxLabelKeyLength} letters, digits, '.', '_' or '-', starting with a letter or digit (no '=': the search attribute holds key=value)`;
-export const labelValueRule = `at most ${maxLabelValueLength} characters, none of them a control character, a quote or a backslash (a search attribute keyword and a Batch metadata value)`;
+const nameRule = `1 to ${maxNameLength} letters, digits, '.', '_' or '-', starting with a letter or digit`;
+const labelKeyRule = `1 to ${maxLabelKeyLength} letters, digits, '.', '_' or '-', starting with a letter or digit (no '=': the search attribute holds key=value)`;
+const labelValueRule = `at most ${maxLabelValueLength} characters, none of them a control character, a quote or a backslash (a search attribute keyword and a Batch metadata value)`;
 
 // Control characters break a Keyword and Batch's metadata; quotes break the visibility queries that filter on them.
 function hasForbiddenCharacter(value: string): boolean {
@@ -33,7 +33,7 @@ export function nameProblem(name: unknown): string | undefined {
   return undefined;
 }
 
-export function labelProblem(key: string, value: unknown): string | undefined {
+function labelProblem(key: string, value: unknown): string | undefined {
   if (key.length > maxLabelKeyLength || !identifierPattern.test(key)) return `labels: the key ${describeValue(key)} must be ${labelKeyRule}.`;
   if (typeof value !== 'string') return `labels.${key} must be a string; got ${describeValue(value)}.`;
   if (value.length > maxLabelValueLength || hasForbiddenCharacter(value)) return `labels.${key}: the value ${describeValue(value)} must be ${labelValueRule}.`;

@@ -2,7 +2,7 @@ import type { TaskObservation } from './taskObservation';
 import type { SingleJobStatus } from './status';
 
 /** The prefix that tells a user the client, not Batch, ended the job (the seed's RemoteBatchJobAbort). */
-export const clientTerminationPrefix = 'Terminated at the request of the remote-batch client';
+const clientTerminationPrefix = 'Terminated at the request of the remote-batch client';
 
 export function clientTerminationReason(reason: string): string {
   return `${clientTerminationPrefix}: ${reason}`;

@@ -4,12 +4,12 @@ export interface ReconcilerSettings {
   gracePeriodMs: number;
 }
 
-export const reconcilerVariables = {
+const reconcilerVariables = {
   interval: 'REMOTE_BATCH_RECONCILE_INTERVAL',
   gracePeriod: 'REMOTE_BATCH_RECONCILE_GRACE_PERIOD',
 } as const;
 
-export const defaultReconcilerSettings: ReconcilerSettings = { intervalMs: 5 * 60_000, gracePeriodMs: 10 * 60_000 };
+const defaultReconcilerSettings: ReconcilerSettings = { intervalMs: 5 * 60_000, gracePeriodMs: 10 * 60_000 };
 
 const unitMs: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 };
 

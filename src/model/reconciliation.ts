@@ -22,7 +22,7 @@ export interface ActiveAzureJobFacts {
 }
 
 /** Why a job whose workflow is gone from Temporal was ended. */
-export const deletedWorkflowReason = 'its workflow was deleted from Temporal';
+const deletedWorkflowReason = 'its workflow was deleted from Temporal';
 
 export type Reconciliation =
   | { action: 'none' }

@@ -5,7 +5,7 @@ export const jobFailedType = 'RemoteBatchJobFailed';
 /** The failure type of a retry that cannot be done (window over, job aborted, nothing failed). */
 export const retryRefusedType = 'RemoteBatchRetryRefused';
 
-export const defaultRetryWindowSeconds = 24 * 3600;
+const defaultRetryWindowSeconds = 24 * 3600;
 
 export function retryUntil(now: Date, windowSeconds: number | undefined): string {
   return new Date(now.getTime() + (windowSeconds ?? defaultRetryWindowSeconds) * 1000).toISOString();

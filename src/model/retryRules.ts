@@ -8,10 +8,10 @@ import { z } from 'zod';
 import { describeValue, saying } from './describe';
 
 /** Exit codes a Linux task ends with: 1 to 255 (128 + n for signal n: 137 SIGKILL, out of memory; 143 SIGTERM). */
-export const minRetryExitCode = 1;
-export const maxRetryExitCode = 255;
-export const maxRetryOnAttempts = 100;
-export const maxRetryOnBackoffSeconds = 3600;
+const minRetryExitCode = 1;
+const maxRetryExitCode = 255;
+const maxRetryOnAttempts = 100;
+const maxRetryOnBackoffSeconds = 3600;
 
 const codeRule = `exit codes are whole numbers from ${minRetryExitCode} to ${maxRetryExitCode}`;
 const codeMessage = saying((got) => `RetryOn.ExitCodes: ${got} is not an exit code; ${codeRule}, or ranges { start, end } within them.`);

@@ -8,7 +8,7 @@ import { type JobLabels, labelKeywords } from './labels';
  */
 export const jobStatusKey = defineSearchAttributeKey('RemoteBatchJobStatus', SearchAttributeType.KEYWORD);
 export const jobTypeKey = defineSearchAttributeKey('RemoteBatchJobType', SearchAttributeType.KEYWORD);
-export const poolIdKey = defineSearchAttributeKey('RemoteBatchPoolId', SearchAttributeType.KEYWORD);
+const poolIdKey = defineSearchAttributeKey('RemoteBatchPoolId', SearchAttributeType.KEYWORD);
 export const azureJobIdKey = defineSearchAttributeKey('RemoteBatchAzureJobId', SearchAttributeType.KEYWORD);
 /** `<connection>/<pool>`: what listJobs filters on. */
 export const environmentKey = defineSearchAttributeKey('RemoteBatchEnvironment', SearchAttributeType.KEYWORD);

@@ -7,10 +7,10 @@ import { camelRetryOn, type RetryRule, retryOnSchema, seedRetryOn } from './retr
 export type JobSettings = z.output<typeof jobSettingsSchema>;
 
 /** The most MaxRetries allows: enough for flaky work, bounded so a broken job cannot loop for days. */
-export const maxMaxRetries = 100;
+const maxMaxRetries = 100;
 
 /** The most MaxParallel allows: an array's children. */
-export const maxMaxParallel = 100_000;
+const maxMaxParallel = 100_000;
 
 /** Has Node, so script jobs run in it. */
 export const defaultContainerImage = 'node:20-slim';

@@ -28,7 +28,7 @@ export const jobIdSchema = z
   .regex(jobIdPattern, { error: (issue) => `jobId ${describeValue(issue.input)} is not a valid job id: ${jobIdRule}` })
   .describe(`The Azure job id, also naming its blob container job-<jobId>; defaults to the workflow id. ${jobIdRule}`);
 
-export const environmentRefSchema = z
+const environmentRefSchema = z
   .object(
     {
       poolId: z
@@ -45,7 +45,7 @@ export const environmentRefSchema = z
   .describe('Where the job runs.');
 
 /** Arguments must survive JSON as they are, and fit in a workflow input. */
-export const jobArgsSchema = z
+const jobArgsSchema = z
   .array(z.unknown(), { error: 'args must be an array of JSON values.' })
   .superRefine((args, context) => {
     let json: string;
@@ -92,7 +92,7 @@ const scriptBodySchema = z.object({
   args: jobArgsSchema,
 });
 
-export const jobBodySchema = z.discriminatedUnion('kind', [commandBodySchema, scriptBodySchema], {
+const jobBodySchema = z.discriminatedUnion('kind', [commandBodySchema, scriptBodySchema], {
   error: "body.kind must be 'script' or 'command'.",
 });
 
@@ -101,7 +101,7 @@ const inputNameSchema = z
   .regex(/^[^/\\]+$/, { error: (issue) => `inputs: the file name ${describeValue(issue.input)} must be a plain name, without a folder.` })
   .refine((name) => name !== '.' && name !== '..', { error: 'inputs: a file name cannot be "." or "..".' });
 
-export const jobInputFileSchema = z.union(
+const jobInputFileSchema = z.union(
   [
     z.object({ name: inputNameSchema, content: z.string().describe('Small text, uploaded by the workflow.') }),
     z.object({ name: inputNameSchema, blob: z.string().min(1).describe("A blob already in the job's container.") }),
@@ -212,7 +212,7 @@ export const retryInputSchema = z
   .meta({ title: 'retry', description: 'Start it under the same workflow id as the run it retries.' });
 
 /** Each workflow's input schema by workflow type: `schema/<type>.input.json` is generated from it. */
-export const workflowInputSchemas = {
+const workflowInputSchemas = {
   singleJob: z.union([singleJobInputSchema, retryInputSchema]).meta(singleJobInputSchema.meta() ?? {}),
   arrayJob: z.union([arrayJobInputSchema, retryInputSchema]).meta(arrayJobInputSchema.meta() ?? {}),
 } as const;

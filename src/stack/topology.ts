@@ -7,7 +7,7 @@ export interface StackTopology {
   workers: number;
 }
 
-export const maxWorkers = 16;
+const maxWorkers = 16;
 
 const topologySchema = z.object({
   temporal: z.enum(temporalKinds, {

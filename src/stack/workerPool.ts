@@ -39,7 +39,7 @@ export interface RunningWorkerPool {
  * One worker keeps today's file names (`worker.log`, `worker.pid`); several are
  * numbered (`worker-2.log`, …). Each has its own identity and counts file.
  */
-export function pooledWorker(logsDir: string, count: number, index: number, metricsPort: number): PooledWorker {
+function pooledWorker(logsDir: string, count: number, index: number, metricsPort: number): PooledWorker {
   const base = path.join(logsDir, count === 1 ? 'worker' : `worker-${index}`);
   return {
     metricsPort,

@@ -9,7 +9,7 @@ const countedStatuses: Record<'Single' | 'Array', readonly string[]> = {
 };
 
 /** Counts jobs per type and status in Temporal's visibility store: what users see in `ls`, not a guess from one worker's view. */
-export async function sampleJobCounts(client: Client): Promise<void> {
+async function sampleJobCounts(client: Client): Promise<void> {
   for (const [type, statuses] of Object.entries(countedStatuses)) {
     for (const status of statuses) {
       const { count } = await client.workflow.count(`${jobTypeKey.name} = '${type}' AND ${jobStatusKey.name} = '${status}'`);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 export const metricsPortVariable = 'REMOTE_BATCH_METRICS_PORT';
 export const metricsHostVariable = 'REMOTE_BATCH_METRICS_HOST';
-export const jobCountIntervalVariable = 'REMOTE_BATCH_METRICS_JOB_COUNT_INTERVAL_MS';
+const jobCountIntervalVariable = 'REMOTE_BATCH_METRICS_JOB_COUNT_INTERVAL_MS';
 
 const portSchema = z.coerce.number().int().min(1).max(65535);
 const intervalSchema = z.coerce.number().int().min(100);

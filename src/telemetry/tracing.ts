@@ -23,7 +23,7 @@ export interface Tracing {
 let installed: Tracing | undefined;
 
 /** Where spans go, by the OpenTelemetry variables' rules: the traces URL as given, or `/v1/traces` under the base endpoint. */
-export function otlpTracesUrl(env: NodeJS.ProcessEnv): string | undefined {
+function otlpTracesUrl(env: NodeJS.ProcessEnv): string | undefined {
   if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT) return `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`;
   return undefined;

@@ -7,7 +7,7 @@ import { act } from '../act';
 import { formatProperties } from '../render';
 
 /** What can be shown of a connection: endpoints, names and how it authenticates — never a key. */
-export async function describeConnection(connection: Connection): Promise<{ batch: Record<string, string>; storage: Record<string, string> }> {
+async function describeConnection(connection: Connection): Promise<{ batch: Record<string, string>; storage: Record<string, string> }> {
   const batch = {
     endpoint: connection.batch.endpoint,
     account: connection.batch.accountName,

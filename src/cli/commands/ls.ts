@@ -18,7 +18,7 @@ interface LsFlags {
 }
 
 /** "showing 50 jobs; more: remote-batch ls --page-token …", the line on stderr under a page of jobs. */
-export function jobPageLine(shown: number, next: string | undefined, options: { later: boolean; noun?: string; repeat?: string }): string {
+function jobPageLine(shown: number, next: string | undefined, options: { later: boolean; noun?: string; repeat?: string }): string {
   const noun = options.noun ?? 'jobs';
   const count = shown === 1 ? `1 ${noun.replace(/jobs$/, 'job')}` : `${shown} ${noun}`;
   if (next !== undefined) return `showing ${count}; more: remote-batch ls${options.repeat ?? ''} --page-token ${next}`;

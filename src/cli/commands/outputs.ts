@@ -48,7 +48,7 @@ export function pickOutputs<F extends Pick<JobOutputFile, 'name'>>(files: F[], n
 }
 
 /** Files already at the targets are never overwritten silently: all are named, nothing is downloaded. */
-export function refuseOverwrites(targets: string[], force: boolean): void {
+function refuseOverwrites(targets: string[], force: boolean): void {
   if (force) return;
   const existing = targets.filter((target) => fs.existsSync(target));
   if (existing.length === 0) return;

@@ -44,7 +44,7 @@ export async function awaitEnd(ctx: CommandContext, job: JobRef, options: { wait
 }
 
 /** "child 3: cannot square …" for the first few failed children of an array. */
-export function failedChildrenText(jobId: string, statuses: string[], reasons: (string | undefined)[], shown = 5): string {
+function failedChildrenText(jobId: string, statuses: string[], reasons: (string | undefined)[], shown = 5): string {
   const failed = statuses.map((status, i) => (status === 'Failed' ? i : -1)).filter((i) => i >= 0);
   const lines = failed.slice(0, shown).map((i) => `  ${jobId}/${i + 1}: ${reasons[i] ?? 'no reason recorded'}`);
   if (failed.length > shown) lines.push(`  … and ${failed.length - shown} more (remote-batch status ${jobId} ChildJobStatusReasons)`);

@@ -10,7 +10,7 @@ import { positiveIntegerOption } from '../parse';
 import { formatProperties, formatRunTime, formatTable, formatValue, pageLine, paint, statusColour } from '../render';
 
 /** What `status` shows by default: the job's state, not its (possibly large) logs and results. */
-export const statusSummaryProperties = [
+const statusSummaryProperties = [
   'JobStatus',
   'JobStatusReason',
   'JobName',
@@ -27,7 +27,7 @@ export const statusSummaryProperties = [
   'Environment',
 ] as const;
 
-export const arrayStatusSummaryProperties = [
+const arrayStatusSummaryProperties = [
   'JobStatus',
   'JobStatusReason',
   'JobName',
@@ -55,7 +55,7 @@ interface StatusFlags {
 }
 
 /** The table of an array's children under its status: one page of them. */
-export function childTableLines(jobId: string, children: ChildSummary[], colour = false, now: Date = new Date()): string[] {
+function childTableLines(jobId: string, children: ChildSummary[], colour = false, now: Date = new Date()): string[] {
   const rows = children.map((child) => [
     `${jobId}/${child.child}`,
     child.JobStatus,
@@ -68,7 +68,7 @@ export function childTableLines(jobId: string, children: ChildSummary[], colour 
 }
 
 /** Refuses a misspelt property before anything is asked of the service, with the closest name. */
-export function checkPropertyNames(names: string[], known: readonly string[] = allPropertyNames): void {
+function checkPropertyNames(names: string[], known: readonly string[] = allPropertyNames): void {
   for (const name of names) {
     if (!known.includes(name)) throw new UnknownPropertyError(name, known);
   }

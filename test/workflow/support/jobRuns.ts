@@ -30,7 +30,7 @@ export function startRetry(client: Client, type: JobType, jobId: string, previou
 
 export interface RunEnding<S> {
   closed: 'completed' | 'failed' | 'cancelled';
-  /** The job's final state: the result, or the details of the failure or cancellation. */
+  /** The job's final state: the result, the failure's details, or a cancelled run's memo. */
   state?: S;
   /** The failure's type (RemoteBatchJobFailed, RemoteBatchRetryRefused, InvalidInput …) and message. */
   failureType?: string;
@@ -44,7 +44,8 @@ export async function endingOf<S = SingleJobState | ArrayJobState>(handle: Workf
   } catch (error) {
     if (!(error instanceof WorkflowFailedError)) throw error;
     const { cause } = error;
-    if (cause instanceof CancelledFailure) return { closed: 'cancelled', state: cause.details[0] as S, message: cause.message };
+    // A cancelled run's final state is in its memo (docs/any-language.md), where every client can read it.
+    if (cause instanceof CancelledFailure) return { closed: 'cancelled', state: (await handle.describe()).memo?.state as S, message: cause.message };
     if (cause instanceof ApplicationFailure) return { closed: 'failed', state: cause.details?.[0] as S, failureType: cause.type ?? undefined, message: cause.message };
     throw error;
   }

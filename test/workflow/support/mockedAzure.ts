@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { CancelledFailure, Context } from '@temporalio/activity';
 import type { Activities } from '../../../src/activities';
 import { workflowHistoryActivities } from '../../../src/activities/workflowHistory';
 
@@ -7,9 +7,11 @@ export interface ActivityCall {
   input: Record<string, unknown>;
   /** The workflow run that made the call. */
   runId: string;
-  /** The activity's attempt (1 for the first), and when the server scheduled it (server time, which skips). */
+  /** How the call ended, once it has: 'cancelled' when the workflow cancelled it. */
+  ended?: 'completed' | 'failed' | 'cancelled';
+  /** The activity's attempt (1 for the first), and when it started by the clock. */
   attempt: number;
-  scheduledAt: number;
+  startedAt: number;
 }
 
 /** A promise a test settles by hand: what a held activity waits for. */
@@ -28,7 +30,8 @@ export class Release<T = void> {
  */
 export async function heldUntil<T>(release: Release<T>): Promise<T> {
   const context = Context.current();
-  const beat = setInterval(() => context.heartbeat('held by the test'), 200);
+  // A local activity cannot heartbeat; it learns of its cancellation all the same.
+  const beat = context.info.isLocal ? undefined : setInterval(() => context.heartbeat('held by the test'), 200);
   try {
     return await Promise.race([release.promise, context.cancelled]);
   } finally {
@@ -40,10 +43,12 @@ type Behaviour = { [K in keyof Activities]: (input: Parameters<Activities[K]>[0]
 
 /**
  * What a healthy Azure answers: everything succeeds, a task runs and exits 0,
- * an array's children succeed as soon as they are added.
+ * an array's children complete as soon as they are added (an aborted child
+ * Failed, the others Succeeded).
  */
 function healthyAzure(): Omit<Behaviour, 'previousRun' | 'cancellationRequester'> {
   let cursor = 0;
+  const abortedChildren = new Set<number>();
   return {
     prepareAzureJob: async () => undefined,
     addSingleTask: async () => undefined,
@@ -57,12 +62,17 @@ function healthyAzure(): Omit<Behaviour, 'previousRun' | 'cancellationRequester'
         ? { status: 'Failed', statusReason: input.abortReason, hasResult: false }
         : { status: 'Succeeded', statusReason: 'The task exited with code 0 and its outputs were uploaded.', exitCode: 0, hasResult: input.expectsResult },
     addArrayChildren: async (input) => input.to - input.from + 1,
-    pollArrayProgress: async (input) => ({
-      counts: { active: input.childCount - input.added, running: 0, succeeded: input.added, failed: 0 },
-      cursor: `cursor-${++cursor}`,
-      allCompleted: input.added === input.childCount,
-    }),
-    abortArrayChild: async () => undefined,
+    pollArrayProgress: async (input) => {
+      const failed = [...abortedChildren].filter((child) => child <= input.added).length;
+      return {
+        counts: { active: input.childCount - input.added, running: 0, succeeded: input.added - failed, failed },
+        cursor: `cursor-${++cursor}`,
+        allCompleted: input.added === input.childCount,
+      };
+    },
+    abortArrayChild: async (input) => {
+      abortedChildren.add(input.child);
+    },
     failUnfinishedChildren: async () => 0,
     rerunFailedChildren: async () => 0,
     publishArrayResults: async () => undefined,
@@ -78,13 +88,65 @@ function healthyAzure(): Omit<Behaviour, 'previousRun' | 'cancellationRequester'
  */
 export class MockedAzure {
   readonly calls: ActivityCall[] = [];
-  private readonly behaviour: Behaviour = { ...healthyAzure(), ...workflowHistoryActivities() };
+  /** What each activity does by default, for a behaviour that answers as Azure would after all. */
+  readonly healthy = healthyAzure();
+  private readonly behaviour: Behaviour = { ...this.healthy, ...workflowHistoryActivities() };
   private readonly listeners: Array<() => boolean> = [];
 
   /** Gives an activity other behaviour from now on. */
   on<K extends keyof Activities>(name: K, behaviour: Behaviour[K]): this {
     this.behaviour[name] = behaviour;
     return this;
+  }
+
+  /**
+   * Holds every call of `name` from now on until the test releases it (the
+   * call heartbeats meanwhile, and ends if the workflow cancels it); then it
+   * does what it did before.
+   */
+  hold(name: keyof Activities): Release {
+    const gate = this.gate(name);
+    const release = new Release();
+    void release.promise.then(() => gate.open());
+    return release;
+  }
+
+  /**
+   * Holds each call of `name` from now on until the test lets it through
+   * (`pass()` lets the next held or coming call through, `open()` every
+   * one from then on); a call let through does what it did before.
+   */
+  gate<K extends keyof Activities>(name: K): { pass(): void; open(): void } {
+    const waiting: Release[] = [];
+    let passes = 0;
+    let opened = false;
+    const before = this.behaviour[name];
+    this.on(name, (async (input: Parameters<Activities[K]>[0]) => {
+      if (!opened) {
+        if (passes > 0) passes--;
+        else {
+          const turn = new Release();
+          waiting.push(turn);
+          await heldUntil(turn);
+        }
+      }
+      return before(input as never);
+    }) as unknown as Behaviour[K]);
+    return {
+      pass: () => {
+        const next = waiting.shift();
+        if (next) next.resolve();
+        else passes++;
+      },
+      open: () => {
+        opened = true;
+        for (const turn of waiting.splice(0)) turn.resolve();
+      },
+    };
+  }
+
+  callsOf(name: keyof Activities): ActivityCall[] {
+    return this.calls.filter((call) => call.name === name);
   }
 
   /** The inputs of every call of `name` so far, in order. */
@@ -115,9 +177,17 @@ export class MockedAzure {
       name,
       (input: Record<string, unknown>) => {
         const { info } = Context.current();
-        this.calls.push({ name, input, runId: info.workflowExecution?.runId ?? '', attempt: info.attempt, scheduledAt: info.currentAttemptScheduledTimestampMs });
+        const call: ActivityCall = { name, input, runId: info.workflowExecution?.runId ?? '', attempt: info.attempt, startedAt: Date.now() };
+        this.calls.push(call);
+        // The behaviour of the moment of the call: a test that changes it once it has seen this call changes the next one.
+        const behaviour = this.behaviour[name] as (input: unknown) => unknown;
         for (const listener of [...this.listeners]) if (listener()) this.listeners.splice(this.listeners.indexOf(listener), 1);
-        return (this.behaviour[name] as (input: unknown) => unknown)(input);
+        const running = Promise.resolve().then(() => behaviour(input));
+        running.then(
+          () => (call.ended = 'completed'),
+          (error: unknown) => (call.ended = error instanceof CancelledFailure ? 'cancelled' : 'failed'),
+        );
+        return running;
       },
     ]);
     return Object.fromEntries(entries) as Activities;

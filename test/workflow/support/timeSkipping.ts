@@ -1,7 +1,7 @@
 import { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, type LogLevel, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Activities } from '../../../src/activities';
 import { sanitizedActivityErrors } from '../../../src/activities/failures';
 import { searchAttributeKeys } from '../../../src/model/searchAttributes';
@@ -15,13 +15,14 @@ let runtimeInstalled = false;
 /**
  * Temporal's time-skipping test server with the search attributes the
  * workflows keep current. Its time runs as the clock does and skips ahead
- * only in `env.sleep()`: tests use `clientOf(env)`, not `env.client`, whose
+ * only in `env.sleep()`: tests use a client of their own, not `env.client`, whose
  * `result()` lets the server skip to its next timer, which once a run has
  * closed can lie years ahead (a retry window would then have passed).
  */
 export async function startTimeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
   // Jobs failing is what most tests here expect, on a server that lacks some capabilities: the warnings would only be noise.
-  runtimeInstalled ||= (Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } }), true);
+  const level = (process.env.WORKFLOW_TESTS_LOG ?? 'ERROR') as LogLevel;
+  runtimeInstalled ||= (Runtime.install({ logger: new DefaultLogger(level), telemetryOptions: { logging: { filter: { core: level, other: 'ERROR' } } } }), true);
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: ensureTemporalTestServer(() => undefined) } } });
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
@@ -30,8 +31,19 @@ export async function startTimeSkippingEnvironment(): Promise<TestWorkflowEnviro
   return env;
 }
 
-export function clientOf(env: TestWorkflowEnvironment): Client {
+function clientOf(env: TestWorkflowEnvironment): Client {
   return new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
+}
+
+/** A test file's environment and client: started before its tests, torn down after them. */
+export function timeSkippingEnvironmentPerFile(): { env: TestWorkflowEnvironment; client: Client } {
+  const bed = {} as { env: TestWorkflowEnvironment; client: Client };
+  beforeAll(async () => {
+    bed.env = await startTimeSkippingEnvironment();
+    bed.client = clientOf(bed.env);
+  });
+  afterAll(() => bed.env?.teardown());
+  return bed;
 }
 
 let bundle: Promise<WorkflowBundle> | undefined;
@@ -56,6 +68,8 @@ export async function withWorker<T>(env: TestWorkflowEnvironment, activities: Ac
     workflowBundle: await workflowBundle(),
     activities,
     interceptors: { activity: [sanitizedActivityErrors] },
+    // Heartbeats reach the server at once, so a held activity learns within moments that the workflow cancelled it.
+    maxHeartbeatThrottleInterval: '100 milliseconds',
     workerDeploymentOptions: versionedDeploymentOptions({ deploymentName: defaultDeploymentName, buildId: 'workflow-tests' }),
   });
   return worker.runUntil(test);

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { closestName } from '../model/errors';
+import { environmentVariableNameProblem } from '../model/settings';
 import { nameProblem, parseLabelAssignment, parseNamePattern } from '../model/labels';
 
 /** Arguments of a script job: JSON where it parses (12, true, {"a":1}, "\"12\""), plain text otherwise. */
@@ -11,30 +12,52 @@ export function parseScriptArgument(text: string): unknown {
   }
 }
 
+// Decimal numbers as people write them; Number() would also read 0x1, 0b1, 1_0 (no), '', ' 1 ' and Infinity.
+const decimalNumber = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const wholeNumber = /^\+?\d+$/;
+
 /** A number flag; commander reports the error as "option '--x <n>' argument '…' is invalid. <message>". */
 export function numberOption(what: string) {
   return (text: string): number => {
-    const value = Number(text);
-    if (text.trim() === '' || !Number.isFinite(value)) throw new InvalidArgumentError(`${what} must be a number.`);
+    if (!decimalNumber.test(text)) throw new InvalidArgumentError(`${what} must be a number written in decimal, such as 2 or 0.5; got '${text}'.`);
+    return Number(text);
+  };
+}
+
+/** Seconds (--timeout, --retry-window): a decimal number above 0, or 0 or more when `allowed` says so. */
+export function secondsOption(what: string, allowed: 'positive' | 'zero or more' = 'positive') {
+  return (text: string): number => {
+    const value = decimalNumber.test(text) ? Number(text) : NaN;
+    if (!(allowed === 'positive' ? value > 0 : value >= 0) || !Number.isFinite(value)) {
+      throw new InvalidArgumentError(`${what} must be a number of seconds ${allowed === 'positive' ? 'above 0' : '(0 or more)'}, such as 30 or 1.5; got '${text}'.`);
+    }
     return value;
   };
 }
 
 export function positiveIntegerOption(what: string, max?: number) {
   return (text: string): number => {
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < 1 || (max !== undefined && value > max)) {
-      throw new InvalidArgumentError(`${what} must be a whole number ${max !== undefined ? `from 1 to ${max}` : 'of at least 1'}.`);
+    const value = wholeNumber.test(text) ? Number(text) : NaN;
+    if (!Number.isSafeInteger(value) || value < 1 || (max !== undefined && value > max)) {
+      throw new InvalidArgumentError(`${what} must be a whole number ${max !== undefined ? `from 1 to ${max}` : 'of at least 1'}; got '${text}'.`);
     }
     return value;
   };
 }
 
+/** A whole number flag whose range the settings check (MaxParallel, `throttle`): only its form is checked here. */
+export function wholeNumberText(text: string): number | undefined {
+  return wholeNumber.test(text) ? Number(text) : undefined;
+}
+
 /** Repeatable `--env NAME=VALUE`, collected into an object. */
 export function environmentAssignment(text: string, previous: Record<string, string> = {}): Record<string, string> {
   const equals = text.indexOf('=');
-  if (equals <= 0) throw new InvalidArgumentError('expected NAME=VALUE.');
-  return { ...previous, [text.slice(0, equals)]: text.slice(equals + 1) };
+  if (equals <= 0) throw new InvalidArgumentError(`expected NAME=VALUE, such as MY_VAR=1; got '${text}'.`);
+  const name = text.slice(0, equals);
+  const problem = environmentVariableNameProblem(name);
+  if (problem) throw new InvalidArgumentError(problem);
+  return { ...previous, [name]: text.slice(equals + 1) };
 }
 
 /** Repeatable string flags. */

@@ -1,4 +1,5 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { cleanAgeProblem } from '../model/cleanAge';
 import { InvalidSettingError, RemoteBatchError } from '../model/errors';
 import { azureJobIdKey, environmentKey, jobStatusKey, jobTypeKey } from '../model/searchAttributes';
 import type { JobStatus } from '../model/status';
@@ -94,9 +95,8 @@ export interface CleanJobsOptions extends DeleteJobOptions {
 
 /** The close time a job must be older than; none when the age reaches back before any job could have run. */
 function closedBefore(olderThanInMs: number, now: Date): string | undefined {
-  if (typeof olderThanInMs !== 'number' || !Number.isFinite(olderThanInMs) || olderThanInMs < 0) {
-    throw new InvalidSettingError('olderThanInMs', `olderThanInMs must be a number of milliseconds, 0 or more; got ${JSON.stringify(olderThanInMs)}.`);
-  }
+  const problem = cleanAgeProblem('olderThanInMs', olderThanInMs);
+  if (problem) throw new InvalidSettingError('olderThanInMs', problem);
   const cutoff = now.getTime() - olderThanInMs;
   return cutoff > 0 ? new Date(cutoff).toISOString() : undefined;
 }

@@ -19,7 +19,7 @@ function checkItems(items: unknown): unknown[] {
   return items;
 }
 
-const strict = { refuseUndefined: true };
+const strict = { exact: true };
 
 /** One JSON line per child: its element, or its span's elements. Refuses, naming it, the first element that is not JSON. */
 function chunkLines(items: unknown[], spanSize: number, chunk: number, childCount: number): string {

@@ -4,6 +4,8 @@
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
   if (typeof value === 'bigint') return `${value}n (a BigInt)`;
+  // JSON.stringify writes NaN and Infinity as null: quote them as they are.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {

@@ -66,21 +66,42 @@ const retriesMessage = saying(
 const parallelMessage = saying(
   (got) => `MaxParallel must be a whole number from 1 to ${maxMaxParallel.toLocaleString('en')} (the most children of an array running at once); got ${got}.`,
 );
-const variablesMessage = 'EnvironmentVariables must be an object of name → string value.';
-const variableMessage = saying(
-  (got) => `EnvironmentVariables: ${got} must be a name of letters, digits and underscores (not starting with a digit) with a string value.`,
-);
+const variablesMessage = saying((got) => `EnvironmentVariables must be an object of NAME → string value, such as { "MY_VAR": "1" }; got ${got}.`);
+const variableValueMessage = saying((got) => `EnvironmentVariables: every value must be a string (quote numbers: "1"); got ${got}.`);
+
+/** A variable name the task's environment takes (`EnvironmentVariables`, `--env NAME=VALUE`). */
+export function environmentVariableNameProblem(name: string): string | undefined {
+  if (environmentName.test(name)) return undefined;
+  return `EnvironmentVariables: the name ${describeValue(name)} is not a variable name; use letters, digits and underscores, not starting with a digit (such as MY_VAR).`;
+}
+
+/** A ContainerImage's name before its tag and digest: Docker refuses one over 255 characters. */
+const maxImageNameLength = 255;
+function imageNameLength(image: string): number {
+  const withoutDigest = image.split('@')[0];
+  const tag = withoutDigest.lastIndexOf(':');
+  return (tag > withoutDigest.lastIndexOf('/') ? withoutDigest.slice(0, tag) : withoutDigest).length;
+}
 
 /** The provider settings as a workflow takes them (camelCase names); the client maps the seed's names onto these. */
 export const jobSettingsSchema = z
   .strictObject(
     {
-      containerImage: z.string(imageMessage).regex(imageReference, imageMessage).default(defaultContainerImage).describe("ContainerImage: the task's Docker image."),
+      containerImage: z
+        .string(imageMessage)
+        .refine((image) => imageNameLength(image) <= maxImageNameLength, {
+          error: (issue) => `ContainerImage must name an image in at most ${maxImageNameLength} characters before its tag (Docker's limit); got one of ${imageNameLength(String(issue.input))}.`,
+          abort: true,
+        })
+        .regex(imageReference, imageMessage)
+        .default(defaultContainerImage).describe("ContainerImage: the task's Docker image."),
       jobPriority: z.number(priorityMessage).min(-1, priorityMessage).max(1, priorityMessage).default(0).describe('JobPriority: -1 (lowest) to 1 (highest), mapped onto Batch priority -1000…1000.'),
       vcpuCount: z.number(vcpuMessage).int(vcpuMessage).min(1, vcpuMessage).default(1).describe("VCPUCount: the task's requiredSlots and the processor count it sees."),
       timeConstraint: z.number(timeMessage).positive(timeMessage).optional().describe("TimeConstraint: seconds; the task's maxWallClockTime."),
       environmentVariables: z
-        .record(z.string().regex(environmentName, variableMessage), z.string(saying(() => variablesMessage)), { error: variablesMessage })
+        .record(z.string().regex(environmentName), z.string(variableValueMessage), {
+          error: (issue) => (issue.code === 'invalid_key' ? environmentVariableNameProblem(String(issue.input)) : variablesMessage.error(issue)),
+        })
         .default({})
         .describe("EnvironmentVariables: set in the task's environment."),
       maxRetries: z

@@ -50,7 +50,7 @@ const jobArgsSchema = z
   .superRefine((args, context) => {
     let json: string;
     try {
-      json = toStrictJson(args, 'args', { refuseUndefined: true });
+      json = toStrictJson(args, 'args', { exact: true });
     } catch (error) {
       context.addIssue({ code: 'custom', message: `${(error as Error).message}; a job's arguments must be JSON values.` });
       return;

@@ -42,6 +42,25 @@ describe('provider settings', () => {
     expect(errorOf({ ContainerImage: value }).setting).toBe('ContainerImage');
   });
 
+  it("refuses a ContainerImage longer than Docker's limit, saying how long it is", () => {
+    const error = errorOf({ ContainerImage: 'a'.repeat(5000) });
+    expect(error.message).toBe("ContainerImage must name an image in at most 255 characters before its tag (Docker's limit); got one of 5000.");
+    expect(validateSettings({ ContainerImage: `${'a'.repeat(255)}:${'t'.repeat(128)}` }).containerImage).toHaveLength(384);
+  });
+
+  it('names the environment variable and the rule it breaks', () => {
+    expect(errorOf({ EnvironmentVariables: { '1BAD': 'x' } }).message).toBe(
+      "EnvironmentVariables: the name '1BAD' is not a variable name; use letters, digits and underscores, not starting with a digit (such as MY_VAR).",
+    );
+    expect(errorOf({ EnvironmentVariables: { COUNT: 3 as unknown as string } }).message).toBe('EnvironmentVariables: every value must be a string (quote numbers: "1"); got 3.');
+    expect(errorOf({ EnvironmentVariables: 'A=1' as unknown as Record<string, string> }).message).toMatch(/^EnvironmentVariables must be an object of NAME → string value.*; got 'A=1'\.$/);
+  });
+
+  it('quotes NaN and Infinity back as they were given, not as null', () => {
+    expect(errorOf({ JobPriority: Number.NaN }).message).toMatch(/; got NaN\.$/);
+    expect(errorOf({ TimeConstraint: -Infinity }).message).toMatch(/; got -Infinity\.$/);
+  });
+
   it.each(['node:20-slim', 'myregistry.azurecr.io/team/app:1.2', 'localhost:5000/x/y', 'python'])('accepts ContainerImage %p', (image) => {
     expect(validateSettings({ ContainerImage: image }).containerImage).toBe(image);
   });

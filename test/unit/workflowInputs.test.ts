@@ -45,6 +45,8 @@ describe('the workflow input schemas', () => {
       [[1, undefined], /args\[1\] is undefined/],
       [[BigInt(12)], /args\[0\] is a bigint/],
       [[{ deep: [Symbol('s')] }], /args\[0\]\.deep\[0\] is a symbol/],
+      [[Number.NaN], /args\[0\] is NaN, which JSON would turn into null/],
+      [[{ limit: -Infinity }], /args\[0\]\.limit is -Infinity/],
     ];
     for (const [args, message] of cases) {
       const error = refusal(singleJobInputSchema, scriptInput(args));

@@ -5,7 +5,7 @@ import type { MapSubmitOptions } from '../../client/submitOptions';
 import { act } from '../act';
 import type { CommandContext } from '../context';
 import { exitCodes, usageError } from '../exitCodes';
-import { numberOption, parseScriptArgument, positiveIntegerOption } from '../parse';
+import { numberOption, parseScriptArgument, positiveIntegerOption, secondsOption } from '../parse';
 import { watchArray, watchJob } from '../watchJob';
 import { addJobSettingOptions, type SubmitFlags, submitOptionsFromFlags } from './submit';
 
@@ -69,7 +69,7 @@ export function registerArrayCommands(program: Command, ctx: CommandContext): vo
     .option('--elements <file>', "a JSON file holding the array of elements ('-': read it from stdin)")
     .option('--max-parallel <n>', 'MaxParallel: the most children running at once (default: no limit); remote-batch throttle changes it while the array runs', numberOption('MaxParallel'))
     .option('--span-size <n>', 'elements per child (default 1): pack cheap elements so each task does more', positiveIntegerOption('--span-size'))
-    .option('--retry-window <seconds>', 'how long a finished array with failed children stays open for retry (default one day)', numberOption('--retry-window'))
+    .option('--retry-window <seconds>', 'how long a finished array with failed children stays open for retry (default one day)', secondsOption('--retry-window', 'zero or more'))
     .option('--json', 'print the submitted job as JSON')
     .addHelpText(
       'after',
@@ -111,7 +111,7 @@ Examples:
     )
     .argument('<job-id>', 'the single job or the array job')
     .option('--wait', 'then watch the job until it ends; the exit code says how it ended')
-    .option('--timeout <seconds>', 'with --wait: stop waiting after this long (exit 4)', numberOption('--timeout'))
+    .option('--timeout <seconds>', 'with --wait: stop waiting after this long (exit 4)', secondsOption('--timeout'))
     .option('--json', 'print {"jobId", "rerun"} (array) or {"jobId", "attempt"} (single job) as JSON')
     .action(
       act(ctx, async (jobId: string, flags: { wait?: boolean; timeout?: number; json?: boolean }, command: Command) => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { DeletedJob, JobToClean } from '../../client/cleanup';
+import { cleanAgeProblem } from '../../model/cleanAge';
 import { arrayJobStatuses, type JobStatus, singleJobStatuses } from '../../model/status';
 import type { CommandContext } from '../context';
 import { CliError, exitCodes, usageError } from '../exitCodes';
@@ -29,7 +30,10 @@ export function parseAge(text: string): number {
   if (!text || parts.map((part) => part[0]).join('') !== text) {
     throw usageError(`--older-than '${text}' is not an age: a number with s, m, h, d or w, e.g. 7d, 12h, 1d12h.`);
   }
-  return parts.reduce((sum, part) => sum + Number(part[1]) * units[part[2]], 0);
+  const age = parts.reduce((sum, part) => sum + Number(part[1]) * units[part[2]], 0);
+  const problem = cleanAgeProblem('--older-than', age, `'${text}'`);
+  if (problem) throw usageError(problem);
+  return age;
 }
 
 /** Asks on the terminal (or reads the answer from stdin); without an answer nothing is deleted. */

@@ -6,7 +6,7 @@ import { closestName } from '../../model/errors';
 import type { CommandContext } from '../context';
 import { exitCodes, notFoundError, usageError } from '../exitCodes';
 import type { JobRef } from '../jobRef';
-import { numberOption } from '../parse';
+import { secondsOption } from '../parse';
 import { act } from '../act';
 import { awaitEnd } from './result';
 import { formatBytes, formatTable } from '../render';
@@ -86,7 +86,7 @@ export function registerOutputs(program: Command, ctx: CommandContext): void {
     .option('--download <dir>', 'download into this folder (created if missing)')
     .option('--force', 'with --download: overwrite files already there')
     .option('--wait', 'wait for the job to end first (outputs are uploaded when it ends)')
-    .option('--timeout <seconds>', 'with --wait: stop waiting after this long (exit 4)', numberOption('--timeout'))
+    .option('--timeout <seconds>', 'with --wait: stop waiting after this long (exit 4)', secondsOption('--timeout'))
     .option('--json', 'print as JSON')
     .action(
       act(ctx, async (jobId: string, names: string[], flags: OutputsFlags, command: Command) => {

@@ -4,7 +4,7 @@ import { isFinished } from '../../model/status';
 import type { CommandContext } from '../context';
 import { CliError, exitCodes } from '../exitCodes';
 import type { JobRef } from '../jobRef';
-import { numberOption } from '../parse';
+import { secondsOption } from '../parse';
 import { act } from '../act';
 import { formatDuration } from '../render';
 import { arraySucceeded } from '../watchJob';
@@ -63,7 +63,7 @@ export function registerResult(program: Command, ctx: CommandContext): void {
     )
     .argument('<job-id>', 'the job (rb-…/n: child n of an array job)')
     .option('--no-wait', 'do not wait: exit 4 if the job has not ended')
-    .option('--timeout <seconds>', 'stop waiting after this long (exit 4)', numberOption('--timeout'))
+    .option('--timeout <seconds>', 'stop waiting after this long (exit 4)', secondsOption('--timeout'))
     .option('--json', 'print the result as JSON (strings quoted; null when there is none)')
     .action(
       act(ctx, async (jobId: string, flags: ResultFlags, command: Command) => {

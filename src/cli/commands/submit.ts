@@ -5,7 +5,7 @@ import { type ProviderSettings, validateSettings } from '../../model/settings';
 import { act } from '../act';
 import type { CommandContext } from '../context';
 import { exitCodes, usageError } from '../exitCodes';
-import { collect, environmentAssignment, exitCodeList, jobNameOption, labelAssignment, numberOption, parseScriptArgument, positiveIntegerOption } from '../parse';
+import { collect, environmentAssignment, exitCodeList, jobNameOption, labelAssignment, numberOption, parseScriptArgument, positiveIntegerOption, secondsOption } from '../parse';
 import { watchJob } from '../watchJob';
 
 export interface SubmitFlags {
@@ -101,7 +101,7 @@ export function addJobSettingOptions(command: Command): Command {
     .option('--name <name>', "the job's name: shown first in the Temporal UI; ls --name finds it", jobNameOption)
     .option('--label <KEY=VALUE>', 'a label of the job, e.g. team=vision (repeatable); ls --label finds it', labelAssignment)
     .option('--wait', 'watch the job until it ends; the exit code then says how it ended')
-    .option('--timeout <seconds>', 'with --wait: stop waiting after this long (exit 4)', numberOption('--timeout'));
+    .option('--timeout <seconds>', 'with --wait: stop waiting after this long (exit 4)', secondsOption('--timeout'));
 }
 
 export function registerSubmit(program: Command, ctx: CommandContext): void {

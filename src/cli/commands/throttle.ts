@@ -3,12 +3,13 @@ import { InvalidArgumentError } from 'commander';
 import type { CommandContext } from '../context';
 import { exitCodes, usageError } from '../exitCodes';
 import { act } from '../act';
+import { wholeNumberText } from '../parse';
 
 /** `N` (1 or more) or `none` (no limit). */
 function maxParallelArgument(text: string): number | null {
   if (text.toLowerCase() === 'none') return null;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError('MaxParallel must be a whole number of at least 1, or none for no limit.');
+  const value = wholeNumberText(text);
+  if (value === undefined || value < 1) throw new InvalidArgumentError(`MaxParallel must be a whole number of at least 1, or none for no limit; got '${text}'.`);
   return value;
 }
 

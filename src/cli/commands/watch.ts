@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../context';
-import { numberOption } from '../parse';
+import { secondsOption } from '../parse';
 import { act } from '../act';
 import { watchArray, watchJob } from '../watchJob';
 
@@ -19,7 +19,7 @@ export function registerWatch(program: Command, ctx: CommandContext): void {
         'per status (per change of the children\'s counts). Ctrl-C stops watching, not the job.',
     )
     .argument('<job-id>', 'the job to follow (rb-…/n: child n of an array job)')
-    .option('--timeout <seconds>', 'stop waiting after this long (exit 4)', numberOption('--timeout'))
+    .option('--timeout <seconds>', 'stop waiting after this long (exit 4)', secondsOption('--timeout'))
     .option('--json', 'one JSON object per status, one per line')
     .action(
       act(ctx, async (jobId: string, flags: WatchFlags, command: Command) => {

@@ -97,6 +97,48 @@ describe('remote-batch command line', () => {
     expect(env.stderr).toContain('expected NAME=VALUE');
   });
 
+  it('refuses numbers in forms nobody means (hex, binary, Infinity, blank), naming the flag and what was given', async () => {
+    const cases: [string[], string][] = [
+      [['submit', '--command', 'true', '--job-priority', '0x1'], "JobPriority must be a number written in decimal, such as 2 or 0.5; got '0x1'."],
+      [['submit', '--command', 'true', '--time-constraint', 'Infinity'], "TimeConstraint must be a number written in decimal, such as 2 or 0.5; got 'Infinity'."],
+      [['submit', '--command', 'true', '--max-retries', ' '], "MaxRetries must be a number written in decimal, such as 2 or 0.5; got ' '."],
+      [['submit', '--command', 'true', '--vcpu-count', '0b10'], "VCPUCount must be a whole number of at least 1; got '0b10'."],
+      [['map', '--command', 'true', '1', '--span-size', '1e1'], "--span-size must be a whole number of at least 1; got '1e1'."],
+      [['ls', '--limit', '0x10'], "--limit must be a whole number from 1 to 1000; got '0x10'."],
+      [['throttle', 'rb-1', '0x3'], "MaxParallel must be a whole number of at least 1, or none for no limit; got '0x3'."],
+    ];
+    for (const [args, message] of cases) {
+      const run = await runInMemory(['--pool', 'local', ...args]);
+      expect({ args, code: run.code, stderr: run.stderr }).toEqual({ args, code: 2, stderr: expect.stringContaining(message) });
+    }
+  });
+
+  it('refuses a --timeout or --retry-window that is not a positive number of seconds', async () => {
+    const cases: [string[], string][] = [
+      [['submit', '--command', 'true', '--wait', '--timeout', '-5'], "--timeout must be a number of seconds above 0, such as 30 or 1.5; got '-5'."],
+      [['watch', 'rb-1', '--timeout', '0'], "--timeout must be a number of seconds above 0, such as 30 or 1.5; got '0'."],
+      [['result', 'rb-1', '--timeout', '0x10'], "--timeout must be a number of seconds above 0, such as 30 or 1.5; got '0x10'."],
+      [['outputs', 'rb-1', '--wait', '--timeout', 'NaN'], "--timeout must be a number of seconds above 0, such as 30 or 1.5; got 'NaN'."],
+      [['map', '--command', 'true', '1', '--retry-window', '-1'], "--retry-window must be a number of seconds (0 or more), such as 30 or 1.5; got '-1'."],
+    ];
+    for (const [args, message] of cases) {
+      const run = await runInMemory(['--pool', 'local', ...args]);
+      expect({ args, code: run.code, stderr: run.stderr }).toEqual({ args, code: 2, stderr: expect.stringContaining(message) });
+    }
+  });
+
+  it('names the environment variable and the rule for a bad --env name', async () => {
+    const run = await runInMemory(['--pool', 'local', 'submit', '--command', 'true', '--env', '1BAD=x']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("EnvironmentVariables: the name '1BAD' is not a variable name; use letters, digits and underscores, not starting with a digit (such as MY_VAR).");
+  });
+
+  it('refuses a ContainerImage past Docker\'s length before reaching anything', async () => {
+    const run = await runInMemory(['--pool', 'local', 'submit', '--command', 'true', '--container-image', 'a'.repeat(5000)]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("ContainerImage must name an image in at most 255 characters before its tag (Docker's limit); got one of 5000.");
+  });
+
   it('refuses a setting out of its range before trying to reach Temporal (none answers here)', async () => {
     const priority = await runInMemory(['--pool', 'local', 'submit', '--command', 'true', '--job-priority', '3']);
     expect(priority.code).toBe(2);
@@ -206,5 +248,7 @@ describe('ages for clean --older-than', () => {
     const { parseAge } = require('../../../src/cli/commands/cleanup') as typeof import('../../../src/cli/commands/cleanup');
     expect(['7d', '12h', '30m', '45s', '2w', '1d12h', '0s'].map(parseAge)).toEqual([604_800_000, 43_200_000, 1_800_000, 45_000, 1_209_600_000, 129_600_000, 0]);
     for (const bad of ['', '7', 'd', '7 d', '7y', '-1d']) expect(() => parseAge(bad)).toThrow('--older-than');
+    expect(parseAge('36500d')).toBe(36_500 * 86_400_000);
+    expect(() => parseAge('99999999d')).toThrow("--older-than must be an age from 0 to 36,500 days (a hundred years); got '99999999d'.");
   });
 });

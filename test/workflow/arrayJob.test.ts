@@ -5,7 +5,7 @@ import { jobFailedType, retryRefusedType } from '../../src/model/retry';
 import { arrayJobInput, endingOf, startJob, startRetry, uniqueJobId } from './support/jobRuns';
 import { waitFor } from '../support/waitFor';
 import { MockedAzure } from './support/mockedAzure';
-import { timeSkippingEnvironmentPerFile, withWorker } from './support/timeSkipping';
+import { loggedWarnings, timeSkippingEnvironmentPerFile, withWorker } from './support/timeSkipping';
 
 const bed = timeSkippingEnvironmentPerFile();
 
@@ -91,6 +91,35 @@ describe('aborting one child of an array', () => {
       [2001, 2500, 'completed'],
     ]);
     expect(azure.calls.indexOf(azure.callsOf('abortArrayChild')[1])).toBeGreaterThan(azure.calls.indexOf(added[2]));
+  });
+});
+
+describe('a malformed abortChild signal', () => {
+  test('a child index outside the array or not a whole number, or a bad reason, is left out and logged naming the index and the allowed range', async () => {
+    const azure = new MockedAzure();
+    const polls = azure.gate('pollArrayProgress');
+    const jobId = uniqueJobId('child-abort-malformed');
+    const warningsBefore = loggedWarnings.length;
+    const refusals = () => loggedWarnings.slice(warningsBefore).filter((line) => line.startsWith('abortChild signal ignored'));
+    await withWorker(bed.env, azure.activities, async () => {
+      const handle = await startJob(bed.client, 'arrayJob', arrayJobInput(jobId, 3));
+      await azure.called('pollArrayProgress');
+      await handle.signal('abortChild', 0, 'zero');
+      await handle.signal('abortChild', 999, 'past the array');
+      await handle.signal('abortChild', 'x' as unknown as number, 'not a number');
+      await handle.signal('abortChild', 2, 'x'.repeat(2000));
+      await waitFor(async () => refusals(), (lines) => lines.length === 4, { what: 'the four refused signals to be logged' });
+      polls.open();
+      const ended = await endingOf<ArrayJobState>(handle);
+      expect(ended).toMatchObject({ closed: 'completed', state: { status: 'Completed', counts: { succeeded: 3, failed: 0 } } });
+    });
+    expect(refusals()).toEqual([
+      'abortChild signal ignored: child must be a whole number from 1 to 3; got 0.',
+      'abortChild signal ignored: child must be a whole number from 1 to 3; got 999.',
+      'abortChild signal ignored: child must be a whole number from 1 to 3; got "x".',
+      'abortChild signal ignored: reason must be at most 1000 characters; got 2000.',
+    ]);
+    expect(azure.names()).not.toContain('abortArrayChild');
   });
 });
 

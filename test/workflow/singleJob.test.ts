@@ -6,7 +6,7 @@ import { jobFailedType, retryRefusedType } from '../../src/model/retry';
 import { endingOf, singleJobInput, startJob, startRetry, uniqueJobId } from './support/jobRuns';
 import { waitFor } from '../support/waitFor';
 import { MockedAzure } from './support/mockedAzure';
-import { timeSkippingEnvironmentPerFile, withWorker } from './support/timeSkipping';
+import { loggedWarnings, timeSkippingEnvironmentPerFile, withWorker } from './support/timeSkipping';
 
 const bed = timeSkippingEnvironmentPerFile();
 
@@ -242,6 +242,33 @@ describe('aborting a single job, whenever the abort arrives', () => {
       expect(await endingOf(handle)).toMatchObject({ closed: 'completed', state: { status: 'Succeeded' } });
     });
     expect(azure.names()).not.toContain('cancellationRequester');
+    expect(azure.inputsOf('endAzureJob')).toEqual([{ connection: 'local', jobId, reason: 'AllTasksComplete' }]);
+  });
+
+  test('an abort signal whose reason is not a string of at most 1000 characters is left out, logged naming the rule, and the job goes on', async () => {
+    const azure = new MockedAzure();
+    const running = azure.hold('waitForTaskEnd');
+    const jobId = uniqueJobId('abort-signal-malformed');
+    const warningsBefore = loggedWarnings.length;
+    await withWorker(bed.env, azure.activities, async () => {
+      const handle = await startJob(bed.client, 'singleJob', singleJobInput(jobId));
+      await azure.called('waitForTaskEnd');
+      await handle.signal('abort', 42 as unknown as string);
+      await handle.signal('abort', { x: 1 } as unknown as string);
+      await handle.signal('abort', 'x'.repeat(2000));
+      await waitFor(async () => loggedWarnings.slice(warningsBefore).filter((line) => line.startsWith('abort signal ignored')), (lines) => lines.length === 3, {
+        what: 'the three refused signals to be logged',
+      });
+      running.resolve();
+      const ended = await endingOf<SingleJobState>(handle);
+      expect(ended).toMatchObject({ closed: 'completed', state: { status: 'Succeeded' } });
+      expect(JSON.stringify(ended.state)).not.toContain('[object Object]');
+    });
+    expect(loggedWarnings.slice(warningsBefore).filter((line) => line.startsWith('abort signal ignored'))).toEqual([
+      'abort signal ignored: reason must be a string of at most 1000 characters; got number.',
+      'abort signal ignored: reason must be a string of at most 1000 characters; got object.',
+      'abort signal ignored: reason must be at most 1000 characters; got 2000.',
+    ]);
     expect(azure.inputsOf('endAzureJob')).toEqual([{ connection: 'local', jobId, reason: 'AllTasksComplete' }]);
   });
 

@@ -12,6 +12,19 @@ export const taskQueue = 'workflow-tests';
 
 let runtimeInstalled = false;
 
+const levels: LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+
+/** Every warning the workflows and the worker logged in this test file, for tests of what a refused message leaves behind. */
+export const loggedWarnings: string[] = [];
+
+/** Prints what reaches `level` (the warnings too only when asked) and keeps every warning for the tests. */
+function recordingLogger(level: LogLevel): DefaultLogger {
+  return new DefaultLogger('WARN', (entry) => {
+    if (entry.level === 'WARN') loggedWarnings.push(entry.message);
+    if (levels.indexOf(entry.level) >= levels.indexOf(level)) process.stderr.write(`${entry.level} ${entry.message}\n`);
+  });
+}
+
 /**
  * Temporal's time-skipping test server with the search attributes the
  * workflows keep current. Its time runs as the clock does and skips ahead
@@ -22,7 +35,7 @@ let runtimeInstalled = false;
 export async function startTimeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
   // Jobs failing is what most tests here expect, on a server that lacks some capabilities: the warnings would only be noise.
   const level = (process.env.WORKFLOW_TESTS_LOG ?? 'ERROR') as LogLevel;
-  runtimeInstalled ||= (Runtime.install({ logger: new DefaultLogger(level), telemetryOptions: { logging: { filter: { core: level, other: 'ERROR' } } } }), true);
+  runtimeInstalled ||= (Runtime.install({ logger: recordingLogger(level), telemetryOptions: { logging: { filter: { core: level, other: 'ERROR' } } } }), true);
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: ensureTemporalTestServer(() => undefined) } } });
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',

@@ -74,3 +74,25 @@ describe('the client refuses bad input before anything is created', () => {
     await expect(array.child(999).outputs()).rejects.toThrow('there is no child 999');
   });
 });
+
+describe('a long wait', () => {
+  const { local } = stackEnvironments();
+
+  it('waits on an array under one signal for hundreds of reads without a listener warning, and stops when the signal fires', async () => {
+    const warnings: string[] = [];
+    const collect = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', collect);
+    const array = await mapSubmit(local, { command: '/bin/sh -c "sleep 60"' }, [1, 2]);
+    try {
+      const controller = new AbortController();
+      // About three seconds of reads every 5 ms, then the caller gives up.
+      const giveUp = setTimeout(() => controller.abort(), 3000);
+      await expect(array.wait({ abortSignal: controller.signal, pollIntervalInMs: 5 })).rejects.toMatchObject({ name: 'AbortError' });
+      clearTimeout(giveUp);
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', collect);
+      await array.abort('the test is over');
+    }
+  });
+});

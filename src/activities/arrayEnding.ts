@@ -1,6 +1,4 @@
-import { Context } from '@temporalio/activity';
 import type { AzureGateways, ConnectionGateways } from '../azure/gateways';
-import { JobStorage } from '../azure/jobStorage';
 import { blobIndexOfChild, childTaskId } from '../model/arrayJob';
 import { arrayResultsBlob, resultLinesOf } from '../model/arrayResults';
 import { type ChildShard, childStatus, resetChild, updateChild } from '../model/childShard';
@@ -8,25 +6,11 @@ import { mapWithConcurrency } from '../model/concurrency';
 import { clientTerminationReason } from '../model/outcome';
 import { recordChildrenCompleted } from '../telemetry/metrics';
 import { RefusedInputError } from './jobSetup';
+import { forEachShard, readAllShards, type ShardsRef } from './arrayShards';
 import { rerunTask } from './taskRerun';
 
-interface ArrayRef {
-  connection: string;
-  jobId: string;
-  childCount: number;
-}
-
-/** Every shard in turn, read, changed by `change` and written back when it says it changed something. */
-async function forEachShard(storage: JobStorage, childCount: number, change: (shard: ChildShard) => Promise<boolean> | boolean): Promise<void> {
-  for (let index = 0; index < JobStorage.shardCount(childCount); index++) {
-    Context.current().heartbeat(index);
-    const read = await storage.readShard(index, childCount);
-    if (await change(read.shard)) await storage.writeShard(index, read);
-  }
-}
-
 /** Marks one child for abort (so its reason survives its completion) and terminates its task. */
-async function abortArrayChild(azure: ConnectionGateways, input: ArrayRef & { child: number; reason: string }): Promise<void> {
+async function abortArrayChild(azure: ConnectionGateways, input: ShardsRef & { child: number; reason: string }): Promise<void> {
   const storage = azure.storage.job(input.jobId);
   const index = blobIndexOfChild(input.child);
   const read = await storage.readShard(index, input.childCount);
@@ -42,7 +26,7 @@ async function abortArrayChild(azure: ConnectionGateways, input: ArrayRef & { ch
  * that had not finished before `endedAt` (never added, waiting, or killed)
  * ends Failed with `statusReason`, or its own abort's reason if it was aborted alone first.
  */
-async function failUnfinishedChildren(azure: ConnectionGateways, input: ArrayRef & { endedAt: string; statusReason: string }): Promise<number> {
+async function failUnfinishedChildren(azure: ConnectionGateways, input: ShardsRef & { endedAt: string; statusReason: string }): Promise<number> {
   let failed = 0;
   await forEachShard(azure.storage.job(input.jobId), input.childCount, (shard) => {
     let touched = false;
@@ -66,7 +50,7 @@ async function failUnfinishedChildren(azure: ConnectionGateways, input: ArrayRef
 }
 
 /** A retry: the failed children run again (Batch reactivates their tasks; ids stay), every success kept. */
-async function rerunFailedChildren(azure: ConnectionGateways, input: ArrayRef): Promise<number> {
+async function rerunFailedChildren(azure: ConnectionGateways, input: ShardsRef): Promise<number> {
   let rerun = 0;
   await forEachShard(azure.storage.job(input.jobId), input.childCount, async (shard) => {
     const failed = [...shard.statuses].flatMap((letter, at) => (letter === 'F' ? [shard.first + at] : []));
@@ -87,15 +71,10 @@ async function rerunFailedChildren(azure: ConnectionGateways, input: ArrayRef): 
  * what every client reads once it has ended. An array none of whose children
  * was added (`neverRan` says why) has every child Failed with that reason.
  */
-async function publishArrayResults(azure: ConnectionGateways, input: ArrayRef & { neverRan?: string }): Promise<void> {
+async function publishArrayResults(azure: ConnectionGateways, input: ShardsRef & { neverRan?: string }): Promise<void> {
   const storage = azure.storage.job(input.jobId);
-  const indexes = Array.from({ length: JobStorage.shardCount(input.childCount) }, (_, index) => index);
-  const lines = await mapWithConcurrency(indexes, 8, async (index) => {
-    Context.current().heartbeat(index);
-    const { shard } = await storage.readShard(index, input.childCount);
-    const ended = input.neverRan === undefined ? shard : neverRanShard(shard, input.neverRan);
-    return resultLinesOf(ended).map((line) => JSON.stringify(line)).join('\n');
-  });
+  const shards = await readAllShards(storage, input.childCount);
+  const lines = shards.map((shard) => resultLinesOf(input.neverRan === undefined ? shard : neverRanShard(shard, input.neverRan)).map((line) => JSON.stringify(line)).join('\n'));
   await storage.create();
   await storage.uploadText(arrayResultsBlob, `${lines.join('\n')}\n`);
 }
@@ -107,9 +86,9 @@ function neverRanShard(shard: ChildShard, reason: string): ChildShard {
 
 export function arrayEndingActivities(gateways: AzureGateways) {
   return {
-    abortArrayChild: (input: ArrayRef & { child: number; reason: string }) => abortArrayChild(gateways.get(input.connection), input),
-    failUnfinishedChildren: (input: ArrayRef & { endedAt: string; statusReason: string }) => failUnfinishedChildren(gateways.get(input.connection), input),
-    rerunFailedChildren: (input: ArrayRef) => rerunFailedChildren(gateways.get(input.connection), input),
-    publishArrayResults: (input: ArrayRef & { neverRan?: string }) => publishArrayResults(gateways.get(input.connection), input),
+    abortArrayChild: (input: ShardsRef & { child: number; reason: string }) => abortArrayChild(gateways.get(input.connection), input),
+    failUnfinishedChildren: (input: ShardsRef & { endedAt: string; statusReason: string }) => failUnfinishedChildren(gateways.get(input.connection), input),
+    rerunFailedChildren: (input: ShardsRef) => rerunFailedChildren(gateways.get(input.connection), input),
+    publishArrayResults: (input: ShardsRef & { neverRan?: string }) => publishArrayResults(gateways.get(input.connection), input),
   };
 }

@@ -3,9 +3,9 @@ import type { ListedTask } from '../azure/batchGateway';
 import type { AzureGateways, ConnectionGateways } from '../azure/gateways';
 import { blobIndexOfChild, childOfTaskId } from '../model/arrayJob';
 import { type ChildShard, countShards, earliest, waitingReruns } from '../model/childShard';
-import { mapWithConcurrency } from '../model/concurrency';
 import type { ChildCounts } from '../model/jobStates';
-import { applyTaskStates, type ArrayRef, rerunDueChildren } from './childSettlement';
+import { type ArrayRef, readAllShards } from './arrayShards';
+import { applyTaskStates, rerunDueChildren } from './childSettlement';
 
 export interface PollArrayProgressInput extends ArrayRef {
   /** Children Batch has accepted so far; the rest count as Active. */
@@ -61,13 +61,7 @@ async function recordChangedTasks(azure: ConnectionGateways, input: PollArrayPro
 
 /** The counts of every shard (those just written as they are), and when the first child waiting for a rerun in them is due. */
 async function shardCounts(azure: ConnectionGateways, input: ArrayRef, written: ChildShard[]): Promise<{ counts: ChildCounts; rerunsDueAt?: string }> {
-  const storage = azure.storage.job(input.jobId);
-  const known = new Map(written.map((shard) => [blobIndexOfChild(shard.first), shard]));
-  const indexes = Array.from({ length: blobIndexOfChild(input.childCount) + 1 }, (_, index) => index);
-  const shards = await mapWithConcurrency(indexes, 8, async (index) => {
-    Context.current().heartbeat(index);
-    return known.get(index) ?? (await storage.readShard(index, input.childCount)).shard;
-  });
+  const shards = await readAllShards(azure.storage.job(input.jobId), input.childCount, written);
   const rerunsDueAt = shards.flatMap(waitingReruns).reduce<string | undefined>((first, { at }) => earliest(first, at), undefined);
   return { counts: countShards(shards), ...(rerunsDueAt ? { rerunsDueAt } : {}) };
 }

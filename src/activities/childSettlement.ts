@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { ListedTask } from '../azure/batchGateway';
 import type { ConnectionGateways } from '../azure/gateways';
-import { JobStorage, StoredJsonError, type VersionedShard } from '../azure/jobStorage';
+import { type JobStorage, StoredJsonError, type VersionedShard } from '../azure/jobStorage';
 import { childOfTaskId, childTaskId, taskIdPrefixOfBlob } from '../model/arrayJob';
 import {
   childAttempts,
@@ -19,21 +19,11 @@ import { mapWithConcurrency } from '../model/concurrency';
 import { evaluationFileName, resultFileName, taskOutputPath } from '../model/conventions';
 import { clientTerminationReason } from '../model/outcome';
 import { outputListingPrefixes } from '../model/outputListing';
-import type { RetryRule } from '../model/retryRules';
 import { settle } from '../model/settlement';
 import { recordChildrenCompleted } from '../telemetry/metrics';
+import { type ArrayRef, forEachShard } from './arrayShards';
 import { rerunTask } from './taskRerun';
-import { requiredOutputs } from './taskWatch';
-
-/** Which array, and what its children run. */
-export interface ArrayRef {
-  connection: string;
-  jobId: string;
-  childCount: number;
-  bodyKind: 'script' | 'command';
-  /** The array's RetryOn: exit codes that earn a child a rerun. */
-  retryOn?: RetryRule;
-}
+import { requiredOutputs, scriptErrorOf } from './taskWatch';
 
 /** Reads of results and evaluations in flight at once within a shard. */
 const readConcurrency = 32;
@@ -89,13 +79,6 @@ async function resultOf(storage: JobStorage, taskId: string, written: Set<string
   }
 }
 
-async function scriptErrorOf(storage: JobStorage, taskId: string, written: Set<string>): Promise<string | undefined> {
-  const blob = taskOutputPath(taskId, evaluationFileName);
-  if (!written.has(blob)) return undefined;
-  const evaluation = (await storage.readJson(blob).catch(() => undefined)) as { error?: unknown } | undefined;
-  return typeof evaluation?.error === 'string' ? evaluation.error : undefined;
-}
-
 /** A completed child settled by the one policy (src/model/settlement.ts); its attempts recorded in the shard. */
 async function settleChild(storage: JobStorage, array: ArrayRef, shard: ChildShard, task: ListedTask, written: Set<string>): Promise<ChildChange> {
   const child = childOfTaskId(task.id)!;
@@ -103,7 +86,7 @@ async function settleChild(storage: JobStorage, array: ArrayRef, shard: ChildSha
   const expectsResult = array.bodyKind === 'script';
   const missingOutputs = abortReason === null ? requiredOutputs(task.id, expectsResult).filter((blob) => !written.has(blob)) : [];
   const { result, unreadable } = await resultOf(storage, task.id, written);
-  const scriptError = expectsResult && task.exitCode !== 0 ? await scriptErrorOf(storage, task.id, written) : undefined;
+  const scriptError = expectsResult && task.exitCode !== 0 && written.has(taskOutputPath(task.id, evaluationFileName)) ? await scriptErrorOf(storage, task.id) : undefined;
   const settlement = settle({
     observation: task,
     missingOutputs,
@@ -164,30 +147,26 @@ async function settleShard(azure: ConnectionGateways, array: ArrayRef, index: nu
  * ended, keeps its failure), and says when the next one left is due.
  */
 export async function rerunDueChildren(azure: ConnectionGateways, array: ArrayRef, now: Date): Promise<{ rerun: number; nextDueAt?: string }> {
-  const context = Context.current();
   const storage = azure.storage.job(array.jobId);
   let rerun = 0;
   let nextDueAt: string | undefined;
-  for (let index = 0; index < JobStorage.shardCount(array.childCount); index++) {
-    context.heartbeat(index);
-    const read = await storage.readShard(index, array.childCount);
-    const waiting = waitingReruns(read.shard);
+  await forEachShard(storage, array.childCount, async (shard) => {
+    const waiting = waitingReruns(shard);
     const due = waiting.filter(({ at }) => at <= now.toISOString());
     for (const { at } of waiting) if (at > now.toISOString()) nextDueAt = earliest(nextDueAt, at);
-    if (due.length === 0) continue;
     await mapWithConcurrency(due, 16, async ({ child }) => {
-      const abortReason = read.shard.abortReasons[child - read.shard.first];
-      if (abortReason !== null) return updateChild(read.shard, child, { status: 'Failed', reason: clientTerminationReason(abortReason) });
+      const abortReason = shard.abortReasons[child - shard.first];
+      if (abortReason !== null) return updateChild(shard, child, { status: 'Failed', reason: clientTerminationReason(abortReason) });
       if (await rerunTask(azure, array.jobId, childTaskId(child))) {
-        delete read.shard.rerunsDue![String(child - read.shard.first)];
+        delete shard.rerunsDue![String(child - shard.first)];
         rerun++;
         return;
       }
-      updateChild(read.shard, child, { status: 'Failed', reason: 'The task was to be rerun, but the Azure job has ended.' });
+      updateChild(shard, child, { status: 'Failed', reason: 'The task was to be rerun, but the Azure job has ended.' });
     });
-    await storage.writeShard(index, read);
-  }
-  if (rerun > 0) context.log.info('array children sent back to Batch for a rerun', { jobId: array.jobId, children: rerun });
+    return due.length > 0;
+  });
+  if (rerun > 0) Context.current().log.info('array children sent back to Batch for a rerun', { jobId: array.jobId, children: rerun });
   return { rerun, ...(nextDueAt ? { nextDueAt } : {}) };
 }
 

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { AzureGateways, ConnectionGateways } from '../azure/gateways';
-import { StoredJsonError } from '../azure/jobStorage';
+import { type JobStorage, StoredJsonError } from '../azure/jobStorage';
 import { evaluationFileName, resultFileName, stderrFileName, stdoutFileName, taskLogPath, taskOutputPath } from '../model/conventions';
 import type { Outcome } from '../model/outcome';
 import type { RetryRule } from '../model/retryRules';
@@ -37,10 +37,9 @@ export function requiredOutputs(taskId: string, expectsResult: boolean): string[
   return [taskLogPath(taskId, stdoutFileName), taskLogPath(taskId, stderrFileName), ...(expectsResult ? [taskOutputPath(taskId, resultFileName)] : [])];
 }
 
-async function scriptErrorOf(gateways: ConnectionGateways, task: TaskRef): Promise<string | undefined> {
-  const evaluation = (await gateways.storage.job(task.jobId).readJson(taskOutputPath(task.taskId, evaluationFileName)).catch(() => undefined)) as
-    | { error?: unknown }
-    | undefined;
+/** The error a script task's evaluation recorded, if it wrote one. */
+export async function scriptErrorOf(storage: JobStorage, taskId: string): Promise<string | undefined> {
+  const evaluation = (await storage.readJson(taskOutputPath(taskId, evaluationFileName)).catch(() => undefined)) as { error?: unknown } | undefined;
   return typeof evaluation?.error === 'string' ? evaluation.error : undefined;
 }
 
@@ -65,7 +64,7 @@ async function settleTask(gateways: ConnectionGateways, input: WaitForTaskEndInp
     // Seen a moment ago and gone now: storage lost it since (the local Azurite, killed). Look again.
     if (result === undefined && unreadableResult === undefined) throw new Error(`${resultBlob} of job ${input.jobId} was there a moment ago and is gone now; looking again`);
   }
-  const scriptError = input.expectsResult && observation.exitCode !== 0 ? await scriptErrorOf(gateways, input) : undefined;
+  const scriptError = input.expectsResult && observation.exitCode !== 0 ? await scriptErrorOf(storage, input.taskId) : undefined;
   const settlement = settle({ observation, missingOutputs, unreadableResult, scriptError, attempts: recorded, abortReason: input.abortReason, retryOn: input.retryOn });
   if (settlement.attempts.length !== recorded.length) await storage.writeAttempts(input.taskId, settlement.attempts);
   if (settlement.kind === 'outcome') return { ...settlement.outcome, startTime: observation.startTime, endTime: observation.endTime, hasResult };

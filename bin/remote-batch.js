@@ -1,6 +1,16 @@
 #!/usr/bin/env node
-// The `remote-batch` command: runs src/cli/main.ts through tsx's CommonJS hook,
-// so the installed command and the repository's sources are one and the same.
+// The `remote-batch` command: src/cli/main.ts compiled into dist/cli/ (rebuilt
+// here when a source is newer), so the installed command and the repository's
+// sources are one and the same without a TypeScript loader at every run. When
+// the bundle cannot be built, the sources run through tsx, which says why.
 'use strict';
-require('tsx/cjs');
-require('../src/cli/main.ts');
+const { currentBundle } = require('../scripts/cliBundle');
+
+currentBundle().then((bundle) => {
+  if (bundle) {
+    require(bundle);
+  } else {
+    require('tsx/cjs');
+    require('../src/cli/main.ts');
+  }
+});

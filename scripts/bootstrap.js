@@ -27,7 +27,9 @@ if (major < 20 || (major === 20 && minor < 19)) {
 
 const installedAt = mtime(installedMarker);
 const lockedAt = mtime(lockFile);
-if (installedAt === undefined || (lockedAt !== undefined && lockedAt > installedAt)) {
+// A node_modules linked from another clone (a git worktree's) is that clone's to install: `npm ci` here would empty it.
+const linked = fs.lstatSync(path.join(root, 'node_modules'), { throwIfNoEntry: false })?.isSymbolicLink() ?? false;
+if (!linked && (installedAt === undefined || (lockedAt !== undefined && lockedAt > installedAt))) {
   console.log('remote-batch: installing node modules (first run) ...');
   const command = fs.existsSync(lockFile) ? 'ci' : 'install';
   const result = spawnSync('npm', [command, '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
@@ -36,3 +38,10 @@ if (installedAt === undefined || (lockedAt !== undefined && lockedAt > installed
     process.exit(result.status ?? 1);
   }
 }
+
+// The compiled `remote-batch` command, so its first run does not wait for the build.
+require('./cliBundle')
+  .currentBundle()
+  .then((built) => {
+    if (!built) console.error("remote-batch: the CLI could not be compiled; 'remote-batch' will run its sources through tsx.");
+  });

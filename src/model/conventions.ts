@@ -18,6 +18,8 @@ export const jobOutputFolder = 'JobOutput';
 export const resultFileName = 'result.json';
 /** Script jobs' runner writes timing and logged messages here. */
 export const evaluationFileName = 'evaluation.json';
+/** The environment variable through which a job learns its VCPUCount. */
+export const processorCountVariable = 'REMOTE_BATCH_PROCESSOR_COUNT';
 /** Inline and uploaded inputs live under this prefix in the job's container. */
 const inputPrefix = 'inputs/';
 

@@ -165,9 +165,6 @@ export function batchPriority(jobPriority: number): number {
   return Math.round(jobPriority * 1000);
 }
 
-/** The environment variable through which a job learns its VCPUCount. */
-export const processorCountVariable = 'REMOTE_BATCH_PROCESSOR_COUNT';
-
 export type StateSettings = Pick<JobSettings, 'containerImage' | 'jobPriority' | 'vcpuCount' | 'timeConstraint' | 'maxRetries' | 'maxParallel' | 'retryOn'>;
 
 /** The settings a job's state shows (ProviderSettings); environment variable values stay out of it. */

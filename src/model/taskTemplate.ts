@@ -1,6 +1,5 @@
-import { inputBlobName } from './conventions';
+import { inputBlobName, processorCountVariable } from './conventions';
 import { defaultExportName, scriptArgsFileName, scriptBundleFileName, scriptCommandLine } from './scriptJob';
-import { processorCountVariable } from './settings';
 import type { CheckedArrayJobInput, CheckedSingleJobInput } from './workflowInputs';
 
 /** What every task of a job shares. */

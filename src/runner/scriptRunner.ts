@@ -5,9 +5,8 @@
  */
 import fs from 'node:fs';
 import { toStrictJson } from '../model/json';
-import { evaluationFileName, resultFileName } from '../model/conventions';
+import { evaluationFileName, processorCountVariable, resultFileName } from '../model/conventions';
 import { scriptArgsFileName, defaultExportName } from '../model/scriptJob';
-import { processorCountVariable } from '../model/settings';
 import { elementFileVariable, inlineElementVariable, spanSizeVariable } from '../model/arrayJob';
 
 export interface LoggedMessage {

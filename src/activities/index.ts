@@ -2,6 +2,7 @@ import type { AzureGateways } from '../azure/gateways';
 import { arrayChildrenActivities } from './arrayChildren';
 import { arrayEndingActivities } from './arrayEnding';
 import { arrayProgressActivities } from './arrayProgress';
+import { dependencyActivities } from './dependencies';
 import { jobSetupActivities } from './jobSetup';
 import { taskWatchActivities } from './taskWatch';
 import { workflowHistoryActivities } from './workflowHistory';
@@ -15,6 +16,7 @@ export function createActivities(gateways: AzureGateways) {
     ...arrayProgressActivities(gateways),
     ...arrayEndingActivities(gateways),
     ...workflowHistoryActivities(),
+    ...dependencyActivities(),
   };
 }
 

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { singleJobTaskId } from './conventions';
 import { arrayResultsBlob } from './arrayResults';
+import { jobDependenciesSchema, type JobDependencies } from './dependencies';
 import { retryOnSchema } from './retryRules';
 import { stateSettings } from './settings';
 import type { CheckedArrayJobInput, CheckedSingleJobInput } from './workflowInputs';
@@ -42,11 +43,16 @@ const runFields = {
   settings: stateSettingsSchema,
   name: z.string().optional().describe("The job's name, as submitted (RemoteBatchName)."),
   labels: z.record(z.string(), z.string()).optional().describe("The job's labels, as submitted (RemoteBatchLabels)."),
+  after: jobDependenciesSchema.optional().describe('The jobs it waited for, and on what condition, as submitted.'),
 };
 
-/** The name and labels a job was submitted with, as its state keeps them (absent when it has none). */
-function identityOf(input: { name?: string; labels?: Record<string, string> }): { name?: string; labels?: Record<string, string> } {
-  return { ...(input.name !== undefined ? { name: input.name } : {}), ...(input.labels && Object.keys(input.labels).length > 0 ? { labels: input.labels } : {}) };
+/** The name, labels and dependencies a job was submitted with, as its state keeps them (each absent when it has none). */
+function asSubmitted(input: { name?: string; labels?: Record<string, string>; after?: JobDependencies }): { name?: string; labels?: Record<string, string>; after?: JobDependencies } {
+  return {
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.labels && Object.keys(input.labels).length > 0 ? { labels: input.labels } : {}),
+    ...(input.after !== undefined ? { after: input.after } : {}),
+  };
 }
 
 const stateDescription = (type: string) =>
@@ -139,7 +145,7 @@ export function initialSingleJobState(input: CheckedSingleJobInput, jobId: strin
     submittedAt,
     inputNames: input.inputs.map((file) => file.name),
     settings: stateSettings(input.settings),
-    ...identityOf(input),
+    ...asSubmitted(input),
     attempts: [],
   };
 }
@@ -161,7 +167,7 @@ export function initialArrayJobState(input: CheckedArrayJobInput, jobId: string,
     closed: false,
     inputNames: input.inputs.map((file) => file.name),
     settings: stateSettings(input.settings),
-    ...identityOf(input),
+    ...asSubmitted(input),
     attempts: [],
   };
 }

@@ -11,6 +11,7 @@ import { InvalidSettingError } from './errors';
 import { toStrictJson } from './json';
 import { jobLabelsSchema, jobNameSchema } from './labels';
 import { isValidExportName } from './scriptJob';
+import { jobDependenciesSchema } from './dependencies';
 import { describeValue, saying } from './describe';
 import { jobSettingsSchema } from './settings';
 
@@ -123,6 +124,7 @@ const commonInputFields = {
     .optional().describe('When the client submitted it; the workflow start time when absent.'),
   name: jobNameSchema.optional(),
   labels: jobLabelsSchema.optional(),
+  after: jobDependenciesSchema.optional(),
 };
 
 const retryWindowMessage = saying((got) => `retryWindowSeconds must be a number of seconds, 0 or more; got ${got}.`);

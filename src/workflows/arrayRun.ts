@@ -1,4 +1,5 @@
 import { allHandlersFinished, condition, log, workflowInfo } from '@temporalio/workflow';
+import type { JobDependencies } from '../model/dependencies';
 import { type ArrayJobState, initialArrayJobState } from '../model/jobStates';
 import { resumedArrayJobState, retryUntil } from '../model/retry';
 import { batchPriority, maxParallelProblem } from '../model/settings';
@@ -7,6 +8,7 @@ import { arrayJobInputSchema, type ArrayJobInput, type CheckedArrayJobInput, typ
 import { AbortRequests, refusalOf } from './aborts';
 import { azure, watcher } from './activityProxies';
 import { unlessAborted } from './cancellation';
+import { awaitDependencies } from './dependencies';
 import { startingInput } from './jobInput';
 import { JobRecord } from './jobRecord';
 import { reasonProblem } from './messages';
@@ -99,6 +101,7 @@ export class ArrayRun {
         this.record.publish(`Rerunning ${rerun} failed children (attempt ${this.state.attempts.length + 1}).`);
         return true;
       }
+      if (this.input.after && !(await this.dependenciesMet(this.input.after))) return false;
       this.record.publish('Creating the Azure job.');
       await azure.prepareAzureJob({
         ...this.ref,
@@ -118,6 +121,23 @@ export class ArrayRun {
       this.state.statusReason = refusal;
       return false;
     }
+  }
+
+  /** Waits for the jobs the array depends on; false (the reason in the state) when they never can be met or it was aborted first. */
+  private async dependenciesMet(after: JobDependencies): Promise<boolean> {
+    const waited = await awaitDependencies(after, this.aborts, (reason) => {
+      this.state.statusReason = reason;
+      this.record.publish('Waiting for the jobs it depends on.');
+    });
+    if (waited === 'aborted') {
+      const abort = await this.aborts.abort();
+      this.state.abortReason = abort.reason;
+      this.state.statusReason = abort.statusReason;
+      return false;
+    }
+    if (waited.kind === 'never') this.state.statusReason = waited.reason;
+    else delete this.state.statusReason;
+    return waited.kind === 'go';
   }
 
   /** The setMaxParallel update's validator: refused before it is written to history. */

@@ -1,5 +1,6 @@
 import { CancelledFailure, Context } from '@temporalio/activity';
 import type { Activities } from '../../../src/activities';
+import { dependencyActivities } from '../../../src/activities/dependencies';
 import { workflowHistoryActivities } from '../../../src/activities/workflowHistory';
 
 export interface ActivityCall {
@@ -46,7 +47,7 @@ type Behaviour = { [K in keyof Activities]: (input: Parameters<Activities[K]>[0]
  * an array's children complete as soon as they are added (an aborted child
  * Failed, the others Succeeded).
  */
-function healthyAzure(): Omit<Behaviour, 'previousRun' | 'cancellationRequester'> {
+function healthyAzure(): Omit<Behaviour, 'previousRun' | 'cancellationRequester' | 'waitForDependencies'> {
   let cursor = 0;
   const abortedChildren = new Set<number>();
   return {
@@ -83,14 +84,15 @@ function healthyAzure(): Omit<Behaviour, 'previousRun' | 'cancellationRequester'
  * The job activities with Azure mocked (the real Batch and Blob calls are
  * tested against the emulator and Azurite in the emulator and e2e suites):
  * each call is recorded, and each activity answers as `healthyAzure` does
- * unless a test gives it other behaviour. Reading earlier runs and who
- * cancelled stay the real activities: they read only Temporal.
+ * unless a test gives it other behaviour. Reading earlier runs, who
+ * cancelled and the states of the jobs one depends on stay the real
+ * activities: they read only Temporal.
  */
 export class MockedAzure {
   readonly calls: ActivityCall[] = [];
   /** What each activity does by default, for a behaviour that answers as Azure would after all. */
   readonly healthy = healthyAzure();
-  private readonly behaviour: Behaviour = { ...this.healthy, ...workflowHistoryActivities() };
+  private readonly behaviour: Behaviour = { ...this.healthy, ...workflowHistoryActivities(), ...dependencyActivities() };
   private readonly listeners: Array<() => boolean> = [];
 
   /** Gives an activity other behaviour from now on. */

@@ -65,6 +65,13 @@ export function collect(text: string, previous: string[] = []): string[] {
   return [...previous, text];
 }
 
+/** `--after`: job ids, comma-separated, the flag repeatable; each id is checked with the rest of the input. */
+export function jobIdList(text: string, previous: string[] = []): string[] {
+  const ids = text.split(',').map((id) => id.trim());
+  if (ids.some((id) => id === '')) throw new InvalidArgumentError('job ids go separated by commas, e.g. rb-1a2b,rb-3c4d.');
+  return [...previous, ...ids];
+}
+
 /** One of a fixed set of words, case-insensitively, spelled back the canonical way. */
 export function choiceOption<T extends string>(what: string, choices: readonly T[]) {
   return (text: string): T => {

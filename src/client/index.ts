@@ -4,6 +4,8 @@ export { submit } from './submit';
 export { mapSubmit } from './mapSubmit';
 export { type JobBodySpec, PoolNotFoundError } from './submission';
 export type { MapSubmitOptions, SubmitOptions } from './submitOptions';
+export type { JobReference } from './dependencies';
+export type { DependencyCondition } from '../model/dependencies';
 export type { ProviderSettings } from '../model/settings';
 export { type AbortJobOptions, BatchJob } from './jobObject';
 export { ArrayJob } from './arrayJobObject';

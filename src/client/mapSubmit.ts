@@ -5,6 +5,7 @@ import { toStrictJson } from '../model/json';
 import { type ArrayJobInput, arrayJobInputSchema, parseWorkflowInput } from '../model/workflowInputs';
 import { abortable } from './abort';
 import { ArrayJob } from './arrayJobObject';
+import { checkDependenciesExist } from './dependencies';
 import type { BatchEnvironment } from './environment';
 import { carryOutSubmission, commonJobInput, type JobBodySpec, planSubmission, startJobWorkflow } from './submission';
 import { checkOptionNames, type MapSubmitOptions, mapSubmitOptionNames } from './submitOptions';
@@ -61,6 +62,7 @@ export async function mapSubmit(env: BatchEnvironment, body: JobBodySpec, items:
     // Serialize before creating anything: a bad element is an error, not a half-made job.
     const chunks = Array.from({ length: blobCount(childCount) }, (_, chunk) => chunkLines(elements, spanSize, chunk, childCount));
 
+    if (input.after) await checkDependenciesExist(env, input.after.jobIds, signal);
     await carryOutSubmission(env, plan, signal);
     const storage = env.azure().storage.job(plan.jobId);
     await mapWithConcurrency(chunks, 8, (lines, chunk) => storage.writeElementChunk(chunk, lines, signal));

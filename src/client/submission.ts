@@ -12,6 +12,7 @@ import type { singleJob } from '../workflows/singleJob';
 import { type JobDescription, jobStaticDetails, jobStaticSummary } from '../model/workflowSummary';
 import { withTemporal } from './abort';
 import { bundleScript } from './bundleScript';
+import { dependenciesOf } from './dependencies';
 import type { BatchEnvironment } from './environment';
 import { checkInputFiles, checkRetryWindow, type SubmitOptions } from './submitOptions';
 import { taskQueue } from './temporalSettings';
@@ -96,6 +97,7 @@ export function planSubmission(body: JobBodySpec, options: SubmitOptions): Prepa
 /** The workflow input fields a single job and an array share, from the plan and the options. */
 export function commonJobInput(env: BatchEnvironment, plan: PreparedSubmission, options: SubmitOptions) {
   const retryWindowSeconds = checkRetryWindow(options.retryWindowInSeconds);
+  const after = dependenciesOf(options.after, options.afterCondition);
   return {
     jobId: plan.jobId,
     environment: env.ref,
@@ -106,6 +108,7 @@ export function commonJobInput(env: BatchEnvironment, plan: PreparedSubmission, 
     ...(options.name !== undefined ? { name: options.name } : {}),
     ...(options.labels !== undefined ? { labels: options.labels } : {}),
     ...(retryWindowSeconds !== undefined ? { retryWindowSeconds } : {}),
+    ...(after !== undefined ? { after } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { parseWorkflowInput, type SingleJobInput, singleJobInputSchema } from '../model/workflowInputs';
 import { abortable } from './abort';
+import { checkDependenciesExist } from './dependencies';
 import type { BatchEnvironment } from './environment';
 import { BatchJob } from './jobObject';
 import { carryOutSubmission, commonJobInput, type JobBodySpec, planSubmission, startJobWorkflow } from './submission';
@@ -16,6 +17,7 @@ export async function submit(env: BatchEnvironment, body: JobBodySpec, options?:
     const plan = planSubmission(body, checked);
     const input: SingleJobInput = commonJobInput(env, plan, checked);
     parseWorkflowInput(singleJobInputSchema, input);
+    if (input.after) await checkDependenciesExist(env, input.after.jobIds, signal);
     await carryOutSubmission(env, plan, signal);
     await startJobWorkflow(env, 'singleJob', plan, input, { signal });
     return new BatchJob(env, plan.jobId);

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { closestName, InvalidSettingError } from '../model/errors';
 import { describeValue } from '../model/describe';
 import { type ProviderSettings, providerSettingNames } from '../model/settings';
+import type { DependencyCondition } from '../model/dependencies';
 import type { OperationOptions } from './abort';
+import type { JobReference } from './dependencies';
 
 /** The options bag of `submit`. */
 export interface SubmitOptions extends OperationOptions {
@@ -17,6 +19,10 @@ export interface SubmitOptions extends OperationOptions {
   name?: string;
   /** The job's labels, e.g. `{ team: 'vision', run: '42' }`: listed and filtered on (`ls --label team=vision`). */
   labels?: Record<string, string>;
+  /** Jobs (ids or job objects, at most 20) this one runs after: nothing is created in Azure until they meet `afterCondition`. */
+  after?: JobReference[];
+  /** 'succeeded' (default): each of `after` succeeded (an array: every child); 'ended': each ended either way; 'failed': each failed. */
+  afterCondition?: DependencyCondition;
 }
 
 /** The options bag of `mapSubmit`: submit's, and the array's own. */
@@ -27,7 +33,7 @@ export interface MapSubmitOptions extends SubmitOptions {
   turnsPerRun?: number;
 }
 
-const submitOptionNames: (keyof SubmitOptions)[] = ['settings', 'inputFiles', 'retryWindowInSeconds', 'name', 'labels', 'abortSignal'];
+const submitOptionNames: (keyof SubmitOptions)[] = ['settings', 'inputFiles', 'retryWindowInSeconds', 'name', 'labels', 'after', 'afterCondition', 'abortSignal'];
 export const mapSubmitOptionNames: (keyof MapSubmitOptions)[] = [...submitOptionNames, 'spanSize', 'turnsPerRun'];
 
 /** Refuses what is not an options bag, or names an option it does not have (a provider setting outside `settings` included). */

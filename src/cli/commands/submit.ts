@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import type { JobBodySpec } from '../../client/submission';
 import type { SubmitOptions } from '../../client/submitOptions';
+import { type DependencyCondition, dependencyConditions } from '../../model/dependencies';
 import { type ProviderSettings, validateSettings } from '../../model/settings';
 import { act } from '../act';
 import type { CommandContext } from '../context';
 import { exitCodes, usageError } from '../exitCodes';
-import { collect, environmentAssignment, exitCodeList, jobNameOption, labelAssignment, numberOption, parseScriptArgument, positiveIntegerOption, secondsOption } from '../parse';
+import { choiceOption, collect, environmentAssignment, exitCodeList, jobNameOption, jobIdList, labelAssignment, numberOption, parseScriptArgument, positiveIntegerOption, secondsOption } from '../parse';
 import { watchJob } from '../watchJob';
 
 export interface SubmitFlags {
@@ -25,6 +26,8 @@ export interface SubmitFlags {
   input?: string[];
   name?: string;
   label?: Record<string, string>;
+  after?: string[];
+  afterCondition?: DependencyCondition;
   wait?: boolean;
   timeout?: number;
   json?: boolean;
@@ -79,6 +82,8 @@ export function submitOptionsFromFlags(flags: SubmitFlags, abortSignal: AbortSig
     ...(flags.input !== undefined ? { inputFiles: flags.input } : {}),
     ...(flags.name !== undefined ? { name: flags.name } : {}),
     ...(flags.label !== undefined ? { labels: flags.label } : {}),
+    ...(flags.after !== undefined ? { after: flags.after } : {}),
+    ...(flags.afterCondition !== undefined ? { afterCondition: flags.afterCondition } : {}),
     abortSignal,
   };
 }
@@ -100,6 +105,8 @@ export function addJobSettingOptions(command: Command): Command {
     .option('--input <file>', 'a local file placed in the task\'s working directory (repeatable)', collect)
     .option('--name <name>', "the job's name: shown first in the Temporal UI; ls --name finds it", jobNameOption)
     .option('--label <KEY=VALUE>', 'a label of the job, e.g. team=vision (repeatable); ls --label finds it', labelAssignment)
+    .option('--after <job-ids>', 'run only after these jobs (comma-separated, repeatable; at most 20): nothing is created in Azure until then', jobIdList)
+    .option('--after-condition <condition>', "with --after: succeeded (default: each succeeded), ended (either way) or failed (each failed)", choiceOption('--after-condition', dependencyConditions))
     .option('--wait', 'watch the job until it ends; the exit code then says how it ended')
     .option('--timeout <seconds>', 'with --wait: stop waiting after this long (exit 4)', secondsOption('--timeout'));
 }
@@ -124,6 +131,7 @@ export function registerSubmit(program: Command, ctx: CommandContext): void {
 Examples:
   remote-batch --pool local submit examples/jobs/square.ts 12 --vcpu-count 2
   remote-batch --pool local submit train.ts --name nightly-train --label team=vision --label run=42
+  remote-batch --pool local submit report.ts --after $TRAIN,$EVAL --after-condition ended
   remote-batch --pool local submit --command '/bin/sh -c "echo hi > JobOutput/hi.txt"' --wait
   JOB=$(remote-batch --pool local submit job.ts -- -5)`,
     )

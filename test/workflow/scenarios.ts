@@ -200,6 +200,21 @@ export const scenarios: Record<string, Scenario> = {
     return settled(context, array.jobId);
   },
 
+  // A job after another: it waits (its reason in the state), then runs once the first succeeded.
+  'single-after': async (context) => {
+    const first = await submit(context.env, { command: '/bin/sh -c "sleep 2"' });
+    const second = await submit(context.env, { command: 'true' }, { after: [first] });
+    return settled(context, second.jobId);
+  },
+
+  // An array after a job that failed for good: it never creates its Azure job, every child Failed with the reason.
+  'array-after-failed': async (context) => {
+    const failed = await submit(context.env, { command: '/bin/sh -c "exit 3"' }, { retryWindowInSeconds: 0 });
+    await settled(context, failed.jobId);
+    const array = await mapSubmit(context.env, { command: 'true' }, [1, 2], { after: [failed] });
+    return settled(context, array.jobId);
+  },
+
   'array-continue-as-new': async (context) => {
     // Children end 2 s apart: several loop turns, so with one turn per run it continues as new.
     const array = await mapSubmit(context.env, { command: '/bin/sh -c "sleep $(( REMOTE_BATCH_CHILD_INDEX * 2 )); exit $(( REMOTE_BATCH_CHILD_INDEX == 3 ? 3 : 0 ))"' }, [1, 2, 3, 4], {

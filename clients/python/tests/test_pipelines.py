@@ -50,3 +50,22 @@ def test_retry_on_reruns_a_listed_exit_code_and_not_another(env: BatchEnvironmen
                 await submit(env, "true", Settings(retry_on=bad))
 
     run(scenario)
+
+
+def test_a_job_after_another_waits_with_its_reason_then_runs_and_unknown_ids_are_refused(env: BatchEnvironment) -> None:
+    async def scenario() -> None:
+        first = await submit(env, '/bin/sh -c "sleep 2; echo 1 > result.json"')
+        second = await submit(env, '/bin/sh -c "echo 2 > result.json"', after=[first])
+
+        async def says_what_it_waits_for() -> bool:
+            return (await second.state()).get("statusReason") == f"Waiting for {first.job_id} to succeed (0 of 1 done)."
+
+        await until(says_what_it_waits_for, "the dependent job to say what it waits for")
+        assert await second.result() == 2
+        assert (await second.state())["after"] == {"jobIds": [first.job_id], "condition": "succeeded"}
+        with pytest.raises(ValueError, match="after names jobs that do not exist in Temporal namespace 'default': rb-no-such-job"):
+            await submit(env, "true", after=["rb-no-such-job"])
+        with pytest.raises(ValueError, match="after_condition must be 'succeeded', 'ended' or 'failed'"):
+            await map_submit(env, "true", [1], after=[first], after_condition="done")
+
+    run(scenario)

@@ -7,7 +7,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Optional, Sequence
+from typing import Any, Optional, Sequence, Union
 
 from . import blobs
 from .conventions import (
@@ -19,6 +19,7 @@ from .conventions import (
     children_of_blob,
     element_chunk_blob,
 )
+from .dependencies import check_dependencies_exist, dependencies_input
 from .environment import BatchEnvironment
 from .identity import identity_input
 from .jobs import ArrayJob, Job
@@ -153,6 +154,8 @@ async def submit(
     job_id: Optional[str] = None,
     name: Optional[str] = None,
     labels: Optional[dict[str, str]] = None,
+    after: Optional[Sequence[Union[str, Job, ArrayJob]]] = None,
+    after_condition: Optional[str] = None,
 ) -> Job:
     """Starts a command job; it may write its result (JSON) to result.json in its working directory."""
     _check_command(command)
@@ -161,9 +164,11 @@ async def submit(
     if settings.max_parallel is not None:
         raise ValueError("MaxParallel applies to array jobs (the most children running at once); a single job runs one task. Leave it out.")
     identity = identity_input(name, labels)
+    dependencies = dependencies_input(after, after_condition)
     job_id = _job_id(job_id)
-    job_input = _job_input(env, job_id, command, settings, _now(), **identity)
+    job_input = _job_input(env, job_id, command, settings, _now(), **identity, **dependencies)
     client = await env.client()
+    await check_dependencies_exist(client, dependencies)
     handle = await client.start_workflow("singleJob", job_input, id=job_id, task_queue=TASK_QUEUE)
     return Job(env, job_id, handle.first_execution_run_id)
 
@@ -199,6 +204,8 @@ async def map_submit(
     job_id: Optional[str] = None,
     name: Optional[str] = None,
     labels: Optional[dict[str, str]] = None,
+    after: Optional[Sequence[Union[str, Job, ArrayJob]]] = None,
+    after_condition: Optional[str] = None,
 ) -> ArrayJob:
     """Starts an array job: child n runs `command` with its element (JSON) in the file named by REMOTE_BATCH_ELEMENT_FILE."""
     _check_command(command)
@@ -214,13 +221,15 @@ async def map_submit(
     settings = settings or Settings()
     settings.check()
     identity = identity_input(name, labels)
+    dependencies = dependencies_input(after, after_condition)
+    await check_dependencies_exist(await env.client(), dependencies)
     job_id = _job_id(job_id)
     # Serialized before anything is created: a bad element is an error, not a half-made job.
     chunks = _chunks(items, span_size, child_count)
 
     await blobs.create_container(env, job_id, {PENDING_WORKFLOW_ID: job_id, PENDING_UPLOADED_AT: _now()})
     await asyncio.gather(*(blobs.upload_text(env, job_id, element_chunk_blob(index), text) for index, text in enumerate(chunks)))
-    job_input = _job_input(env, job_id, command, settings, _now(), elementCount=len(items), spanSize=span_size, **identity)
+    job_input = _job_input(env, job_id, command, settings, _now(), elementCount=len(items), spanSize=span_size, **identity, **dependencies)
     client = await env.client()
     handle = await client.start_workflow("arrayJob", job_input, id=job_id, task_queue=TASK_QUEUE)
     await blobs.set_container_metadata(env, job_id, {PENDING_WORKFLOW_ID: job_id})

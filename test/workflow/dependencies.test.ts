@@ -2,7 +2,7 @@ import type { ArrayJobState, SingleJobState } from '../../src/model/jobStates';
 import { clientTerminationReason } from '../../src/model/outcome';
 import { jobFailedType } from '../../src/model/retry';
 import { waitFor } from '../support/waitFor';
-import { arrayJobInput, endingOf, singleJobInput, startJob, uniqueJobId } from './support/jobRuns';
+import { arrayJobInput, endingOf, singleJobInput, startJob, startRetry, uniqueJobId } from './support/jobRuns';
 import { MockedAzure } from './support/mockedAzure';
 import { timeSkippingEnvironmentPerFile, withWorker } from './support/timeSkipping';
 
@@ -49,6 +49,25 @@ describe('a job submitted after others', () => {
     expect(prepared(azure)).toEqual([first]);
     expect(azure.inputsOf('endAzureJob').map((input) => input.jobId)).not.toContain(second);
     expect(azure.inputsOf('openRetryWindow').map((input) => input.jobId)).not.toContain(second);
+  });
+
+  test('waits on a failed dependency while it can be retried, and runs once its retry succeeded', async () => {
+    const azure = new MockedAzure().on('waitForTaskEnd', async () => ({ status: 'Failed', statusReason: 'The task exited with code 3.', exitCode: 3, hasResult: false }));
+    const first = uniqueJobId('dep-retried');
+    const second = uniqueJobId('dep-after-retry');
+    await withWorker(bed.env, azure.activities, async () => {
+      const failedRun = await startJob(bed.client, 'singleJob', singleJobInput(first));
+      const failed = await endingOf<SingleJobState>(failedRun);
+      const handle = await startJob(bed.client, 'singleJob', singleJobInput(second, { after: { jobIds: [first] } }));
+      const waiting = await waitFor(() => handle.query<SingleJobState>('state'), (state) => state.statusReason !== undefined, { what: 'the dependent job to wait' });
+      expect(waiting.statusReason).toBe(
+        `Waiting for ${first} to succeed (0 of 1 done). ${first} failed; it can be retried until ${failed.state!.retryUntil} (remote-batch retry ${first}), else this job fails.`,
+      );
+      azure.on('waitForTaskEnd', async () => ({ status: 'Succeeded', statusReason: 'The task exited with code 0 and its outputs were uploaded.', exitCode: 0, hasResult: false }));
+      await endingOf(await startRetry(bed.client, 'singleJob', first, failedRun.firstExecutionRunId));
+      expect(await endingOf<SingleJobState>(handle)).toMatchObject({ closed: 'completed', state: { status: 'Succeeded' } });
+    });
+    expect(prepared(azure)).toEqual([first, second]);
   });
 
   test('an abort while it waits ends it Failed with the reason, and nothing is created', async () => {

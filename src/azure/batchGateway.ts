@@ -79,8 +79,22 @@ interface TaskFacts {
     endTime?: Date | string;
     retryCount?: number;
     requeueCount?: number;
-    failureInfo?: { category?: string; code?: string; message?: string };
+    failureInfo?: { category?: string; code?: string; message?: string; details?: { name?: string; value?: string }[] };
   };
+}
+
+/**
+ * The blob Batch's FilePath detail points at, by container and name (the
+ * container is the path segment before the blob's: Azurite's URLs put the
+ * account first). The URL's query, a SAS, is never kept.
+ */
+function failedBlobOf(details: { name?: string; value?: string }[] | undefined): { container: string; name: string } | undefined {
+  const url = details?.find((detail) => detail.name === 'FilePath')?.value;
+  if (!url || !/^https?:\/\//i.test(url)) return undefined;
+  const segments = new URL(url).pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const container = segments.findIndex((segment) => segment.startsWith('job-'));
+  if (container < 0 || container === segments.length - 1) return undefined;
+  return { container: segments[container], name: segments.slice(container + 1).join('/') };
 }
 
 /** A task as a listing answers it in JSON. */
@@ -96,6 +110,11 @@ interface TaskAddResultJson {
   error?: { code?: string; message?: { value?: string } };
 }
 
+function failureOf(info: NonNullable<NonNullable<TaskFacts['executionInfo']>['failureInfo']>): NonNullable<TaskObservation['failure']> {
+  const blob = failedBlobOf(info.details);
+  return { category: info.category, code: info.code, message: info.message, ...(blob ? { blob } : {}) };
+}
+
 /** The one mapping of a Batch task onto what remote-batch observes of it. */
 function observationOf(task: TaskFacts): TaskObservation {
   const info = task.executionInfo;
@@ -107,9 +126,7 @@ function observationOf(task: TaskFacts): TaskObservation {
     endTime: iso(info?.endTime),
     ...(info?.retryCount ? { retryCount: info.retryCount } : {}),
     ...(info?.requeueCount ? { requeueCount: info.requeueCount } : {}),
-    ...(info?.failureInfo
-      ? { failure: { category: info.failureInfo.category, code: info.failureInfo.code, message: info.failureInfo.message } }
-      : {}),
+    ...(info?.failureInfo ? { failure: failureOf(info.failureInfo) } : {}),
   };
 }
 

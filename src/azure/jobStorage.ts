@@ -88,6 +88,11 @@ export class JobStorage {
     await this.container.getBlockBlobClient(blob).uploadFile(file, { abortSignal });
   }
 
+  /** Whether the job's container is there at all (`delete` and `clean` remove it). */
+  async containerExists(abortSignal?: AbortSignal): Promise<boolean> {
+    return this.container.exists({ abortSignal });
+  }
+
   async exists(blob: string): Promise<boolean> {
     return this.container.getBlobClient(blob).exists();
   }

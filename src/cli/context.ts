@@ -30,11 +30,18 @@ export class CommandContext {
     };
   }
 
-  /** The saved connections' file (REMOTE_BATCH_CONNECTIONS_FILE or the user's config folder). */
+  /**
+   * The saved connections' file (REMOTE_BATCH_CONNECTIONS_FILE or the user's
+   * config folder); one that other users can read is used with a warning.
+   */
   async connectionsFile(): Promise<string> {
     // zod comes with the store and takes a while to load; only commands that need it pay.
     const { connectionsFilePath } = require('../connections/store') as typeof import('../connections/store');
-    return connectionsFilePath(this.io.env);
+    const file = connectionsFilePath(this.io.env);
+    const { readableByOthersWarning } = require('../connections/fileMode') as typeof import('../connections/fileMode');
+    const warning = readableByOthersWarning(file);
+    if (warning) this.out.info(`remote-batch: warning: ${warning}`);
+    return file;
   }
 
   get temporalAddress(): string {
@@ -62,6 +69,7 @@ export class CommandContext {
     }
     await assertTemporalReachable(this.temporalAddress);
     // Jobs are listed and read through Temporal alone; an unknown connection would otherwise pass for one with no jobs.
+    await this.connectionsFile();
     const { resolveConnection } = require('../connections/store') as typeof import('../connections/store');
     resolveConnection(this.environmentInstance.connection, this.io.env);
     return this.environmentInstance;

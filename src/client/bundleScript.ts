@@ -37,8 +37,9 @@ async function checkExport(scriptPath: string, absolute: string, exportName: str
 /** The user's module and our runner, bundled with their dependencies into one file that `node` runs. */
 export async function bundleScript(scriptPath: string, exportName = defaultExportName): Promise<string> {
   const absolute = path.resolve(scriptPath);
-  if (!fs.existsSync(absolute) || !fs.statSync(absolute).isFile()) {
-    throw new InvalidSettingError('script', `The script '${scriptPath}' does not exist (looked for ${absolute}).`);
+  if (!fs.existsSync(absolute)) throw new InvalidSettingError('script', `The script '${scriptPath}' does not exist (looked for ${absolute}).`);
+  if (!fs.statSync(absolute).isFile()) {
+    throw new InvalidSettingError('script', `The script '${scriptPath}' is a folder; give the JS/TS module to run, such as ${path.join(scriptPath, 'index.ts')}.`);
   }
   await checkExport(scriptPath, absolute, exportName);
   const entry =

@@ -21,6 +21,19 @@ export class JobNotFoundError extends RemoteBatchError {
   }
 }
 
+/** A job whose Azure job and blob container were deleted (`remote-batch delete`, `clean`): its state is kept, its logs, outputs and result are not. */
+export class JobDeletedError extends RemoteBatchError {
+  constructor(readonly jobId: string, container: string, what: string) {
+    super(
+      `${jobId} was deleted: its blob container ${container} is gone (remote-batch delete or clean removed it), so its ${what} can no longer be read. ` +
+        `Its status still can: remote-batch status ${jobId}.`,
+      'JobDeleted',
+      404,
+    );
+    this.name = 'JobDeletedError';
+  }
+}
+
 type JobState = SingleJobState | ArrayJobState;
 
 /** The input a run was started with, and its type. */

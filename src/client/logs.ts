@@ -3,6 +3,7 @@ import { stderrFileName, stdoutFileName, taskLogPath } from '../model/convention
 import { isFinished, type JobStatus } from '../model/status';
 import { type OperationOptions, pause } from './abort';
 import type { BatchEnvironment } from './environment';
+import { JobDeletedError } from './jobState';
 
 export interface JobLogsOptions extends OperationOptions {
   /** Keep reading while the job runs, until it ends (like `tail -f`). */
@@ -16,6 +17,8 @@ export interface JobLogsOptions extends OperationOptions {
 /** What has a log: a Single job or an array child. */
 export interface LogSource {
   readonly environment: BatchEnvironment;
+  /** The job's own id (a child's: `rb-…/n`), for messages. */
+  readonly jobId: string;
   state(options?: OperationOptions): Promise<{ jobId: string; taskId: string; status: JobStatus }>;
 }
 
@@ -43,7 +46,10 @@ export async function* jobLogs(job: LogSource, options: JobLogsOptions = {}): As
   for (;;) {
     const state = await job.state({ abortSignal: signal });
     if (isFinished(state.status)) {
-      const text = fresh((await fromBlob(state.jobId, state.taskId)) ?? (await fromNode(state.jobId, state.taskId)));
+      const bytes = (await fromBlob(state.jobId, state.taskId)) ?? (await fromNode(state.jobId, state.taskId));
+      const storage = azure.storage.job(state.jobId);
+      if (bytes === undefined && !(await storage.containerExists(signal))) throw new JobDeletedError(job.jobId, storage.containerName, 'log');
+      const text = fresh(bytes);
       const rest = decoder.end();
       if (text + rest) yield text + rest;
       return;

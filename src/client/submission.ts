@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { AzureRefusedError } from '../azure/errors';
+import { unclosedQuoteProblem } from '../model/commandLine';
 import { inputBlobName, jobIdForUUID } from '../model/conventions';
 import { InvalidSettingError, RemoteBatchError } from '../model/errors';
 import { defaultExportName, isValidExportName, scriptBundleFileName } from '../model/scriptJob';
@@ -44,6 +45,9 @@ function checkBody(body: JobBodySpec): void {
     }
   } else if (!('command' in body) || typeof body.command !== 'string' || body.command.trim() === '') {
     throw new InvalidSettingError('command', 'command must be a non-empty command line.');
+  } else {
+    const problem = unclosedQuoteProblem(body.command);
+    if (problem) throw new InvalidSettingError('command', problem);
   }
 }
 

@@ -8,6 +8,7 @@ import {
   connectionsFileSchema,
   ConnectionsFileError,
 } from './connection';
+import { warnIfReadableByOthers } from './fileMode';
 
 export const connectionsFileVariable = 'REMOTE_BATCH_CONNECTIONS_FILE';
 
@@ -20,7 +21,11 @@ export function readConnectionsFile(file: string): ConnectionsFile {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { connections: {} };
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { connections: {} };
+    if (code === 'EISDIR') throw new ConnectionsFileError(file, 'it is a folder, not a file (the connections file is a JSON file; set REMOTE_BATCH_CONNECTIONS_FILE to one, or remove the folder)');
+    if (code === 'EACCES' || code === 'EPERM') throw new ConnectionsFileError(file, `it cannot be read (permission denied, ${code})`);
+    if (code === 'ENOTDIR') throw new ConnectionsFileError(file, 'a part of its path is a file, not a folder');
     throw error;
   }
   let parsed: unknown;
@@ -82,7 +87,10 @@ export function localStackConnectionsFile(env: NodeJS.ProcessEnv = process.env):
 export function resolveConnection(name: string, env: NodeJS.ProcessEnv = process.env): Connection {
   const file = connectionsFilePath(env);
   const saved = readConnectionsFile(file).connections[name];
-  if (saved) return saved;
+  if (saved) {
+    warnIfReadableByOthers(file);
+    return saved;
+  }
   if (name === 'local') {
     const stackSaved = readConnectionsFile(localStackConnectionsFile(env)).connections.local;
     if (stackSaved) return stackSaved;

@@ -1,3 +1,5 @@
+import { inputBlobName } from './conventions';
+import { scriptBundleFileName } from './scriptJob';
 import type { TaskObservation } from './taskObservation';
 import type { SingleJobStatus } from './status';
 
@@ -45,6 +47,13 @@ export interface Outcome {
   exitCode?: number;
 }
 
+/** A blob a task's failure is about, named so a user finds it: its name, the job whose container holds it, and what it is when it is ours. */
+function blobDescription(blob: { container: string; name: string }): string {
+  const jobId = blob.container.startsWith('job-') ? blob.container.slice('job-'.length) : undefined;
+  const what = blob.name === inputBlobName(scriptBundleFileName) ? " (the job's bundled script)" : '';
+  return `blob '${blob.name}'${what} of ${jobId ? `job ${jobId} (container ${blob.container})` : `container ${blob.container}`}`;
+}
+
 /**
  * Status and reason of a finished task from Batch's facts (an aborted one's
  * reason is the abort's JobStatusReason). `Succeeded` needs exit
@@ -61,8 +70,8 @@ export function outcomeOfTask(task: TaskObservation, abortStatusReason?: string)
   }
   const parts: string[] = [];
   if (task.failure) {
-    const { message, category, code } = task.failure;
-    parts.push(`${message ?? 'The task failed'}${code ? ` (${category ? `${category} error ` : ''}${code})` : ''}.`);
+    const { message, category, code, blob } = task.failure;
+    parts.push(`${message ?? 'The task failed'}${code ? ` (${category ? `${category} error ` : ''}${code})` : ''}${blob ? `: ${blobDescription(blob)}` : ''}.`);
   }
   if (exitCode !== undefined && exitCode !== 0) parts.push(`The task exited with code ${exitCode}.`);
   if (task.jobTerminateReason) parts.push(`The Azure job was terminated: ${task.jobTerminateReason}.`);

@@ -26,9 +26,14 @@ export type Settlement =
   /** Not the task's fault: run it again after `afterMs`, with this attempt recorded. */
   | { kind: 'rerun'; afterMs: number; reason: string; attempts: TaskAttempt[] };
 
-/** A success whose outputs storage does not have is not a success: they were lost, or never arrived. */
+/**
+ * A success whose outputs storage does not have is not a success: they were
+ * lost, or never arrived. A task that never started (a failure and no exit
+ * code: its inputs could not be fetched, its program not found) wrote none,
+ * and its own failure says why.
+ */
 function withMissingOutputs(observation: TaskObservation, missing: readonly string[]): TaskObservation {
-  if (missing.length === 0) return observation;
+  if (missing.length === 0 || (observation.failure !== undefined && observation.exitCode === undefined)) return observation;
   return {
     ...observation,
     result: 'failure',

@@ -3,7 +3,13 @@ export interface TaskObservation {
   state: 'active' | 'preparing' | 'running' | 'completed';
   exitCode?: number;
   result?: 'success' | 'failure';
-  failure?: { category?: string; code?: string; message?: string };
+  failure?: {
+    category?: string;
+    code?: string;
+    message?: string;
+    /** The blob a download or upload failure is about (Batch's FilePath detail): its container and name, never its URL's SAS. */
+    blob?: { container: string; name: string };
+  };
   startTime?: string;
   endTime?: string;
   /** Times Batch reran the task after a nonzero exit (MaxRetries) in its latest round. */

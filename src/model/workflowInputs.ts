@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { maxArrayChildren, maxArrayElements } from './arrayJob';
+import { unclosedQuoteProblem } from './commandLine';
 import { jobIdRule, jobIdPattern } from './conventions';
 import { InvalidSettingError } from './errors';
 import { toStrictJson } from './json';
@@ -73,6 +74,10 @@ const commandBodySchema = z.object({
   commandLine: z
     .string({ error: 'body.commandLine must be a non-empty command line.' })
     .refine((line) => line.trim() !== '', { error: 'body.commandLine must be a non-empty command line.' })
+    .superRefine((line, context) => {
+      const problem = unclosedQuoteProblem(line, 'body.commandLine');
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    })
     .describe('Run without a shell, as Batch does; use /bin/sh -c "..." for one.'),
 });
 

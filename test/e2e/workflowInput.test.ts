@@ -31,6 +31,7 @@ describe('what the workflows refuse from callers that skip the client', () => {
     { what: 'a retry naming no run', type: 'singleJob', input: { retry: { previousRunId: '' } }, says: 'retry.previousRunId must be the run id' },
     { what: 'no elements', type: 'arrayJob', input: { environment, body: command, elementCount: 0 }, says: 'elementCount must be a whole number from 1 to 1,000,000' },
     { what: 'an input file in a folder', type: 'arrayJob', input: { environment, body: command, elementCount: 1, inputs: [{ name: 'a/b.txt', content: 'x' }] }, says: "the file name 'a/b.txt' must be a plain name" },
+    { what: 'a command line with a quote never closed', type: 'singleJob', input: { environment, body: { kind: 'command', commandLine: "echo 'hi" } }, says: "body.commandLine: the command line has a single quote (') at character 6 that is never closed" },
     { what: 'more children than an array may have', type: 'arrayJob', input: { environment, body: command, elementCount: 1_000_000, spanSize: 2 }, says: 'Use spanSize 10 or more' },
   ];
 
@@ -46,6 +47,20 @@ describe('what the workflows refuse from callers that skip the client', () => {
     expect(cause.nonRetryable).toBe(true);
     expect(cause.message).toContain(says);
     expect(await azureSdk(local).blobs.getContainerClient(jobContainerName(workflowId)).exists()).toBe(false);
+  });
+
+  it.each([
+    { what: 'an input blob', body: command, inputs: [{ name: 'data.csv', blob: 'inputs/data.csv' }], names: "blob 'inputs/data.csv' of job" },
+    { what: 'the script bundle', body: script({}), inputs: [], names: "blob 'inputs/remote-batch-job.js' (the job's bundled script) of job" },
+  ])('ends a job whose $what is missing from storage Failed, naming the blob and the job', async ({ body, inputs, names }) => {
+    const client = await local.client();
+    const workflowId = `missing-blob-${randomUUID().slice(0, 8)}`;
+    const handle = await client.workflow.start('singleJob', { taskQueue, workflowId, args: [{ environment, body, inputs } as never] });
+    const error = await handle.result().then(() => undefined, (failure: unknown) => failure);
+    const state = ((error as WorkflowFailedError).cause as ApplicationFailure).details?.[0] as SingleJobState;
+    expect(state.status).toBe('Failed');
+    expect(state.statusReason).toContain(`BlobNotFound): ${names} ${workflowId} (container ${jobContainerName(workflowId)})`);
+    expect(state.statusReason).not.toMatch(/sig=|\?s[vpe]=/);
   });
 
   it("ends a job on a connection the worker does not know Failed, saying so, and its history names none of the worker's files", async () => {

@@ -16,6 +16,17 @@ describe('the outcome of a finished task', () => {
     expect(outcome.statusReason).toContain('FileUploadFailed');
   });
 
+  it('names the blob a missing resource file is, and whose job it belongs to (never its SAS)', () => {
+    const missing = (name: string) =>
+      outcomeOfTask({
+        state: 'completed',
+        result: 'failure',
+        failure: { category: 'usererror', code: 'BlobNotFound', message: 'A resource file required for the task does not exist', blob: { container: 'job-rb-12', name } },
+      }).statusReason;
+    expect(missing('inputs/data.csv')).toBe("A resource file required for the task does not exist (usererror error BlobNotFound): blob 'inputs/data.csv' of job rb-12 (container job-rb-12).");
+    expect(missing('inputs/remote-batch-job.js')).toContain("blob 'inputs/remote-batch-job.js' (the job's bundled script) of job rb-12");
+  });
+
   it('names the exit code of a failing task', () => {
     const outcome = outcomeOfTask({ state: 'completed', exitCode: 3, result: 'failure' });
     expect(outcome).toMatchObject({ status: 'Failed', exitCode: 3 });

@@ -25,6 +25,21 @@ describe('the one settlement policy, for single jobs and array children alike', 
     expect(settled.attempts).toEqual([{ kind: 'infrastructure', reason: settled.reason, round: endTime }]);
   });
 
+  it('fails a task whose input blob is missing at once, with its own reason: it never ran, so no outputs are missing', () => {
+    const missingInput: TaskObservation = {
+      state: 'completed',
+      result: 'failure',
+      endTime,
+      failure: { category: 'UserError', code: 'BlobNotFound', message: 'A resource file required for the task does not exist', blob: { container: 'job-rb-1', name: 'inputs/data.csv' } },
+    };
+    const settled = settle(task({ observation: missingInput, missingOutputs: ['10000000/$TaskLog/stdout.txt', '10000000/$TaskLog/stderr.txt'] }));
+    expect(settled).toEqual({
+      kind: 'outcome',
+      outcome: { status: 'Failed', statusReason: "A resource file required for the task does not exist (UserError error BlobNotFound): blob 'inputs/data.csv' of job rb-1 (container job-rb-1).", exitCode: undefined },
+      attempts: [],
+    });
+  });
+
   it('reruns a lost node and a preempted task, and backs off longer each time', () => {
     const lost: TaskObservation = { ...success, exitCode: undefined, result: 'failure', failure: { category: 'ServerError', code: 'NodeLost', message: 'The node was lost' } };
     const first = settle(task({ observation: lost }));

@@ -55,6 +55,14 @@ describe('the workflow input schemas', () => {
     }
   });
 
+  it('refuse a command line with a quote never closed, which Batch could not launch, saying where it opens', () => {
+    const error = refusal(singleJobInputSchema, { environment, body: { kind: 'command', commandLine: '/bin/sh -c "echo hi' } });
+    expect(error.message).toBe(
+      'body.commandLine: the command line has a double quote (") at character 12 that is never closed; got "/bin/sh -c \\"echo hi". Close it, or escape it with a backslash (\\") to pass the quote itself.',
+    );
+    expect(parseWorkflowInput(singleJobInputSchema, { environment, body: { kind: 'command', commandLine: `/bin/sh -c 'echo "it works"' x\\"y "a\\"b"` } })).toBeDefined();
+  });
+
   it('refuse arguments larger than a workflow input may carry, naming the limit', () => {
     const error = refusal(singleJobInputSchema, scriptInput(['x'.repeat(maxArgsBytes)]));
     expect(error.setting).toBe('body.args');

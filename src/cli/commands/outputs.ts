@@ -56,6 +56,43 @@ function refuseOverwrites(targets: string[], force: boolean): void {
   throw usageError(`${shown} already exist${existing.length === 1 ? 's' : ''}; nothing was downloaded. Pass --force to overwrite, or choose another --download folder.`);
 }
 
+/** What a file-system error while saving says, in words (its code too, for a search). */
+function fileSystemReason(error: NodeJS.ErrnoException): string {
+  const reasons: Record<string, string> = {
+    EEXIST: 'a file is in the way of a folder',
+    ENOTDIR: 'a part of the path is a file, not a folder',
+    EISDIR: 'a folder is in the way of the file',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'no space left on the device',
+  };
+  return `${reasons[error.code ?? ''] ?? error.message}${error.code ? ` (${error.code})` : ''}`;
+}
+
+/** The download folder, created if missing; a file in its place or a path that cannot be made is refused naming it (exit 2). */
+function prepareDownloadFolder(folder: string): void {
+  if (fs.existsSync(folder) && !fs.statSync(folder).isDirectory()) {
+    throw usageError(`--download: '${folder}' is a file, not a folder; give a folder to download into (it is created if missing).`);
+  }
+  try {
+    fs.mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    throw usageError(`--download: cannot create the folder '${folder}': ${fileSystemReason(error as NodeJS.ErrnoException)}. Give a folder that can be created.`);
+  }
+}
+
+/** Saves one file; a file-system refusal names the file and why, and says what was saved before it. */
+async function saveOutput(file: ShownOutput, target: string, saved: number): Promise<void> {
+  try {
+    await file.download(target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code) || (error as NodeJS.ErrnoException).syscall === undefined) throw error;
+    throw usageError(`--download: cannot save '${file.name}' as ${target}: ${fileSystemReason(error as NodeJS.ErrnoException)}; ${saved} file${saved === 1 ? ' was' : 's were'} saved before it.`);
+  }
+}
+
 async function outputsOf(job: JobRef, abortSignal: AbortSignal): Promise<ShownOutput[]> {
   const { downloadTaskOutput, listArrayOutputs } = require('../../client/taskOutputs') as typeof import('../../client/taskOutputs');
   const env = job.environment;
@@ -105,11 +142,11 @@ export function registerOutputs(program: Command, ctx: CommandContext): void {
           return exitCodes.ok;
         }
         const targets = files.map((file) => ({ file, target: downloadPath(flags.download!, file.name) }));
+        prepareDownloadFolder(flags.download);
         refuseOverwrites(targets.map(({ target }) => target), Boolean(flags.force));
-        fs.mkdirSync(flags.download, { recursive: true });
         const saved: { name: string; size: number; path: string; child?: number }[] = [];
         for (const { file, target } of targets) {
-          await file.download(target);
+          await saveOutput(file, target, saved.length);
           saved.push({ ...(file.child !== undefined ? { child: file.child } : {}), name: file.name, size: file.size, path: target });
           if (!flags.json) ctx.out.line(target);
         }

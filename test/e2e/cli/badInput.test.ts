@@ -5,6 +5,13 @@ import { runCli, stackEnv } from './support/cli';
 
 const noStackTrace = /\n\s+at [\w<.]/;
 
+/** A command job run to its end (Succeeded): its id. */
+async function finishedJob(commandLine: string): Promise<string> {
+  const run = await runCli(['submit', '--command', commandLine, '--wait']);
+  expect(run.code).toBe(0);
+  return run.stdout.split('\n')[0];
+}
+
 describe('remote-batch refuses bad input clearly', () => {
   let jobId: string;
   beforeAll(async () => {
@@ -110,6 +117,47 @@ describe('remote-batch refuses bad input clearly', () => {
     expect(image.stderr).toContain('ContainerImage must be a Docker image reference');
     expect(script.code).toBe(2);
     expect(script.stderr).toContain("The script 'no/such/script.ts' does not exist");
+  });
+
+  it('refuses a folder given as the script or an input, and an unclosed quote in --command, naming them (exit 2)', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'rb-folder-'));
+    try {
+      const [script, input, quote] = await Promise.all([
+        runCli(['submit', folder]),
+        runCli(['submit', '--command', 'true', '--input', folder]),
+        runCli(['submit', '--command', '/bin/sh -c "echo hi']),
+      ]);
+      expect(script).toMatchObject({ code: 2, stderr: expect.stringContaining(`The script '${folder}' is a folder; give the JS/TS module to run`) });
+      expect(input).toMatchObject({ code: 2, stderr: expect.stringContaining(`The input file '${folder}' is a folder`) });
+      expect(quote).toMatchObject({ code: 2, stderr: expect.stringContaining('command: the command line has a double quote (") at character 12 that is never closed') });
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses --download onto a file or under one, naming it (exit 2, not a raw EEXIST)', async () => {
+    const id = await finishedJob('/bin/sh -c "mkdir -p JobOutput && echo x > JobOutput/a.txt"');
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'rb-download-'));
+    try {
+      const file = path.join(scratch, 'a-file');
+      fs.writeFileSync(file, 'in the way');
+      const onto = await runCli(['outputs', id, '--download', file]);
+      expect(onto).toMatchObject({ code: 2, stderr: `remote-batch: --download: '${file}' is a file, not a folder; give a folder to download into (it is created if missing).\n` });
+      const under = await runCli(['outputs', id, '--download', path.join(file, 'sub')]);
+      expect(under.code).toBe(2);
+      expect(under.stderr).toContain(`--download: cannot create the folder '${path.join(file, 'sub')}': a part of the path is a file, not a folder`);
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it("says a deleted job's log is gone and exits 3, where it printed nothing and exited 0", async () => {
+    const id = await finishedJob('echo hello');
+    expect(await runCli(['logs', id])).toMatchObject({ code: 0, stdout: 'hello\n' });
+    expect((await runCli(['delete', id, '--yes'])).code).toBe(0);
+    const logs = await runCli(['logs', id]);
+    expect(logs).toMatchObject({ code: 3, stdout: '' });
+    expect(logs.stderr).toContain(`${id} was deleted: its blob container job-${id} is gone (remote-batch delete or clean removed it), so its log can no longer be read.`);
   });
 
   it('reports an unreachable Temporal server at once (exit 6)', async () => {

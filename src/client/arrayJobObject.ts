@@ -1,7 +1,7 @@
 import { childTaskId } from '../model/arrayJob';
 import { InvalidSettingError, JobStateError } from '../model/errors';
 import type { ArrayJobState } from '../model/jobStates';
-import { maxParallelProblem, providerSettings } from '../model/settings';
+import { maxParallelProblem } from '../model/settings';
 import { abortChildSignal, abortSignal, reasonProblem, setMaxParallelUpdate } from '../workflows/messages';
 import { abortable, type OperationOptions, withTemporal } from './abort';
 import { ArrayChildJob } from './arrayChildJob';
@@ -11,6 +11,7 @@ import type { BatchEnvironment } from './environment';
 import { isArrayJobState, JobNotFoundError, latestRun, readJobState } from './jobState';
 import { UnknownPropertyError } from './properties';
 import { checkRetryable, startRetryRun } from './retryRun';
+import { sharedJobProperties } from './taskJobProperties';
 import { taskJobReaders } from './taskJobReaders';
 import { waitForEnd, type WaitOptions } from './waitForEnd';
 
@@ -40,41 +41,10 @@ export class ArrayJob {
   }
 
   private async propertyOf(property: ArrayJobPropertyName, state: ArrayJobState, signal?: AbortSignal): Promise<unknown> {
-    const finished = state.status === 'Completed';
     const children = () => readChildren(this.environment, state, {}, signal);
     switch (property) {
-      case 'JobStatus':
-        return state.status;
-      case 'JobType':
-        return this.jobType;
-      case 'JobUUID':
-        return this.jobId.replace(/^rb-/, '');
-      case 'Provider':
-        return 'AzureBatch';
-      case 'Environment':
-        return this.environment.toString();
-      case 'JobInProgressQ':
-        return !finished;
-      case 'JobSucceededQ':
-        return finished && state.counts.failed === 0 && state.abortReason === undefined;
-      case 'JobFailedQ':
-        return finished && (state.counts.failed > 0 || state.abortReason !== undefined);
-      case 'JobStatusReason':
-        return state.statusReason;
-      case 'JobName':
-        return state.name;
-      case 'JobLabels':
-        return state.labels ?? {};
-      case 'ProviderJobID':
-        return state.jobId;
       case 'ProviderFirstTaskID':
         return childTaskId(1);
-      case 'JobSubmissionTime':
-        return new Date(state.submittedAt);
-      case 'JobStartTime':
-        return state.startedAt ? new Date(state.startedAt) : undefined;
-      case 'JobCompletionTime':
-        return state.completedAt ? new Date(state.completedAt) : undefined;
       case 'ChildJobCount':
         return state.childCount;
       case 'ChildJobObjects':
@@ -95,12 +65,14 @@ export class ArrayJob {
         );
       case 'ChildJobCounts':
         return { ...state.counts };
-      case 'JobInputFilenames':
-        return state.inputNames;
-      case 'ProviderSettings':
-        return providerSettings(state.settings);
       case 'Properties':
         return [...arrayJobPropertyNames];
+      default: {
+        const finished = state.status === 'Completed';
+        const failed = finished && (state.counts.failed > 0 || state.abortReason !== undefined);
+        const facts = { ...state, jobType: 'Array' as const, uuid: this.jobId.replace(/^rb-/, '') };
+        return sharedJobProperties(facts, this.environment, { finished, succeeded: finished && !failed, failed })[property];
+      }
     }
   }
 

@@ -1,4 +1,4 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
+import type { TypedSearchAttributes } from '@temporalio/common';
 import { cleanAgeProblem } from '../model/cleanAge';
 import { InvalidSettingError, RemoteBatchError } from '../model/errors';
 import { azureJobIdKey, environmentKey, jobStatusKey, jobTypeKey } from '../model/searchAttributes';
@@ -6,7 +6,9 @@ import type { JobStatus } from '../model/status';
 import { type OperationOptions, withTemporal } from './abort';
 import type { BatchEnvironment } from './environment';
 import { listJobsQuery, readJobPage, visibilityString } from './jobListing';
+import { describeJob } from './jobOwnership';
 import { JobNotFoundError } from './jobState';
+import { pagedIterator } from './paging';
 
 export interface DeleteJobOptions extends OperationOptions {
   /** Also delete the job's workflow (its history; it no longer lists). Default: keep it. */
@@ -46,6 +48,15 @@ export interface JobToClean {
   azureJobId: string;
 }
 
+function jobToClean(workflowId: string, attributes: TypedSearchAttributes): JobToClean {
+  return {
+    jobId: workflowId,
+    JobType: attributes.get(jobTypeKey) ?? 'Single',
+    JobStatus: attributes.get(jobStatusKey) ?? 'Active',
+    azureJobId: attributes.get(azureJobIdKey) ?? workflowId,
+  };
+}
+
 /** Deletes one job found by findJobsToClean (its workflow has closed). */
 export function removeJob(env: BatchEnvironment, job: JobToClean, options: DeleteJobOptions = {}): Promise<DeletedJob> {
   return withTemporal(env, options.abortSignal, async (client, signal) => {
@@ -71,19 +82,11 @@ export function removeJob(env: BatchEnvironment, job: JobToClean, options: Delet
  * A job still in progress is refused; abort it first.
  */
 export async function deleteJob(env: BatchEnvironment, jobId: string, options: DeleteJobOptions = {}): Promise<DeletedJob> {
-  const description = await withTemporal(env, options.abortSignal, async (client) => {
-    try {
-      return await client.workflow.getHandle(jobId).describe();
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw new JobNotFoundError(jobId, env);
-      throw error;
-    }
-  });
-  const attributes = description.typedSearchAttributes;
-  if (attributes.get(environmentKey) !== `${env.connection}/${env.poolId}`) throw new JobNotFoundError(jobId, env);
-  const status = attributes.get(jobStatusKey) ?? 'Active';
-  if (description.status.name === 'RUNNING') throw new JobInProgressError(jobId, status);
-  return removeJob(env, { jobId, JobType: attributes.get(jobTypeKey) ?? 'Single', JobStatus: status, azureJobId: attributes.get(azureJobIdKey) ?? jobId }, options);
+  const description = await describeJob(env, jobId, options.abortSignal);
+  if (description?.typedSearchAttributes.get(environmentKey) !== `${env.connection}/${env.poolId}`) throw new JobNotFoundError(jobId, env);
+  const job = jobToClean(jobId, description.typedSearchAttributes);
+  if (description.status.name === 'RUNNING') throw new JobInProgressError(jobId, job.JobStatus);
+  return removeJob(env, job, options);
 }
 
 export interface CleanJobsOptions extends DeleteJobOptions {
@@ -111,21 +114,10 @@ export async function findJobsToClean(env: BatchEnvironment, options: Pick<Clean
   const clauses = [listJobsQuery(env), `ExecutionStatus != 'Running'`, ...(cutoff ? [`CloseTime <= ${visibilityString(cutoff)}`] : [])];
   if (options.statuses?.length) clauses.push(`RemoteBatchJobStatus IN (${options.statuses.map(visibilityString).join(', ')})`);
   const found: (JobToClean & { closed: number })[] = [];
-  let continuationToken: string | undefined;
-  do {
-    const page = await readJobPage(env, clauses.join(' AND '), { continuationToken, maxPageSize: 1000 }, options.abortSignal);
-    for (const execution of page.items) {
-      const attributes = execution.typedSearchAttributes;
-      found.push({
-        jobId: execution.workflowId,
-        JobType: attributes.get(jobTypeKey) ?? 'Single',
-        JobStatus: attributes.get(jobStatusKey) ?? 'Active',
-        azureJobId: attributes.get(azureJobIdKey) ?? execution.workflowId,
-        closed: execution.closeTime?.getTime() ?? 0,
-      });
-    }
-    continuationToken = page.continuationToken;
-  } while (continuationToken);
+  const pages = pagedIterator((settings) => readJobPage(env, clauses.join(' AND '), settings, options.abortSignal));
+  for await (const page of pages.byPage({ maxPageSize: 1000 })) {
+    for (const run of page) found.push({ ...jobToClean(run.workflowId, run.typedSearchAttributes), closed: run.closeTime?.getTime() ?? 0 });
+  }
   return found.sort((a, b) => a.closed - b.closed).map(({ closed: _closed, ...job }) => job);
 }
 

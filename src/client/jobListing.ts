@@ -137,25 +137,25 @@ function summaryOf(execution: WorkflowExecutionInfo): JobSummary {
   };
 }
 
+/** The environment's jobs that match, a page at a time, each as `item` makes it of its latest run. */
+function listing<T>(env: BatchEnvironment, options: ListJobsOptions, item: (run: WorkflowExecutionInfo) => T): PagedAsyncIterableIterator<T> {
+  const query = listJobsQuery(env, options);
+  return pagedIterator(async (settings) => {
+    const page = await readJobPage(env, query, settings, options.abortSignal);
+    return { items: page.items.map(item), continuationToken: page.continuationToken };
+  });
+}
+
 /**
  * The environment's jobs that match, as summaries, a page at a time from
  * Temporal's visibility store: jobs in progress first, then finished jobs by
  * when they ended, most recent first (the order Temporal lists in).
  */
 export function listJobSummaries(env: BatchEnvironment, options: ListJobsOptions = {}): PagedAsyncIterableIterator<JobSummary> {
-  const query = listJobsQuery(env, options);
-  return pagedIterator(async (settings) => {
-    const page = await readJobPage(env, query, settings, options.abortSignal);
-    return { items: page.items.map(summaryOf), continuationToken: page.continuationToken };
-  });
+  return listing(env, options, summaryOf);
 }
 
 /** The seed's RemoteBatchJobs: the environment's jobs as job objects (a BatchJob or an ArrayJob), in listJobSummaries' order. */
 export function listJobs(env: BatchEnvironment, options: ListJobsOptions = {}): PagedAsyncIterableIterator<BatchJob | ArrayJob> {
-  const query = listJobsQuery(env, options);
-  return pagedIterator(async (settings) => {
-    const page = await readJobPage(env, query, settings, options.abortSignal);
-    const jobs = page.items.map((run) => (run.typedSearchAttributes.get(jobTypeKey) === 'Array' ? new ArrayJob(env, run.workflowId) : new BatchJob(env, run.workflowId)));
-    return { items: jobs, continuationToken: page.continuationToken };
-  });
+  return listing(env, options, (run) => (run.typedSearchAttributes.get(jobTypeKey) === 'Array' ? new ArrayJob(env, run.workflowId) : new BatchJob(env, run.workflowId)));
 }

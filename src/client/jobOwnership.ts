@@ -1,4 +1,4 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { type WorkflowExecutionDescription, WorkflowNotFoundError } from '@temporalio/client';
 import { environmentKey, jobTypeKey } from '../model/searchAttributes';
 import { type OperationOptions, withTemporal } from './abort';
 import type { BatchEnvironment } from './environment';
@@ -16,7 +16,16 @@ export type JobOwnership =
  * A workflow that is not a remote-batch job at all is "missing".
  */
 export async function jobOwnership(env: BatchEnvironment, jobId: string, options: OperationOptions = {}): Promise<JobOwnership> {
-  const description = await withTemporal(env, options.abortSignal, async (client) => {
+  const description = await describeJob(env, jobId, options.abortSignal);
+  const owner = description?.typedSearchAttributes.get(environmentKey);
+  if (owner === undefined) return { kind: 'missing' };
+  if (owner !== `${env.connection}/${env.poolId}`) return { kind: 'elsewhere', environment: owner };
+  return { kind: 'here', type: description!.typedSearchAttributes.get(jobTypeKey) ?? 'Single' };
+}
+
+/** The job's workflow as Temporal describes its latest run; undefined when there is none. */
+export function describeJob(env: BatchEnvironment, jobId: string, signal?: AbortSignal): Promise<WorkflowExecutionDescription | undefined> {
+  return withTemporal(env, signal, async (client) => {
     try {
       return await client.workflow.getHandle(jobId).describe();
     } catch (error) {
@@ -24,9 +33,4 @@ export async function jobOwnership(env: BatchEnvironment, jobId: string, options
       throw error;
     }
   });
-  if (!description) return { kind: 'missing' };
-  const owner = description.typedSearchAttributes.get(environmentKey);
-  if (owner === undefined) return { kind: 'missing' };
-  if (owner !== `${env.connection}/${env.poolId}`) return { kind: 'elsewhere', environment: owner };
-  return { kind: 'here', type: description.typedSearchAttributes.get(jobTypeKey) ?? 'Single' };
 }

@@ -1,6 +1,6 @@
 import { jobAttemptsProperty, type TaskAttempt } from '../model/failureKind';
 import { type JobSettings, providerSettings } from '../model/settings';
-import type { SingleJobStatus } from '../model/status';
+import type { JobStatus, SingleJobStatus } from '../model/status';
 import type { BatchEnvironment } from './environment';
 import { singleJobPropertyNames, type SingleJobPropertyName } from './properties';
 
@@ -11,15 +11,13 @@ export interface EvaluationData {
   Error?: string;
 }
 
-/** What a Single job or an array child knows of itself: the facts behind its properties. */
-export interface TaskJobFacts {
-  jobType: 'Single' | 'ArrayChild';
+/** What every job knows of itself: the facts behind the properties all kinds share. */
+export interface JobFacts {
+  jobType: 'Single' | 'Array' | 'ArrayChild';
   uuid: string;
-  status: SingleJobStatus;
+  status: JobStatus;
   statusReason?: string;
-  exitCode?: number;
   jobId: string;
-  taskId: string;
   submittedAt: string;
   startedAt?: string;
   completedAt?: string;
@@ -27,6 +25,14 @@ export interface TaskJobFacts {
   settings: Pick<JobSettings, 'containerImage' | 'jobPriority' | 'vcpuCount'>;
   name?: string;
   labels?: Record<string, string>;
+}
+
+/** What a Single job or an array child knows of itself. */
+export interface TaskJobFacts extends JobFacts {
+  jobType: 'Single' | 'ArrayChild';
+  status: SingleJobStatus;
+  exitCode?: number;
+  taskId: string;
 }
 
 /** Properties that need I/O beyond the facts. */
@@ -41,6 +47,29 @@ function toDate(value: string | undefined): Date | undefined {
   return value ? new Date(value) : undefined;
 }
 
+/** The properties every kind of job has, by their seed names; `ended` says whether and how it ended. */
+export function sharedJobProperties(facts: JobFacts, environment: BatchEnvironment, ended: { finished: boolean; succeeded: boolean; failed: boolean }) {
+  return {
+    JobStatus: facts.status,
+    JobType: facts.jobType,
+    JobUUID: facts.uuid,
+    Provider: 'AzureBatch',
+    Environment: environment.toString(),
+    JobInProgressQ: !ended.finished,
+    JobSucceededQ: ended.succeeded,
+    JobFailedQ: ended.failed,
+    JobStatusReason: facts.statusReason,
+    JobName: facts.name,
+    JobLabels: facts.labels ?? {},
+    ProviderJobID: facts.jobId,
+    JobSubmissionTime: toDate(facts.submittedAt),
+    JobStartTime: toDate(facts.startedAt),
+    JobCompletionTime: toDate(facts.completedAt),
+    JobInputFilenames: facts.inputNames,
+    ProviderSettings: providerSettings(facts.settings),
+  };
+}
+
 /** One property of a Single job or array child, by its seed name. */
 export async function taskJobProperty(
   name: SingleJobPropertyName,
@@ -48,40 +77,9 @@ export async function taskJobProperty(
   environment: BatchEnvironment,
   readers: TaskJobReaders,
 ): Promise<unknown> {
-  const finished = facts.status === 'Succeeded' || facts.status === 'Failed';
   switch (name) {
-    case 'JobStatus':
-      return facts.status;
-    case 'JobType':
-      return facts.jobType;
-    case 'JobUUID':
-      return facts.uuid;
-    case 'Provider':
-      return 'AzureBatch';
-    case 'Environment':
-      return environment.toString();
-    case 'JobInProgressQ':
-      return !finished;
-    case 'JobSucceededQ':
-      return facts.status === 'Succeeded';
-    case 'JobFailedQ':
-      return facts.status === 'Failed';
-    case 'JobStatusReason':
-      return facts.statusReason;
-    case 'JobName':
-      return facts.name;
-    case 'JobLabels':
-      return facts.labels ?? {};
-    case 'ProviderJobID':
-      return facts.jobId;
     case 'ProviderTaskID':
       return facts.taskId;
-    case 'JobSubmissionTime':
-      return toDate(facts.submittedAt);
-    case 'JobStartTime':
-      return toDate(facts.startedAt);
-    case 'JobCompletionTime':
-      return toDate(facts.completedAt);
     case 'JobExitCode':
       return facts.exitCode;
     case 'JobAttempts':
@@ -96,11 +94,12 @@ export async function taskJobProperty(
       return readers.evaluationData();
     case 'EvaluationTiming':
       return (await readers.evaluationData())?.Timing;
-    case 'JobInputFilenames':
-      return facts.inputNames;
-    case 'ProviderSettings':
-      return providerSettings(facts.settings);
     case 'Properties':
       return [...singleJobPropertyNames];
+    default: {
+      const succeeded = facts.status === 'Succeeded';
+      const failed = facts.status === 'Failed';
+      return sharedJobProperties(facts, environment, { finished: succeeded || failed, succeeded, failed })[name];
+    }
   }
 }

@@ -12,19 +12,20 @@ export class AbortRequests {
   private reason?: string;
   readonly cancellation = new CancellationAsAbort();
 
-  /** `finished` says the job can no longer be aborted; `settled` returns the state once an abort is carried out. */
-  constructor(finished: () => boolean, settled: () => Promise<object>) {
+  /** `closed` says the job can no longer be aborted; the abortJob update returns `state` once it is. */
+  constructor(closed: () => boolean, state: object) {
     setHandler(abortSignal, (reason) => {
       const problem = reasonProblem(reason);
       // A signal cannot be refused: a malformed one is left out, and the worker's log says why.
       if (problem) log.warn(`abort signal ignored: ${problem}`);
-      else if (!finished()) this.reason ??= reason || 'no reason given';
+      else if (!closed()) this.reason ??= reason || 'no reason given';
     });
     setHandler(
       abortUpdate,
       async (reason) => {
-        if (!finished()) this.reason ??= reason || 'no reason given';
-        return (await settled()) as never;
+        if (!closed()) this.reason ??= reason || 'no reason given';
+        await condition(closed);
+        return state as never;
       },
       {
         validator: (reason: unknown) => {

@@ -52,13 +52,7 @@ export class ArrayRun {
   ) {
     this.record = new JobRecord(state, input.environment.connection);
     this.azureJobExists = origin !== 'new';
-    this.aborts = new AbortRequests(
-      () => state.closed,
-      async () => {
-        await condition(() => state.closed);
-        return state;
-      },
-    );
+    this.aborts = new AbortRequests(() => state.closed, state);
   }
 
   static async start(given: ArrayJobInput | RetryInput, carry?: ArrayJobCarry): Promise<ArrayRun> {

@@ -1,4 +1,4 @@
-import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SettledTask } from '../activities/taskWatch';
 import { singleJobTaskId } from '../model/conventions';
 import { initialSingleJobState, type SingleJobState } from '../model/jobStates';
@@ -27,13 +27,7 @@ export async function singleJob(given: SingleJobInput | RetryInput): Promise<Sin
   const state = previous ? resumedSingleJobState(previous.state as SingleJobState, previous.runId) : initialSingleJobState(input, jobId, submittedAt);
   const record = new JobRecord(state, connection);
   let closed = false;
-  const aborts = new AbortRequests(
-    () => closed,
-    async () => {
-      await condition(() => closed);
-      return state;
-    },
-  );
+  const aborts = new AbortRequests(() => closed, state);
   setHandler(stateQuery, () => state);
 
   /**

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from remote_batch import ArrayJob, BatchEnvironment, Job, JobFailed, Settings, WorkflowRefused, get_job, list_jobs, map_submit, submit
+from remote_batch import ArrayJob, BatchEnvironment, Job, JobFailed, Settings, TemporalUnreachable, WorkflowRefused, get_job, list_jobs, map_submit, submit
 from remote_batch.blobs import upload_text
 from remote_batch.conventions import ARRAY_RESULTS_BLOB, TASK_QUEUE
 from remote_batch.jobs import StoredStateMissing
@@ -26,6 +26,10 @@ def test_a_command_job_succeeds_with_its_result_and_log(env: BatchEnvironment) -
         assert await job.get("ProviderTaskID") == "10000000"
         assert "hello from python" in await job.logs()
         assert "hello from python" in await job.get("JobLog")
+        assert await job.get("ProviderSettings") == {"ContainerImage": "node:20-slim", "JobPriority": 0, "VCPUCount": 1}
+        assert await job.get("EvaluationData") == {"Result": {"answer": 42}, "Timing": None, "Messages": []}
+        assert await job.get("EvaluationTiming") is None
+        assert await job.get("JobAttempts") == [{"Attempt": 1, "Status": "Succeeded", "Reason": await job.get("JobStatusReason")}]
         found = await get_job(env, job.job_id)
         assert isinstance(found, Job) and await found.get("JobStatus") == "Succeeded"
 
@@ -59,6 +63,8 @@ def test_a_map_over_five_json_elements_gives_five_results_in_order(env: BatchEnv
         assert await array.get("ChildJobExitCodes") == [0] * 5
         assert await array.get("ChildJobEvaluationResults") == [[index + 1, element] for index, element in enumerate(elements)]
         assert await array.get("ChildJobCounts") == {"active": 0, "running": 0, "succeeded": 5, "failed": 0}
+        assert [data["Result"] for data in await array.get("ChildJobEvaluationData")] == [[index + 1, element] for index, element in enumerate(elements)]
+        assert await array.get("ProviderSettings") == {"ContainerImage": "node:20-slim", "JobPriority": 0, "VCPUCount": 1}
         assert await array.get("JobSucceededQ") is True
         found = await get_job(env, array.job_id)
         assert isinstance(found, ArrayJob)
@@ -80,9 +86,20 @@ def test_an_array_whose_results_storage_lost_says_so_naming_the_blob(env: BatchE
 
 def test_settings_are_checked_at_submit_naming_the_setting(env: BatchEnvironment) -> None:
     async def scenario() -> None:
-        for settings, named in ((Settings(vcpu_count=0), "VCPUCount"), (Settings(job_priority=2), "JobPriority"), (Settings(max_retries=-1), "MaxRetries")):
+        for settings, named in (
+            (Settings(vcpu_count=0), "VCPUCount"),
+            (Settings(job_priority=2), "JobPriority"),
+            (Settings(job_priority=float("nan")), "JobPriority must be a number from -1 .* got nan"),
+            (Settings(max_retries=-1), "MaxRetries"),
+            (Settings(container_image="a" * 5000), r"ContainerImage must name an image in at most 255 characters before its tag \(Docker's limit\); got one of 5000"),
+            (Settings(environment_variables={"1BAD": "x"}), "EnvironmentVariables: the name '1BAD' is not a variable name; use letters, digits and underscores"),
+        ):
             with pytest.raises(ValueError, match=named):
                 await submit(env, "true", settings)
+        with pytest.raises(ValueError, match=r"command: the command line has a double quote \(\"\) at character 12 that is never closed"):
+            await submit(env, '/bin/sh -c "echo hi')
+        with pytest.raises(ValueError, match="items\\[1\\] is not a JSON value"):
+            await map_submit(env, "true", [1, float("nan")])
         job = await submit(env, '/bin/sh -c "exit 3"', Settings(max_retries=1))
         outcome = await job.wait()
         assert outcome.status == "Failed"
@@ -99,11 +116,25 @@ def test_abort_ends_the_job_failed_with_the_reason(env: BatchEnvironment) -> Non
             return await job.get("JobStatus") == "Running"
 
         await until(running, "the job runs")
-        await job.abort("no longer needed (python)")
+        with pytest.raises(TypeError, match="abort reason must be a string of at most 1000 characters; got dict"):
+            await job.abort({"x": 1})  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="abort reason must be at most 1000 characters; got 2000"):
+            await job.abort("x" * 2000)
+        assert await job.abort("no longer needed (python)") is True
         outcome = await job.wait()
         assert outcome.status == "Failed"
         assert "no longer needed (python)" in (outcome.status_reason or "")
         assert "no longer needed (python)" in await job.get("JobStatusReason")
+        assert await job.abort("again") is False, "a job that has ended says so: there is nothing to abort"
+
+    run(scenario)
+
+
+def test_an_unreachable_temporal_is_named_by_its_address(env: BatchEnvironment) -> None:
+    async def scenario() -> None:
+        nowhere = BatchEnvironment(pool_id="local", storage_connection_string=env.storage_connection_string, temporal_address="127.0.0.1:9")
+        with pytest.raises(TemporalUnreachable, match=r"^cannot reach the Temporal server at 127\.0\.0\.1:9 \(temporal_address, TEMPORAL_ADDRESS\)"):
+            await submit(nowhere, "true")
 
     run(scenario)
 

@@ -10,6 +10,9 @@ FIRST_CHILD_TASK_ID = 10000001
 CHILDREN_PER_BLOB = 1000
 JOB_FAILED_TYPE = "RemoteBatchJobFailed"
 RESULT_FILE = "result.json"
+EVALUATION_FILE = "evaluation.json"
+# The longest abort reason a job keeps (src/workflows/messages.ts); the workflow leaves a longer one out.
+MAX_REASON_LENGTH = 1000
 
 JOB_ID_PATTERN = re.compile(r"^(?=.{1,59}$)[a-z0-9]+(?:-[a-z0-9]+)*$")
 JOB_ID_RULE = (
@@ -58,3 +61,17 @@ def task_output_blob(task_id: str, name: str) -> str:
 
 def task_log_blob(task_id: str, name: str) -> str:
     return f"{task_id}/$TaskLog/{name}"
+
+
+def task_attempts_blob(task_id: str) -> str:
+    """A single job's rerun attempts (JobAttempts), kept beside its outputs."""
+    return f"state/attempts/{task_id}.json"
+
+
+def check_reason(reason: object, what: str = "abort") -> str:
+    """An abort reason as the workflow takes it: a string of at most MAX_REASON_LENGTH characters."""
+    if not isinstance(reason, str):
+        raise TypeError(f"{what} reason must be a string of at most {MAX_REASON_LENGTH} characters; got {type(reason).__name__}.")
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ValueError(f"{what} reason must be at most {MAX_REASON_LENGTH} characters; got {len(reason)}.")
+    return reason

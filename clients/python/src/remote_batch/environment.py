@@ -11,6 +11,18 @@ from azure.storage.blob import BlobServiceClient
 from temporalio.client import Client
 
 
+class TemporalUnreachable(ConnectionError):
+    """No Temporal server answered at the environment's address: it names the address, not only the transport's words."""
+
+    def __init__(self, address: str, cause: BaseException) -> None:
+        detail = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
+        super().__init__(
+            f"cannot reach the Temporal server at {address} (temporal_address, TEMPORAL_ADDRESS); is it running? "
+            f"'remote-batch stack' starts a local one. ({detail})"
+        )
+        self.address = address
+
+
 @dataclass
 class BatchEnvironment:
     """`connection` names a connection the worker knows; the storage connection string is only this client's own."""
@@ -49,7 +61,10 @@ class BatchEnvironment:
     async def client(self) -> Client:
         async with self._lock:
             if self._client is None:
-                self._client = await Client.connect(self.temporal_address, namespace=self.namespace)
+                try:
+                    self._client = await Client.connect(self.temporal_address, namespace=self.namespace)
+                except RuntimeError as error:
+                    raise TemporalUnreachable(self.temporal_address, error) from error
             return self._client
 
     def blobs(self) -> BlobServiceClient:

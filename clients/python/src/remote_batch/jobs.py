@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime, timezone
 from typing import Any, Optional
@@ -12,6 +13,7 @@ from . import blobs
 from .conventions import (
     ARRAY_RESULTS_BLOB,
     TASK_QUEUE,
+    check_reason,
     child_task_id,
     task_log_blob,
     task_output_blob,
@@ -19,17 +21,19 @@ from .conventions import (
 )
 from .environment import BatchEnvironment
 from .outcome import JobFailed, JobOutcome, final_state_of_failure, refusal_of_failure
+from .properties import evaluation_data, job_attempts, provider_settings
 
 SINGLE_PROPERTIES = (
     "JobStatus", "JobType", "JobUUID", "Provider", "Environment", "JobInProgressQ", "JobSucceededQ", "JobFailedQ",
     "JobStatusReason", "JobName", "JobLabels", "ProviderJobID", "ProviderTaskID", "JobSubmissionTime", "JobStartTime", "JobCompletionTime",
-    "JobExitCode", "JobLog", "JobStandardErrorLog", "EvaluationResult", "JobInputFilenames", "Properties",
+    "JobExitCode", "JobAttempts", "JobLog", "JobStandardErrorLog", "EvaluationResult", "EvaluationData", "EvaluationTiming",
+    "JobInputFilenames", "ProviderSettings", "Properties",
 )
 ARRAY_PROPERTIES = (
     "JobStatus", "JobType", "JobUUID", "Provider", "Environment", "JobInProgressQ", "JobSucceededQ", "JobFailedQ",
     "JobStatusReason", "JobName", "JobLabels", "ProviderJobID", "ProviderFirstTaskID", "JobSubmissionTime", "JobStartTime", "JobCompletionTime",
     "ChildJobCount", "ChildJobStatuses", "ChildJobExitCodes", "ChildJobStatusReasons", "ChildJobEvaluationResults",
-    "ChildJobCounts", "JobInputFilenames", "Properties",
+    "ChildJobEvaluationData", "ChildJobCounts", "JobInputFilenames", "ProviderSettings", "Properties",
 )
 
 
@@ -92,9 +96,20 @@ class _Job:
                 raise refusal_of_failure(error) from error
             return JobOutcome.of_state(state)
 
-    async def abort(self, reason: str = "no reason given") -> None:
-        """Terminates the Azure job; the job (every unfinished child) ends Failed with a reason quoting `reason`."""
-        await (await self._handle()).signal("abort", reason)
+    async def abort(self, reason: str = "no reason given") -> bool:
+        """
+        Terminates the Azure job; the job (every unfinished child) ends Failed with a reason quoting `reason`.
+        Returns True when the abort was requested, False when the job had already ended (it stays as it was).
+        """
+        check_reason(reason)
+        handle = await self._handle()
+        if (await handle.describe()).status != WorkflowExecutionStatus.RUNNING:
+            return False
+        state = await self.state()
+        if state.get("closed") or state["status"] in ("Succeeded", "Failed"):
+            return False
+        await handle.signal("abort", reason)
+        return True
 
     async def retry(self) -> None:
         """Reruns what failed, over the same Azure job, as a new run of the same workflow id (within the retry window)."""
@@ -144,6 +159,8 @@ class _Job:
             return _time(state.get("completedAt"))
         if name == "JobInputFilenames":
             return state.get("inputNames", [])
+        if name == "ProviderSettings":
+            return provider_settings(state.get("settings", {}))
         if name == "Properties":
             return list(self.properties)
         raise KeyError(name)
@@ -173,6 +190,11 @@ class Job(_Job):
             return await self.logs("stdout" if name == "JobLog" else "stderr") if finished else None
         if name == "EvaluationResult":
             return await blobs.read_json(self.env, state["jobId"], task_output_blob(state["taskId"], RESULT_FILE)) if finished else None
+        if name in ("EvaluationData", "EvaluationTiming"):
+            data = await evaluation_data(self.env, state["jobId"], state["taskId"]) if finished else None
+            return data if name == "EvaluationData" or data is None else data["Timing"]
+        if name == "JobAttempts":
+            return await job_attempts(self.env, state)
         return await self._common(name, state, finished, state["status"] == "Failed")
 
     async def result(self) -> Any:
@@ -233,6 +255,9 @@ class ArrayJob(_Job):
             return [child.get("reason") for child in await self.children(state)]
         if name == "ChildJobEvaluationResults":
             return [child["result"] for child in await self.children(state)]
+        if name == "ChildJobEvaluationData":
+            children = await self.children(state)
+            return list(await asyncio.gather(*(evaluation_data(self.env, state["jobId"], child_task_id(child["child"]), child.get("result"), known_result=True) for child in children)))
         return await self._common(name, state, finished, failed)
 
     async def set_max_parallel(self, max_parallel: Optional[int]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -36,6 +37,17 @@ def check_max_parallel(value: Any) -> None:
     """MaxParallel: a whole number from 1 (the most children of an array running at once)."""
     if not (isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_PARALLEL):
         raise ValueError(f"MaxParallel must be a whole number from 1 to {MAX_PARALLEL:,} (the most children of an array running at once); got {value!r}.")
+
+
+# A Docker image's name (before its tag and digest) is at most this long; ASCII names of environment variables.
+MAX_IMAGE_NAME_LENGTH = 255
+ENVIRONMENT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _image_name_length(image: str) -> int:
+    without_digest = image.split("@")[0]
+    tag = without_digest.rfind(":")
+    return len(without_digest[:tag] if tag > without_digest.rfind("/") else without_digest)
 
 
 def _number(value: Any) -> bool:
@@ -88,6 +100,11 @@ class Settings:
         """Refuses, naming the setting and what it allows, what the workflow would refuse (schema/*.input.json)."""
         if self.container_image is not None and (not isinstance(self.container_image, str) or not self.container_image.strip()):
             raise ValueError(f"ContainerImage must be a Docker image reference such as 'node:20-slim'; got {self.container_image!r}.")
+        if self.container_image is not None and _image_name_length(self.container_image) > MAX_IMAGE_NAME_LENGTH:
+            raise ValueError(
+                f"ContainerImage must name an image in at most {MAX_IMAGE_NAME_LENGTH} characters before its tag (Docker's limit); "
+                f"got one of {_image_name_length(self.container_image)}."
+            )
         if self.job_priority is not None and not (_number(self.job_priority) and -1 <= self.job_priority <= 1):
             raise ValueError(f"JobPriority must be a number from -1 (lowest) to 1 (highest); got {self.job_priority!r}.")
         if self.vcpu_count is not None and not (isinstance(self.vcpu_count, int) and not isinstance(self.vcpu_count, bool) and self.vcpu_count >= 1):
@@ -101,8 +118,13 @@ class Settings:
         if self.retry_on is not None:
             self.retry_on.check()
         for name, value in self.environment_variables.items():
-            if not (isinstance(name, str) and name and (name[0].isalpha() or name[0] == "_") and all(c.isalnum() or c == "_" for c in name) and isinstance(value, str)):
-                raise ValueError(f"EnvironmentVariables: {name!r} must be a name of letters, digits and underscores (not starting with a digit) with a string value.")
+            if not (isinstance(name, str) and ENVIRONMENT_NAME.match(name)):
+                raise ValueError(
+                    f"EnvironmentVariables: the name {name!r} is not a variable name; use letters, digits and underscores, "
+                    "not starting with a digit (such as MY_VAR)."
+                )
+            if not isinstance(value, str):
+                raise ValueError(f'EnvironmentVariables: every value must be a string (quote numbers: "1"); got {value!r} for {name}.')
 
     def to_json(self) -> dict[str, Any]:
         named = {
@@ -141,9 +163,35 @@ def _job_input(env: BatchEnvironment, job_id: str, command: str, settings: Setti
     }
 
 
+def _unclosed_quote(command: str) -> Optional[tuple[str, int]]:
+    """The quote Batch's split of the command line would find never closed (as a shell splits it), and where it opens."""
+    quote: Optional[tuple[str, int]] = None
+    at = 0
+    while at < len(command):
+        char = command[at]
+        if quote:
+            if char == quote[0]:
+                quote = None
+            elif quote[0] == '"' and char == "\\":
+                at += 1
+        elif char == "\\":
+            at += 1
+        elif char in "\"'":
+            quote = (char, at + 1)
+        at += 1
+    return quote
+
+
 def _check_command(command: str) -> None:
     if not isinstance(command, str) or not command.strip():
         raise ValueError("command must be a non-empty command line.")
+    unclosed = _unclosed_quote(command)
+    if unclosed:
+        kind = "double" if unclosed[0] == '"' else "single"
+        raise ValueError(
+            f"command: the command line has a {kind} quote ({unclosed[0]}) at character {unclosed[1]} that is never closed; got {command!r}. "
+            f"Close it, or escape it with a backslash (\\{unclosed[0]}) to pass the quote itself."
+        )
 
 
 async def submit(

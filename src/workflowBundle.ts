@@ -5,14 +5,14 @@
  *
  * `tsx src/workflowBundle.ts <out.js>` writes that bundle.
  */
-import { bundleWorkflowCode } from '@temporalio/worker';
 import fs from 'node:fs';
 import path from 'node:path';
 import { workflowTracingModule } from './telemetry/workflowTracing';
 
 export const workflowBundleVariable = 'REMOTE_BATCH_WORKFLOW_BUNDLE';
 
-const workflowsPath = require.resolve('./workflows');
+// By path rather than require.resolve: the compiled CLI (which starts stacks) resolves no .ts of its own.
+const workflowsPath = path.join(__dirname, 'workflows', 'index.ts');
 
 export type WorkflowSource = { workflowBundle: { codePath: string } } | { workflowsPath: string };
 
@@ -35,6 +35,8 @@ export function workflowSource(env: NodeJS.ProcessEnv = process.env): WorkflowSo
 }
 
 export async function writeWorkflowBundle(outFile: string): Promise<void> {
+  // Loaded here: webpack comes with it, and what only reads the variable's name should not wait for it.
+  const { bundleWorkflowCode } = await import('@temporalio/worker');
   // The tracing interceptors are built in, so the same image traces when OTEL_EXPORTER_OTLP_ENDPOINT is set.
   const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: [workflowTracingModule] });
   fs.mkdirSync(path.dirname(path.resolve(outFile)), { recursive: true });

@@ -16,6 +16,8 @@ import { ensureTemporalCli } from './temporalCli';
 import type { StackTopology } from './topology';
 import { makeStackVersionCurrent } from './stackWorkerVersion';
 import { type PooledWorker, startWorkerPool } from './workerPool';
+import { cachedWorkflowBundle } from './workflowBundleCache';
+import { workflowBundleVariable } from '../workflowBundle';
 
 /** The emulator's account for the local stack. Not a secret: it guards nothing but loopback test data. */
 export const localBatchAccountName = 'localbatch';
@@ -98,8 +100,8 @@ async function startTogether<T extends readonly Promise<Stoppable>[]>(
 }
 
 /**
- * Temporal and Azurite, then the Batch emulator (its tasks need storage), then
- * our workers; each health-checked, all on loopback, each restarted when it dies.
+ * Temporal, Azurite and the Batch emulator together, then our workers; each
+ * health-checked, all on loopback, each restarted when it dies.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
@@ -130,17 +132,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     return service;
   };
   try {
-    // Storage first: the emulator's tasks upload their outputs to it, so it must be listening before they run.
-    log('starting Temporal and Azurite ...');
+    // All at once: nothing runs on the emulator before the workers are up, by when storage is too.
+    log('starting Temporal, Azurite and the Azure Batch emulator ...');
     const azuriteOptions = { port: ports.azurite, dataDir: path.join(dataDir, 'azurite'), logFile: path.join(logsDir, 'azurite.log') };
-    const [temporal, azurite] = await startTogether(
-      [
-        startStackTemporal({ kind: topology.temporal, cliPath, port: ports.temporal, uiPort: ports.temporalUi, dataDir, logsDir, log }),
-        startAzurite(azuriteOptions),
-      ] as const,
-      stoppers,
-    );
-    log('starting the Azure Batch emulator ...');
     const emulatorOptions = {
       port: ports.emulator,
       dataDir: path.join(dataDir, 'emulator'),
@@ -150,7 +144,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       logFile: path.join(logsDir, 'emulator.log'),
       extraArgs: options.emulatorArgs,
     };
-    const [emulator] = await startTogether([startEmulatorProcess(emulatorOptions)] as const, stoppers);
+    // A bundle the user names is theirs to build; otherwise one per version of the workflow code, built meanwhile.
+    const workflowBundle = process.env[workflowBundleVariable] ? Promise.resolve(undefined) : cachedWorkflowBundle(log);
+    workflowBundle.catch(() => undefined);
+    const [temporal, azurite, emulator] = await startTogether(
+      [
+        startStackTemporal({ kind: topology.temporal, cliPath, port: ports.temporal, uiPort: ports.temporalUi, dataDir, logsDir, log }),
+        startAzurite(azuriteOptions),
+        startEmulatorProcess(emulatorOptions),
+      ] as const,
+      stoppers,
+    );
 
     const connectionsFile = path.join(dataDir, 'connections.json');
     saveConnection(connectionsFile, 'local', {
@@ -159,7 +163,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     process.env.REMOTE_BATCH_CONNECTIONS_FILE = connectionsFile;
 
-    log(`starting ${topology.workers === 1 ? 'the remote-batch worker' : `${topology.workers} remote-batch workers`} (bundling workflows) ...`);
+    const workflowBundleFile = await workflowBundle;
+    log(`starting ${topology.workers === 1 ? 'the remote-batch worker' : `${topology.workers} remote-batch workers`} ...`);
     // From here on every service is supervised: stopping goes through the supervisors, workers first,
     // so no activity runs against services already gone.
     const workers = await startWorkerPool({
@@ -169,6 +174,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       connectionsFile,
       logsDir,
       firstMetricsPort: metricsPort,
+      workflowBundle: workflowBundleFile,
       supervise: supervised,
     });
     stoppers.length = 0;

@@ -5,6 +5,7 @@ import { loopback } from './config';
 import type { ManagedProcess } from './managedProcess';
 import { findFreePort } from './ports';
 import { startWorkerProcess } from './workerProcess';
+import { workflowBundleVariable } from '../workflowBundle';
 
 export interface WorkerPoolOptions {
   count: number;
@@ -14,6 +15,8 @@ export interface WorkerPoolOptions {
   logsDir: string;
   /** The first worker's Prometheus port (chooseMetricsPort); the others take free ones. */
   firstMetricsPort: number;
+  /** A prebuilt workflow bundle the workers load instead of bundling the workflows each (workflowBundleCache). */
+  workflowBundle?: string;
   /** Keeps each worker running (the stack's supervisor); `restart` starts a worker of the same place again. */
   supervise?: (name: string, first: ManagedProcess, restart: () => Promise<ManagedProcess>) => { stop(): Promise<void> };
 }
@@ -68,6 +71,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Runni
       identity,
       countsFile,
       metricsPort: worker.metricsPort,
+      env: options.workflowBundle ? { [workflowBundleVariable]: options.workflowBundle } : undefined,
     });
   const starts = await Promise.allSettled(workers.map((worker) => start(worker)));
   const started = starts.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));

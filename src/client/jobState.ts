@@ -92,10 +92,41 @@ export function latestRun<T extends JobState>(env: BatchEnvironment, jobId: stri
  * running. `isKind` tells a Single job's state from an array's: asking for the
  * wrong kind is "not found" too.
  */
-export function readJobState<T extends JobState>(env: BatchEnvironment, jobId: string, isKind: (state: JobState) => state is T, signal?: AbortSignal): Promise<T> {
+export async function readJobState<T extends JobState>(env: BatchEnvironment, jobId: string, isKind: (state: JobState) => state is T, signal?: AbortSignal): Promise<T> {
+  const state = await sharedStateRead(env, jobId, signal);
+  if (!isKind(state)) throw new JobNotFoundError(jobId, env);
+  return state;
+}
+
+type StateRead = { signal?: AbortSignal; read: Promise<JobState> };
+const readsInFlight = new WeakMap<BatchEnvironment, Map<string, StateRead[]>>();
+
+/**
+ * Reads of one job's state that overlap share one describe: `status` asks for
+ * a dozen properties at once, and each would otherwise be a call to Temporal.
+ * A read that starts after another ended reads afresh.
+ */
+function sharedStateRead(env: BatchEnvironment, jobId: string, signal?: AbortSignal): Promise<JobState> {
+  let reads = readsInFlight.get(env);
+  if (!reads) readsInFlight.set(env, (reads = new Map()));
+  const pending = reads.get(jobId) ?? [];
+  const overlapping = pending.find((read) => read.signal === signal);
+  if (overlapping) return overlapping.read;
+  const entry: StateRead = { signal, read: readStateOnce(env, jobId, signal) };
+  reads.set(jobId, [...pending, entry]);
+  const forget = () => {
+    const left = (reads.get(jobId) ?? []).filter((read) => read !== entry);
+    if (left.length) reads.set(jobId, left);
+    else reads.delete(jobId);
+  };
+  entry.read.then(forget, forget);
+  return entry.read;
+}
+
+function readStateOnce(env: BatchEnvironment, jobId: string, signal?: AbortSignal): Promise<JobState> {
   return withTemporal(env, signal, async () => {
     const { state, description } = await latestRun<JobState>(env, jobId);
-    if (!state || !isKind(state)) throw new JobNotFoundError(jobId, env);
+    if (!state) throw new JobNotFoundError(jobId, env);
     // While it waits on a Batch limit, its pool or a worker, its reason says so.
     if (state.statusReason === undefined && (state.status === 'Active' || state.status === 'Running')) {
       const waiting = await waitingReason(env, description, state.submittedAt);

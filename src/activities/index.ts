@@ -4,6 +4,7 @@ import { arrayEndingActivities } from './arrayEnding';
 import { arrayProgressActivities } from './arrayProgress';
 import { dependencyActivities } from './dependencies';
 import { jobSetupActivities } from './jobSetup';
+import { notificationActivities } from './notifications';
 import { taskWatchActivities } from './taskWatch';
 import { workflowHistoryActivities } from './workflowHistory';
 
@@ -17,6 +18,7 @@ export function createActivities(gateways: AzureGateways) {
     ...arrayEndingActivities(gateways),
     ...workflowHistoryActivities(),
     ...dependencyActivities(),
+    ...notificationActivities(),
   };
 }
 

@@ -3,7 +3,7 @@ export type { OperationOptions } from './abort';
 export { submit } from './submit';
 export { mapSubmit } from './mapSubmit';
 export { type JobBodySpec, PoolNotFoundError } from './submission';
-export type { MapSubmitOptions, SubmitOptions } from './submitOptions';
+export type { MapSubmitOptions, NotifyOptions, SubmitOptions } from './submitOptions';
 export type { JobReference } from './dependencies';
 export type { DependencyCondition } from '../model/dependencies';
 export type { ProviderSettings } from '../model/settings';

@@ -113,6 +113,7 @@ export function commonJobInput(env: BatchEnvironment, plan: PreparedSubmission, 
     ...(options.labels !== undefined ? { labels: options.labels } : {}),
     ...(retryWindowSeconds !== undefined ? { retryWindowSeconds } : {}),
     ...(after !== undefined ? { after } : {}),
+    ...(options.notify !== undefined ? { notify: options.notify } : {}),
   };
 }
 

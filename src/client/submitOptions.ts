@@ -23,6 +23,15 @@ export interface SubmitOptions extends OperationOptions {
   after?: JobReference[];
   /** 'succeeded' (default): each of `after` succeeded (an array: every child); 'ended': each ended either way; 'failed': each failed. */
   afterCondition?: DependencyCondition;
+  /** A JSON POST to `url` when the job ends (`on: 'changes'`: at each status change), signed with the workers' secret named `secret`. */
+  notify?: NotifyOptions;
+}
+
+/** Where and when a job's notifications go; `secret` names a secret the workers hold (REMOTE_BATCH_NOTIFY_SECRET_<NAME>), never the secret. */
+export interface NotifyOptions {
+  url: string;
+  secret?: string;
+  on?: 'end' | 'changes';
 }
 
 /** The options bag of `mapSubmit`: submit's, and the array's own. */
@@ -33,7 +42,7 @@ export interface MapSubmitOptions extends SubmitOptions {
   turnsPerRun?: number;
 }
 
-const submitOptionNames: (keyof SubmitOptions)[] = ['settings', 'inputFiles', 'retryWindowInSeconds', 'name', 'labels', 'after', 'afterCondition', 'abortSignal'];
+const submitOptionNames: (keyof SubmitOptions)[] = ['settings', 'inputFiles', 'retryWindowInSeconds', 'name', 'labels', 'after', 'afterCondition', 'notify', 'abortSignal'];
 export const mapSubmitOptionNames: (keyof MapSubmitOptions)[] = [...submitOptionNames, 'spanSize', 'turnsPerRun'];
 
 /** Refuses what is not an options bag, or names an option it does not have (a provider setting outside `settings` included). */

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { singleJobTaskId } from './conventions';
 import { arrayResultsBlob } from './arrayResults';
 import { jobDependenciesSchema, type JobDependencies } from './dependencies';
+import { deliverySchema } from './notifications';
 import { retryOnSchema } from './retryRules';
 import { stateSettings } from './settings';
 import type { CheckedArrayJobInput, CheckedSingleJobInput } from './workflowInputs';
@@ -44,6 +45,7 @@ const runFields = {
   name: z.string().optional().describe("The job's name, as submitted (RemoteBatchName)."),
   labels: z.record(z.string(), z.string()).optional().describe("The job's labels, as submitted (RemoteBatchLabels)."),
   after: jobDependenciesSchema.optional().describe('The jobs it waited for, and on what condition, as submitted.'),
+  notifications: z.array(deliverySchema).optional().describe('Each notification sent (notify), oldest first, once it was delivered or given up.'),
 };
 
 /** The name, labels and dependencies a job was submitted with, as its state keeps them (each absent when it has none). */

@@ -13,6 +13,7 @@ import { toStrictJson } from './json';
 import { jobLabelsSchema, jobNameSchema } from './labels';
 import { isValidExportName } from './scriptJob';
 import { jobDependenciesSchema } from './dependencies';
+import { notifySchema } from './notifications';
 import { describeValue, saying } from './describe';
 import { jobSettingsSchema } from './settings';
 
@@ -130,6 +131,7 @@ const commonInputFields = {
   name: jobNameSchema.optional(),
   labels: jobLabelsSchema.optional(),
   after: jobDependenciesSchema.optional(),
+  notify: notifySchema.optional(),
 };
 
 const retryWindowMessage = saying((got) => `retryWindowSeconds must be a number of seconds, 0 or more; got ${got}.`);

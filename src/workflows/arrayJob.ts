@@ -26,6 +26,7 @@ export async function arrayJob(given: ArrayJobInput | RetryInput, carry?: ArrayJ
       await run.addNextAndWatch();
       if (run.allCompleted) return run.complete();
       if (run.shouldContinueAsNew()) {
+        await run.record.notificationsSent();
         await condition(allHandlersFinished);
         return continueAsNew<typeof arrayJob>(run.input, run.carry());
       }

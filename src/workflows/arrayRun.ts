@@ -11,6 +11,7 @@ import { unlessAborted } from './cancellation';
 import { awaitDependencies } from './dependencies';
 import { startingInput } from './jobInput';
 import { JobRecord } from './jobRecord';
+import { notifierFor } from './notifier';
 import { reasonProblem } from './messages';
 
 /** Children added per activity call: small enough to show progress, large enough to keep history short. */
@@ -50,7 +51,7 @@ export class ArrayRun {
     /** How this run began: a continuation of a run, a retry of a closed one, or a new array. */
     private readonly origin: 'continued' | 'retry' | 'new',
   ) {
-    this.record = new JobRecord(state, input.environment.connection);
+    this.record = new JobRecord(state, input.environment.connection, notifierFor(input.notify, state));
     this.azureJobExists = origin !== 'new';
     this.aborts = new AbortRequests(() => state.closed, state);
   }
@@ -255,7 +256,7 @@ export class ArrayRun {
     });
     state.status = 'Completed';
     state.closed = true;
-    this.record.publish(note);
+    await this.record.publishFinal(note);
     await condition(allHandlersFinished);
     if (state.counts.failed > 0 || state.abortReason !== undefined) throw this.record.failed();
     return state;

@@ -3,6 +3,7 @@ import type { ArrayJobState, SingleJobState } from '../model/jobStates';
 import { jobFailedType } from '../model/retry';
 import { childrenFailedKey, childrenRunningKey, childrenSucceededKey, jobSearchAttributes } from '../model/searchAttributes';
 import { arrayDetails, singleDetails } from './currentDetails';
+import type { Notifier } from './notifier';
 
 type JobState = SingleJobState | ArrayJobState;
 
@@ -17,7 +18,25 @@ function isArray(state: JobState): state is ArrayJobState {
  * arrays and the reconciler's closing runs.
  */
 export class JobRecord<S extends JobState> {
-  constructor(readonly state: S, private readonly connection: string) {}
+  constructor(
+    readonly state: S,
+    private readonly connection: string,
+    /** Sends the notifications the job's input asks for as its status changes. */
+    private readonly notifier?: Notifier,
+  ) {}
+
+  /** The last publish of a run: once the notifications it sends have ended, their outcomes are published too. */
+  async publishFinal(note: string): Promise<void> {
+    this.publish(note);
+    if (!this.notifier) return;
+    await this.notifier.settled();
+    this.publish(note);
+  }
+
+  /** Waits for notifications still on their way (before a continue-as-new, which would leave them behind). */
+  async notificationsSent(): Promise<void> {
+    await this.notifier?.settled();
+  }
 
   publish(note: string): void {
     const { state } = this;
@@ -43,6 +62,7 @@ export class JobRecord<S extends JobState> {
       upsertSearchAttributes(common);
       setCurrentDetails(singleDetails(state, note, new Date()));
     }
+    this.notifier?.observe();
   }
 
   /** The failure a run closes with when its job ended Failed; the state rides along as details. */

@@ -13,6 +13,7 @@ import { unlessAborted } from './cancellation';
 import { awaitDependencies } from './dependencies';
 import { startingInput } from './jobInput';
 import { JobRecord } from './jobRecord';
+import { notifierFor } from './notifier';
 import { stateQuery } from './messages';
 
 /**
@@ -25,7 +26,7 @@ export async function singleJob(given: SingleJobInput | RetryInput): Promise<Sin
   const { connection, poolId } = input.environment;
   const task = { connection, jobId, taskId: singleJobTaskId, expectsResult: input.body.kind === 'script', ...(input.settings.retryOn ? { retryOn: input.settings.retryOn } : {}) };
   const state = previous ? resumedSingleJobState(previous.state as SingleJobState, previous.runId) : initialSingleJobState(input, jobId, submittedAt);
-  const record = new JobRecord(state, connection);
+  const record = new JobRecord(state, connection, notifierFor(input.notify, state));
   let closed = false;
   const aborts = new AbortRequests(() => closed, state);
   setHandler(stateQuery, () => state);
@@ -56,7 +57,7 @@ export async function singleJob(given: SingleJobInput | RetryInput): Promise<Sin
       });
     }
     closed = true;
-    record.publish(note);
+    await record.publishFinal(note);
     if (state.status === 'Failed') throw record.failed();
     return state;
   };

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -213,6 +215,23 @@ export const scenarios: Record<string, Scenario> = {
     await settled(context, failed.jobId);
     const array = await mapSubmit(context.env, { command: 'true' }, [1, 2], { after: [failed] });
     return settled(context, array.jobId);
+  },
+
+  // Notifications at every status change to a receiver that answers 503 once, then 204.
+  'single-notify': async (context) => {
+    let answered = 0;
+    const server = http.createServer((request, response) => {
+      request.resume();
+      request.on('end', () => response.writeHead(answered++ === 0 ? 503 : 204).end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    try {
+      const job = await submit(context.env, { command: 'true' }, { notify: { url, on: 'changes' } });
+      return await settled(context, job.jobId);
+    } finally {
+      server.close();
+    }
   },
 
   'array-continue-as-new': async (context) => {

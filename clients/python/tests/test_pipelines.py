@@ -69,3 +69,12 @@ def test_a_job_after_another_waits_with_its_reason_then_runs_and_unknown_ids_are
             await map_submit(env, "true", [1], after=[first], after_condition="done")
 
     run(scenario)
+
+
+def test_a_notification_request_is_checked_at_submit(env: BatchEnvironment) -> None:
+    async def scenario() -> None:
+        for bad, named in (({"url": "ftp://example.com"}, "notify.url"), ({"url": "https://example.com", "secret": "a b"}, "notify.secret"), ({"url": "https://example.com", "on": "always"}, "notify.on")):
+            with pytest.raises(ValueError, match=named):
+                await submit(env, "true", notify=bad)
+
+    run(scenario)

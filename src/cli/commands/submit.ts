@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { JobBodySpec } from '../../client/submission';
 import type { SubmitOptions } from '../../client/submitOptions';
 import { type DependencyCondition, dependencyConditions } from '../../model/dependencies';
+import { notifyOnChoices } from '../../model/notifications';
 import { type ProviderSettings, validateSettings } from '../../model/settings';
 import { act } from '../act';
 import type { CommandContext } from '../context';
@@ -28,6 +29,9 @@ export interface SubmitFlags {
   label?: Record<string, string>;
   after?: string[];
   afterCondition?: DependencyCondition;
+  notify?: string;
+  notifySecret?: string;
+  notifyOn?: 'end' | 'changes';
   wait?: boolean;
   timeout?: number;
   json?: boolean;
@@ -84,8 +88,18 @@ export function submitOptionsFromFlags(flags: SubmitFlags, abortSignal: AbortSig
     ...(flags.label !== undefined ? { labels: flags.label } : {}),
     ...(flags.after !== undefined ? { after: flags.after } : {}),
     ...(flags.afterCondition !== undefined ? { afterCondition: flags.afterCondition } : {}),
+    ...notifyFromFlags(flags),
     abortSignal,
   };
+}
+
+/** --notify and the flags that go with it. */
+function notifyFromFlags(flags: SubmitFlags): Pick<SubmitOptions, 'notify'> {
+  if (flags.notify === undefined) {
+    if (flags.notifySecret !== undefined || flags.notifyOn !== undefined) throw usageError('--notify-secret and --notify-on go with --notify <url>.');
+    return {};
+  }
+  return { notify: { url: flags.notify, ...(flags.notifySecret !== undefined ? { secret: flags.notifySecret } : {}), ...(flags.notifyOn !== undefined ? { on: flags.notifyOn } : {}) } };
 }
 
 /** The seed's settings and the submission options, shared by submit and map. */
@@ -107,6 +121,9 @@ export function addJobSettingOptions(command: Command): Command {
     .option('--label <KEY=VALUE>', 'a label of the job, e.g. team=vision (repeatable); ls --label finds it', labelAssignment)
     .option('--after <job-ids>', 'run only after these jobs (comma-separated, repeatable; at most 20): nothing is created in Azure until then', jobIdList)
     .option('--after-condition <condition>', "with --after: succeeded (default: each succeeded), ended (either way) or failed (each failed)", choiceOption('--after-condition', dependencyConditions))
+    .option('--notify <url>', 'POST a JSON notification to this URL when the job ends, retried for up to a day')
+    .option('--notify-secret <name>', "with --notify: sign it (HMAC-SHA256) with the workers' secret of this name (REMOTE_BATCH_NOTIFY_SECRET_<NAME>)")
+    .option('--notify-on <when>', 'with --notify: end (default) or changes (every status change)', choiceOption('--notify-on', notifyOnChoices))
     .option('--wait', 'watch the job until it ends; the exit code then says how it ended')
     .option('--timeout <seconds>', 'with --wait: stop waiting after this long (exit 4)', secondsOption('--timeout'));
 }

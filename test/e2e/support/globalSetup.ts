@@ -24,6 +24,8 @@ export default async function globalSetup(): Promise<void> {
   // The reconciler looks every few seconds here (minutes by default), so its tests end quickly.
   process.env.REMOTE_BATCH_RECONCILE_INTERVAL = '2s';
   process.env.REMOTE_BATCH_RECONCILE_GRACE_PERIOD = '8s';
+  // The workers' notification secret named E2E (test/e2e/notifications.test.ts checks signatures with it).
+  process.env.REMOTE_BATCH_NOTIFY_SECRET_E2E = 'e2e-notification-secret';
   const metricsPort = await findFreePort();
   const stack = await startLocalStack({
     dataDir,

@@ -77,6 +77,7 @@ function healthyAzure(): Omit<Behaviour, 'previousRun' | 'cancellationRequester'
     failUnfinishedChildren: async () => 0,
     rerunFailedChildren: async () => 0,
     publishArrayResults: async () => undefined,
+    deliverNotification: async () => ({ httpStatus: 204, attempts: 1 }),
   };
 }
 

@@ -22,6 +22,7 @@ from .conventions import (
 )
 from .dependencies import check_dependencies_exist, dependencies_input
 from .environment import BatchEnvironment
+from .notify import notify_input
 from .identity import identity_input
 from .jobs import ArrayJob, Job
 
@@ -204,6 +205,7 @@ async def submit(
     labels: Optional[dict[str, str]] = None,
     after: Optional[Sequence[Union[str, Job, ArrayJob]]] = None,
     after_condition: Optional[str] = None,
+    notify: Optional[dict[str, Any]] = None,
 ) -> Job:
     """Starts a command job; it may write its result (JSON) to result.json in its working directory."""
     _check_command(command)
@@ -213,8 +215,9 @@ async def submit(
         raise ValueError("MaxParallel applies to array jobs (the most children running at once); a single job runs one task. Leave it out.")
     identity = identity_input(name, labels)
     dependencies = dependencies_input(after, after_condition)
+    notification = notify_input(notify)
     job_id = _job_id(job_id)
-    job_input = _job_input(env, job_id, command, settings, _now(), **identity, **dependencies)
+    job_input = _job_input(env, job_id, command, settings, _now(), **identity, **dependencies, **notification)
     client = await env.client()
     await check_dependencies_exist(client, dependencies)
     handle = await client.start_workflow("singleJob", job_input, id=job_id, task_queue=TASK_QUEUE)
@@ -254,6 +257,7 @@ async def map_submit(
     labels: Optional[dict[str, str]] = None,
     after: Optional[Sequence[Union[str, Job, ArrayJob]]] = None,
     after_condition: Optional[str] = None,
+    notify: Optional[dict[str, Any]] = None,
 ) -> ArrayJob:
     """Starts an array job: child n runs `command` with its element (JSON) in the file named by REMOTE_BATCH_ELEMENT_FILE."""
     _check_command(command)
@@ -270,6 +274,7 @@ async def map_submit(
     settings.check()
     identity = identity_input(name, labels)
     dependencies = dependencies_input(after, after_condition)
+    notification = notify_input(notify)
     await check_dependencies_exist(await env.client(), dependencies)
     job_id = _job_id(job_id)
     # Serialized before anything is created: a bad element is an error, not a half-made job.
@@ -277,7 +282,7 @@ async def map_submit(
 
     await blobs.create_container(env, job_id, {PENDING_WORKFLOW_ID: job_id, PENDING_UPLOADED_AT: _now()})
     await asyncio.gather(*(blobs.upload_text(env, job_id, element_chunk_blob(index), text) for index, text in enumerate(chunks)))
-    job_input = _job_input(env, job_id, command, settings, _now(), elementCount=len(items), spanSize=span_size, **identity, **dependencies)
+    job_input = _job_input(env, job_id, command, settings, _now(), elementCount=len(items), spanSize=span_size, **identity, **dependencies, **notification)
     client = await env.client()
     handle = await client.start_workflow("arrayJob", job_input, id=job_id, task_queue=TASK_QUEUE)
     await blobs.set_container_metadata(env, job_id, {PENDING_WORKFLOW_ID: job_id})

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { ListedTask } from '../azure/batchGateway';
 import type { ConnectionGateways } from '../azure/gateways';
-import { type JobStorage, StoredJsonError, type VersionedShard } from '../azure/jobStorage';
+import { type JobStorage, type VersionedShard } from '../azure/jobStorage';
 import { childOfTaskId, childTaskId, taskIdPrefixOfBlob } from '../model/arrayJob';
 import {
   childAttempts,
@@ -23,7 +23,7 @@ import { settle } from '../model/settlement';
 import { recordChildrenCompleted } from '../telemetry/metrics';
 import { type ArrayRef, forEachShard } from './arrayShards';
 import { rerunTask } from './taskRerun';
-import { requiredOutputs, scriptErrorOf } from './taskWatch';
+import { readResult, requiredOutputs, scriptErrorOf } from './taskWatch';
 
 /** Reads of results and evaluations in flight at once within a shard. */
 const readConcurrency = 32;
@@ -60,32 +60,13 @@ async function listedOutputs(storage: JobStorage, index: number, shard: ChildSha
   return names;
 }
 
-/**
- * The result a child wrote, or why it cannot be read as JSON. One listed a
- * moment ago and gone now was lost by storage since (the local Azurite,
- * killed): what was checked against that listing no longer holds, so the poll
- * fails and its retry starts from a fresh listing.
- */
-async function resultOf(storage: JobStorage, taskId: string, written: Set<string>): Promise<{ result?: unknown; unreadable?: string }> {
-  const blob = taskOutputPath(taskId, resultFileName);
-  if (!written.has(blob)) return {};
-  try {
-    const result = await storage.readJson(blob);
-    if (result === undefined) throw new Error(`${blob} of job ${storage.jobId} was listed a moment ago and is gone now; listing again`);
-    return { result };
-  } catch (error) {
-    if (error instanceof StoredJsonError) return { unreadable: error.message };
-    throw error;
-  }
-}
-
 /** A completed child settled by the one policy (src/model/settlement.ts); its attempts recorded in the shard. */
 async function settleChild(storage: JobStorage, array: ArrayRef, shard: ChildShard, task: ListedTask, written: Set<string>): Promise<ChildChange> {
   const child = childOfTaskId(task.id)!;
   const abortReason = shard.abortReasons[child - shard.first];
   const expectsResult = array.bodyKind === 'script';
   const missingOutputs = abortReason === null ? requiredOutputs(task.id, expectsResult).filter((blob) => !written.has(blob)) : [];
-  const { result, unreadable } = await resultOf(storage, task.id, written);
+  const { result, unreadable } = written.has(taskOutputPath(task.id, resultFileName)) ? await readResult(storage, task.id) : {};
   const scriptError = expectsResult && task.exitCode !== 0 && written.has(taskOutputPath(task.id, evaluationFileName)) ? await scriptErrorOf(storage, task.id) : undefined;
   const settlement = settle({
     observation: task,

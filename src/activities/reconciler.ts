@@ -54,6 +54,7 @@ export interface ReconcilerDependencies {
 const maxPerPass = 200;
 
 interface DescribedWorkflow extends WorkflowFacts {
+  runId: string;
   jobType?: 'Single' | 'Array';
   state?: SingleJobState | ArrayJobState;
 }
@@ -66,6 +67,7 @@ export function reconcilerActivities({ gateways, temporal, connectionNames }: Re
       const typeAttribute = description.typedSearchAttributes.get(jobTypeKey);
       const jobType = typeAttribute === 'Single' || typeAttribute === 'Array' ? typeAttribute : undefined;
       return {
+        runId: description.runId,
         executionStatus: description.status.name,
         closeTime: description.closeTime?.toISOString(),
         jobStatus: (description.typedSearchAttributes.get(jobStatusKey) ?? state?.status) as JobStatus | undefined,
@@ -114,10 +116,8 @@ export function reconcilerActivities({ gateways, temporal, connectionNames }: Re
       const [connection, poolId] = (run.typedSearchAttributes.get(environmentKey) ?? '').split('/');
       const azureJobId = run.typedSearchAttributes.get(azureJobIdKey);
       if (!azureJobId || !poolId || !known.has(connection)) continue;
-      const latest = await temporal.workflow.getHandle(run.workflowId).describe();
-      if (latest.runId !== run.runId) continue;
       const workflow = await describeWorkflow(run.workflowId);
-      if (!workflow?.jobType || !workflow.state) continue;
+      if (workflow?.runId !== run.runId || !workflow.jobType || !workflow.state) continue;
       const azureJob = await gateways.get(connection).batch.jobFacts(azureJobId);
       const azureState = azureJob?.state;
       const bodyKind = azureJob?.record?.bodyKind;

@@ -37,6 +37,24 @@ export function requiredOutputs(taskId: string, expectsResult: boolean): string[
   return [taskLogPath(taskId, stdoutFileName), taskLogPath(taskId, stderrFileName), ...(expectsResult ? [taskOutputPath(taskId, resultFileName)] : [])];
 }
 
+/**
+ * The result a task wrote, or why it cannot be read as JSON. One seen a moment
+ * ago (listed, or found to exist) and gone now was lost by storage since (the
+ * local Azurite, killed): what was checked no longer holds, so the activity
+ * fails and its retry looks again.
+ */
+export async function readResult(storage: JobStorage, taskId: string): Promise<{ result?: unknown; unreadable?: string }> {
+  const blob = taskOutputPath(taskId, resultFileName);
+  try {
+    const result = await storage.readJson(blob);
+    if (result === undefined) throw new Error(`${blob} of job ${storage.jobId} was there a moment ago and is gone now; looking again`);
+    return { result };
+  } catch (error) {
+    if (error instanceof StoredJsonError) return { unreadable: error.message };
+    throw error;
+  }
+}
+
 /** The error a script task's evaluation recorded, if it wrote one. */
 export async function scriptErrorOf(storage: JobStorage, taskId: string): Promise<string | undefined> {
   const evaluation = (await storage.readJson(taskOutputPath(taskId, evaluationFileName)).catch(() => undefined)) as { error?: unknown } | undefined;
@@ -55,15 +73,7 @@ async function settleTask(gateways: ConnectionGateways, input: WaitForTaskEndInp
   const missingOutputs = input.abortReason === undefined ? required.filter((_, at) => !present[at]) : [];
   const clean = observation.result === 'success' && observation.exitCode === 0 && missingOutputs.length === 0 && !observation.retryCount && !observation.requeueCount;
   const recorded = clean ? [] : await storage.readAttempts(input.taskId);
-  let unreadableResult: string | undefined;
-  if (hasResult && observation.exitCode === 0) {
-    const result = await storage.readJson(resultBlob).catch((error: unknown) => {
-      if (!(error instanceof StoredJsonError)) throw error;
-      unreadableResult = error.message;
-    });
-    // Seen a moment ago and gone now: storage lost it since (the local Azurite, killed). Look again.
-    if (result === undefined && unreadableResult === undefined) throw new Error(`${resultBlob} of job ${input.jobId} was there a moment ago and is gone now; looking again`);
-  }
+  const { unreadable: unreadableResult } = hasResult && observation.exitCode === 0 ? await readResult(storage, input.taskId) : {};
   const scriptError = input.expectsResult && observation.exitCode !== 0 ? await scriptErrorOf(storage, input.taskId) : undefined;
   const settlement = settle({ observation, missingOutputs, unreadableResult, scriptError, attempts: recorded, abortReason: input.abortReason, retryOn: input.retryOn });
   if (settlement.attempts.length !== recorded.length) await storage.writeAttempts(input.taskId, settlement.attempts);

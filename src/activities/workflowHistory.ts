@@ -1,17 +1,8 @@
 import { Context } from '@temporalio/activity';
-import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { startOf } from '../client/jobState';
 import type { PreviousRun } from '../model/previousRun';
 import { retryRefusedType } from '../model/retry';
-
-/** The input a run was started with (its first argument), and the run's workflow type. */
-async function startOf(client: Client, workflowId: string, runId: string): Promise<{ input: unknown; workflowType?: string }> {
-  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-  const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
-  const payload = started?.input?.payloads?.[0];
-  const input = payload ? client.options.loadedDataConverter.payloadConverter.fromPayload(payload) : undefined;
-  return { input, workflowType: started?.workflowType?.name ?? undefined };
-}
 
 /**
  * Reads the calling workflow's own runs through the worker's client: what

@@ -1,10 +1,9 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { DependencyCondition, JobDependencies } from '../model/dependencies';
 import { describeValue } from '../model/describe';
 import { InvalidSettingError } from '../model/errors';
 import { jobTypeKey } from '../model/searchAttributes';
-import { withTemporal } from './abort';
 import type { BatchEnvironment } from './environment';
+import { describeJob } from './jobOwnership';
 
 /** A job to run after: its id, or a job object (`submit`'s and `mapSubmit`'s results have `jobId`). */
 export type JobReference = string | { jobId: string };
@@ -21,20 +20,13 @@ export function dependenciesOf(after: unknown, condition: DependencyCondition | 
 }
 
 /** Refuses, naming them, dependencies that are not remote-batch jobs of this Temporal namespace. */
-export function checkDependenciesExist(env: BatchEnvironment, jobIds: string[], signal?: AbortSignal): Promise<void> {
-  return withTemporal(env, signal, async (client) => {
-    const unknown: string[] = [];
-    for (const jobId of jobIds) {
-      try {
-        const description = await client.workflow.getHandle(jobId).describe();
-        if (description.typedSearchAttributes.get(jobTypeKey) === undefined) unknown.push(jobId);
-      } catch (error) {
-        if (!(error instanceof WorkflowNotFoundError)) throw error;
-        unknown.push(jobId);
-      }
-    }
-    if (unknown.length > 0) {
-      throw new InvalidSettingError('after', `after names ${unknown.length === 1 ? 'a job' : 'jobs'} that do${unknown.length === 1 ? 'es' : ''} not exist in Temporal namespace '${env.temporal.namespace}': ${unknown.join(', ')}.`);
-    }
-  });
+export async function checkDependenciesExist(env: BatchEnvironment, jobIds: string[], signal?: AbortSignal): Promise<void> {
+  const unknown: string[] = [];
+  for (const jobId of jobIds) {
+    const description = await describeJob(env, jobId, signal);
+    if (description?.typedSearchAttributes.get(jobTypeKey) === undefined) unknown.push(jobId);
+  }
+  if (unknown.length > 0) {
+    throw new InvalidSettingError('after', `after names ${unknown.length === 1 ? 'a job' : 'jobs'} that do${unknown.length === 1 ? 'es' : ''} not exist in Temporal namespace '${env.temporal.namespace}': ${unknown.join(', ')}.`);
+  }
 }

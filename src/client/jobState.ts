@@ -36,12 +36,13 @@ export class JobDeletedError extends RemoteBatchError {
 
 type JobState = SingleJobState | ArrayJobState;
 
-/** The input a run was started with, and its type. */
-async function startOf(client: Client, workflowId: string, runId: string): Promise<{ input: unknown; type?: string }> {
+/** The input a run was started with (its first argument), and the run's workflow type. */
+export async function startOf(client: Client, workflowId: string, runId: string): Promise<{ input: unknown; workflowType?: string }> {
   const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
   const payload = started?.input?.payloads?.[0];
-  return { input: payload ? client.options.loadedDataConverter.payloadConverter.fromPayload(payload) : undefined, type: started?.workflowType?.name ?? undefined };
+  const input = payload ? client.options.loadedDataConverter.payloadConverter.fromPayload(payload) : undefined;
+  return { input, workflowType: started?.workflowType?.name ?? undefined };
 }
 
 /**
@@ -50,7 +51,7 @@ async function startOf(client: Client, workflowId: string, runId: string): Promi
  * same functions the workflow uses.
  */
 async function stateBeforeMemo(client: Client, description: WorkflowExecutionDescription): Promise<JobState | undefined> {
-  const { input, type } = await startOf(client, description.workflowId, description.runId);
+  const { input, workflowType } = await startOf(client, description.workflowId, description.runId);
   const retry = retryInputSchema.safeParse(input);
   if (retry.success) {
     const previous = (await client.workflow.getHandle(description.workflowId, retry.data.retry.previousRunId).describe()).memo?.state as JobState | undefined;
@@ -58,7 +59,7 @@ async function stateBeforeMemo(client: Client, description: WorkflowExecutionDes
     return 'childCount' in previous ? resumedArrayJobState(previous, retry.data.retry.previousRunId) : resumedSingleJobState(previous, retry.data.retry.previousRunId);
   }
   const submittedAt = description.startTime.toISOString();
-  if (type === 'singleJob') {
+  if (workflowType === 'singleJob') {
     const parsed = singleJobInputSchema.safeParse(input);
     return parsed.success ? initialSingleJobState(parsed.data, parsed.data.jobId ?? description.workflowId, parsed.data.submittedAt ?? submittedAt) : undefined;
   }

@@ -16,12 +16,7 @@ export interface DeleteJobOptions extends OperationOptions {
 }
 
 /** What deleting a job removed; a part already gone is 'absent', so deleting twice is harmless. */
-export interface DeletedJob {
-  jobId: string;
-  JobType: string;
-  JobStatus: string;
-  /** The Azure job's id (ProviderJobID); its blob container is job-<id>. */
-  azureJobId: string;
+export interface DeletedJob extends JobToClean {
   azureJob: 'deleted' | 'absent';
   container: 'deleted' | 'absent';
   workflow: 'deleted' | 'kept';
@@ -45,6 +40,7 @@ export interface JobToClean {
   jobId: string;
   JobType: string;
   JobStatus: string;
+  /** The Azure job's id (ProviderJobID); its blob container is job-<id>. */
   azureJobId: string;
 }
 

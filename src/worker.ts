@@ -2,7 +2,7 @@ import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import os from 'node:os';
 import { createActivities } from './activities';
-import { countActivitiesInto } from './activities/activityCounts';
+import { countActivitiesInto } from './telemetry/activityCounts';
 import { sanitizedActivityErrors } from './activities/failures';
 import { reconcilerActivities } from './activities/reconciler';
 import { AzureGateways } from './azure/gateways';

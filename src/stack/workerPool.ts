@@ -27,7 +27,7 @@ export interface PooledWorker {
   logFile: string;
   /** Its pid, for stopping it or killing it in a fault test. */
   pidFile: string;
-  /** What it ran, kept by the worker itself (activities/activityCounts.ts). */
+  /** What it ran, kept by the worker itself (telemetry/activityCounts.ts). */
   countsFile: string;
   metricsPort: number;
   metricsUrl: string;

@@ -17,7 +17,7 @@ export interface WorkerProcessOptions {
   env?: NodeJS.ProcessEnv;
   /** This worker's name to Temporal; with several workers, readiness waits for this one's poller. */
   identity?: string;
-  /** Where the worker keeps its activity counts (see activities/activityCounts.ts). */
+  /** Where the worker keeps its activity counts (see telemetry/activityCounts.ts). */
   countsFile?: string;
 }
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { readWorkerActivityCounts, type WorkerActivityCounts } from '../../src/activities/activityCounts';
+import { readWorkerActivityCounts, type WorkerActivityCounts } from '../../src/telemetry/activityCounts';
 import { azureSdk } from '../support/azureSdk';
 import { type ArrayJob, type BatchEnvironment, batchEnvironment, listJobs, mapSubmit } from '../../src/client';
 import type { LocalStack } from '../../src/stack/localStack';

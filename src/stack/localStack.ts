@@ -147,11 +147,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // A bundle the user names is theirs to build; otherwise one per version of the workflow code, built meanwhile.
     const workflowBundle = process.env[workflowBundleVariable] ? Promise.resolve(undefined) : cachedWorkflowBundle(log);
     workflowBundle.catch(() => undefined);
+    const began = Date.now();
+    const readyAfter: string[] = [];
+    const timed = <T>(name: string, start: Promise<T>) => start.then((started) => (readyAfter.push(`${name} ${((Date.now() - began) / 1000).toFixed(1)} s`), started));
     const [temporal, azurite, emulator] = await startTogether(
       [
-        startStackTemporal({ kind: topology.temporal, cliPath, port: ports.temporal, uiPort: ports.temporalUi, dataDir, logsDir, log }),
-        startAzurite(azuriteOptions),
-        startEmulatorProcess(emulatorOptions),
+        timed('Temporal', startStackTemporal({ kind: topology.temporal, cliPath, port: ports.temporal, uiPort: ports.temporalUi, dataDir, logsDir, log })),
+        timed('Azurite', startAzurite(azuriteOptions)),
+        timed('emulator', startEmulatorProcess(emulatorOptions)),
       ] as const,
       stoppers,
     );
@@ -164,7 +167,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     process.env.REMOTE_BATCH_CONNECTIONS_FILE = connectionsFile;
 
     const workflowBundleFile = await workflowBundle;
-    log(`starting ${topology.workers === 1 ? 'the remote-batch worker' : `${topology.workers} remote-batch workers`} ...`);
+    log(`ready: ${readyAfter.join(', ')}; starting ${topology.workers === 1 ? 'the remote-batch worker' : `${topology.workers} remote-batch workers`} ...`);
     // From here on every service is supervised: stopping goes through the supervisors, workers first,
     // so no activity runs against services already gone.
     const workers = await startWorkerPool({

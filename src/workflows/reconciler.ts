@@ -43,35 +43,29 @@ export async function reconcileOrphans(input: ReconcileInput): Promise<PassTotal
   const totals: PassTotals = { terminated: 0, closed: 0, uploadsDeleted: 0 };
   for (let pass = 0; pass < passes; pass++) {
     if (pass > 0) await sleep(input.intervalMs!);
-    const done = await reconcilePass(input.gracePeriodMs);
-    totals.terminated += done.terminated;
-    totals.closed += done.closed;
-    totals.uploadsDeleted += done.uploadsDeleted;
+    await reconcilePass(input.gracePeriodMs, totals);
   }
   return totals;
 }
 
-async function reconcilePass(gracePeriodMs: number): Promise<PassTotals> {
+/** One look at every connection; what it ends or deletes is added to `totals`. */
+async function reconcilePass(gracePeriodMs: number, totals: PassTotals): Promise<void> {
   const work = await reconciler.findOrphanedWork({ gracePeriodMs });
-  let terminated = 0;
-  let closed = 0;
   for (const job of work.jobs) {
     if (job.action === 'close' && (await startClosingRun(job))) {
-      closed++;
+      totals.closed++;
       log.info(`reconciler: ending Azure job ${job.azureJobId} (connection ${job.connection}) and recording its final status: ${job.why}`);
     } else if (job.action === 'terminate') {
       await reconciler.endOrphanedJob({ connection: job.connection, jobId: job.azureJobId, reason: reconcilerAzureReason(job.why), action: 'terminate' });
-      terminated++;
+      totals.terminated++;
       log.info(`reconciler: terminated Azure job ${job.azureJobId} (connection ${job.connection}): ${job.why}`);
     }
   }
-  let uploadsDeleted = 0;
   for (const upload of work.uploads) {
     if (!(await reconciler.deleteAbandonedUpload(upload))) continue;
-    uploadsDeleted++;
+    totals.uploadsDeleted++;
     log.info(`reconciler: deleted container ${upload.container} (connection ${upload.connection}): its workflow ${upload.workflowId} never started`);
   }
-  return { terminated, closed, uploadsDeleted };
 }
 
 /** False when a run under that id is already open (someone else restarted it): nothing to do then. */

@@ -3,6 +3,7 @@ import { blobIndexOfChild } from '../model/arrayJob';
 import { mapWithConcurrency } from '../model/concurrency';
 import { RemoteBatchError } from '../model/errors';
 import type { ArrayJobState } from '../model/jobStates';
+import { throwIfDeleted } from './deletedJob';
 import type { BatchEnvironment } from './environment';
 
 /** Storage holds less than the job recorded: what a reader says instead of a wrong or empty answer. */
@@ -19,6 +20,7 @@ async function endedChildren(environment: BatchEnvironment, state: ArrayJobState
   const text = await storage.readText(arrayResultsBlob, signal);
   const where = `${storage.containerName}/${arrayResultsBlob}`;
   if (text === undefined) {
+    await throwIfDeleted(environment, state.jobId, "children's results, logs and outputs", signal);
     throw new StoredStateMissingError(state.jobId, `Array ${state.jobId} has ended, but its results blob ${where} is not in storage: storage lost it, or it was deleted.`);
   }
   const lines = text.split('\n').filter((line) => line !== '');

@@ -3,7 +3,7 @@ import { stderrFileName, stdoutFileName, taskLogPath } from '../model/convention
 import { isFinished, type JobStatus } from '../model/status';
 import { type OperationOptions, pause } from './abort';
 import type { BatchEnvironment } from './environment';
-import { JobDeletedError } from './jobState';
+import { throwIfDeleted } from './deletedJob';
 
 export interface JobLogsOptions extends OperationOptions {
   /** Keep reading while the job runs, until it ends (like `tail -f`). */
@@ -47,8 +47,7 @@ export async function* jobLogs(job: LogSource, options: JobLogsOptions = {}): As
     const state = await job.state({ abortSignal: signal });
     if (isFinished(state.status)) {
       const bytes = (await fromBlob(state.jobId, state.taskId)) ?? (await fromNode(state.jobId, state.taskId));
-      const storage = azure.storage.job(state.jobId);
-      if (bytes === undefined && !(await storage.containerExists(signal))) throw new JobDeletedError(job.jobId, storage.containerName, 'log');
+      if (bytes === undefined) await throwIfDeleted(job.environment, state.jobId, 'log', signal);
       const text = fresh(bytes);
       const rest = decoder.end();
       if (text + rest) yield text + rest;

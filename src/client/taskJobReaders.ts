@@ -2,6 +2,7 @@ import { evaluationFileName, resultFileName, stderrFileName, stdoutFileName, tas
 import type { TaskAttempt } from '../model/failureKind';
 import type { SingleJobStatus } from '../model/status';
 import { StoredStateMissingError } from './childRecords';
+import { throwIfDeleted } from './deletedJob';
 import type { BatchEnvironment } from './environment';
 import type { EvaluationData, TaskJobReaders } from './taskJobProperties';
 
@@ -23,10 +24,12 @@ export function taskJobReaders(
   const missing = (blob: string) =>
     new StoredStateMissingError(task.jobId, `Job ${task.jobId} recorded ${blob}, but storage (container ${storage().containerName}) does not have it: storage lost it, or it was deleted.`);
 
-  async function readStored<T>(blob: string, recorded: boolean, read: (blob: string, signal?: AbortSignal) => Promise<T | undefined>): Promise<T | undefined> {
+  async function readStored<T>(blob: string, what: string, recorded: boolean, read: (blob: string, signal?: AbortSignal) => Promise<T | undefined>): Promise<T | undefined> {
     const value = await read(blob, signal);
-    if (value === undefined && recorded) throw missing(blob);
-    return value;
+    if (value !== undefined) return value;
+    await throwIfDeleted(environment, task.jobId, what, signal);
+    if (recorded) throw missing(blob);
+    return undefined;
   }
 
   return {
@@ -37,13 +40,13 @@ export function taskJobReaders(
       const file = stream === 'stderr' ? stderrFileName : stdoutFileName;
       if (task.status === 'Active') return '';
       if (!finished) return (await environment.azure().batch.readTaskFile(task.jobId, task.taskId, file, signal))?.toString('utf8') ?? '';
-      return (await readStored(taskLogPath(task.taskId, file), task.status === 'Succeeded', (blob, abortSignal) => storage().readText(blob, abortSignal))) ?? '';
+      return (await readStored(taskLogPath(task.taskId, file), stream === 'stderr' ? 'standard error log' : 'log', task.status === 'Succeeded', (blob, abortSignal) => storage().readText(blob, abortSignal))) ?? '';
     },
     async evaluationData(): Promise<EvaluationData | undefined> {
       if (!finished) return undefined;
       const resultBlob = taskOutputPath(task.taskId, resultFileName);
       const [result, evaluation] = await Promise.all([
-        known.result ? known.result.value : readStored(resultBlob, task.status === 'Succeeded' && task.hasResult === true, (blob, abortSignal) => storage().readJson(blob, abortSignal)),
+        known.result ? known.result.value : readStored(resultBlob, 'result', task.status === 'Succeeded' && task.hasResult === true, (blob, abortSignal) => storage().readJson(blob, abortSignal)),
         storage().readJson(taskOutputPath(task.taskId, evaluationFileName), signal).catch(() => undefined) as Promise<{ timing?: EvaluationData['Timing']; messages?: EvaluationData['Messages']; error?: string } | undefined>,
       ]);
       return { Result: result, Timing: evaluation?.timing, Messages: evaluation?.messages ?? [], ...(evaluation?.error ? { Error: evaluation.error } : {}) };

@@ -1,5 +1,20 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { ChildNotFoundError, mapSubmit, submit, type JobBodySpec, type ProviderSettings, type SubmitOptions } from '../../src/client';
+import {
+  ArrayJob,
+  ChildNotFoundError,
+  deleteJob,
+  DownloadDestinationError,
+  JobDeletedError,
+  jobObject,
+  listArrayOutputs,
+  mapSubmit,
+  submit,
+  type JobBodySpec,
+  type ProviderSettings,
+  type SubmitOptions,
+} from '../../src/client';
 import { InvalidSettingError } from '../../src/model/errors';
 import { stackEnvironments } from './support/environments';
 import { azureSdk } from '../support/azureSdk';
@@ -72,6 +87,70 @@ describe('the client refuses bad input before anything is created', () => {
     expect(error).toBeInstanceOf(ChildNotFoundError);
     expect((error as Error).message).toBe(`array job ${array.jobId} has children 1 to 2; there is no child 999.`);
     await expect(array.child(999).outputs()).rejects.toThrow('there is no child 999');
+  });
+
+  it("re-attaches to an existing array by its id: jobObject gives its ArrayJob, whose child(n) is child n; a single job's child is refused", async () => {
+    const array = await mapSubmit(local, { command: 'true' }, [1, 2]);
+    const found = await jobObject(local, array.jobId);
+    expect(found).toBeInstanceOf(ArrayJob);
+    expect(found.jobType).toBe('Array');
+    expect(await (found as ArrayJob).get('ChildJobCount')).toBe(2);
+    const child = (found as ArrayJob).child(2);
+    expect([child.jobType, child.jobId]).toEqual(['ArrayChild', `${array.jobId}/2`]);
+    expect((await jobObject(local, `${array.jobId}/2`)).jobId).toBe(`${array.jobId}/2`);
+    const single = await submit(local, { command: 'true' });
+    await expect(jobObject(local, `${single.jobId}/1`)).rejects.toBeInstanceOf(ChildNotFoundError);
+  });
+});
+
+describe('a job whose outputs cannot be saved where asked, and one that was deleted', () => {
+  const { local } = stackEnvironments();
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'rb-library-'));
+  afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+  it('downloadOutput onto a folder, or under a file, names the destination and what is in the way', async () => {
+    const job = await submit(local, { command: '/bin/sh -c "mkdir -p JobOutput && echo x > JobOutput/a.txt"' });
+    expect(await job.wait()).toBe('Succeeded');
+    const file = path.join(scratch, 'a-file');
+    fs.writeFileSync(file, 'in the way');
+    const ontoFolder = await job.downloadOutput('a.txt', scratch).catch((error: unknown) => error);
+    expect(ontoFolder).toBeInstanceOf(DownloadDestinationError);
+    expect((ontoFolder as Error).message).toBe(`cannot save output file 'a.txt' as '${scratch}': a folder is in the way of the file (EISDIR). Give a file path whose folder can be created.`);
+    const underFile = await job.downloadOutput('a.txt', path.join(file, 'a.txt')).catch((error: unknown) => error);
+    expect(underFile).toBeInstanceOf(DownloadDestinationError);
+    expect((underFile as Error).message).toContain(`cannot save output file 'a.txt' as '${path.join(file, 'a.txt')}': `);
+    expect((underFile as DownloadDestinationError).setting).toBe('destination');
+    await job.downloadOutput('a.txt', path.join(scratch, 'saved', 'a.txt'));
+    expect(fs.readFileSync(path.join(scratch, 'saved', 'a.txt'), 'utf8')).toBe('x\n');
+  });
+
+  it("every reader of a deleted job's logs, result and outputs throws JobDeletedError naming it; its status still reads", async () => {
+    const job = await submit(local, { command: '/bin/sh -c "mkdir -p JobOutput && echo x > JobOutput/a.txt && echo 7 > result.json"' });
+    const array = await mapSubmit(local, { command: '/bin/sh -c "cat $REMOTE_BATCH_ELEMENT_FILE > result.json"' }, [1, 2]);
+    expect([await job.wait(), await array.wait()]).toEqual(['Succeeded', 'Completed']);
+    expect(await job.get('EvaluationResult')).toBe(7);
+    await deleteJob(local, job.jobId);
+    await deleteJob(local, array.jobId);
+
+    const deleted = async (read: Promise<unknown>, jobId: string, what: string) => {
+      const error = await read.then(() => undefined, (reason: unknown) => reason);
+      expect(error).toBeInstanceOf(JobDeletedError);
+      expect(error).toMatchObject({ code: 'JobDeleted', statusCode: 404 });
+      expect((error as Error).message).toContain(`${jobId} was deleted: its blob container job-${jobId} is gone (remote-batch delete or clean removed it), so its ${what} can no longer be read.`);
+    };
+    const readAll = async (lines: AsyncIterable<string>) => {
+      for await (const line of lines) void line;
+    };
+    await deleted(job.get('EvaluationResult'), job.jobId, 'result');
+    await deleted(job.get('JobLog'), job.jobId, 'log');
+    await deleted(readAll(job.logs()), job.jobId, 'log');
+    await deleted(job.outputs(), job.jobId, 'output files');
+    await deleted(job.downloadOutput('a.txt', path.join(scratch, 'never.txt')), job.jobId, 'output files');
+    await deleted(array.get('ChildJobEvaluationResults'), array.jobId, "children's results, logs and outputs");
+    await deleted(array.child(1).get('EvaluationResult'), array.jobId, "children's results, logs and outputs");
+    await deleted(array.child(1).outputs(), array.jobId, 'output files');
+    await deleted(listArrayOutputs(local, array.jobId), array.jobId, 'output files');
+    expect([await job.get('JobStatus'), await array.get('JobStatus')]).toEqual(['Succeeded', 'Completed']);
   });
 });
 

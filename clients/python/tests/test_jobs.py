@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from remote_batch import ArrayJob, BatchEnvironment, Job, JobFailed, Settings, TemporalUnreachable, WorkflowRefused, get_job, list_jobs, map_submit, submit
+from remote_batch import ArrayJob, BatchEnvironment, Job, JobDeleted, JobFailed, Settings, TemporalUnreachable, WorkflowRefused, get_job, list_jobs, map_submit, submit
 from remote_batch.blobs import upload_text
-from remote_batch.conventions import ARRAY_RESULTS_BLOB, TASK_QUEUE
+from remote_batch.conventions import ARRAY_RESULTS_BLOB, TASK_QUEUE, container_name
 from remote_batch.jobs import StoredStateMissing
 
 from waiting import run, until
@@ -80,6 +80,30 @@ def test_an_array_whose_results_storage_lost_says_so_naming_the_blob(env: BatchE
         await upload_text(env, array.job_id, ARRAY_RESULTS_BLOB, '{"child":1,"status":"Succeeded","result":2}\n')
         with pytest.raises(StoredStateMissing, match=f"job-{array.job_id}/{ARRAY_RESULTS_BLOB} holds 1 children"):
             await array.get("ChildJobEvaluationResults")
+
+    run(scenario)
+
+
+def test_readers_of_a_deleted_job_say_it_was_deleted_while_its_status_still_reads(env: BatchEnvironment) -> None:
+    async def scenario() -> None:
+        job = await submit(env, """/bin/sh -c "echo kept; echo 7 > result.json" """.strip())
+        array = await map_submit(env, '/bin/sh -c "cat $REMOTE_BATCH_ELEMENT_FILE > result.json"', [1, 2])
+        assert (await job.result(), await array.result()) == (7, [1, 2])
+        # What remote-batch delete and clean do to storage: the job's container goes, its workflow stays.
+        for gone in (job, array):
+            env.blobs().delete_container(container_name(gone.job_id))
+        said = f"{job.job_id} was deleted: its blob container job-{job.job_id} is gone"
+        with pytest.raises(JobDeleted, match=f"{said} .*, so its log can no longer be read"):
+            await job.logs()
+        with pytest.raises(JobDeleted, match=f"{said} .*, so its result can no longer be read"):
+            await job.result()
+        with pytest.raises(JobDeleted, match="so its result can no longer be read"):
+            await job.get("EvaluationResult")
+        with pytest.raises(JobDeleted, match=f"{array.job_id} was deleted: .*so its child 1's log can no longer be read"):
+            await array.child_logs(1)
+        with pytest.raises(JobDeleted, match="so its children's results, logs and outputs can no longer be read"):
+            await array.get("ChildJobEvaluationResults")
+        assert (await job.get("JobStatus"), await array.get("JobStatus")) == ("Succeeded", "Completed")
 
     run(scenario)
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { type DownloadDestinationError, fileSystemReason } from '../../client/downloadDestination';
 import type { JobOutputFile } from '../../client/taskOutputs';
 import { closestName } from '../../model/errors';
 import type { CommandContext } from '../context';
@@ -56,20 +57,6 @@ function refuseOverwrites(targets: string[], force: boolean): void {
   throw usageError(`${shown} already exist${existing.length === 1 ? 's' : ''}; nothing was downloaded. Pass --force to overwrite, or choose another --download folder.`);
 }
 
-/** What a file-system error while saving says, in words (its code too, for a search). */
-function fileSystemReason(error: NodeJS.ErrnoException): string {
-  const reasons: Record<string, string> = {
-    EEXIST: 'a file is in the way of a folder',
-    ENOTDIR: 'a part of the path is a file, not a folder',
-    EISDIR: 'a folder is in the way of the file',
-    EACCES: 'permission denied',
-    EPERM: 'permission denied',
-    EROFS: 'the file system is read-only',
-    ENOSPC: 'no space left on the device',
-  };
-  return `${reasons[error.code ?? ''] ?? error.message}${error.code ? ` (${error.code})` : ''}`;
-}
-
 /** The download folder, created if missing; a file in its place or a path that cannot be made is refused naming it (exit 2). */
 function prepareDownloadFolder(folder: string): void {
   if (fs.existsSync(folder) && !fs.statSync(folder).isDirectory()) {
@@ -87,9 +74,9 @@ async function saveOutput(file: ShownOutput, target: string, saved: number): Pro
   try {
     await file.download(target);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code) || (error as NodeJS.ErrnoException).syscall === undefined) throw error;
-    throw usageError(`--download: cannot save '${file.name}' as ${target}: ${fileSystemReason(error as NodeJS.ErrnoException)}; ${saved} file${saved === 1 ? ' was' : 's were'} saved before it.`);
+    if (!(error instanceof Error) || error.name !== 'DownloadDestinationError') throw error;
+    const { reason } = error as DownloadDestinationError;
+    throw usageError(`--download: cannot save '${file.name}' as ${target}: ${reason}; ${saved} file${saved === 1 ? ' was' : 's were'} saved before it.`);
   }
 }
 

@@ -5,7 +5,7 @@ import type { CommandContext } from '../context';
 import { exitCodes } from '../exitCodes';
 import type { JobRef } from '../jobRef';
 import { act } from '../act';
-import type { ChildSummary } from '../../client/childSummaries';
+import type { ChildSummary, ChildSummaryPage } from '../../client/childSummaries';
 import { positiveIntegerOption } from '../parse';
 import { formatProperties, formatRunTime, formatTable, formatValue, pageLine, paint, statusColour } from '../render';
 
@@ -111,10 +111,18 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
         const names = properties.length ? properties : flags.all ? known.filter((name) => name !== 'Properties') : summary;
         const entries = await readProperties(job, names, ctx.io.signal);
         // An array's own summary comes with a page of its children.
-        const childPage =
-          job.jobType === 'Array' && properties.length === 0
-            ? await (require('../../client/childSummaries') as typeof import('../../client/childSummaries')).listChildSummaries(job, { page: flags.page, pageSize: flags.limit, abortSignal: ctx.io.signal })
-            : undefined;
+        let childPage: ChildSummaryPage | undefined;
+        let childrenGone: string | undefined;
+        if (job.jobType === 'Array' && properties.length === 0) {
+          const { listChildSummaries } = require('../../client/childSummaries') as typeof import('../../client/childSummaries');
+          try {
+            childPage = await listChildSummaries(job, { page: flags.page, pageSize: flags.limit, abortSignal: ctx.io.signal });
+          } catch (error) {
+            // A deleted array's own state still shows; its children's, kept in its container, are gone.
+            if ((error as Error).name !== 'JobDeletedError') throw error;
+            childrenGone = (error as Error).message;
+          }
+        }
         if (flags.json) {
           ctx.out.json({ jobId: job.jobId, ...Object.fromEntries(entries), ...(childPage ? { children: childPage.children.map((child) => ({ jobId: `${job.jobId}/${child.child}`, ...child })) } : {}) });
         } else if (properties.length === 1) {
@@ -132,6 +140,7 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
           }
         }
         if (childPage) ctx.out.info(pageLine({ ...childPage, shown: childPage.children.length }, 'children'));
+        if (childrenGone) ctx.out.info(childrenGone);
         return exitCodes.ok;
       }),
     );

@@ -151,13 +151,44 @@ describe('remote-batch refuses bad input clearly', () => {
     }
   });
 
-  it("says a deleted job's log is gone and exits 3, where it printed nothing and exited 0", async () => {
-    const id = await finishedJob('echo hello');
+  it("says a deleted job's log, result and outputs are gone (exit 3), where they printed nothing, exit 70 or 'wrote no files'; its status still reads", async () => {
+    const id = await finishedJob('/bin/sh -c "echo hello; mkdir -p JobOutput && echo x > JobOutput/a.txt && echo 7 > result.json"');
     expect(await runCli(['logs', id])).toMatchObject({ code: 0, stdout: 'hello\n' });
     expect((await runCli(['delete', id, '--yes'])).code).toBe(0);
-    const logs = await runCli(['logs', id]);
-    expect(logs).toMatchObject({ code: 3, stdout: '' });
-    expect(logs.stderr).toContain(`${id} was deleted: its blob container job-${id} is gone (remote-batch delete or clean removed it), so its log can no longer be read.`);
+    const gone = (what: string) => `remote-batch: ${id} was deleted: its blob container job-${id} is gone (remote-batch delete or clean removed it), so its ${what} can no longer be read. Its status still can: remote-batch status ${id}.\n`;
+    const [logs, result, outputs, download, evaluation] = await Promise.all([
+      runCli(['logs', id]),
+      runCli(['result', id]),
+      runCli(['outputs', id]),
+      runCli(['outputs', id, '--download', path.join(os.tmpdir(), `rb-never-${id}`)]),
+      runCli(['status', id, 'EvaluationResult']),
+    ]);
+    expect(logs).toMatchObject({ code: 3, stdout: '', stderr: gone('log') });
+    expect(result).toMatchObject({ code: 3, stdout: '', stderr: gone('result') });
+    expect(outputs).toMatchObject({ code: 3, stdout: '', stderr: gone('output files') });
+    expect(download).toMatchObject({ code: 3, stdout: '', stderr: gone('output files') });
+    expect(evaluation).toMatchObject({ code: 3, stdout: '', stderr: gone('result') });
+    expect(await runCli(['status', id, 'JobStatus'])).toMatchObject({ code: 0, stdout: 'Succeeded\n' });
+  });
+
+  it("says a deleted array's children are gone (exit 3), and shows its own status with a note", async () => {
+    const run = await runCli(['map', '--command', '/bin/sh -c "cat $REMOTE_BATCH_ELEMENT_FILE > result.json"', '1', '2', '--wait']);
+    expect(run.code).toBe(0);
+    const id = run.stdout.split('\n')[0];
+    expect((await runCli(['delete', id, '--yes'])).code).toBe(0);
+    const children = `${id} was deleted: its blob container job-${id} is gone (remote-batch delete or clean removed it), so its children's results, logs and outputs can no longer be read.`;
+    const [result, childResult, childLogs, outputs, status] = await Promise.all([
+      runCli(['result', id]),
+      runCli(['result', `${id}/1`]),
+      runCli(['logs', `${id}/2`]),
+      runCli(['outputs', id]),
+      runCli(['status', id]),
+    ]);
+    for (const reader of [result, childResult, childLogs]) expect(reader).toMatchObject({ code: 3, stdout: '', stderr: expect.stringContaining(children) });
+    expect(outputs).toMatchObject({ code: 3, stderr: expect.stringContaining(`${id} was deleted: its blob container job-${id} is gone`) });
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^JobStatus +Completed$/m);
+    expect(status.stderr).toContain(children);
   });
 
   it('reports an unreachable Temporal server from its first refused connection, not after retrying (exit 6)', async () => {

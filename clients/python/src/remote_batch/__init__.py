@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
+from .blobs import JobDeleted
 from .environment import BatchEnvironment, TemporalUnreachable
 from .identity import list_query
 from .jobs import ArrayJob, Job
@@ -28,4 +29,4 @@ async def list_jobs(env: BatchEnvironment, *, name: Optional[str] = None, labels
     return sorted(newest, key=newest.__getitem__, reverse=True)
 
 
-__all__ = ["ArrayJob", "BatchEnvironment", "Job", "JobFailed", "JobOutcome", "RetryOn", "Settings", "TemporalUnreachable", "WorkflowRefused", "get_job", "list_jobs", "map_submit", "submit"]
+__all__ = ["ArrayJob", "BatchEnvironment", "Job", "JobDeleted", "JobFailed", "JobOutcome", "RetryOn", "Settings", "TemporalUnreachable", "WorkflowRefused", "get_job", "list_jobs", "map_submit", "submit"]

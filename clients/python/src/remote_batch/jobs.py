@@ -55,6 +55,10 @@ def _retry_refusal(job_id: str, state: Optional[dict[str, Any]]) -> Optional[str
     return None
 
 
+def _log_name(stream: str) -> str:
+    return "standard error log" if stream == "stderr" else "log"
+
+
 class StoredStateMissing(RuntimeError):
     """Storage holds less than the job recorded (a blob lost or deleted after the job ended)."""
 
@@ -189,7 +193,7 @@ class Job(_Job):
         if name in ("JobLog", "JobStandardErrorLog"):
             return await self.logs("stdout" if name == "JobLog" else "stderr") if finished else None
         if name == "EvaluationResult":
-            return await blobs.read_json(self.env, state["jobId"], task_output_blob(state["taskId"], RESULT_FILE)) if finished else None
+            return await blobs.read_json(self.env, state["jobId"], task_output_blob(state["taskId"], RESULT_FILE), "result") if finished else None
         if name in ("EvaluationData", "EvaluationTiming"):
             data = await evaluation_data(self.env, state["jobId"], state["taskId"]) if finished else None
             return data if name == "EvaluationData" or data is None else data["Timing"]
@@ -202,12 +206,12 @@ class Job(_Job):
         outcome = await self.wait()
         if outcome.failed:
             raise JobFailed(outcome)
-        return await blobs.read_json(self.env, self.job_id, task_output_blob(outcome.state["taskId"], RESULT_FILE))
+        return await blobs.read_json(self.env, self.job_id, task_output_blob(outcome.state["taskId"], RESULT_FILE), "result")
 
     async def logs(self, stream: str = "stdout") -> str:
         """The task's stdout (or stderr) from Blob Storage, once the job has ended; waits for the end."""
         outcome = await self.wait()
-        return await blobs.read_text(self.env, self.job_id, task_log_blob(outcome.state["taskId"], f"{stream}.txt")) or ""
+        return await blobs.read_text(self.env, self.job_id, task_log_blob(outcome.state["taskId"], f"{stream}.txt"), _log_name(stream)) or ""
 
 
 class ArrayJob(_Job):
@@ -222,7 +226,7 @@ class ArrayJob(_Job):
         if state["status"] != "Completed":
             raise RuntimeError(f"Array {self.job_id} is still {state['status']}: its children's results are readable once it has ended; its state's counts show its progress.")
         where = f"job-{state['jobId']}/{ARRAY_RESULTS_BLOB}"
-        text = await blobs.read_text(self.env, state["jobId"], ARRAY_RESULTS_BLOB)
+        text = await blobs.read_text(self.env, state["jobId"], ARRAY_RESULTS_BLOB, "children's results, logs and outputs")
         if text is None:
             raise StoredStateMissing(f"Array {state['jobId']} has ended, but its results blob {where} is not in storage: storage lost it, or it was deleted.")
         children = [json.loads(line) for line in text.splitlines() if line]
@@ -280,4 +284,4 @@ class ArrayJob(_Job):
         outcome = await self.wait()
         if not 1 <= child <= outcome.state["childCount"]:
             raise IndexError(f"Array {self.job_id} has children 1 to {outcome.state['childCount']}; got {child}.")
-        return await blobs.read_text(self.env, self.job_id, task_log_blob(child_task_id(child), f"{stream}.txt")) or ""
+        return await blobs.read_text(self.env, self.job_id, task_log_blob(child_task_id(child), f"{stream}.txt"), f"child {child}'s {_log_name(stream)}") or ""

@@ -32,9 +32,9 @@ def provider_settings(settings: dict[str, Any]) -> dict[str, Any]:
 async def evaluation_data(env: BatchEnvironment, job_id: str, task_id: str, result: Any = None, known_result: bool = False) -> dict[str, Any]:
     """EvaluationData of an ended task: its result, and the timing and messages a script job recorded (none for a command)."""
     if not known_result:
-        result = await blobs.read_json(env, job_id, task_output_blob(task_id, RESULT_FILE))
+        result = await blobs.read_json(env, job_id, task_output_blob(task_id, RESULT_FILE), "result")
     try:
-        evaluation = await blobs.read_json(env, job_id, task_output_blob(task_id, EVALUATION_FILE)) or {}
+        evaluation = await blobs.read_json(env, job_id, task_output_blob(task_id, EVALUATION_FILE), "evaluation data") or {}
     except ValueError:
         evaluation = {}
     data: dict[str, Any] = {"Result": result, "Timing": evaluation.get("timing"), "Messages": evaluation.get("messages", [])}
@@ -45,7 +45,7 @@ async def evaluation_data(env: BatchEnvironment, job_id: str, task_id: str, resu
 
 async def job_attempts(env: BatchEnvironment, state: dict[str, Any]) -> list[dict[str, Any]]:
     """JobAttempts: each attempt that was run again (Batch's reruns, earlier runs retried), then the current or final one."""
-    recorded: list[dict[str, Any]] = list(await blobs.read_json(env, state["jobId"], task_attempts_blob(state["taskId"])) or [])
+    recorded: list[dict[str, Any]] = list(await blobs.read_json(env, state["jobId"], task_attempts_blob(state["taskId"]), "attempts") or [])
     for run in state.get("attempts", []):
         recorded.append({"kind": "user", "reason": run.get("statusReason") or f"The run ended {run.get('status')}; it was retried.", "round": run.get("completedAt")})
     recorded.sort(key=lambda attempt: attempt.get("round") or "")

@@ -11,6 +11,8 @@ const root = path.resolve(__dirname, '..');
 const entry = path.join(root, 'src', 'cli', 'main.ts');
 const bundlePath = path.join(root, 'dist', 'cli', 'remote-batch.js');
 const inputsPath = path.join(root, 'dist', 'cli', 'inputs.json');
+/** V8's compiled code of the modules the command loads (scripts/compileCache.js); emptied with each build. */
+const compileCacheDir = path.join(root, 'dist', 'cli', 'compile-cache');
 
 function mtime(file) {
   try {
@@ -75,6 +77,7 @@ async function build() {
   // Dated when the build began: a source saved while it ran is newer, and the next run rebuilds.
   fs.utimesSync(temporary, startedAt, startedAt);
   fs.renameSync(temporary, bundlePath);
+  fs.rmSync(compileCacheDir, { recursive: true, force: true });
 }
 
 /**
@@ -93,7 +96,7 @@ async function currentBundle() {
   }
 }
 
-module.exports = { bundlePath, isCurrent, currentBundle };
+module.exports = { bundlePath, compileCacheDir, isCurrent, currentBundle };
 
 if (require.main === module) {
   currentBundle().then((built) => {

@@ -5,6 +5,7 @@ import { arrayProgressActivities } from './arrayProgress';
 import { dependencyActivities } from './dependencies';
 import { jobSetupActivities } from './jobSetup';
 import { notificationActivities } from './notifications';
+import { scheduleInputActivities } from './scheduleInputs';
 import { taskWatchActivities } from './taskWatch';
 import { workflowHistoryActivities } from './workflowHistory';
 
@@ -19,6 +20,7 @@ export function createActivities(gateways: AzureGateways) {
     ...workflowHistoryActivities(),
     ...dependencyActivities(),
     ...notificationActivities(),
+    ...scheduleInputActivities(gateways),
   };
 }
 

@@ -88,6 +88,20 @@ export class JobStorage {
     await this.container.getBlockBlobClient(blob).uploadFile(file, { abortSignal });
   }
 
+  /**
+   * Copies every blob of `source` here (creating this container): a scheduled
+   * run's inputs from its schedule's. False when the source container is gone.
+   */
+  async copyAllFrom(source: JobStorage): Promise<boolean> {
+    if (!(await source.containerExists())) return false;
+    await this.create();
+    for (const { blobName } of await source.list()) {
+      const bytes = await source.read(blobName);
+      if (bytes !== undefined) await this.container.getBlockBlobClient(blobName).upload(bytes, bytes.length);
+    }
+    return true;
+  }
+
   /** Whether the job's container is there at all (`delete` and `clean` remove it). */
   async containerExists(abortSignal?: AbortSignal): Promise<boolean> {
     return this.container.exists({ abortSignal });

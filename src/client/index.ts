@@ -30,4 +30,5 @@ export { listChildSummaries, type ChildSummary, type ChildSummaryPage, type Chil
 export { cleanJobs, deleteJob, findJobsToClean, JobInProgressError, removeJob, type CleanJobsOptions, type DeletedJob, type DeleteJobOptions, type JobToClean } from './cleanup';
 export { listArrayOutputs, type ChildOutputFile, type JobOutputFile } from './taskOutputs';
 export { StoredStateMissingError } from './childRecords';
+export { createSchedule, JobSchedule, listSchedules, ScheduleNotFound, type ScheduleDescription, type ScheduledJobSpec, type ScheduleOptions } from './schedules';
 export { InvalidSettingError, JobStateError, RemoteBatchError } from '../model/errors';

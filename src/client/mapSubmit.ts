@@ -46,22 +46,27 @@ function chunkLines(items: unknown[], spanSize: number, chunk: number, childCoun
  * (10000001, …). Elements travel as blobs (one JSON-lines chunk per thousand
  * children), never as a workflow argument.
  */
+/** An array's submission checked, its input made and its elements serialized, before anything is created. */
+export function planArraySubmission(env: BatchEnvironment, body: JobBodySpec, items: unknown[], checked: MapSubmitOptions) {
+  const elements = checkItems(items);
+  const plan = planSubmission(body, checked);
+  const input: ArrayJobInput = {
+    ...commonJobInput(env, plan, checked),
+    elementCount: elements.length,
+    spanSize: checked.spanSize ?? 1,
+    ...(checked.turnsPerRun !== undefined ? { turnsPerRun: checked.turnsPerRun } : {}),
+  };
+  const { spanSize } = parseWorkflowInput(arrayJobInputSchema, input);
+  const childCount = childCountOf(elements.length, spanSize);
+  // Serialize before creating anything: a bad element is an error, not a half-made job.
+  const chunks = Array.from({ length: blobCount(childCount) }, (_, chunk) => chunkLines(elements, spanSize, chunk, childCount));
+  return { plan, input, chunks, childCount, spanSize };
+}
+
 export async function mapSubmit(env: BatchEnvironment, body: JobBodySpec, items: unknown[], options?: MapSubmitOptions): Promise<ArrayJob> {
   const checked = checkOptionNames(options, mapSubmitOptionNames, 'mapSubmit');
   return abortable(checked.abortSignal, async (signal) => {
-    const elements = checkItems(items);
-    const plan = planSubmission(body, checked);
-    const input: ArrayJobInput = {
-      ...commonJobInput(env, plan, checked),
-      elementCount: elements.length,
-      spanSize: checked.spanSize ?? 1,
-      ...(checked.turnsPerRun !== undefined ? { turnsPerRun: checked.turnsPerRun } : {}),
-    };
-    const { spanSize } = parseWorkflowInput(arrayJobInputSchema, input);
-    const childCount = childCountOf(elements.length, spanSize);
-    // Serialize before creating anything: a bad element is an error, not a half-made job.
-    const chunks = Array.from({ length: blobCount(childCount) }, (_, chunk) => chunkLines(elements, spanSize, chunk, childCount));
-
+    const { plan, input, chunks, childCount, spanSize } = planArraySubmission(env, body, items, checked);
     if (input.after) await checkDependenciesExist(env, input.after.jobIds, signal);
     await carryOutSubmission(env, plan, signal);
     const storage = env.azure().storage.job(plan.jobId);

@@ -135,6 +135,21 @@ export async function carryOutSubmission(env: BatchEnvironment, plan: PreparedSu
 
 type JobWorkflow = { singleJob: typeof singleJob; arrayJob: typeof arrayJob };
 
+/** What the Temporal UI's summary and details say of a job. */
+export function jobDescriptionOf(env: BatchEnvironment, type: 'Single' | 'Array', prepared: PreparedSubmission, name: string | undefined, array?: { childCount: number; spanSize: number }): JobDescription {
+  return {
+    type,
+    poolId: env.poolId,
+    runs:
+      prepared.body.kind === 'command'
+        ? { kind: 'command', commandLine: prepared.body.commandLine }
+        : { kind: 'script', fileName: prepared.script !== undefined ? path.basename(prepared.script) : scriptBundleFileName, exportName: prepared.body.exportName ?? defaultExportName },
+    settings: prepared.settings,
+    ...(name !== undefined ? { name } : {}),
+    ...array,
+  };
+}
+
 /**
  * Starts a job's workflow with its search attributes set, so it lists at
  * once; the workflow writes its state (memo) itself, and readers show the
@@ -149,17 +164,7 @@ export async function startJobWorkflow<W extends keyof JobWorkflow>(
 ): Promise<void> {
   const { array, signal } = options;
   const type = workflowType === 'singleJob' ? 'Single' : 'Array';
-  const description: JobDescription = {
-    type,
-    poolId: env.poolId,
-    runs:
-      prepared.body.kind === 'command'
-        ? { kind: 'command', commandLine: prepared.body.commandLine }
-        : { kind: 'script', fileName: prepared.script !== undefined ? path.basename(prepared.script) : scriptBundleFileName, exportName: prepared.body.exportName ?? defaultExportName },
-    settings: prepared.settings,
-    ...(input.name !== undefined ? { name: input.name } : {}),
-    ...array,
-  };
+  const description = jobDescriptionOf(env, type, prepared, input.name, array);
   await withTemporal(env, signal, (client) =>
     client.workflow.start<JobWorkflow[W]>(workflowType, {
       taskQueue,

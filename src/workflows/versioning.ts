@@ -9,6 +9,7 @@ import { setWorkflowOptions } from '@temporalio/workflow';
 import { arrayJob } from './arrayJob';
 import { closeOrphanedJob } from './orphanedJob';
 import { reconcileOrphans } from './reconciler';
+import { scheduledJob } from './scheduledJob';
 import { singleJob } from './singleJob';
 
 /** As long as its task runs: minutes to hours, which its version's workers stay up for. */
@@ -18,3 +19,5 @@ setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, arrayJob);
 /** Short, and started again by the schedule: whichever version is current runs them. */
 setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, reconcileOrphans);
 setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, closeOrphanedJob);
+/** As long as its job: it only starts the job and waits for it, so whichever version is current can carry it on. */
+setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, scheduledJob);

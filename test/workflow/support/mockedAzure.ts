@@ -78,6 +78,7 @@ function healthyAzure(): Omit<Behaviour, 'previousRun' | 'cancellationRequester'
     rerunFailedChildren: async () => 0,
     publishArrayResults: async () => undefined,
     deliverNotification: async () => ({ httpStatus: 204, attempts: 1 }),
+    copyScheduleInputs: async () => undefined,
   };
 }
 

@@ -34,11 +34,16 @@ export function workflowSource(env: NodeJS.ProcessEnv = process.env): WorkflowSo
   return { workflowBundle: { codePath } };
 }
 
-export async function writeWorkflowBundle(outFile: string): Promise<void> {
+/** Writes the bundle; `quiet` keeps webpack's report out of the output (warnings and errors still show). */
+export async function writeWorkflowBundle(outFile: string, { quiet = false } = {}): Promise<void> {
   // Loaded here: webpack comes with it, and what only reads the variable's name should not wait for it.
-  const { bundleWorkflowCode } = await import('@temporalio/worker');
+  const { bundleWorkflowCode, DefaultLogger } = await import('@temporalio/worker');
   // The tracing interceptors are built in, so the same image traces when OTEL_EXPORTER_OTLP_ENDPOINT is set.
-  const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: [workflowTracingModule] });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath,
+    workflowInterceptorModules: [workflowTracingModule],
+    ...(quiet ? { logger: new DefaultLogger('WARN') } : {}),
+  });
   fs.mkdirSync(path.dirname(path.resolve(outFile)), { recursive: true });
   fs.writeFileSync(outFile, code);
 }

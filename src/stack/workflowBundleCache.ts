@@ -44,7 +44,7 @@ export async function cachedWorkflowBundle(log: (line: string) => void): Promise
   log('bundling the workflows (once for this workflow code) ...');
   fs.mkdirSync(cacheDir, { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
-  await writeWorkflowBundle(temporary);
+  await writeWorkflowBundle(temporary, { quiet: true });
   fs.renameSync(temporary, file);
   removeOldBundles(file);
   return file;

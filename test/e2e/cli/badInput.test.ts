@@ -64,6 +64,22 @@ describe('remote-batch refuses bad input clearly', () => {
     expect(run.stderr).not.toMatch(noStackTrace);
   });
 
+  it("says Azure refused a connection's wrong Batch key (exit 5), not a TypeError and a stack trace", async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'rb-badkey-'));
+    try {
+      const saved = JSON.parse(fs.readFileSync(process.env.REMOTE_BATCH_CONNECTIONS_FILE!, 'utf8')) as { connections: Record<string, { batch: Record<string, string> }> };
+      const local = saved.connections.local;
+      saved.connections.badkey = { ...local, batch: { ...local.batch, accountKey: Buffer.from('not the account key').toString('base64') } };
+      const file = path.join(folder, 'connections.json');
+      fs.writeFileSync(file, JSON.stringify(saved), { mode: 0o600 });
+      const run = await runCli(['--connection', 'badkey', 'submit', '--command', 'true'], { env: stackEnv({ REMOTE_BATCH_CONNECTIONS_FILE: file }) });
+      expect(run).toMatchObject({ code: 5, stdout: '' });
+      expect(run.stderr).toMatch(/^remote-batch: Azure refused the connection's credentials \(403\): Server failed to authenticate the request\..* — check them with 'remote-batch login --new'\.\n$/);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('refuses an unknown connection for listing too, instead of "no jobs" (exit 3)', async () => {
     const run = await runCli(['--connection', 'nope', 'ls']);
     expect(run.code).toBe(3);

@@ -120,10 +120,7 @@ export class ArrayRun {
 
   /** Waits for the jobs the array depends on; false (the reason in the state) when they never can be met or it was aborted first. */
   private async dependenciesMet(after: JobDependencies): Promise<boolean> {
-    const waited = await awaitDependencies(after, this.aborts, (reason) => {
-      this.state.statusReason = reason;
-      this.record.publish('Waiting for the jobs it depends on.');
-    });
+    const waited = await awaitDependencies(after, this.aborts, this.record);
     if (waited === 'aborted') {
       const abort = await this.aborts.abort();
       this.state.abortReason = abort.reason;
@@ -131,7 +128,6 @@ export class ArrayRun {
       return false;
     }
     if (waited.kind === 'never') this.state.statusReason = waited.reason;
-    else delete this.state.statusReason;
     return waited.kind === 'go';
   }
 

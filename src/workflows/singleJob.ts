@@ -64,14 +64,10 @@ export async function singleJob(given: SingleJobInput | RetryInput): Promise<Sin
 
   return aborts.cancellation.run(async () => {
     if (input.after && !previous) {
-      const waited = await awaitDependencies(input.after, aborts, (reason) => {
-        state.statusReason = reason;
-        record.publish('Waiting for the jobs it depends on.');
-      });
+      const waited = await awaitDependencies(input.after, aborts, record);
       // Nothing was created in Azure: there is no job to end and nothing to retry.
       if (waited === 'aborted') return end({ status: 'Failed', statusReason: (await aborts.abort()).statusReason }, 'ended');
       if (waited.kind === 'never') return end({ status: 'Failed', statusReason: waited.reason }, 'ended');
-      delete state.statusReason;
     }
     record.publish(previous ? `Rerunning the task (attempt ${state.attempts.length + 1}).` : 'Waiting to be scheduled on a compute node.');
     try {

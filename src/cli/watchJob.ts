@@ -14,28 +14,51 @@ export interface WatchOptions {
 }
 
 interface Transition {
+  /** What identifies this step among those reported: its status, with the attempt's number once a job was retried. */
+  key: string;
   status: TaskState['status'];
   at: Date;
   exitCode?: number;
   reason?: string;
+  /** Which run of a retried job the step is of (1 is the first). */
+  attempt?: number;
+  /** The step ended a run that was retried. */
+  retried?: boolean;
+}
+
+type EarlierRun = { status: TaskState['status']; statusReason?: string; exitCode?: number; startedAt?: string; completedAt?: string };
+
+/** A retried job's earlier runs, oldest first (an array child's attempts are Batch's reruns, not runs). */
+function earlierRuns(state: TaskState): EarlierRun[] {
+  return (state.attempts as object[] | undefined)?.filter((attempt): attempt is EarlierRun => 'runId' in attempt) ?? [];
 }
 
 /**
- * The transitions a state implies beyond those already reported. A job that went
- * Active → Running → Succeeded between two looks still shows each step, at the
- * times the workflow recorded.
+ * The transitions a state implies beyond those already reported (by key). A
+ * job that went Active → Running → Succeeded between two looks still shows
+ * each step, at the times the workflow recorded; a retried job shows how each
+ * earlier run went before the current one.
  */
-export function newTransitions(state: TaskState, reported: TaskState['status'][]): Transition[] {
-  const steps: Transition[] = [{ status: 'Active', at: new Date(state.submittedAt) }];
+export function newTransitions(state: TaskState, reported: string[]): Transition[] {
+  const steps: Transition[] = [{ key: 'Active', status: 'Active', at: new Date(state.submittedAt) }];
+  const runs = earlierRuns(state);
+  runs.forEach((run, index) => {
+    const attempt = index + 1;
+    if (run.startedAt) steps.push({ key: `${attempt}:Running`, status: 'Running', at: new Date(run.startedAt), attempt });
+    const at = new Date(run.completedAt ?? run.startedAt ?? state.submittedAt);
+    steps.push({ key: `${attempt}:${run.status}`, status: run.status, at, exitCode: run.exitCode, reason: run.statusReason, attempt, retried: true });
+  });
+  const attempt = runs.length > 0 ? runs.length + 1 : undefined;
+  const key = (status: string) => (attempt ? `${attempt}:${status}` : status);
   if (state.startedAt || state.status === 'Running') {
-    steps.push({ status: 'Running', at: new Date(state.startedAt ?? Date.now()) });
+    steps.push({ key: key('Running'), status: 'Running', at: new Date(state.startedAt ?? Date.now()), attempt });
   }
   if (isFinished(state.status)) {
     // The reason says why a job failed; for a success it adds nothing to "Succeeded".
     const reason = state.status === 'Failed' ? state.statusReason : undefined;
-    steps.push({ status: state.status, at: new Date(state.completedAt ?? Date.now()), exitCode: state.exitCode, reason });
+    steps.push({ key: key(state.status), status: state.status, at: new Date(state.completedAt ?? Date.now()), exitCode: state.exitCode, reason, attempt });
   }
-  return steps.filter((step) => !reported.includes(step.status));
+  return steps.filter((step) => !reported.includes(step.key));
 }
 
 /** The exit code a finished job's status stands for. */
@@ -138,7 +161,7 @@ async function follow<S>(
 export async function watchJob(ctx: CommandContext, job: TaskJob, options: WatchOptions = {}): Promise<number> {
   const { out } = ctx;
   const colour = out.color;
-  const reported: TaskState['status'][] = [];
+  const reported: string[] = [];
   if (out.isTTY && !options.json) out.info(`watching ${job.jobId} on pool ${job.environment.poolId}`);
   return follow<TaskState>(
     ctx,
@@ -149,7 +172,7 @@ export async function watchJob(ctx: CommandContext, job: TaskJob, options: Watch
       report: (state) => {
         const submitted = new Date(state.submittedAt).getTime();
         for (const step of newTransitions(state, reported)) {
-          reported.push(step.status);
+          reported.push(step.key);
           if (options.json) {
             out.jsonLine({
               jobId: job.jobId,
@@ -157,9 +180,13 @@ export async function watchJob(ctx: CommandContext, job: TaskJob, options: Watch
               at: step.at.toISOString(),
               ...(step.exitCode !== undefined ? { JobExitCode: step.exitCode } : {}),
               ...(step.reason ? { JobStatusReason: step.reason } : {}),
+              ...(step.attempt !== undefined ? { attempt: step.attempt } : {}),
+              ...(step.retried ? { retried: true } : {}),
             });
           } else {
-            out.line(transitionLine(step.at, step.at.getTime() - submitted, step.status, { exitCode: step.exitCode, reason: step.reason }, colour));
+            const which = step.attempt === undefined || step.status === 'Running' ? undefined : `attempt ${step.attempt}${step.retried ? ', retried' : ''}`;
+            const reason = step.reason && which ? `${step.reason} (${which})` : (step.reason ?? which);
+            out.line(transitionLine(step.at, step.at.getTime() - submitted, step.status, { exitCode: step.exitCode, reason }, colour));
           }
         }
       },

@@ -103,6 +103,28 @@ describe('watch', () => {
     expect(newTransitions(aborted, []).map((step) => step.status)).toEqual(['Active', 'Failed']);
   });
 
+  it("shows a retried job's earlier run, its failure included, before the current run", () => {
+    const retried: SingleJobState = {
+      ...baseState,
+      status: 'Succeeded',
+      startedAt: '2025-01-01T10:00:05.000Z',
+      completedAt: '2025-01-01T10:00:06.000Z',
+      exitCode: 0,
+      attempts: [{ runId: 'run-1', status: 'Failed', statusReason: 'The task exited with code 3.', exitCode: 3, startedAt: '2025-01-01T10:00:01.000Z', completedAt: '2025-01-01T10:00:02.000Z' }],
+    };
+    const steps = newTransitions(retried, []);
+    expect(steps.map((step) => [step.status, step.attempt])).toEqual([
+      ['Active', undefined],
+      ['Running', 1],
+      ['Failed', 1],
+      ['Running', 2],
+      ['Succeeded', 2],
+    ]);
+    expect(steps[2]).toMatchObject({ exitCode: 3, reason: 'The task exited with code 3.', retried: true, at: new Date('2025-01-01T10:00:02.000Z') });
+    // A watch that already showed the first run's failure shows only the new run's steps.
+    expect(newTransitions(retried, ['Active', '1:Running', '1:Failed']).map((step) => step.key)).toEqual(['2:Running', '2:Succeeded']);
+  });
+
   it('shows an array as a bar with what is running and waiting', () => {
     const state = { childCount: 12, counts: { active: 2, running: 4, succeeded: 5, failed: 1 } };
     expect(arrayProgressText(state, 12)).toBe('[██████░░░░░░]  6/12 done (1 failed) · 4 running · 2 waiting');

@@ -83,6 +83,11 @@ describe('a job workflow closes as its job ends', () => {
     const state = await job.state();
     expect(state.previousRunId).toBe(firstRunId);
     expect(state.attempts).toEqual([expect.objectContaining({ runId: firstRunId, status: 'Failed', exitCode: 7 })]);
+    // watch shows the failure in between, not only the run that succeeded.
+    const watched = (await runCli(['watch', job.jobId])).stdout.split('\n').map((line) => line.replace(/^\S+ +/, ''));
+    expect(watched.filter(Boolean).map((line) => line.split(/ +/)[0])).toEqual(['Active', 'Running', 'Failed', 'Running', 'Succeeded']);
+    expect(watched[2]).toMatch(/— exit code 7; .*exited with code 7.* \(attempt 1, retried\)$/);
+    expect(watched[4]).toMatch(/— exit code 0; attempt 2$/);
     expect(await job.get('EvaluationResult')).toBe(1);
     expect(await job.get('JobLog')).toContain('attempt-ok');
     expect((await azureJob(job.jobId)).state).toBe('completed');

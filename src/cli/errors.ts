@@ -56,7 +56,7 @@ export function explainError(error: unknown, context: { temporalAddress?: string
     const elsewhere = owner ? `; it belongs to pool ${owner.poolId}, connection ${owner.connection} (use --pool/--connection).` : '';
     return { message: `no job ${error.jobId} in this environment${where}${elsewhere}`, exitCode: exitCodes.notFound };
   }
-  if (named(error, 'PoolNotFoundError', 'ConnectionNotFoundError', 'ChildNotFoundError', 'UnknownPropertyError', 'JobDeletedError')) return { message: error.message, exitCode: exitCodes.notFound };
+  if (named(error, 'PoolNotFoundError', 'ConnectionNotFoundError', 'ChildNotFoundError', 'UnknownPropertyError', 'JobDeletedError', 'ScheduleNotFound')) return { message: error.message, exitCode: exitCodes.notFound };
   if (named(error, 'InvalidSettingError', 'LoginInputError', 'JobStateError')) return { message: error.message, exitCode: exitCodes.usage };
   if (named(error, 'StoredStateMissingError', 'StoredJsonError')) return { message: error.message, exitCode: exitCodes.internal };
   if (named(error, 'JobInProgressError')) return { message: error.message, exitCode: exitCodes.notFinished };

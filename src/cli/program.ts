@@ -9,6 +9,7 @@ import { registerLogs } from './commands/logs';
 import { registerLs } from './commands/ls';
 import { registerOutputs } from './commands/outputs';
 import { registerResult } from './commands/result';
+import { registerSchedule } from './commands/schedule';
 import { registerStack } from './commands/stack';
 import { registerStatus } from './commands/status';
 import { registerSubmit } from './commands/submit';
@@ -65,6 +66,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerOutputs(program, ctx);
   registerAbort(program, ctx);
   registerThrottle(program, ctx);
+  registerSchedule(program, ctx);
   registerCleanup(program, ctx);
   registerStack(program, ctx);
   registerCompletion(program, ctx);

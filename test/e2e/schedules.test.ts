@@ -1,4 +1,5 @@
-import { ArrayJob, BatchJob, createSchedule, InvalidSettingError, jobObject, listSchedules, ScheduleNotFound } from '../../src/client';
+import { ArrayJob, BatchJob, createSchedule, InvalidSettingError, JobSchedule, jobObject, listSchedules, ScheduleNotFound } from '../../src/client';
+import { runCli } from './cli/support/cli';
 import { scheduleStorageIdOf } from '../../src/model/schedules';
 import { waitFor } from '../support/waitFor';
 import { azureSdk } from '../support/azureSdk';
@@ -61,5 +62,29 @@ describe('jobs on a schedule', () => {
     await expect(createSchedule(env, `bad-${run}`, { submit: { command: 'true' } }, { cron: 'every night' })).rejects.toThrow(InvalidSettingError);
     await expect(createSchedule(env, `bad-${run}`, { submit: { command: 'true' } }, { cron: '0 2 * * *', overlap: 'never' as never })).rejects.toThrow(/^overlap must be one of skip, buffer-one, allow/);
     expect((await listSchedules(env)).map((listed) => listed.name)).not.toContain(`bad-${run}`);
+  });
+
+  it('from the CLI: create with -- map …, list, trigger, pause with a note, delete; an unknown schedule is exit 3', async () => {
+    const name = `cli-${run}`;
+    const created = await runCli(['schedule', 'create', name, '--cron', '30 3 * * 1', '--overlap', 'allow', '--json', '--', 'map', '--command', 'true', '--name', 'weekly', '1', '2']);
+    expect(created).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(created.stdout)).toMatchObject({ name, cron: ['30 3 * * 1'], overlap: 'allow', paused: false });
+
+    const listed = JSON.parse((await runCli(['schedule', 'ls', '--json'])).stdout) as { name: string }[];
+    expect(listed.map((schedule) => schedule.name)).toContain(name);
+    expect(await runCli(['schedule', 'trigger', name])).toMatchObject({ code: 0, stdout: `schedule ${name}: triggered\n` });
+    const schedule = new JobSchedule(env, name);
+    const [jobId] = (await waitFor(() => schedule.describe(), (now) => now.recentJobIds.length === 1, { what: 'the triggered run to start' })).recentJobIds;
+    await ((await startedJob(jobId)) as ArrayJob).wait();
+    expect((await runCli(['status', jobId, 'JobName'])).stdout).toBe('weekly\n');
+
+    expect(await runCli(['schedule', 'pause', name, '--note', 'holidays'])).toMatchObject({ code: 0 });
+    expect(await schedule.describe()).toMatchObject({ paused: true, note: 'holidays' });
+    expect(await runCli(['schedule', 'delete', name])).toMatchObject({ code: 0 });
+    expect(await runCli(['schedule', 'trigger', name])).toMatchObject({ code: 3, stderr: expect.stringContaining(`There is no schedule '${name}'.`) });
+    expect(await runCli(['schedule', 'create', `x-${run}`, '--cron', '0 2 * * *', '--', 'submit', '--command', 'true', '--wait'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--wait and --timeout do not apply to a scheduled job'),
+    });
   });
 });

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { type ArrayJob, type BatchEnvironment, type BatchJob, mapSubmit, submit, taskQueue } from '../../src/client';
+import { type ArrayJob, type BatchEnvironment, type BatchJob, createSchedule, mapSubmit, submit, taskQueue } from '../../src/client';
+import { scheduleIdOf } from '../../src/model/schedules';
 import { childShardBlob } from '../../src/model/arrayJob';
 import { jobContainerName, resultFileName, taskOutputPath } from '../../src/model/conventions';
 import { deleteWorkflow, resetWorkflow } from '../support/temporalUiActions';
@@ -232,6 +233,19 @@ export const scenarios: Record<string, Scenario> = {
     } finally {
       server.close();
     }
+  },
+
+  // One run of a schedule: its inputs copied, its job started as a child and waited for.
+  'scheduled-single': async (context) => {
+    const name = `record-${Date.now().toString(36)}`;
+    const schedule = await createSchedule(context.env, name, { submit: { command: 'true' } }, { cron: '0 2 * * *' });
+    await schedule.trigger();
+    const handle = context.client.schedule.getHandle(scheduleIdOf(name));
+    const launched = await waitFor(async () => (await handle.describe()).info.recentActions, (actions) => actions.length === 1, minute, 'the triggered run', 200);
+    const workflowId = launched[0].action.workflow.workflowId;
+    await settled(context, workflowId);
+    await schedule.delete();
+    return workflowId;
   },
 
   'array-continue-as-new': async (context) => {

@@ -10,7 +10,7 @@ import { watchArray, watchJob } from '../watchJob';
 import { addJobSettingOptions, type SubmitFlags, submitOptionsFromFlags } from './submit';
 
 /** The submit flags plus the array's own. */
-interface MapFlags extends SubmitFlags {
+export interface MapFlags extends SubmitFlags {
   elements?: string;
   spanSize?: number;
   retryWindow?: number;
@@ -53,6 +53,23 @@ export function mapBodyAndElements(first: string | undefined, rest: string[], fl
   return { body, elements };
 }
 
+/** The array's own flags, beside submit's settings. */
+export function addMapOptions(command: Command): Command {
+  return command
+    .option('--elements <file>', "a JSON file holding the array of elements ('-': read it from stdin)")
+    .option('--max-parallel <n>', 'MaxParallel: the most children running at once (default: no limit); remote-batch throttle changes it while the array runs', numberOption('MaxParallel'))
+    .option('--span-size <n>', 'elements per child (default 1): pack cheap elements so each task does more', positiveIntegerOption('--span-size'))
+    .option('--retry-window <seconds>', 'how long a finished array with failed children stays open for retry (default one day)', secondsOption('--retry-window', 'zero or more'));
+}
+
+/** mapSubmit's options from the flags. */
+export function mapOptionsFromFlags(flags: MapFlags, abortSignal: AbortSignal): MapSubmitOptions {
+  const options: MapSubmitOptions = submitOptionsFromFlags(flags, abortSignal);
+  if (flags.spanSize !== undefined) options.spanSize = flags.spanSize;
+  if (flags.retryWindow !== undefined) options.retryWindowInSeconds = flags.retryWindow;
+  return options;
+}
+
 export function registerArrayCommands(program: Command, ctx: CommandContext): void {
   const mapCommand = program
     .command('map')
@@ -65,11 +82,7 @@ export function registerArrayCommands(program: Command, ctx: CommandContext): vo
     )
     .argument('[script]', 'the JS/TS module to run for each element')
     .argument('[elements...]', 'the elements');
-  addJobSettingOptions(mapCommand)
-    .option('--elements <file>', "a JSON file holding the array of elements ('-': read it from stdin)")
-    .option('--max-parallel <n>', 'MaxParallel: the most children running at once (default: no limit); remote-batch throttle changes it while the array runs', numberOption('MaxParallel'))
-    .option('--span-size <n>', 'elements per child (default 1): pack cheap elements so each task does more', positiveIntegerOption('--span-size'))
-    .option('--retry-window <seconds>', 'how long a finished array with failed children stays open for retry (default one day)', secondsOption('--retry-window', 'zero or more'))
+  addMapOptions(addJobSettingOptions(mapCommand))
     .option('--json', 'print the submitted job as JSON')
     .addHelpText(
       'after',
@@ -82,9 +95,7 @@ Examples:
     .action(
       act(ctx, async (first: string | undefined, rest: string[], flags: MapFlags, command: Command) => {
         const { body, elements } = mapBodyAndElements(first, rest, flags);
-        const options: MapSubmitOptions = submitOptionsFromFlags(flags, ctx.io.signal);
-        if (flags.spanSize !== undefined) options.spanSize = flags.spanSize;
-        if (flags.retryWindow !== undefined) options.retryWindowInSeconds = flags.retryWindow;
+        const options = mapOptionsFromFlags(flags, ctx.io.signal);
         if (flags.timeout !== undefined && !flags.wait) throw usageError('--timeout applies with --wait only.');
         const env = await ctx.environment(command);
         const { mapSubmit } = require('../../client/mapSubmit') as typeof import('../../client/mapSubmit');

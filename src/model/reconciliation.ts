@@ -94,5 +94,8 @@ export function staleRunsQuery(from: Date, to: Date): string {
   );
 }
 
+/** The most passes one reconciler run makes, so a short interval does not grow its history without bound. */
+export const maxPassesPerRun = 200;
+
 /** How far back the reconciler looks for such runs. */
 export const staleRunsHorizonMs = 7 * 24 * 3_600_000;

@@ -9,7 +9,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { OrphanedAzureJob, ReconcilerActivities } from '../activities/reconciler';
-import { reconcilerAzureReason } from '../model/reconciliation';
+import { maxPassesPerRun, reconcilerAzureReason } from '../model/reconciliation';
 import { jobSearchAttributes } from '../model/searchAttributes';
 import { closeOrphanedJob } from './orphanedJob';
 
@@ -27,8 +27,6 @@ interface PassTotals {
 
 /** How long one run keeps making passes: its Schedule skips its firings meanwhile, so the workflow list gains a run an hour, not one per pass. */
 const runLengthMs = 3_600_000;
-/** And at most this many passes, so a short interval does not grow one run's history without bound. */
-const maxPassesPerRun = 200;
 
 const retry: RetryPolicy = { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 };
 const reconciler = proxyActivities<ReconcilerActivities>({ startToCloseTimeout: '30 minutes', heartbeatTimeout: '2 minutes', retry });

@@ -10,6 +10,8 @@ describe('a cancellation request to a job workflow', () => {
 
   const workflowStatus = async (jobId: string) => (await (await local.client()).workflow.getHandle(jobId).describe()).status.name;
   const azureJob = (jobId: string) => azureSdk(local).batch.job.get(jobId);
+  /** What the UI shows as "Pending Activities" on the run's page: nothing once it has closed. */
+  const pendingActivities = async (jobId: string) => (await (await local.client()).workflow.getHandle(jobId).describe()).raw.pendingActivities?.length ?? 0;
 
   it('terminates a running single job on Azure, which ends Failed saying it was cancelled from Temporal and by whom', async () => {
     const job = await submit(local, { command: '/bin/sh -c "sleep 60"' });
@@ -24,6 +26,7 @@ describe('a cancellation request to a job workflow', () => {
     expect(await job.get('JobStatus')).toBe('Failed');
     expect(await job.get('JobStatusReason')).toMatch(/^Cancelled from Temporal by \S+.*Azure job was terminated/);
     expect(await listedInProgress(local, job.jobId)).toEqual([]);
+    expect(await pendingActivities(job.jobId)).toBe(0);
   });
 
   it('terminates an array job on Azure: every unfinished child ends Failed with the cancellation reason', async () => {
@@ -42,5 +45,6 @@ describe('a cancellation request to a job workflow', () => {
     const reasons = (await array.get('ChildJobStatusReasons')) as string[];
     expect(reasons.every((reason) => reason.startsWith('Cancelled from Temporal'))).toBe(true);
     expect(await listedInProgress(local, array.jobId)).toEqual([]);
+    expect(await pendingActivities(array.jobId)).toBe(0);
   });
 });

@@ -4,11 +4,11 @@
 // sources are one and the same without a TypeScript loader at every run. When
 // the bundle cannot be built, the sources run through tsx, which says why.
 'use strict';
-const { compileCacheDir, currentBundle } = require('../scripts/cliBundle');
+const { cliBundle } = require('../scripts/compiledBundles');
 
-currentBundle().then((bundle) => {
+cliBundle.currentBundle().then((bundle) => {
   if (bundle) {
-    require('../scripts/compileCache').enableCompileCache(compileCacheDir);
+    require('../scripts/compileCache').enableCompileCache(cliBundle.compileCacheDir);
     require(bundle);
   } else {
     require('tsx/cjs');

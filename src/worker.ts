@@ -21,7 +21,7 @@ import { workflowSource } from './workflowBundle';
  * REMOTE_BATCH_WORKER_COUNTS_FILE, when set, is kept current with what it ran.
  * Its Worker Deployment version comes from workerVersionFromEnvironment.
  */
-async function runWorker(): Promise<void> {
+export async function runWorker(): Promise<void> {
   const temporal = temporalSettingsFromEnvironment();
   const reconciler = reconcilerSettingsFromEnvironment(process.env);
   const identity = process.env.REMOTE_BATCH_WORKER_IDENTITY || `${process.pid}@${os.hostname()}`;

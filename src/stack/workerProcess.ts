@@ -34,7 +34,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
   return ManagedProcess.start({
     name: 'remote-batch worker',
     command: process.execPath,
-    args: ['--import', 'tsx', path.join(repoRoot, 'src', 'worker.ts')],
+    args: [path.join(repoRoot, 'scripts', 'worker.js')],
     cwd: repoRoot,
     env: {
       ...process.env,

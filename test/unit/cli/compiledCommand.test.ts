@@ -3,10 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(__dirname, '..', '..', '..');
-const cliBundle = require(path.join(root, 'scripts', 'cliBundle.js')) as {
-  bundlePath: string;
-  isCurrent(): boolean;
-  currentBundle(): Promise<string | undefined>;
+const { cliBundle } = require(path.join(root, 'scripts', 'compiledBundles.js')) as {
+  cliBundle: { bundlePath: string; isCurrent(): boolean; currentBundle(): Promise<string | undefined> };
 };
 const { version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
 

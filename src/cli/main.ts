@@ -4,6 +4,11 @@ import { runCli } from './run';
 async function main(): Promise<void> {
   const interrupt = new AbortController();
   let interrupts = 0;
+  // A reader that stopped reading (`remote-batch … | head -1`) has what it wanted: stop quietly, as Unix tools do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   process.on('SIGINT', () => {
     // First Ctrl-C: commands stop waiting and say so. Second: leave at once.
     if (++interrupts > 1) process.exit(130);

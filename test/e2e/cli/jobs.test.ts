@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli, stackEnv } from './support/cli';
+import { binPath, runCli, stackEnv } from './support/cli';
 import { PtySession } from './support/pty';
 
 const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', name);
@@ -87,6 +88,12 @@ describe('remote-batch with jobs on the local stack', () => {
     const events = json.stdout.trim().split('\n').map((line) => JSON.parse(line));
     expect(events.map((event) => event.JobStatus)).toEqual(['Active', 'Running', 'Failed']);
     expect(events[2]).toMatchObject({ JobExitCode: 3 });
+  });
+
+  it('stops quietly when whoever reads its output stops reading (| head -1)', () => {
+    const pipeline = `set -o pipefail; "${process.execPath}" "${binPath}" submit --command '/bin/sh -c "sleep 1"' --wait | head -1`;
+    const run = spawnSync('bash', ['-c', pipeline], { env: stackEnv(), encoding: 'utf8' });
+    expect({ code: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ code: 0, stdout: expect.stringMatching(/^rb-[0-9a-f-]+\n$/), stderr: expect.not.stringContaining('EPIPE') });
   });
 
   it('follows a growing log with logs -f until the job ends', async () => {

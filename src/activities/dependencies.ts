@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
-import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { describeLatestRun } from '../client/workflowRuns';
 import { type DependencyFacts, type DependencyVerdict, dependencyVerdict, type JobDependencies } from '../model/dependencies';
 import type { ArrayJobState, SingleJobState } from '../model/jobStates';
 import { jobStatusKey } from '../model/searchAttributes';
@@ -8,21 +9,17 @@ import { sleepHeartbeating } from './heartbeat';
 
 /** A dependency's latest run, as its memo (or, before its first write, its search attributes) says. */
 async function factsOf(client: Client, jobId: string): Promise<DependencyFacts> {
-  try {
-    const description = await client.workflow.getHandle(jobId).describe();
-    const state = description.memo?.state as Partial<SingleJobState & ArrayJobState> | undefined;
-    return {
-      jobId,
-      exists: true,
-      status: (state?.status ?? description.typedSearchAttributes.get(jobStatusKey)) as JobStatus | undefined,
-      failedChildren: state?.counts?.failed,
-      aborted: state?.abortReason !== undefined,
-      retryUntil: state?.retryUntil,
-    };
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return { jobId, exists: false };
-    throw error;
-  }
+  const description = await describeLatestRun(client, jobId);
+  if (!description) return { jobId, exists: false };
+  const state = description.memo?.state as Partial<SingleJobState & ArrayJobState> | undefined;
+  return {
+    jobId,
+    exists: true,
+    status: (state?.status ?? description.typedSearchAttributes.get(jobStatusKey)) as JobStatus | undefined,
+    failedChildren: state?.counts?.failed,
+    aborted: state?.abortReason !== undefined,
+    retryUntil: state?.retryUntil,
+  };
 }
 
 export function dependencyActivities() {

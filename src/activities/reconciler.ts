@@ -1,6 +1,7 @@
-import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { Context, log } from '@temporalio/activity';
 import type { AzureGateways } from '../azure/gateways';
+import { describeLatestRun } from '../client/workflowRuns';
 import { recordReconcilerAction } from '../telemetry/metrics';
 import type { ArrayJobState, SingleJobState } from '../model/jobStates';
 import type { TaskObservation } from '../model/taskObservation';
@@ -61,23 +62,18 @@ interface DescribedWorkflow extends WorkflowFacts {
 
 export function reconcilerActivities({ gateways, temporal, connectionNames }: ReconcilerDependencies) {
   async function describeWorkflow(workflowId: string): Promise<DescribedWorkflow | undefined> {
-    try {
-      const description = await temporal.workflow.getHandle(workflowId).describe();
-      const state = description.memo?.state as (SingleJobState | ArrayJobState) | undefined;
-      const typeAttribute = description.typedSearchAttributes.get(jobTypeKey);
-      const jobType = typeAttribute === 'Single' || typeAttribute === 'Array' ? typeAttribute : undefined;
-      return {
-        runId: description.runId,
-        executionStatus: description.status.name,
-        closeTime: description.closeTime?.toISOString(),
-        jobStatus: (description.typedSearchAttributes.get(jobStatusKey) ?? state?.status) as JobStatus | undefined,
-        jobType,
-        state,
-      };
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return undefined;
-      throw error;
-    }
+    const description = await describeLatestRun(temporal, workflowId);
+    if (!description) return undefined;
+    const state = description.memo?.state as (SingleJobState | ArrayJobState) | undefined;
+    const typeAttribute = description.typedSearchAttributes.get(jobTypeKey);
+    return {
+      runId: description.runId,
+      executionStatus: description.status.name,
+      closeTime: description.closeTime?.toISOString(),
+      jobStatus: (description.typedSearchAttributes.get(jobStatusKey) ?? state?.status) as JobStatus | undefined,
+      jobType: typeAttribute === 'Single' || typeAttribute === 'Array' ? typeAttribute : undefined,
+      state,
+    };
   }
 
   async function orphanedJobsOf(connection: string, gracePeriodMs: number, now: Date): Promise<OrphanedAzureJob[]> {

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { startOf } from '../client/jobState';
+import { startOf } from '../client/workflowRuns';
 import type { PreviousRun } from '../model/previousRun';
 import { retryRefusedType } from '../model/retry';
 

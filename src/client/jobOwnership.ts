@@ -1,7 +1,8 @@
-import { type WorkflowExecutionDescription, WorkflowNotFoundError } from '@temporalio/client';
+import type { WorkflowExecutionDescription } from '@temporalio/client';
 import { environmentKey, jobTypeKey } from '../model/searchAttributes';
 import { type OperationOptions, withTemporal } from './abort';
 import type { BatchEnvironment } from './environment';
+import { describeLatestRun } from './workflowRuns';
 
 export type JobOwnership =
   /** `type` is 'Single' or 'Array' as the job's search attribute says. */
@@ -25,12 +26,5 @@ export async function jobOwnership(env: BatchEnvironment, jobId: string, options
 
 /** The job's workflow as Temporal describes its latest run; undefined when there is none. */
 export function describeJob(env: BatchEnvironment, jobId: string, signal?: AbortSignal): Promise<WorkflowExecutionDescription | undefined> {
-  return withTemporal(env, signal, async (client) => {
-    try {
-      return await client.workflow.getHandle(jobId).describe();
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return undefined;
-      throw error;
-    }
-  });
+  return withTemporal(env, signal, (client) => describeLatestRun(client, jobId));
 }

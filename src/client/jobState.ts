@@ -6,6 +6,7 @@ import { arrayJobInputSchema, retryInputSchema, singleJobInputSchema } from '../
 import { withTemporal } from './abort';
 import type { BatchEnvironment } from './environment';
 import { waitingReason } from './waitingReason';
+import { startOf } from './workflowRuns';
 
 /** No such job in this environment; `belongsTo` names the environment of a job that is another's. */
 export class JobNotFoundError extends RemoteBatchError {
@@ -35,15 +36,6 @@ export class JobDeletedError extends RemoteBatchError {
 }
 
 type JobState = SingleJobState | ArrayJobState;
-
-/** The input a run was started with (its first argument), and the run's workflow type. */
-export async function startOf(client: Client, workflowId: string, runId: string): Promise<{ input: unknown; workflowType?: string }> {
-  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-  const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
-  const payload = started?.input?.payloads?.[0];
-  const input = payload ? client.options.loadedDataConverter.payloadConverter.fromPayload(payload) : undefined;
-  return { input, workflowType: started?.workflowType?.name ?? undefined };
-}
 
 /**
  * The state a run starts from, for the moment before its first workflow task

@@ -39,8 +39,5 @@ if (!linked && (installedAt === undefined || (lockedAt !== undefined && lockedAt
   }
 }
 
-// The compiled `remote-batch` command and worker, so their first start does not wait for the build.
-const { cliBundle, workerBundle } = require('./compiledBundles');
-Promise.all([cliBundle.currentBundle(), workerBundle.currentBundle()]).then(([cli, worker]) => {
-  if (!cli || !worker) console.error(`remote-batch: the ${cli ? 'worker' : 'CLI'} could not be compiled; it will run its sources through tsx.`);
-});
+// The compiled command, worker and emulator, so their first start does not wait for the build.
+void require('./compiledBundles').buildAll();

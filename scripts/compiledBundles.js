@@ -1,8 +1,9 @@
-// The `remote-batch` command and the worker compiled into one file each with
-// esbuild, so starting them does not pay for a TypeScript loader:
-// dist/cli/remote-batch.js from src/cli/main.ts and dist/worker/worker.js from
-// src/worker.ts, each rebuilt whenever one of the files it was built from is
-// newer. Plain JavaScript: bin/remote-batch.js, scripts/worker.js and
+// The `remote-batch` command, the worker and the Batch emulator compiled into
+// one file each with esbuild, so starting them does not pay for a TypeScript
+// loader: dist/cli/remote-batch.js from src/cli/main.ts, dist/worker/worker.js
+// from src/worker.ts, dist/emulator/emulator.js from src/emulator/main.ts, each
+// rebuilt whenever one of the files it was built from is newer. Plain
+// JavaScript: bin/remote-batch.js, scripts/worker.js, scripts/emulator.js and
 // scripts/bootstrap.js load it before anything is compiled.
 'use strict';
 const fs = require('node:fs');
@@ -108,14 +109,21 @@ function compiledBundle(entryPath, bundlePath) {
 
 const cliBundle = compiledBundle('src/cli/main.ts', 'dist/cli/remote-batch.js');
 const workerBundle = compiledBundle('src/worker.ts', 'dist/worker/worker.js');
+const emulatorBundle = compiledBundle('src/emulator/main.ts', 'dist/emulator/emulator.js');
 
-module.exports = { cliBundle, workerBundle };
+/** Builds what is out of date; says which could not be built (they run through tsx) and returns their names. */
+async function buildAll() {
+  const bundles = { CLI: cliBundle, worker: workerBundle, 'Batch emulator': emulatorBundle };
+  const built = await Promise.all(Object.values(bundles).map((bundle) => bundle.currentBundle()));
+  const failed = Object.keys(bundles).filter((_, index) => !built[index]);
+  if (failed.length) console.error(`remote-batch: the ${failed.join(', ')} could not be compiled; they will run their sources through tsx.`);
+  return failed;
+}
+
+module.exports = { cliBundle, workerBundle, emulatorBundle, buildAll };
 
 if (require.main === module) {
-  Promise.all([cliBundle.currentBundle(), workerBundle.currentBundle()]).then(([cli, worker]) => {
-    if (!cli || !worker) {
-      console.error(`remote-batch: the ${cli ? 'worker' : 'CLI'} could not be compiled; it will run its sources through tsx.`);
-      process.exitCode = 1;
-    }
+  buildAll().then((failed) => {
+    if (failed.length) process.exitCode = 1;
   });
 }

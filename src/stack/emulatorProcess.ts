@@ -26,7 +26,7 @@ export async function startEmulatorProcess(options: EmulatorProcessOptions): Pro
   const process_ = await ManagedProcess.start({
     name: 'Azure Batch emulator',
     command: process.execPath,
-    args: ['--import', 'tsx', path.join(repoRoot, 'src', 'emulator', 'main.ts'), ...(options.extraArgs ?? [])],
+    args: [path.join(repoRoot, 'scripts', 'emulator.js'), ...(options.extraArgs ?? [])],
     cwd: repoRoot,
     env: {
       ...process.env,

@@ -4,14 +4,6 @@
 // sources are one and the same without a TypeScript loader at every run. When
 // the bundle cannot be built, the sources run through tsx, which says why.
 'use strict';
-const { cliBundle } = require('../scripts/compiledBundles');
+const { cliBundle, loadCompiled } = require('../scripts/compiledBundles');
 
-cliBundle.currentBundle().then((bundle) => {
-  if (bundle) {
-    require('../scripts/compileCache').enableCompileCache(cliBundle.compileCacheDir);
-    require(bundle);
-  } else {
-    require('tsx/cjs');
-    require('../src/cli/main.ts');
-  }
-});
+void loadCompiled(cliBundle, 'src/cli/main.ts');

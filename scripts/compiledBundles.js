@@ -120,7 +120,22 @@ async function buildAll() {
   return failed;
 }
 
-module.exports = { cliBundle, workerBundle, emulatorBundle, buildAll };
+/**
+ * Loads a compiled entry point, built first when out of date, with the code
+ * cache; or, when it cannot be built, its TypeScript source (`source`, from the
+ * repository's root) through tsx. Resolves with what the module exports.
+ */
+async function loadCompiled(bundle, source) {
+  const built = await bundle.currentBundle();
+  if (built) {
+    require('./compileCache').enableCompileCache(bundle.compileCacheDir);
+    return require(built);
+  }
+  require('tsx/cjs');
+  return require(path.join(root, source));
+}
+
+module.exports = { cliBundle, workerBundle, emulatorBundle, buildAll, loadCompiled };
 
 if (require.main === module) {
   buildAll().then((failed) => {

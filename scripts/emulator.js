@@ -4,14 +4,6 @@
 // without compiling TypeScript on the way; its sources through tsx when the
 // bundle cannot be built. Arguments as src/emulator/main.ts takes them.
 'use strict';
-const { emulatorBundle } = require('./compiledBundles');
+const { emulatorBundle, loadCompiled } = require('./compiledBundles');
 
-emulatorBundle.currentBundle().then((bundle) => {
-  if (bundle) {
-    require('./compileCache').enableCompileCache(emulatorBundle.compileCacheDir);
-    require(bundle);
-  } else {
-    require('tsx/cjs');
-    require('../src/emulator/main.ts');
-  }
-});
+void loadCompiled(emulatorBundle, 'src/emulator/main.ts');

@@ -5,18 +5,10 @@
 // through tsx when the bundle cannot be built. Containers run
 // `node --import tsx src/worker.ts` (deploy/Dockerfile).
 'use strict';
-const { workerBundle } = require('./compiledBundles');
+const { loadCompiled, workerBundle } = require('./compiledBundles');
 
-workerBundle
-  .currentBundle()
-  .then((bundle) => {
-    if (bundle) {
-      require('./compileCache').enableCompileCache(workerBundle.compileCacheDir);
-      return require(bundle).runWorker();
-    }
-    require('tsx/cjs');
-    return require('../src/worker.ts').runWorker();
-  })
+loadCompiled(workerBundle, 'src/worker.ts')
+  .then((worker) => worker.runWorker())
   .catch((error) => {
     console.error(error);
     process.exit(1);

@@ -154,6 +154,23 @@ describe('tasks', () => {
     await waitFor(() => h.client.job.getTaskCounts(jobId), (c) => c.taskCounts.running === 0);
   });
 
+  test('a task deleted while it runs and added again at once under its id keeps the new run\'s files', async () => {
+    const one = await startHarness({ persistence: 'memory', pools: [{ id: 'one', nodeCount: 1, taskSlotsPerNode: 2 }] });
+    try {
+      const jobId = await addJob(one.client, { poolInfo: { poolId: 'one' } });
+      await one.client.task.add(jobId, { id: 'rerun', commandLine: sh('echo first; sleep 30') });
+      await waitForTaskState(one.client, jobId, 'rerun', ['running']);
+      await one.client.task.deleteMethod(jobId, 'rerun');
+      await one.client.task.add(jobId, { id: 'rerun', commandLine: sh('echo second; sleep 1') });
+      await waitForTaskState(one.client, jobId, 'rerun', ['completed']);
+      // The first run's directory was to be removed 200 ms after its delete: by now that has come and gone.
+      const stdout = await one.client.file.getFromTask(jobId, 'rerun', 'stdout.txt');
+      expect(await streamText(stdout.readableStreamBody!)).toBe('second\n');
+    } finally {
+      await one.close();
+    }
+  });
+
   test('the subtasks of a task that is not multi-instance are an empty list', async () => {
     const jobId = await addJob(h.client, { poolInfo: { poolId: 'idle' } });
     await h.client.task.add(jobId, { id: 't', commandLine: 'true' });
@@ -188,3 +205,9 @@ describe('task retention', () => {
     }
   });
 });
+
+async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) text += chunk.toString();
+  return text;
+}

@@ -1,10 +1,9 @@
-import fs from 'node:fs';
 import { ErrorFactory } from '../errors/errorFactory';
 import type { BatchRequest } from '../http/request';
 import { empty, json, type HandlerResult } from '../http/result';
 import { executionInfoOf, setTaskState, touch } from '../model/transitions';
 import type { JobRecord, JsonObject, TaskRecord } from '../model/types';
-import type { NodeLayout } from '../node/layout';
+import { type NodeLayout, removeTaskFiles } from '../node/layout';
 import { TASK_FILTER } from '../protocol/odataFilter';
 import { taskAddCollectionSchema, taskUpdateSchema, type TaskAddParameter } from '../protocol/schemas';
 import { metadataUrl, taskFilterView, taskToWire, taskUrl } from '../protocol/serialize';
@@ -104,8 +103,10 @@ export class TaskHandler {
     this.scheduler.taskDeleted(task, request.receivedAt);
     if (task.nodeInfo) {
       const dir = this.layout.taskDir(task.nodeInfo.poolId, task.nodeInfo.nodeId, task.jobId, task.id);
-      // The process may still be stopping; remove the directory once it is gone.
-      setTimeout(() => void fs.promises.rm(dir, { recursive: true, force: true }), 200).unref();
+      // The process may still be stopping; remove the directory once it is gone, unless a task added again under the same id (a rerun) owns it by then.
+      setTimeout(() => {
+        if (!this.store.getTask(task.jobId, task.id)) void removeTaskFiles(dir);
+      }, 200).unref();
     }
     return empty(200);
   }

@@ -10,6 +10,19 @@ export function taskRootDirectoryOf(jobId: string, taskId: string): string {
   return `workitems/${jobId}/job-1/${taskId}`;
 }
 
+/**
+ * Removes a directory a task's process may still be writing into (a process
+ * left from before a restart, one stopping): retried while files appear, and
+ * never an unhandled failure, which would stop the whole emulator.
+ */
+export async function removeTaskFiles(dir: string): Promise<void> {
+  try {
+    await fs.promises.rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  } catch (error) {
+    console.warn(`could not remove ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); it is left on disk`);
+  }
+}
+
 export class NodeLayout {
   /** Nodes whose shared/ and startup/ directories exist (made when a task is first placed there). */
   private readonly materialized = new Set<string>();

@@ -1,5 +1,4 @@
-import fs from 'node:fs';
-import type { NodeLayout } from '../node/layout';
+import { type NodeLayout, removeTaskFiles } from '../node/layout';
 import { parseDuration } from '../protocol/durations';
 import type { BatchStore } from '../store/store';
 import { effectiveConstraints } from '../model/settings';
@@ -37,7 +36,7 @@ export class RetentionSweeper {
           const retention = parseDuration(effectiveConstraints(task, job).retentionTime) ?? Number.POSITIVE_INFINITY;
           if (Date.parse(task.executionInfo.endTime) + retention > now) continue;
           const { poolId, nodeId } = task.nodeInfo;
-          await fs.promises.rm(this.layout.taskDir(poolId, nodeId, task.jobId, task.id), { recursive: true, force: true });
+          await removeTaskFiles(this.layout.taskDir(poolId, nodeId, task.jobId, task.id));
           const current = this.store.getTask(task.jobId, task.id);
           if (current?.state === 'completed') {
             current.filesCleanedUp = true;

@@ -25,6 +25,8 @@ export interface RunningTask {
   poolId: string;
   nodeId: string;
   slots: number;
+  /** The creation time of the task record it runs: a task deleted and added again under its id is another task. */
+  taskCreationTime: string;
   run: TaskRun;
   done: Promise<void>;
 }
@@ -118,7 +120,7 @@ export class NodeAgent {
       prepared,
       onRunning: (pid) => this.hooks.launched(task.jobId, task.id, pid),
     });
-    const running: RunningTask = { jobId: task.jobId, taskId: task.id, poolId: pool.id, nodeId: node.id, slots, run, done: Promise.resolve() };
+    const running: RunningTask = { jobId: task.jobId, taskId: task.id, poolId: pool.id, nodeId: node.id, slots, taskCreationTime: task.creationTime, run, done: Promise.resolve() };
     running.done = this.outcomeOf(run, task.jobId, task.id).then((outcome) => this.attemptEnded(running, outcome));
     this.running.set(runKey(task.jobId, task.id), running);
   }
@@ -246,7 +248,8 @@ export class NodeAgent {
   }
 
   private attemptEnded(running: RunningTask, outcome: AttemptOutcome): void {
-    this.running.delete(runKey(running.jobId, running.taskId));
+    // A deleted task's run may end after a task added again under its id has started: that run stays.
+    if (this.running.get(runKey(running.jobId, running.taskId)) === running) this.running.delete(runKey(running.jobId, running.taskId));
     const key = nodeKey(running.poolId, running.nodeId);
     this.usedSlotsByNode.set(key, this.usedSlots(running.poolId, running.nodeId) - running.slots);
     this.runningByJob.set(storeKey(running.jobId), (this.runningByJob.get(storeKey(running.jobId)) ?? 1) - 1);

@@ -42,7 +42,7 @@ export class Scheduler {
     this.agent = new NodeAgent(options, {
       launched: (jobId, taskId, pid) => this.tasks.launched(jobId, taskId, pid, new Date()),
       attemptEnded: (running, outcome) => {
-        if (this.tasks.attemptEnded(running.jobId, running.taskId, outcome, new Date())) this.countSuccess(running.poolId, running.nodeId);
+        if (this.tasks.attemptEnded(running.jobId, running.taskId, running.taskCreationTime, outcome, new Date())) this.countSuccess(running.poolId, running.nodeId);
         this.kick();
       },
     });

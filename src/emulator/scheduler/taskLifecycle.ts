@@ -45,11 +45,15 @@ export class TaskLifecycle {
     this.store.saveTask(task);
   }
 
-  /** Applies Batch's decision on one attempt; true when the task completed successfully. */
-  attemptEnded(jobId: string, taskId: string, outcome: AttemptOutcome, now: Date): boolean {
+  /**
+   * Applies Batch's decision on one attempt of the task created at
+   * `taskCreationTime`; true when it completed successfully. The run of a task
+   * deleted since (and perhaps added again under its id) changes nothing.
+   */
+  attemptEnded(jobId: string, taskId: string, taskCreationTime: string, outcome: AttemptOutcome, now: Date): boolean {
     const task = this.store.getTask(jobId, taskId);
     const job = this.store.getJob(jobId);
-    if (!task || !job || task.state === 'completed') return false;
+    if (!task || !job || task.state === 'completed' || task.creationTime !== taskCreationTime) return false;
     delete task.processGroupId;
     const decision = decideOutcome(outcome, task, job);
     if (decision.kind === 'requeue') this.requeue(task, now);

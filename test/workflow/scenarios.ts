@@ -248,6 +248,32 @@ export const scenarios: Record<string, Scenario> = {
     return workflowId;
   },
 
+  // An array with notifications at every change that continues as new: sent ones are waited for before each new run.
+  'array-notify': async (context) => {
+    const server = http.createServer((request, response) => {
+      request.resume();
+      request.on('end', () => response.writeHead(204).end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    try {
+      const array = await mapSubmit(context.env, { command: '/bin/sh -c "sleep $REMOTE_BATCH_CHILD_INDEX"' }, [1, 2], { notify: { url, on: 'changes' }, turnsPerRun: 1 });
+      return await settled(context, array.jobId);
+    } finally {
+      server.close();
+    }
+  },
+
+  // A job aborted while it waits for another: it ends Failed with nothing created in Azure.
+  'single-after-aborted': async (context) => {
+    const first = await submit(context.env, { command: '/bin/sh -c "sleep 30"' });
+    const second = await submit(context.env, { command: 'true' }, { after: [first] });
+    await waitFor(() => second.get('JobStatusReason'), (reason) => typeof reason === 'string' && reason.startsWith('Waiting for'), minute, 'the dependent job to wait', 200);
+    await second.abort('not needed');
+    await first.abort('the recording is over');
+    return settled(context, second.jobId);
+  },
+
   'array-continue-as-new': async (context) => {
     // Children end 2 s apart: several loop turns, so with one turn per run it continues as new.
     const array = await mapSubmit(context.env, { command: '/bin/sh -c "sleep $(( REMOTE_BATCH_CHILD_INDEX * 2 )); exit $(( REMOTE_BATCH_CHILD_INDEX == 3 ? 3 : 0 ))"' }, [1, 2, 3, 4], {

@@ -11,9 +11,9 @@ import { saying } from './describe';
 const scheduleNamePattern = /^(?=.{1,30}$)[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const scheduleNameRule = "1 to 30 lowercase letters, digits and hyphens, starting and ending with a letter or digit, no two hyphens in a row";
 
-export const scheduleNameSchema = z
-  .string(saying((got) => `schedule name must be ${scheduleNameRule}; got ${got}.`))
-  .regex(scheduleNamePattern, saying((got) => `schedule name must be ${scheduleNameRule}; got ${got}.`));
+const scheduleNameMessage = saying((got) => `schedule name must be ${scheduleNameRule}; got ${got}.`);
+
+export const scheduleNameSchema = z.string(scheduleNameMessage).regex(scheduleNamePattern, scheduleNameMessage);
 
 export const overlapChoices = ['skip', 'buffer-one', 'allow'] as const;
 export type Overlap = (typeof overlapChoices)[number];
